@@ -1,0 +1,92 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Every Swift target of Tern treats warnings as errors and builds in the Swift 6 language mode.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "Tern",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tern", targets: ["tern"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries: a module map and a shim header each, nothing else.
+        .systemLibrary(name: "CNCursesW", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CResolv", providers: [.apt(["libc6-dev"])]),
+
+        // The protocol core: no C, no I/O.
+        .target(name: "XMPPCore", swiftSettings: strict),
+        .target(name: "XMPPExtensions", dependencies: ["XMPPCore"], swiftSettings: strict),
+
+        // Thin wrappers around the C libraries.
+        .target(
+            name: "XMLStream", dependencies: ["XMPPCore", "CLibXML2"],
+            // The tree builder is called from C once per SAX event; dynamic exclusivity checks on its
+            // state cost ~10% of parse time. It is single-threaded and never re-entered.
+            swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        .target(name: "OpenSSLSupport", dependencies: ["XMPPCore", "COpenSSL"], swiftSettings: strict),
+        .target(name: "Networking", dependencies: ["CResolv"], swiftSettings: strict),
+        .target(name: "Subprocess", swiftSettings: strict),
+
+        // The edge that drives the core over a real socket.
+        .target(
+            name: "XMPPClient",
+            dependencies: ["XMPPCore", "XMPPExtensions", "XMLStream", "OpenSSLSupport", "Networking"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TernConfig",
+            dependencies: [
+                "XMPPCore", "XMPPClient", "OpenSSLSupport", "Subprocess",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tern",
+            dependencies: [
+                "XMPPCore", "XMPPExtensions", "XMPPClient", "TernConfig", "Networking",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tern-bench",
+            dependencies: ["XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "ProsodyFixture"],
+            swiftSettings: strict
+        ),
+
+        .target(name: "ProsodyFixture", dependencies: ["Subprocess"], swiftSettings: strict),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "OpenSSLSupport", "Subprocess",
+                "ProsodyFixture",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "XMPPCoreTests", dependencies: ["XMPPCore", "TestSupport", "OpenSSLSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "XMPPExtensionsTests", dependencies: ["XMPPExtensions", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "OpenSSLSupportTests", dependencies: ["OpenSSLSupport", "COpenSSL", "XMPPCore", "Subprocess"],
+            swiftSettings: strict),
+        .testTarget(name: "NetworkingTests", dependencies: ["Networking"], swiftSettings: strict),
+        .testTarget(name: "TernConfigTests", dependencies: ["TernConfig", "XMPPClient"], swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["XMPPClient", "TestSupport", "TernConfig", "Subprocess"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,105 @@
+import Foundation
+import OpenSSLSupport
+import XMPPClient
+import XMPPCore
+
+/// One `[accounts.NAME]` table.
+public struct AccountConfiguration: Sendable, Hashable {
+    public var name: String
+    public var jid: JID
+    public var password: PasswordSource
+    public var resource: String?
+    public var host: String?
+    public var port: Int?
+    public var tls: ConnectionSettings.TLSMode
+    public var caFile: String?
+    public var pinSHA256: String?
+
+    static let keys: Set<String> = [
+        "jid", "password_command", "password_file", "resource", "host", "port", "tls", "ca_file", "pin_sha256",
+    ]
+
+    public init(
+        name: String,
+        jid: JID,
+        password: PasswordSource,
+        resource: String? = nil,
+        host: String? = nil,
+        port: Int? = nil,
+        tls: ConnectionSettings.TLSMode = .auto,
+        caFile: String? = nil,
+        pinSHA256: String? = nil
+    ) {
+        self.name = name
+        self.jid = jid
+        self.password = password
+        self.resource = resource
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.caFile = caFile
+        self.pinSHA256 = pinSHA256
+    }
+
+    init(name: String, reader: ConfigReader, baseDirectory: String) throws(ConfigError) {
+        try reader.rejectUnknownKeys(allowed: AccountConfiguration.keys)
+        guard let jidText = try reader.string("jid") else { throw reader.error(nil, "missing key \"jid\"") }
+        let jid: JID
+        do {
+            jid = try JID(jidText)
+        } catch {
+            throw reader.error("jid", "\"\(jidText)\" is not a valid JID: \(error)")
+        }
+        guard jid.localpart != nil else { throw reader.error("jid", "\"\(jidText)\" has no user part (user@domain)") }
+
+        let command = try reader.string("password_command")
+        let passwordFile = try reader.string("password_file").map {
+            AccountConfiguration.resolve($0, against: baseDirectory)
+        }
+        let password: PasswordSource
+        switch (command, passwordFile) {
+        case (.some, .some):
+            throw reader.error("password_file", "set either password_command or password_file, not both")
+        case (.some(let command), nil): password = .command(command)
+        case (nil, .some(let file)):
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw reader.error("password_file", "the file \(file) does not exist")
+            }
+            password = .file(file)
+        case (nil, nil): password = .prompt
+        }
+
+        let caFile = try reader.string("ca_file").map { AccountConfiguration.resolve($0, against: baseDirectory) }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw reader.error("ca_file", "the file \(caFile) does not exist or cannot be read")
+        }
+        let pin = try reader.string("pin_sha256")
+        if let pin, TLSConfiguration.normalizedFingerprint(pin) == nil {
+            throw reader.error("pin_sha256", "expected a SHA-256 fingerprint (64 hex digits, colons allowed)")
+        }
+        let resource = try reader.string("resource")
+        if let resource, resource.isEmpty { throw reader.error("resource", "the resource must not be empty") }
+        let host = try reader.string("host")
+        if let host, host.isEmpty { throw reader.error("host", "the host must not be empty") }
+        let tlsText = try reader.choice("tls", of: ConnectionSettings.TLSMode.allCases.map(\.rawValue))
+
+        self.init(
+            name: name, jid: jid.bare, password: password, resource: resource ?? jid.resourcepart, host: host,
+            port: try reader.int("port", in: 1...65535),
+            tls: tlsText.flatMap(ConnectionSettings.TLSMode.init(rawValue:)) ?? .auto, caFile: caFile,
+            pinSHA256: pin.flatMap(TLSConfiguration.normalizedFingerprint))
+    }
+
+    /// The settings to connect with, once the password is known.
+    public func connectionSettings(password: String) -> ConnectionSettings {
+        ConnectionSettings(
+            session: SessionConfiguration(jid: jid, password: password, resource: resource), host: host, port: port,
+            tlsMode: tls, caFile: caFile, pinnedSHA256: pinSHA256)
+    }
+
+    private static func resolve(_ path: String, against directory: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path == "~" || path.hasPrefix("~/") { return NSHomeDirectory() + path.dropFirst() }
+        return directory + "/" + path
+    }
+}

@@ -1,0 +1,60 @@
+/// SASL failure conditions, RFC 6120 §6.5.
+public enum SASLFailureCondition: String, Sendable, Hashable, CaseIterable {
+    case aborted
+    case accountDisabled = "account-disabled"
+    case credentialsExpired = "credentials-expired"
+    case encryptionRequired = "encryption-required"
+    case incorrectEncoding = "incorrect-encoding"
+    case invalidAuthzid = "invalid-authzid"
+    case invalidMechanism = "invalid-mechanism"
+    case malformedRequest = "malformed-request"
+    case mechanismTooWeak = "mechanism-too-weak"
+    case notAuthorized = "not-authorized"
+    case temporaryAuthFailure = "temporary-auth-failure"
+}
+
+/// Why authentication did not succeed.
+public enum SASLError: Error, Sendable, Hashable {
+    /// The server answered `<failure/>`.
+    case failure(condition: SASLFailureCondition?, text: String?)
+    case malformedChallenge(String)
+    case nonceMismatch
+    case iterationCountOutOfRange(String)
+    case serverSignatureMismatch
+    case serverSignatureMissing
+    case serverRejected(String)
+    /// None of the offered mechanisms is acceptable (PLAIN is refused when SCRAM is offered).
+    case noAcceptableMechanism(offered: [String])
+}
+
+extension SASLError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .failure(let condition, let text):
+            var result: String
+            switch condition {
+            case .notAuthorized: result = "wrong user name or password (not-authorized)"
+            case .accountDisabled: result = "the account is disabled (account-disabled)"
+            case .credentialsExpired: result = "the password has expired (credentials-expired)"
+            case .temporaryAuthFailure: result = "the server could not check the password now (temporary-auth-failure)"
+            case .encryptionRequired: result = "the server requires encryption for this mechanism (encryption-required)"
+            case .mechanismTooWeak: result = "the server considers the mechanism too weak (mechanism-too-weak)"
+            case .some(let other): result = "authentication failed (\(other.rawValue))"
+            case nil: result = "authentication failed"
+            }
+            if let text, !text.isEmpty { result += ": \(text)" }
+            return result
+        case .malformedChallenge(let detail): return "authentication failed: \(detail)"
+        case .nonceMismatch: return "authentication failed: the server's SCRAM nonce does not extend ours"
+        case .iterationCountOutOfRange(let count):
+            return "authentication refused: the server asked for \(count) SCRAM iterations (accepted: 4096 to 10000000)"
+        case .serverSignatureMismatch:
+            return "authentication failed: the server could not prove it knows the password (wrong server signature)"
+        case .serverSignatureMissing: return "authentication failed: the server did not send its SCRAM signature"
+        case .serverRejected(let error): return "authentication failed: the server rejected the SCRAM proof (\(error))"
+        case .noAcceptableMechanism(let offered):
+            let list = offered.isEmpty ? "none" : offered.joined(separator: ", ")
+            return "no acceptable authentication mechanism (the server offers: \(list))"
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// What a session needs to know to negotiate a stream for one account.
+public struct SessionConfiguration: Sendable {
+    /// The account's JID; a resource here is requested at bind time unless `resource` is set.
+    public var jid: JID
+    public var password: String
+    /// The resource to request; `nil` lets the server assign one.
+    public var resource: String?
+    /// Whether the transport is TLS from the first byte (XEP-0368 direct TLS).
+    public var directTLS: Bool
+    /// Idle time without inbound data after which a ping (XEP-0199) checks the link.
+    public var pingInterval: Duration
+    /// How long a keep-alive ping may go unanswered before the link counts as dead.
+    public var pingTimeout: Duration
+    /// How long each negotiation step may wait for the server.
+    public var negotiationTimeout: Duration
+    /// Default timeout of IQ requests.
+    public var iqTimeout: Duration
+    /// How long to wait for the server's `</stream:stream>` after ours.
+    public var closeTimeout: Duration
+    public var language: String
+
+    public init(
+        jid: JID,
+        password: String,
+        resource: String? = nil,
+        directTLS: Bool = false,
+        pingInterval: Duration = .seconds(20),
+        pingTimeout: Duration = .seconds(10),
+        negotiationTimeout: Duration = .seconds(30),
+        iqTimeout: Duration = .seconds(60),
+        closeTimeout: Duration = .seconds(2),
+        language: String = "en"
+    ) {
+        self.jid = jid
+        self.password = password
+        self.resource = resource ?? jid.resourcepart
+        self.directTLS = directTLS
+        self.pingInterval = pingInterval
+        self.pingTimeout = pingTimeout
+        self.negotiationTimeout = negotiationTimeout
+        self.iqTimeout = iqTimeout
+        self.closeTimeout = closeTimeout
+        self.language = language
+    }
+}

@@ -1,0 +1,24 @@
+/// A protocol feature plugged into a session (one per XEP, in `XMPPExtensions`).
+///
+/// Extensions run on the session's thread, are called in registration order, and talk to the
+/// network only through the session they are given.
+public protocol SessionExtension: AnyObject {
+    /// Features to advertise in disco#info (XEP-0030) and entity capabilities.
+    var discoFeatures: [String] { get }
+
+    /// The stream is ready for stanzas.
+    func sessionEstablished(_ session: XMPPSession)
+
+    /// Offers an inbound stanza; returns true when the extension consumed it.
+    func handle(_ stanza: XMLElement, in session: XMPPSession) -> Bool
+
+    /// The session ended (cleanly or not).
+    func sessionClosed(_ session: XMPPSession)
+}
+
+extension SessionExtension {
+    public var discoFeatures: [String] { [] }
+    public func sessionEstablished(_ session: XMPPSession) {}
+    public func handle(_ stanza: XMLElement, in session: XMPPSession) -> Bool { false }
+    public func sessionClosed(_ session: XMPPSession) {}
+}

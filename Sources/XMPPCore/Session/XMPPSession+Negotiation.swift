@@ -1,0 +1,223 @@
+import Foundation
+
+/// Stream negotiation, RFC 6120 §4-§7: header, STARTTLS, SASL, restart, bind.
+extension XMPPSession {
+    func openStream() {
+        streamID = nil
+        phase = .awaitingStreamHeader
+        phaseDeadline = now + configuration.negotiationTimeout
+        var header = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='\(Namespace.streams)'"
+        header += " to='\(XMLEscaping.escapedAttribute(configuration.jid.domainpart))'"
+        if tls != nil {
+            // RFC 6120 §4.7.1: include `from` once the stream is encrypted.
+            header += " from='\(XMLEscaping.escapedAttribute(configuration.jid.bare.description))'"
+        }
+        header += " version='1.0' xml:lang='\(XMLEscaping.escapedAttribute(configuration.language))'>"
+        actions.append(.write(header))
+    }
+
+    func handleStreamHeader(_ attributes: [String: String]) {
+        guard phase == .awaitingStreamHeader else {
+            fail(.protocolViolation("a second stream header"), sending: StreamError(condition: .invalidXML))
+            return
+        }
+        guard let version = attributes["version"], version.split(separator: ".").first.flatMap({ Int($0) }) == 1 else {
+            fail(
+                .protocolViolation("the server speaks stream version \(attributes["version"] ?? "0.9"), not 1.0"),
+                sending: StreamError(condition: .unsupportedVersion))
+            return
+        }
+        streamID = attributes["id"]
+        phase = .awaitingFeatures
+    }
+
+    func negotiate(_ element: XMLElement) {
+        switch (phase, element.name, element.namespace) {
+        case (.awaitingFeatures, "features", Namespace.streams):
+            handleFeatures(element)
+        case (.awaitingTLSProceed, "proceed", Namespace.tls):
+            phase = .tlsHandshake
+            actions.append(.resetParser)
+            actions.append(.startTLS(serverName: configuration.jid.domainpart))
+        case (.awaitingTLSProceed, "failure", Namespace.tls):
+            fail(.startTLSRefused)
+        case (.authenticating, _, Namespace.sasl):
+            handleSASL(element)
+        case (.binding, "iq", _), (.startingLegacySession, "iq", _):
+            handleBindingResponse(element)
+        default:
+            fail(
+                .protocolViolation("unexpected <\(element.name)/> while \(phase)"),
+                sending: StreamError(condition: .unsupportedStanzaType))
+        }
+    }
+
+    private func handleFeatures(_ features: XMLElement) {
+        serverFeatures = features
+        phaseDeadline = now + configuration.negotiationTimeout
+        if tls == nil {
+            guard features.child("starttls", namespace: Namespace.tls) != nil else {
+                fail(.startTLSNotOffered, sending: StreamError(condition: .policyViolation))
+                return
+            }
+            phase = .awaitingTLSProceed
+            write(XMLElement("starttls", namespace: Namespace.tls))
+            return
+        }
+        if !isAuthenticated {
+            startAuthentication(features)
+            return
+        }
+        guard features.child("bind", namespace: Namespace.bind) != nil else {
+            fail(.protocolViolation("the server offers no resource binding"))
+            return
+        }
+        bind(resource: configuration.resource)
+    }
+
+    // MARK: SASL
+
+    private func startAuthentication(_ features: XMLElement) {
+        let offered = features.child("mechanisms", namespace: Namespace.sasl)?.children("mechanism").map(\.text) ?? []
+        let channelBindings = features.child("sasl-channel-binding", namespace: Namespace.saslChannelBinding)
+            .map { list in
+                list.children("channel-binding").compactMap {
+                    ChannelBindingType(rawValue: $0[attribute: "type"] ?? "")
+                }
+            }
+        guard let tls else { return }
+        do {
+            var (mechanism, authenticator) = try SASLAuthenticator.select(
+                offered: offered, serverChannelBindings: channelBindings, tls: tls,
+                username: configuration.jid.localpart ?? "", password: configuration.password, crypto: crypto)
+            let initial = authenticator.initialResponse()
+            saslState = SASLState(mechanism: mechanism, authenticator: authenticator)
+            phase = .authenticating
+            write(
+                XMLElement(
+                    "auth", namespace: Namespace.sasl, ["mechanism": mechanism],
+                    text: XMPPSession.base64(initial)))
+        } catch {
+            actions.append(.write("</stream:stream>"))
+            finish(with: .authentication(error), closeTransport: true)
+        }
+    }
+
+    private func handleSASL(_ element: XMLElement) {
+        guard var state = saslState else { return }
+        do throws(SASLError) {
+            switch element.name {
+            case "challenge":
+                let response = try state.authenticator.respond(to: try XMPPSession.decodeBase64(element.text))
+                saslState = state
+                write(XMLElement("response", namespace: Namespace.sasl, [:], text: XMPPSession.base64(response)))
+                phaseDeadline = now + configuration.negotiationTimeout
+            case "success":
+                try state.authenticator.complete(withSuccessData: try XMPPSession.decodeBase64(element.text))
+                saslState = nil
+                isAuthenticated = true
+                emit(.authenticated(mechanism: state.mechanism))
+                actions.append(.resetParser)
+                openStream()
+            case "failure":
+                let condition = element.elements.lazy.compactMap { SASLFailureCondition(rawValue: $0.name) }.first
+                throw .failure(condition: condition, text: element.childText("text"))
+            default:
+                throw .malformedChallenge("unexpected <\(element.name)/>")
+            }
+        } catch {
+            saslState = nil
+            if case .failure = error {
+                actions.append(.write("</stream:stream>"))
+            } else {
+                write(XMLElement("abort", namespace: Namespace.sasl))
+                actions.append(.write("</stream:stream>"))
+            }
+            finish(with: .authentication(error), closeTransport: true)
+        }
+    }
+
+    static func base64(_ bytes: [UInt8]) -> String {
+        bytes.isEmpty ? "=" : Data(bytes).base64EncodedString()
+    }
+
+    static func decodeBase64(_ text: String) throws(SASLError) -> [UInt8] {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty || trimmed == "=" { return [] }
+        guard let data = Data(base64Encoded: trimmed) else {
+            throw .malformedChallenge("the server's SASL data is not valid base64")
+        }
+        return Array(data)
+    }
+
+    // MARK: Binding
+
+    private func bind(resource: String?) {
+        phase = .binding
+        var bind = XMLElement("bind", namespace: Namespace.bind)
+        if let resource { bind.append(XMLElement("resource", namespace: Namespace.bind, [:], text: resource)) }
+        bindRequestID = makeID()
+        write(XMLElement.iq(.set, id: bindRequestID ?? "", payload: bind))
+    }
+
+    private func handleBindingResponse(_ iq: XMLElement) {
+        guard iq.id == bindRequestID, let type = iq.iqType, type == .result || type == .error else {
+            return
+        }
+        if type == .error {
+            let error = StanzaError(stanza: iq)
+            if phase == .binding, error?.condition == .conflict, !boundResourceRetried {
+                boundResourceRetried = true
+                bind(resource: nil)
+                return
+            }
+            if phase == .startingLegacySession {
+                fail(.protocolViolation("the server refused to start the session: \(error?.description ?? "error")"))
+            } else {
+                fail(.bindFailed(error))
+            }
+            return
+        }
+        if phase == .binding {
+            guard let text = iq.child("bind", namespace: Namespace.bind)?.childText("jid"),
+                let jid = JID(parsing: text), jid.bare == configuration.jid.bare, jid.resourcepart != nil
+            else {
+                fail(.protocolViolation("the server bound an address that is not this account's"))
+                return
+            }
+            boundJID = jid
+            if let session = serverFeatures?.child("session", namespace: Namespace.session),
+                session.child("optional") == nil
+            {
+                phase = .startingLegacySession
+                bindRequestID = makeID()
+                write(.iq(.set, id: bindRequestID ?? "", payload: XMLElement("session", namespace: Namespace.session)))
+                return
+            }
+        }
+        becomeEstablished()
+    }
+
+    private func becomeEstablished() {
+        phase = .established
+        phaseDeadline = nil
+        bindRequestID = nil
+        lastInbound = now
+        emit(.established(jid: boundJID))
+        for ext in extensions { ext.sessionEstablished(self) }
+    }
+}
+
+/// The SASL exchange in progress.
+struct SASLState {
+    var mechanism: String
+    var authenticator: SASLAuthenticator
+}
+
+extension XMLEscaping {
+    static func escapedAttribute(_ value: String) -> String {
+        var output = ""
+        appendAttributeValue(value, to: &output)
+        return output
+    }
+}

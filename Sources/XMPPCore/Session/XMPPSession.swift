@@ -1,0 +1,304 @@
+/// One XMPP client stream as a state machine (RFC 6120): fed parser events, TLS results and clock
+/// ticks; answers with `SessionAction`s that the driver performs in order. It does no I/O.
+///
+/// Negotiation: stream header → STARTTLS (required; skipped over direct TLS) → SASL → stream
+/// restart → resource binding → established. After that it routes stanzas: IQ responses to their
+/// requests, everything else to the registered extensions, and what none consumes out as an event.
+public final class XMPPSession {
+    public let configuration: SessionConfiguration
+    public let crypto: any CryptoProvider
+    /// The JID the server bound (the configured JID until then).
+    public internal(set) var boundJID: JID
+    public internal(set) var phase: Phase = .idle
+    public internal(set) var tls: TLSInfo?
+    public internal(set) var now: Instant = .zero
+    public internal(set) var extensions: [any SessionExtension] = []
+    /// The stream id the server sent in its latest stream header.
+    public internal(set) var streamID: String?
+
+    var actions: [SessionAction] = []
+    var iqs = IQTracker()
+    var isAuthenticated = false
+    var phaseDeadline: Instant?
+    var lastInbound: Instant = .zero
+    var keepAlivePingID: String?
+    var boundResourceRetried = false
+    var serverFeatures: XMLElement?
+    var saslState: SASLState?
+    var bindRequestID: String?
+
+    public enum Phase: Sendable, Hashable {
+        case idle
+        case awaitingStreamHeader
+        case awaitingFeatures
+        case awaitingTLSProceed
+        case tlsHandshake
+        case authenticating
+        case binding
+        case startingLegacySession
+        case established
+        /// We sent `</stream:stream>` and wait for the server's.
+        case closing
+        case closed
+    }
+
+    public init(configuration: SessionConfiguration, crypto: any CryptoProvider) {
+        self.configuration = configuration
+        self.crypto = crypto
+        self.boundJID = configuration.jid.bare
+    }
+
+    public var isEstablished: Bool { phase == .established }
+
+    /// Adds a protocol extension; extensions see stanzas in registration order.
+    public func register(_ extension: any SessionExtension) {
+        extensions.append(`extension`)
+    }
+
+    /// The first registered extension of a type.
+    public func `extension`<E: SessionExtension>(_ type: E.Type) -> E? {
+        extensions.lazy.compactMap { $0 as? E }.first
+    }
+
+    /// Takes the actions produced since the last call.
+    public func takeActions() -> [SessionAction] {
+        defer { actions.removeAll(keepingCapacity: true) }
+        return actions
+    }
+
+    /// The earliest instant at which `tick(now:)` has work to do.
+    public var nextDeadline: Instant? {
+        var deadlines: [Instant] = []
+        if let phaseDeadline { deadlines.append(phaseDeadline) }
+        if let deadline = iqs.nextDeadline { deadlines.append(deadline) }
+        if phase == .established && keepAlivePingID == nil {
+            deadlines.append(lastInbound + configuration.pingInterval)
+        }
+        return deadlines.min()
+    }
+
+    // MARK: Inputs
+
+    /// The transport is connected (and, for direct TLS, its handshake is done).
+    public func transportConnected(tls: TLSInfo?, now: Instant) {
+        self.now = now
+        precondition(phase == .idle, "a session is used for one connection")
+        if let tls {
+            self.tls = tls
+            emit(.secured(tls))
+        }
+        openStream()
+    }
+
+    /// The STARTTLS handshake finished.
+    public func tlsEstablished(_ info: TLSInfo, now: Instant) {
+        self.now = now
+        guard phase == .tlsHandshake else { return }
+        tls = info
+        emit(.secured(info))
+        actions.append(.resetParser)
+        openStream()
+    }
+
+    /// Any bytes arrived (including whitespace keep-alives): the link is alive.
+    public func noteInboundActivity(now: Instant) {
+        self.now = now
+        lastInbound = now
+    }
+
+    public func receive(_ event: XMLStreamEvent, now: Instant) {
+        self.now = now
+        lastInbound = now
+        switch event {
+        case .streamOpened(let attributes): handleStreamHeader(attributes)
+        case .element(let element): handleElement(element)
+        case .streamClosed: handleStreamClosed()
+        }
+    }
+
+    /// The parser found XML that breaks the rules: send the matching stream error and close.
+    public func parserFailed(_ error: XMLStreamParseError, now: Instant) {
+        self.now = now
+        guard phase != .closed else { return }
+        fail(.xml(error), sending: StreamError(condition: error.streamErrorCondition))
+    }
+
+    /// The transport closed or failed underneath the session.
+    public func transportClosed(now: Instant) {
+        self.now = now
+        switch phase {
+        case .closed: return
+        case .closing: finish(with: nil, closeTransport: false)
+        default: finish(with: .closedByServer, closeTransport: false)
+        }
+    }
+
+    /// Ends the session without any further output (the driver already knows why).
+    public func abort() {
+        guard phase != .closed else { return }
+        phase = .closed
+        phaseDeadline = nil
+        for handler in iqs.removeAll() { handler(.failure(.disconnected)) }
+        for ext in extensions { ext.sessionClosed(self) }
+    }
+
+    public func tick(now: Instant) {
+        self.now = now
+        if let deadline = phaseDeadline, deadline <= now {
+            phaseDeadline = nil
+            if phase == .closing {
+                finish(with: nil, closeTransport: true)
+            } else {
+                fail(.timeout(String(describing: phase)), sending: StreamError(condition: .connectionTimeout))
+            }
+            return
+        }
+        for handler in iqs.expire(now: now) { handler(.failure(.timeout)) }
+        checkKeepAlive()
+    }
+
+    // MARK: Requests from above
+
+    /// Sends a stanza; dropped (false) unless the stream is established.
+    @discardableResult
+    public func send(_ stanza: XMLElement) -> Bool {
+        guard phase == .established else { return false }
+        write(stanza)
+        return true
+    }
+
+    /// Sends an IQ get or set and calls `handler` once with its result, error, timeout or the end
+    /// of the session. The id is generated when the element has none.
+    public func sendIQ(
+        _ iq: XMLElement,
+        timeout: Duration? = nil,
+        handler: @escaping (Result<XMLElement, IQFailure>) -> Void
+    ) {
+        var iq = iq
+        let id = iq.id ?? makeID()
+        iq.id = id
+        guard phase == .established else {
+            handler(.failure(.disconnected))
+            return
+        }
+        iqs.track(id: id, to: iq.to, deadline: now + (timeout ?? configuration.iqTimeout), handler: handler)
+        write(iq)
+    }
+
+    /// Closes the stream politely: `</stream:stream>`, then wait briefly for the server's.
+    public func close() {
+        switch phase {
+        case .idle:
+            finish(with: nil, closeTransport: false)
+        case .closing, .closed:
+            return
+        default:
+            actions.append(.write("</stream:stream>"))
+            phase = .closing
+            phaseDeadline = now + configuration.closeTimeout
+        }
+    }
+
+    /// A fresh stanza id.
+    public func makeID() -> String { crypto.randomIdentifier(length: 12) }
+
+    /// Every feature the session and its extensions implement, for disco#info.
+    public var discoFeatures: [String] {
+        var features = [Namespace.discoInfo]
+        for ext in extensions { features += ext.discoFeatures }
+        return Array(Set(features)).sorted()
+    }
+
+    // MARK: Internals shared with the negotiation
+
+    func emit(_ event: SessionEvent) { actions.append(.event(event)) }
+
+    func write(_ element: XMLElement) {
+        actions.append(.write(element.serialized(parentNamespace: Namespace.client)))
+    }
+
+    func fail(_ error: SessionError, sending streamError: StreamError? = nil) {
+        guard phase != .closed else { return }
+        if let streamError, phase != .idle {
+            actions.append(.write(streamError.element.serialized() + "</stream:stream>"))
+        }
+        finish(with: error, closeTransport: true)
+    }
+
+    func finish(with error: SessionError?, closeTransport: Bool) {
+        guard phase != .closed else { return }
+        phase = .closed
+        phaseDeadline = nil
+        if closeTransport { actions.append(.closeTransport) }
+        for handler in iqs.removeAll() { handler(.failure(.disconnected)) }
+        for ext in extensions { ext.sessionClosed(self) }
+        emit(.closed(error))
+    }
+
+    private func handleStreamClosed() {
+        if phase == .closing {
+            finish(with: nil, closeTransport: true)
+        } else {
+            actions.append(.write("</stream:stream>"))
+            finish(with: .closedByServer, closeTransport: true)
+        }
+    }
+
+    private func handleElement(_ element: XMLElement) {
+        if element.namespace == Namespace.streams && element.name == "error" {
+            actions.append(.write("</stream:stream>"))
+            finish(with: .streamError(StreamError(element: element)), closeTransport: true)
+            return
+        }
+        switch phase {
+        case .established: route(element)
+        case .closing: if element.stanzaKind != nil { route(element) }
+        case .closed, .idle: return
+        default: negotiate(element)
+        }
+    }
+
+    private func route(_ stanza: XMLElement) {
+        guard let kind = stanza.stanzaKind else {
+            fail(
+                .protocolViolation("unexpected <\(stanza.name)/> on an established stream"),
+                sending: StreamError(condition: .unsupportedStanzaType))
+            return
+        }
+        if kind == .iq, let type = stanza.iqType, type == .result || type == .error {
+            if let handler = iqs.takeHandler(for: stanza, ownJID: boundJID) {
+                if type == .result {
+                    handler(.success(stanza))
+                } else {
+                    handler(.failure(.error(StanzaError(stanza: stanza) ?? StanzaError(.undefinedCondition))))
+                }
+            }
+            return
+        }
+        for ext in extensions where ext.handle(stanza, in: self) { return }
+        if kind == .iq, stanza.iqType == .get || stanza.iqType == .set {
+            write(stanza.errorReply(StanzaError(.serviceUnavailable)))
+            return
+        }
+        emit(.stanza(stanza))
+    }
+
+    private func checkKeepAlive() {
+        guard phase == .established, keepAlivePingID == nil,
+            now - lastInbound >= configuration.pingInterval
+        else { return }
+        let id = makeID()
+        keepAlivePingID = id
+        let ping = XMLElement.iq(
+            .get, id: id, to: boundJID.domain, payload: XMLElement("ping", namespace: Namespace.ping))
+        sendIQ(ping, timeout: configuration.pingTimeout) { [weak self] result in
+            guard let self else { return }
+            self.keepAlivePingID = nil
+            switch result {
+            case .success, .failure(.error): return
+            case .failure(.timeout): self.fail(.pingTimeout)
+            case .failure(.disconnected): return
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+// Benchmarks that print figures (release build: `swift run -c release tern-bench [parse|login]`).
+let arguments = Array(CommandLine.arguments.dropFirst())
+let which = arguments.first ?? "all"
+switch which {
+case "parse": ParseBenchmark.run()
+case "login": LoginBenchmark.run(runs: Int(arguments.dropFirst().first ?? "") ?? 20)
+case "all":
+    ParseBenchmark.run()
+    LoginBenchmark.run(runs: 20)
+default:
+    print("usage: tern-bench [parse|login [RUNS]|all]")
+}

@@ -1,0 +1,212 @@
+import COpenSSL
+import Foundation
+import OpenSSLSupport
+import Subprocess
+import Testing
+import XMPPCore
+
+/// A minimal TLS server over memory BIOs, to exercise `TLSClient` without a network.
+final class MemoryTLSServer {
+    let context: OpaquePointer
+    let ssl: OpaquePointer
+    let readBIO: OpaquePointer
+    let writeBIO: OpaquePointer
+
+    init(certificate: String, key: String, maximumTLS12: Bool = false) {
+        context = SSL_CTX_new(TLS_server_method())
+        SSL_CTX_use_certificate_chain_file(context, certificate)
+        SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM)
+        if maximumTLS12 { tern_ssl_ctx_set_max_proto_version(context, tern_tls1_2_version()) }
+        ssl = SSL_new(context)
+        readBIO = BIO_new(BIO_s_mem())
+        writeBIO = BIO_new(BIO_s_mem())
+        SSL_set_bio(ssl, readBIO, writeBIO)
+        SSL_set_accept_state(ssl)
+    }
+
+    deinit {
+        SSL_free(ssl)
+        SSL_CTX_free(context)
+    }
+
+    func receive(_ bytes: [UInt8]) {
+        if !bytes.isEmpty { BIO_write(readBIO, bytes, Int32(bytes.count)) }
+        SSL_do_handshake(ssl)
+    }
+
+    func takeCiphertext() -> [UInt8] {
+        let pending = Int(BIO_ctrl_pending(writeBIO))
+        var output = [UInt8](repeating: 0, count: pending)
+        if pending > 0 { BIO_read(writeBIO, &output, Int32(pending)) }
+        return output
+    }
+
+    func exporter() -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: 32)
+        let label = "EXPORTER-Channel-Binding"
+        SSL_export_keying_material(ssl, &output, 32, label, label.utf8.count, nil, 0, 0)
+        return output
+    }
+
+    func peerFinished() -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: 64)
+        let length = SSL_get_peer_finished(ssl, &output, output.count)
+        return Array(output.prefix(length))
+    }
+}
+
+/// A self-signed certificate for `name`, made once per process.
+struct TestCertificate {
+    let certificate: String
+    let key: String
+    let fingerprint: String
+
+    static let localhost = try! TestCertificate(name: "localhost")
+
+    init(name: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        certificate = directory.appendingPathComponent("cert.pem").path
+        key = directory.appendingPathComponent("key.pem").path
+        _ = try Subprocess.run(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-subj", "/CN=\(name)", "-addext", "subjectAltName=DNS:\(name)", "-keyout", key, "-out", certificate,
+            ])
+        let output = try Subprocess.run("openssl", ["x509", "-in", certificate, "-noout", "-fingerprint", "-sha256"])
+        fingerprint = String(output.standardOutputText.split(separator: "=").last ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+@Suite struct TLSClientTests {
+    let certificate = TestCertificate.localhost
+
+    /// Runs a handshake between a client and the in-memory server; returns the client.
+    func handshake(_ configuration: TLSConfiguration, server: MemoryTLSServer) throws -> TLSClient {
+        let client = try TLSClient(configuration: configuration)
+        for _ in 0..<10 {
+            if try client.handshake() { break }
+            server.receive(client.takeCiphertext())
+            let reply = server.takeCiphertext()
+            reply.withUnsafeBytes { client.receive($0) }
+        }
+        #expect(client.isHandshakeComplete)
+        server.receive(client.takeCiphertext())
+        return client
+    }
+
+    @Test func trustsTheExtraCAAndTheRightName() throws {
+        let server = MemoryTLSServer(certificate: certificate.certificate, key: certificate.key)
+        let client = try handshake(
+            TLSConfiguration(serverName: "localhost", extraCAFile: certificate.certificate), server: server)
+        try client.verifyPeer()
+        let info = client.info()
+        #expect(info.protocolVersion == .tls13)
+        #expect(info.peerCertificateSHA256 == certificate.fingerprint)
+        #expect(info.channelBindings[.tlsExporter] == server.exporter(), "both ends derive the same tls-exporter")
+        #expect(info.channelBindings[.tlsUnique] == nil, "tls-unique does not exist in TLS 1.3")
+        #expect(info.channelBindings[.tlsServerEndPoint]?.count == 32)
+    }
+
+    @Test func refusesAnUntrustedCertificateNamingItsFingerprint() throws {
+        let server = MemoryTLSServer(certificate: certificate.certificate, key: certificate.key)
+        let client = try handshake(TLSConfiguration(serverName: "localhost"), server: server)
+        #expect(
+            throws: TLSError.certificateUntrusted(
+                reason: "self-signed certificate", fingerprintSHA256: certificate.fingerprint)
+        ) { try client.verifyPeer() }
+    }
+
+    @Test func refusesTheRightCertificateForAnotherName() throws {
+        let server = MemoryTLSServer(certificate: certificate.certificate, key: certificate.key)
+        let client = try handshake(
+            TLSConfiguration(serverName: "example.org", extraCAFile: certificate.certificate), server: server)
+        #expect(
+            throws: TLSError.certificateUntrusted(
+                reason: "hostname mismatch", fingerprintSHA256: certificate.fingerprint)
+        ) { try client.verifyPeer() }
+    }
+
+    @Test func pinOverridesTheChainButOnlyForThatCertificate() throws {
+        let server = MemoryTLSServer(certificate: certificate.certificate, key: certificate.key)
+        let pinned = try handshake(
+            TLSConfiguration(serverName: "localhost", pinnedSHA256: certificate.fingerprint.lowercased()),
+            server: server)
+        try pinned.verifyPeer()
+        let other = MemoryTLSServer(certificate: certificate.certificate, key: certificate.key)
+        let wrong = String(repeating: "00:", count: 31) + "00"
+        let mismatched = try handshake(TLSConfiguration(serverName: "localhost", pinnedSHA256: wrong), server: other)
+        #expect(throws: TLSError.pinMismatch(expected: wrong, actual: certificate.fingerprint)) {
+            try mismatched.verifyPeer()
+        }
+    }
+
+    @Test func tls12OffersTLSUniqueMatchingTheServer() throws {
+        let server = MemoryTLSServer(certificate: certificate.certificate, key: certificate.key, maximumTLS12: true)
+        let client = try handshake(
+            TLSConfiguration(serverName: "localhost", extraCAFile: certificate.certificate), server: server)
+        let info = client.info()
+        #expect(info.protocolVersion == .tls12)
+        #expect(info.channelBindings[.tlsUnique] == server.peerFinished())
+        #expect(info.channelBindings[.tlsExporter] == server.exporter(), "with extended master secret")
+    }
+
+    @Test func applicationDataRoundTrips() throws {
+        let server = MemoryTLSServer(certificate: certificate.certificate, key: certificate.key)
+        let client = try handshake(
+            TLSConfiguration(serverName: "localhost", extraCAFile: certificate.certificate), server: server)
+        try client.write(Array("<presence/>".utf8))
+        server.receive(client.takeCiphertext())
+        var buffer = [UInt8](repeating: 0, count: 100)
+        let count = SSL_read(server.ssl, &buffer, 100)
+        #expect(String(decoding: buffer.prefix(Int(max(count, 0))), as: UTF8.self) == "<presence/>")
+        let reply = Array("<message/>".utf8)
+        SSL_write(server.ssl, reply, Int32(reply.count))
+        server.takeCiphertext().withUnsafeBytes { client.receive($0) }
+        #expect(try client.readPlaintext() == reply)
+    }
+
+    @Test func missingCAFileIsAConfigurationError() {
+        #expect(throws: TLSError.self) {
+            try TLSClient(configuration: TLSConfiguration(serverName: "x", extraCAFile: "/nonexistent.pem"))
+        }
+    }
+
+    @Test func fingerprintsAreNormalised() {
+        let hex = String(repeating: "ab", count: 32)
+        #expect(TLSConfiguration.normalizedFingerprint(hex) == String(repeating: "AB:", count: 31) + "AB")
+        #expect(TLSConfiguration.normalizedFingerprint("ab:cd") == nil)
+        #expect(TLSConfiguration.normalizedFingerprint(String(repeating: "zz", count: 32)) == nil)
+    }
+}
+
+@Suite struct OpenSSLCryptoTests {
+    let crypto = OpenSSLCrypto()
+
+    func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    @Test func hashesMatchKnownVectors() {
+        #expect(hex(crypto.hash(.sha1, Array("abc".utf8))) == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        #expect(
+            hex(crypto.hash(.sha256, Array("abc".utf8)))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(crypto.hash(.sha512, []).count == 64)
+    }
+
+    @Test func hmacMatchesRFC4231Case2() {
+        let mac = crypto.hmac(.sha256, key: Array("Jefe".utf8), data: Array("what do ya want for nothing?".utf8))
+        #expect(hex(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    @Test func pbkdf2MatchesRFC6070() {
+        let derived = crypto.pbkdf2(.sha1, password: Array("password".utf8), salt: Array("salt".utf8), iterations: 4096)
+        #expect(hex(derived) == "4b007901b765489abead49d926f721d065a429c1")
+    }
+
+    @Test func randomIdentifiersDiffer() {
+        #expect(crypto.randomIdentifier() != crypto.randomIdentifier())
+        #expect(crypto.randomIdentifier(length: 10).count == 10)
+    }
+}

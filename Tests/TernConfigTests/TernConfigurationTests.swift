@@ -1,0 +1,155 @@
+import Foundation
+import TernConfig
+import Testing
+import XMPPClient
+
+@Suite struct TernConfigurationTests {
+    func parse(_ text: String) throws(ConfigError) -> TernConfiguration {
+        try TernConfiguration.parse(text, file: "/home/u/.config/tern/config.toml")
+    }
+
+    func error(_ text: String) -> ConfigError? {
+        do {
+            _ = try parse(text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func readsEveryAccountKey() throws {
+        let ca = FileManager.default.temporaryDirectory.appendingPathComponent("tern-test-ca.pem").path
+        _ = FileManager.default.createFile(atPath: ca, contents: Data("x".utf8))
+        let config = try parse(
+            """
+            default_account = "work"
+
+            [accounts.work]
+            jid = "Alice@Example.org"
+            password_command = "pass show xmpp/work"
+            resource = "tern"
+            host = "127.0.0.1"
+            port = 5222
+            tls = "starttls"
+            ca_file = "\(ca)"
+            pin_sha256 = "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89"
+
+            [accounts.home]
+            jid = "alice@home.example"
+            """)
+        #expect(config.accounts.map(\.name) == ["home", "work"])
+        let work = try config.account(named: nil)
+        #expect(work.name == "work")
+        #expect(work.jid.description == "alice@example.org")
+        #expect(work.password == .command("pass show xmpp/work"))
+        #expect(work.resource == "tern")
+        #expect(work.host == "127.0.0.1")
+        #expect(work.port == 5222)
+        #expect(work.tls == .startTLS)
+        #expect(work.caFile == ca)
+        #expect(work.pinSHA256?.hasPrefix("AB:CD:EF:01") == true)
+        let home = try config.account(named: "home")
+        #expect(home.password == .prompt)
+        #expect(home.tls == .auto)
+        let settings = work.connectionSettings(password: "secret")
+        #expect(settings.session.password == "secret")
+        #expect(settings.session.resource == "tern")
+    }
+
+    @Test func unknownKeyNamesFileLineAndKey() {
+        let error = error("[accounts.work]\njid = \"a@b.c\"\nprot = 5222\n")
+        #expect(error?.line == 3)
+        #expect(error?.key == "accounts.work.prot")
+        #expect(
+            error?.description.hasPrefix("/home/u/.config/tern/config.toml:3: accounts.work.prot: unknown key") == true)
+        #expect(self.error("colour = 1\n")?.key == "colour")
+    }
+
+    @Test func wrongTypesAreNamed() {
+        let port = error("[accounts.work]\njid = \"a@b.c\"\nport = \"5222\"\n")
+        #expect(
+            port?.description
+                == "/home/u/.config/tern/config.toml:3: accounts.work.port: expected an integer, found a string")
+        let tls = error("[accounts.work]\njid = \"a@b.c\"\ntls = \"maybe\"\n")
+        #expect(tls?.message == "\"maybe\" is not one of \"auto\", \"starttls\", \"direct\"")
+        #expect(
+            error("[accounts.work]\njid = \"a@b.c\"\nport = 70000\n")?.message == "70000 is out of range (1 to 65535)")
+        #expect(error("accounts = 3\n")?.message == "expected a table, found an integer")
+    }
+
+    @Test func invalidValuesAreExplained() {
+        #expect(error("[accounts.w]\n")?.message == "missing key \"jid\"")
+        #expect(error("[accounts.w]\njid = \"example.org\"\n")?.message.contains("no user part") == true)
+        #expect(error("[accounts.w]\njid = \"a b@c\"\n")?.message.contains("is not a valid JID") == true)
+        #expect(error("[accounts.w]\njid = \"a@b.c\"\npin_sha256 = \"xyz\"\n")?.key == "accounts.w.pin_sha256")
+        #expect(error("[accounts.w]\njid = \"a@b.c\"\nca_file = \"/nonexistent/ca.pem\"\n")?.line == 3)
+        #expect(
+            error("[accounts.w]\njid = \"a@b.c\"\npassword_file = \"/nonexistent/pw\"\n")?.message.contains(
+                "does not exist") == true)
+        #expect(error("default_account = \"nope\"\n")?.message == "there is no account named \"nope\"")
+    }
+
+    @Test func syntaxErrorsCarryTheLine() {
+        let error = error("[accounts.w]\njid = \"unterminated\n")
+        #expect(error?.line == 2)
+        #expect(error?.message.hasPrefix("invalid TOML") == true)
+    }
+
+    @Test func missingFileIsAClearError() {
+        #expect(throws: ConfigError(file: "/nonexistent/config.toml", message: "the configuration file does not exist"))
+        {
+            try TernConfiguration.load(path: "/nonexistent/config.toml")
+        }
+    }
+
+    @Test func accountChoiceNeedsANameWhenAmbiguous() throws {
+        let config = try parse("[accounts.a]\njid = \"a@b.c\"\n[accounts.b]\njid = \"b@b.c\"\n")
+        #expect(throws: ConfigError.self) { try config.account(named: nil) }
+        #expect(throws: ConfigError.self) { try config.account(named: "c") }
+        #expect(try config.account(named: "b").jid.description == "b@b.c")
+    }
+
+    @Test func xdgPathsFollowTheEnvironment() {
+        #expect(TernConfiguration.defaultPath(environment: ["HOME": "/h"]) == "/h/.config/tern/config.toml")
+        #expect(
+            TernConfiguration.defaultPath(environment: ["HOME": "/h", "XDG_CONFIG_HOME": "/x"]) == "/x/tern/config.toml"
+        )
+        #expect(XDG.dataHome(environment: ["HOME": "/h"]) == "/h/.local/share")
+        #expect(XDG.dataHome(environment: ["HOME": "/h", "XDG_DATA_HOME": "relative"]) == "/h/.local/share")
+    }
+}
+
+@Suite struct PasswordSourceTests {
+    func temporaryFile(_ contents: String, mode: mode_t) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tern-pw-\(UUID().uuidString)").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data(contents.utf8))
+        chmod(path, mode)
+        return path
+    }
+
+    @Test func commandOutputsFirstLine() throws {
+        #expect(try PasswordSource.command("printf 'secret\\nsecond\\n'").fetch() == "secret")
+    }
+
+    @Test func failingCommandIsExplained() {
+        #expect(throws: PasswordError.self) { try PasswordSource.command("echo nope >&2; exit 3").fetch() }
+        do {
+            _ = try PasswordSource.command("echo nope >&2; exit 3").fetch()
+        } catch {
+            #expect(error.description == "the password command \"echo nope >&2; exit 3\" failed (exit status 3: nope)")
+        }
+    }
+
+    @Test func fileMustBePrivate() throws {
+        let open = temporaryFile("pw\n", mode: 0o644)
+        #expect(throws: PasswordError.fileTooOpen(open, mode: "644")) { try PasswordSource.file(open).fetch() }
+        let closed = temporaryFile("pw\r\n", mode: 0o600)
+        #expect(try PasswordSource.file(closed).fetch() == "pw")
+        let empty = temporaryFile("\n", mode: 0o600)
+        #expect(throws: PasswordError.self) { try PasswordSource.file(empty).fetch() }
+    }
+
+    @Test func promptHasNoStoredPassword() throws {
+        #expect(try PasswordSource.prompt.fetch() == nil)
+    }
+}
