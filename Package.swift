@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "OpenSSLSupport", dependencies: ["XMPPCore", "COpenSSL"], swiftSettings: strict),
         .target(name: "Networking", dependencies: ["CResolv"], swiftSettings: strict),
         .target(name: "Subprocess", swiftSettings: strict),
+        .target(name: "ChatStore", dependencies: ["XMPPCore", "CSQLite"], swiftSettings: strict),
+        .target(name: "SafeText", swiftSettings: strict),
 
         // The edge that drives the core over a real socket.
         .target(
@@ -53,14 +55,16 @@ let package = Package(
         .executableTarget(
             name: "tern",
             dependencies: [
-                "XMPPCore", "XMPPExtensions", "XMPPClient", "TernConfig", "Networking",
+                "XMPPCore", "XMPPExtensions", "XMPPClient", "TernConfig", "Networking", "ChatStore", "SafeText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "tern-bench",
-            dependencies: ["XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "ProsodyFixture"],
+            dependencies: [
+                "XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "ProsodyFixture", "ChatStore",
+            ],
             swiftSettings: strict
         ),
 
@@ -83,9 +87,11 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "NetworkingTests", dependencies: ["Networking"], swiftSettings: strict),
         .testTarget(name: "TernConfigTests", dependencies: ["TernConfig", "XMPPClient"], swiftSettings: strict),
+        .testTarget(name: "SafeTextTests", dependencies: ["SafeText"], swiftSettings: strict),
+        .testTarget(name: "ChatStoreTests", dependencies: ["ChatStore", "XMPPCore"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["XMPPClient", "TestSupport", "TernConfig", "Subprocess"],
+            dependencies: ["XMPPClient", "TestSupport", "TernConfig", "Subprocess", "ChatStore"],
             swiftSettings: strict
         ),
     ]

@@ -108,6 +108,11 @@ public enum XDG {
         return home(environment) + "/.local/share"
     }
 
+    /// Tern's database: `$XDG_DATA_HOME/tern/tern.sqlite`.
+    public static func databasePath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        dataHome(environment: environment) + "/tern/tern.sqlite"
+    }
+
     private static func home(_ environment: [String: String]) -> String {
         environment["HOME"] ?? NSHomeDirectory()
     }

@@ -4,9 +4,12 @@ let which = arguments.first ?? "all"
 switch which {
 case "parse": ParseBenchmark.run()
 case "login": LoginBenchmark.run(runs: Int(arguments.dropFirst().first ?? "") ?? 20)
+case "store": StoreBenchmark.run()
+case "store-insert": StoreBenchmark.runInsertOnly()
 case "all":
     ParseBenchmark.run()
     LoginBenchmark.run(runs: 20)
+    StoreBenchmark.run()
 default:
-    print("usage: tern-bench [parse|login [RUNS]|all]")
+    print("usage: tern-bench [parse|login [RUNS]|store|all]")
 }

@@ -5,7 +5,7 @@ struct Tern: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tern",
         abstract: "A terminal XMPP client.",
-        subcommands: [SendCommand.self]
+        subcommands: [SendCommand.self, HistoryCommand.self, SearchCommand.self]
     )
 }
 

@@ -1,0 +1,279 @@
+import XMPPCore
+
+/// Storing and reading messages.
+extension ChatStore {
+    /// Stores messages in one transaction, each at most once (see `insert(_:account:)`).
+    public func insert(_ messages: [NewMessage], account: AccountID) throws -> [InsertOutcome] {
+        try write { try messages.map { try insertOne($0, account: account) } }
+    }
+
+    /// Stores a message unless it is already stored.
+    ///
+    /// The same message may arrive live, as a carbon, from the archive, and again after a
+    /// reconnection. It is recognised by its archive id (stanza-id and the archive that assigned
+    /// it), else by its origin-id from the same sender, else (for clients without either) by its
+    /// id attribute, sender and body. A duplicate fills in what the stored copy lacked (the
+    /// archive id) and moves an outgoing message's state forward.
+    ///
+    /// A correction (XEP-0308) joins the chain of the message it corrects, but only when that
+    /// message came from the same sender; otherwise it is rejected and nothing is stored.
+    public func insert(_ message: NewMessage, account: AccountID) throws -> InsertOutcome {
+        try write { try insertOne(message, account: account) }
+    }
+
+    func insertOne(_ message: NewMessage, account: AccountID) throws -> InsertOutcome {
+        let conversation = try conversationID(account: account, jid: message.conversation, kind: message.kind)
+        if let existing = try findDuplicate(of: message, conversation: conversation) {
+            try merge(message, into: existing)
+            return .duplicate(existing)
+        }
+        var corrects: Int64?
+        if let replaced = message.corrects {
+            switch try correctionTarget(id: replaced, senderKey: message.senderKey, conversation: conversation) {
+            case .rejected: return .rejectedCorrection
+            case .found(let root): corrects = root
+            case .unknown: corrects = nil
+            }
+        }
+        try db.statement(
+            """
+            INSERT INTO message (conversation_id, outgoing, sender, sender_key, recipient, body, timestamp, type,
+                id_attribute, origin_id, stanza_id, stanza_id_by, corrects, state, encryption)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        ).bind(
+            conversation.sql, message.outgoing.sql, message.sender.sql, message.senderKey.sql, message.recipient?.sql,
+            message.body.sql, message.timestamp.sql, message.type.sql, message.idAttribute?.sql, message.originID?.sql,
+            message.stanzaID?.sql, message.stanzaIDBy?.sql, corrects?.sql, message.state?.rawValue.sql,
+            message.encryption?.sql
+        ).run()
+        let id = db.lastInsertRowID
+        searchIndexPending = true
+        pendingActivity[conversation] = max(pendingActivity[conversation] ?? 0, message.timestamp)
+        if let corrects { return .correction(of: corrects) }
+        return .inserted(id)
+    }
+
+    private func findDuplicate(of message: NewMessage, conversation: Int64) throws -> Int64? {
+        if let stanzaID = message.stanzaID, let by = message.stanzaIDBy,
+            let id = try db.statement("SELECT id FROM message WHERE stanza_id_by = ? AND stanza_id = ?")
+                .bind(by.sql, stanzaID.sql).first({ $0.int64(0) })
+        {
+            return id
+        }
+        if let originID = message.originID {
+            return try db.statement(
+                "SELECT id FROM message WHERE conversation_id = ? AND origin_id = ? AND sender_key = ? LIMIT 1"
+            ).bind(conversation.sql, originID.sql, message.senderKey.sql).first { $0.int64(0) }
+        }
+        if let idAttribute = message.idAttribute {
+            return try db.statement(
+                """
+                SELECT id FROM message WHERE conversation_id = ? AND id_attribute = ?2 AND id_attribute IS NOT origin_id
+                    AND sender_key = ? AND body = ? AND origin_id IS NULL LIMIT 1
+                """
+            ).bind(conversation.sql, idAttribute.sql, message.senderKey.sql, message.body.sql).first { $0.int64(0) }
+        }
+        return nil
+    }
+
+    private func merge(_ message: NewMessage, into id: Int64) throws {
+        if let stanzaID = message.stanzaID, let by = message.stanzaIDBy {
+            try db.statement(
+                """
+                UPDATE message SET stanza_id = ?, stanza_id_by = ? WHERE id = ? AND stanza_id IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM message WHERE stanza_id_by = ? AND stanza_id = ?)
+                """
+            ).bind(stanzaID.sql, by.sql, id.sql, by.sql, stanzaID.sql).run()
+        }
+        if message.outgoing, message.stanzaID != nil {
+            // The server archived our message: it certainly has it.
+            try advanceState(of: id, to: .acked)
+        }
+    }
+
+    private enum CorrectionTarget {
+        case found(Int64)
+        case rejected
+        case unknown
+    }
+
+    /// The root of the correction chain that `id` (an id attribute) belongs to, if the message was
+    /// sent by `senderKey`.
+    private func correctionTarget(id: String, senderKey: String, conversation: Int64) throws -> CorrectionTarget {
+        let candidates = try db.statement(Self.byIDAttribute("id, sender_key, corrects"))
+            .bind(conversation.sql, id.sql).rows { ($0.int64(0), $0.text(1), $0.optionalInt64(2)) }
+        guard !candidates.isEmpty else { return .unknown }
+        guard let match = candidates.first(where: { $0.1 == senderKey }) else { return .rejected }
+        return .found(match.2 ?? match.0)
+    }
+
+    /// Our message with this id attribute (or origin-id) in a conversation.
+    func outgoingMessage(
+        account: AccountID,
+        conversation: JID,
+        idAttribute: String
+    ) throws -> (id: Int64, timestamp: Int64)? {
+        guard
+            let conversationID = try db.statement("SELECT id FROM conversation WHERE account_id = ? AND jid = ?")
+                .bind(account.rawValue.sql, conversation.bare.description.sql).first({ $0.int64(0) })
+        else { return nil }
+        let byID = try db.statement(
+            "SELECT * FROM (\(Self.byIDAttribute("id, timestamp, outgoing"))) WHERE outgoing = 1 LIMIT 1"
+        ).bind(conversationID.sql, idAttribute.sql).first { ($0.int64(0), $0.int64(1)) }
+        if let byID { return byID }
+        return try db.statement(
+            "SELECT id, timestamp FROM message WHERE conversation_id = ? AND origin_id = ? AND outgoing = 1 LIMIT 1"
+        ).bind(conversationID.sql, idAttribute.sql).first { ($0.int64(0), $0.int64(1)) }
+    }
+
+    /// Messages of conversation `?1` whose id attribute is `?2`, through whichever index holds them
+    /// (the origin-id index when the id equals the origin-id, the id-attribute index otherwise).
+    static func byIDAttribute(_ columns: String) -> String {
+        """
+        SELECT \(columns) FROM message WHERE conversation_id = ?1 AND origin_id = ?2 AND id_attribute = ?2
+        UNION ALL
+        SELECT \(columns) FROM message WHERE conversation_id = ?1 AND id_attribute = ?2 AND id_attribute IS NOT origin_id
+        """
+    }
+
+    func advanceState(of id: Int64, to state: DeliveryState) throws {
+        try db.statement(
+            "UPDATE message SET state = ? WHERE id = ? AND outgoing = 1 AND (state IS NULL OR (state < ? AND state != 5))"
+        ).bind(state.rawValue.sql, id.sql, state.rawValue.sql).run()
+    }
+
+    func conversationID(account: AccountID, jid: JID, kind: ConversationKind) throws -> Int64 {
+        let key = ConversationKey(account: account.rawValue, jid: jid.bare.description)
+        if let id = conversationIDs[key] { return id }
+        if let id = try db.statement("SELECT id FROM conversation WHERE account_id = ? AND jid = ?")
+            .bind(account.rawValue.sql, key.jid.sql).first({ $0.int64(0) })
+        {
+            conversationIDs[key] = id
+            return id
+        }
+        try db.statement("INSERT INTO conversation (account_id, jid, kind) VALUES (?, ?, ?)")
+            .bind(account.rawValue.sql, key.jid.sql, kind.rawValue.sql).run()
+        let id = db.lastInsertRowID
+        conversationIDs[key] = id
+        return id
+    }
+
+    // MARK: Reading
+
+    static let messageColumns = """
+        m.id, c.jid, m.outgoing, m.sender, m.recipient,
+        coalesce((SELECT x.body FROM message x WHERE x.corrects = m.id ORDER BY x.timestamp DESC, x.id DESC LIMIT 1),
+            m.body),
+        EXISTS (SELECT 1 FROM message x WHERE x.corrects = m.id),
+        m.timestamp, m.type, m.id_attribute, m.origin_id, m.stanza_id, m.stanza_id_by, m.state, m.error, m.encryption
+        """
+
+    static func storedMessage(_ row: Statement) -> StoredMessage {
+        StoredMessage(
+            id: row.int64(0), conversation: row.text(1), outgoing: row.int(2) != 0, sender: row.text(3),
+            recipient: row.optionalText(4), body: row.text(5), isCorrected: row.int(6) != 0, timestamp: row.int64(7),
+            type: row.text(8), idAttribute: row.optionalText(9), originID: row.optionalText(10),
+            stanzaID: row.optionalText(11), stanzaIDBy: row.optionalText(12),
+            state: row.optionalInt64(13).flatMap { DeliveryState(rawValue: Int($0)) }, error: row.optionalText(14),
+            encryption: row.optionalText(15))
+    }
+
+    /// The newest `limit` messages of a conversation, oldest first.
+    public func lastMessages(account: AccountID, conversation: JID, limit: Int) throws -> [StoredMessage] {
+        try guarded {
+            try db.statement(
+                """
+                SELECT * FROM (SELECT \(ChatStore.messageColumns) FROM message m JOIN conversation c ON c.id = m.conversation_id
+                    WHERE c.account_id = ? AND c.jid = ? AND m.corrects IS NULL
+                    ORDER BY m.timestamp DESC, m.id DESC LIMIT ?) ORDER BY 8, 1
+                """
+            ).bind(account.rawValue.sql, conversation.bare.description.sql, limit.sql).rows(ChatStore.storedMessage)
+        }
+    }
+
+    /// The `limit` messages just before message `id` (in time order), oldest first: PageUp.
+    public func messages(before id: Int64, limit: Int) throws -> [StoredMessage] {
+        try guarded {
+            try db.statement(
+                """
+                SELECT * FROM (SELECT \(ChatStore.messageColumns) FROM message m JOIN conversation c ON c.id = m.conversation_id,
+                    (SELECT conversation_id AS cid, timestamp AS t FROM message WHERE id = ?1) anchor
+                    WHERE m.conversation_id = anchor.cid AND m.corrects IS NULL AND (m.timestamp, m.id) < (anchor.t, ?1)
+                    ORDER BY m.timestamp DESC, m.id DESC LIMIT ?2) ORDER BY 8, 1
+                """
+            ).bind(id.sql, limit.sql).rows(ChatStore.storedMessage)
+        }
+    }
+
+    /// The `limit` messages just after message `id`, oldest first: PageDown past what is loaded.
+    public func messages(after id: Int64, limit: Int) throws -> [StoredMessage] {
+        try guarded {
+            try db.statement(
+                """
+                SELECT \(ChatStore.messageColumns) FROM message m JOIN conversation c ON c.id = m.conversation_id,
+                    (SELECT conversation_id AS cid, timestamp AS t FROM message WHERE id = ?1) anchor
+                    WHERE m.conversation_id = anchor.cid AND m.corrects IS NULL AND (m.timestamp, m.id) > (anchor.t, ?1)
+                    ORDER BY m.timestamp, m.id LIMIT ?2
+                """
+            ).bind(id.sql, limit.sql).rows(ChatStore.storedMessage)
+        }
+    }
+
+    /// One message by id, with corrections applied.
+    public func message(id: Int64) throws -> StoredMessage? {
+        try guarded {
+            try db.statement(
+                "SELECT \(ChatStore.messageColumns) FROM message m JOIN conversation c ON c.id = m.conversation_id WHERE m.id = ?"
+            ).bind(id.sql).first(ChatStore.storedMessage)
+        }
+    }
+
+    /// Conversations with their unread counts, most recently active first.
+    public func conversations(account: AccountID) throws -> [ConversationSummary] {
+        try guarded {
+            try db.statement(
+                """
+                SELECT c.jid, c.kind, c.last_activity,
+                    (SELECT count(*) FROM message m WHERE m.conversation_id = c.id AND m.outgoing = 0
+                        AND m.corrects IS NULL AND m.timestamp > c.last_read_at)
+                FROM conversation c WHERE c.account_id = ? ORDER BY c.last_activity DESC
+                """
+            ).bind(account.rawValue.sql).rows {
+                ConversationSummary(
+                    jid: $0.text(0), kind: ConversationKind(rawValue: $0.text(1)) ?? .chat, lastActivity: $0.int64(2),
+                    unread: $0.int(3))
+            }
+        }
+    }
+
+    /// Unread incoming messages per conversation (only those with any).
+    public func unreadCounts(account: AccountID) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for conversation in try conversations(account: account) where conversation.unread > 0 {
+            counts[conversation.jid] = conversation.unread
+        }
+        return counts
+    }
+
+    /// Marks everything up to `timestamp` in a conversation as read.
+    public func markRead(account: AccountID, conversation: JID, upTo timestamp: Int64) throws {
+        try guarded {
+            try db.statement(
+                "UPDATE conversation SET last_read_at = max(last_read_at, ?) WHERE account_id = ? AND jid = ?"
+            ).bind(timestamp.sql, account.rawValue.sql, conversation.bare.description.sql).run()
+        }
+    }
+
+    /// Records an error that came back for an outgoing message (matched by its id attribute).
+    @discardableResult
+    public func markFailed(account: AccountID, conversation: JID, idAttribute: String, error: String) throws -> Int64? {
+        try write {
+            guard
+                let id = try outgoingMessage(account: account, conversation: conversation, idAttribute: idAttribute)?.id
+            else { return nil }
+            try db.statement("UPDATE message SET state = 5, error = ? WHERE id = ?").bind(error.sql, id.sql).run()
+            return id
+        }
+    }
+}

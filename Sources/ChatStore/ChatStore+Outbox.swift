@@ -1,0 +1,98 @@
+import XMPPCore
+
+/// The outbox: a message the user typed is stored before anything is sent, and leaves the outbox
+/// only when the server has acknowledged it. This is what makes delivery exactly-once across
+/// disconnects and crashes: whatever is still here after a restart is sent again, byte for byte,
+/// with its original id and origin-id so that receivers and archives can recognise a repeat.
+extension ChatStore {
+    /// Stores an outgoing message (state `queued`) together with the exact stanza that carries it,
+    /// durably (`synchronous=FULL` for this transaction).
+    @discardableResult
+    public func enqueue(_ message: NewMessage, stanza: String, account: AccountID) throws -> Int64 {
+        var message = message
+        message.outgoing = true
+        message.state = .queued
+        return try guarded {
+            try db.execute("PRAGMA synchronous = FULL")
+            defer { try? db.execute("PRAGMA synchronous = NORMAL") }
+            return try write {
+                guard let id = try insertOne(message, account: account).messageID else {
+                    throw StoreError.sqlite(SQLiteError(code: 19, message: "the message could not be stored"))
+                }
+                try db.statement(
+                    "INSERT OR IGNORE INTO outbox (message_id, account_id, stanza, queued_at) VALUES (?, ?, ?, ?)"
+                ).bind(id.sql, account.rawValue.sql, stanza.sql, Clock.nowMilliseconds().sql).run()
+                return id
+            }
+        }
+    }
+
+    /// Everything still waiting for an acknowledgement, in the order it was typed.
+    public func outbox(account: AccountID) throws -> [OutboxEntry] {
+        try guarded {
+            try db.statement(
+                """
+                SELECT o.message_id, c.jid, o.stanza, o.attempts FROM outbox o
+                JOIN message m ON m.id = o.message_id JOIN conversation c ON c.id = m.conversation_id
+                WHERE o.account_id = ? ORDER BY o.message_id
+                """
+            ).bind(account.rawValue.sql).rows {
+                OutboxEntry(messageID: $0.int64(0), conversation: $0.text(1), stanza: $0.text(2), attempts: $0.int(3))
+            }
+        }
+    }
+
+    /// The stanza was written to the stream (once more).
+    public func markSent(_ messageID: Int64) throws {
+        try write {
+            try db.statement("UPDATE outbox SET attempts = attempts + 1 WHERE message_id = ?").bind(messageID.sql)
+                .run()
+            try advanceState(of: messageID, to: .sent)
+        }
+    }
+
+    /// The server acknowledged these messages: they leave the outbox.
+    public func markAcked(_ messageIDs: [Int64]) throws {
+        guard !messageIDs.isEmpty else { return }
+        try write {
+            for id in messageIDs {
+                try db.statement("DELETE FROM outbox WHERE message_id = ?").bind(id.sql).run()
+                try advanceState(of: id, to: .acked)
+            }
+        }
+    }
+
+    /// A delivery receipt (XEP-0184) or chat marker (XEP-0333) arrived for the outgoing message
+    /// with this id attribute. `displayed` also covers every earlier outgoing message of the
+    /// conversation. Returns the ids whose state changed.
+    @discardableResult
+    public func markReceived(
+        account: AccountID,
+        conversation: JID,
+        idAttribute: String,
+        state: DeliveryState
+    ) throws -> [Int64] {
+        try write {
+            guard
+                let (id, timestamp) = try outgoingMessage(
+                    account: account, conversation: conversation, idAttribute: idAttribute)
+            else { return [] }
+            var ids = [id]
+            if state == .displayed {
+                ids = try db.statement(
+                    """
+                    SELECT id FROM message WHERE conversation_id = (SELECT conversation_id FROM message WHERE id = ?)
+                        AND outgoing = 1 AND timestamp <= ? AND (state IS NULL OR state < 4)
+                    """
+                ).bind(id.sql, timestamp.sql).rows { $0.int64(0) }
+            }
+            var changed: [Int64] = []
+            for messageID in ids {
+                try advanceState(of: messageID, to: state)
+                if db.changes > 0 { changed.append(messageID) }
+                try db.statement("DELETE FROM outbox WHERE message_id = ?").bind(messageID.sql).run()
+            }
+            return changed
+        }
+    }
+}

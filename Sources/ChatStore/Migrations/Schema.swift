@@ -1,0 +1,135 @@
+/// The database schema as named migrations, oldest first. Append only.
+enum Schema {
+    static let migrations: [Migration] = [
+        Migration(
+            name: "create-accounts-and-roster",
+            sql: """
+                CREATE TABLE account (
+                    id INTEGER PRIMARY KEY,
+                    jid TEXT NOT NULL UNIQUE,
+                    name TEXT,
+                    roster_version TEXT
+                );
+                CREATE TABLE roster_item (
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    jid TEXT NOT NULL,
+                    name TEXT,
+                    subscription TEXT NOT NULL DEFAULT 'none'
+                        CHECK (subscription IN ('none', 'to', 'from', 'both')),
+                    ask INTEGER NOT NULL DEFAULT 0,
+                    approved INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (account_id, jid)
+                ) WITHOUT ROWID;
+                CREATE TABLE roster_group (
+                    account_id INTEGER NOT NULL,
+                    jid TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    PRIMARY KEY (account_id, jid, name),
+                    FOREIGN KEY (account_id, jid) REFERENCES roster_item(account_id, jid) ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                """),
+        Migration(
+            name: "create-messages",
+            sql: """
+                CREATE TABLE conversation (
+                    id INTEGER PRIMARY KEY,
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    jid TEXT NOT NULL,
+                    kind TEXT NOT NULL DEFAULT 'chat' CHECK (kind IN ('chat', 'groupchat')),
+                    last_activity INTEGER NOT NULL DEFAULT 0,
+                    last_read_at INTEGER NOT NULL DEFAULT 0,
+                    archive_oldest_id TEXT,
+                    archive_complete INTEGER NOT NULL DEFAULT 0,
+                    UNIQUE (account_id, jid)
+                );
+                CREATE INDEX conversation_by_activity ON conversation(account_id, last_activity);
+                CREATE TABLE message (
+                    id INTEGER PRIMARY KEY,
+                    conversation_id INTEGER NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,
+                    outgoing INTEGER NOT NULL,
+                    sender TEXT NOT NULL,
+                    sender_key TEXT NOT NULL,
+                    recipient TEXT,
+                    body TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    type TEXT NOT NULL DEFAULT 'chat',
+                    id_attribute TEXT,
+                    origin_id TEXT,
+                    stanza_id TEXT,
+                    stanza_id_by TEXT,
+                    corrects INTEGER REFERENCES message(id) ON DELETE CASCADE,
+                    state INTEGER,
+                    error TEXT,
+                    encryption TEXT
+                );
+                CREATE INDEX message_by_time ON message(conversation_id, timestamp, id);
+                CREATE UNIQUE INDEX message_by_archive_id ON message(stanza_id_by, stanza_id)
+                    WHERE stanza_id IS NOT NULL;
+                CREATE INDEX message_by_origin_id ON message(conversation_id, origin_id) WHERE origin_id IS NOT NULL;
+                -- Most clients use the origin-id as the id attribute too; only the others need this.
+                CREATE INDEX message_by_id_attribute ON message(conversation_id, id_attribute)
+                    WHERE id_attribute IS NOT NULL AND id_attribute IS NOT origin_id;
+                CREATE INDEX message_corrections ON message(corrects, timestamp) WHERE corrects IS NOT NULL;
+                """),
+        // Full-text search. FTS5 (SQLite 3.40) writes its pending index data to disk at every
+        // statement savepoint, so a row trigger that writes to the index costs a segment flush per
+        // message. The triggers therefore queue new rows, and the store indexes the queue with one
+        // statement at the end of each write transaction (`ChatStore.write`), before COMMIT.
+        Migration(
+            name: "create-message-search",
+            sql: """
+                CREATE VIRTUAL TABLE message_search USING fts5(
+                    text, content='', tokenize='unicode61 remove_diacritics 2'
+                );
+                CREATE TABLE message_search_queue (message_id INTEGER PRIMARY KEY);
+                CREATE TRIGGER message_search_insert AFTER INSERT ON message BEGIN
+                    INSERT INTO message_search_queue (message_id) VALUES (new.id);
+                END;
+                CREATE TRIGGER message_search_delete AFTER DELETE ON message BEGIN
+                    INSERT INTO message_search (message_search, rowid, text)
+                        SELECT 'delete', old.id, tern_search_text(old.body)
+                        WHERE NOT EXISTS (SELECT 1 FROM message_search_queue WHERE message_id = old.id);
+                    DELETE FROM message_search_queue WHERE message_id = old.id;
+                END;
+                CREATE TRIGGER message_search_update AFTER UPDATE OF body ON message BEGIN
+                    INSERT INTO message_search (message_search, rowid, text)
+                        SELECT 'delete', old.id, tern_search_text(old.body)
+                        WHERE NOT EXISTS (SELECT 1 FROM message_search_queue WHERE message_id = old.id);
+                    INSERT OR IGNORE INTO message_search_queue (message_id) VALUES (new.id);
+                END;
+                """),
+        Migration(
+            name: "create-outbox-and-stream-state",
+            sql: """
+                CREATE TABLE outbox (
+                    message_id INTEGER PRIMARY KEY REFERENCES message(id) ON DELETE CASCADE,
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    stanza TEXT NOT NULL,
+                    queued_at INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX outbox_by_account ON outbox(account_id, message_id);
+                CREATE TABLE stream_state (
+                    account_id INTEGER PRIMARY KEY REFERENCES account(id) ON DELETE CASCADE,
+                    resumption_id TEXT NOT NULL,
+                    location TEXT,
+                    bound_jid TEXT NOT NULL,
+                    inbound_count INTEGER NOT NULL,
+                    outbound_count INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                """),
+        Migration(
+            name: "create-archive-sync",
+            sql: """
+                CREATE TABLE archive_sync (
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    archive TEXT NOT NULL,
+                    last_stanza_id TEXT,
+                    last_timestamp INTEGER,
+                    synced_at INTEGER NOT NULL,
+                    PRIMARY KEY (account_id, archive)
+                ) WITHOUT ROWID;
+                """),
+    ]
+}

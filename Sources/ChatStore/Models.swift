@@ -1,0 +1,265 @@
+import XMPPCore
+
+/// An account's row id in the store.
+public struct AccountID: Sendable, Hashable {
+    public let rawValue: Int64
+    public init(rawValue: Int64) { self.rawValue = rawValue }
+}
+
+/// What kind of conversation a message belongs to.
+public enum ConversationKind: String, Sendable, Hashable {
+    case chat
+    case groupchat
+}
+
+/// Delivery progress of an outgoing message; only ever moves forward (except to `failed`).
+public enum DeliveryState: Int, Sendable, Hashable, Comparable, CaseIterable {
+    /// Written to the outbox, not yet on the wire.
+    case queued = 0
+    /// Written to the stream.
+    case sent = 1
+    /// The server acknowledged it (stream management, or its archive has it).
+    case acked = 2
+    /// The recipient's client confirmed receipt (XEP-0184).
+    case delivered = 3
+    /// The recipient has seen it (XEP-0333).
+    case displayed = 4
+    /// An error came back for it.
+    case failed = 5
+
+    public static func < (lhs: DeliveryState, rhs: DeliveryState) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var name: String {
+        switch self {
+        case .queued: "queued"
+        case .sent: "sent"
+        case .acked: "acked"
+        case .delivered: "delivered"
+        case .displayed: "displayed"
+        case .failed: "failed"
+        }
+    }
+}
+
+/// A message to store, as it arrived or as the user typed it.
+public struct NewMessage: Sendable, Hashable {
+    /// The peer's bare JID (1:1) or the room's JID.
+    public var conversation: JID
+    public var kind: ConversationKind
+    public var outgoing: Bool
+    /// The sender as shown: a full JID in 1:1 chats, the nick in rooms.
+    public var sender: String
+    /// The sender identity compared for deduplication and corrections: the bare JID in 1:1 chats,
+    /// the nick (or real JID) in rooms.
+    public var senderKey: String
+    public var recipient: String?
+    public var body: String
+    /// UTC milliseconds: the `<delay/>` time when present, else when it arrived.
+    public var timestamp: Int64
+    /// `chat`, `groupchat`, `normal` or `error`.
+    public var type: String
+    /// The stanza's `id` attribute.
+    public var idAttribute: String?
+    /// XEP-0359 origin-id.
+    public var originID: String?
+    /// XEP-0359 stanza-id and the archive JID that assigned it.
+    public var stanzaID: String?
+    public var stanzaIDBy: String?
+    /// XEP-0308: the `id` of the message this one corrects.
+    public var corrects: String?
+    public var state: DeliveryState?
+    public var encryption: String?
+
+    public init(
+        conversation: JID,
+        kind: ConversationKind = .chat,
+        outgoing: Bool,
+        sender: String,
+        senderKey: String,
+        recipient: String? = nil,
+        body: String,
+        timestamp: Int64,
+        type: String = "chat",
+        idAttribute: String? = nil,
+        originID: String? = nil,
+        stanzaID: String? = nil,
+        stanzaIDBy: String? = nil,
+        corrects: String? = nil,
+        state: DeliveryState? = nil,
+        encryption: String? = nil
+    ) {
+        self.conversation = conversation
+        self.kind = kind
+        self.outgoing = outgoing
+        self.sender = sender
+        self.senderKey = senderKey
+        self.recipient = recipient
+        self.body = body
+        self.timestamp = timestamp
+        self.type = type
+        self.idAttribute = idAttribute
+        self.originID = originID
+        self.stanzaID = stanzaID
+        self.stanzaIDBy = stanzaIDBy
+        self.corrects = corrects
+        self.state = state
+        self.encryption = encryption
+    }
+}
+
+/// A stored message as the UI shows it: corrections folded into the original.
+public struct StoredMessage: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    public var conversation: String
+    public var outgoing: Bool
+    public var sender: String
+    public var recipient: String?
+    /// The latest text (the last correction's, if corrected).
+    public var body: String
+    /// Whether a correction replaced the original text.
+    public var isCorrected: Bool
+    public var timestamp: Int64
+    public var type: String
+    public var idAttribute: String?
+    public var originID: String?
+    public var stanzaID: String?
+    public var stanzaIDBy: String?
+    public var state: DeliveryState?
+    public var error: String?
+    public var encryption: String?
+}
+
+/// What storing one message did.
+public enum InsertOutcome: Sendable, Hashable {
+    /// Stored as a new message with this id.
+    case inserted(Int64)
+    /// Already stored (same archive id, or same origin-id from the same sender): not stored again.
+    case duplicate(Int64)
+    /// A correction of the message with this id; stored in its chain.
+    case correction(of: Int64)
+    /// A correction whose original was sent by someone else: dropped, nothing stored.
+    case rejectedCorrection
+
+    /// The id of the message the UI should show or update, if any.
+    public var messageID: Int64? {
+        switch self {
+        case .inserted(let id), .duplicate(let id), .correction(of: let id): id
+        case .rejectedCorrection: nil
+        }
+    }
+
+    public var isNew: Bool { if case .inserted = self { true } else { false } }
+}
+
+/// A roster entry (RFC 6121 §2.1.2).
+public struct RosterItem: Sendable, Hashable {
+    public enum Subscription: String, Sendable, Hashable, CaseIterable {
+        case none, to, from, both
+    }
+
+    public var jid: JID
+    public var name: String?
+    public var groups: [String]
+    public var subscription: Subscription
+    /// An outgoing subscription request is pending (`ask='subscribe'`).
+    public var pendingOut: Bool
+    /// Pre-approved subscription (RFC 6121 §3.4).
+    public var approved: Bool
+
+    public init(
+        jid: JID,
+        name: String? = nil,
+        groups: [String] = [],
+        subscription: Subscription = .none,
+        pendingOut: Bool = false,
+        approved: Bool = false
+    ) {
+        self.jid = jid
+        self.name = name
+        self.groups = groups
+        self.subscription = subscription
+        self.pendingOut = pendingOut
+        self.approved = approved
+    }
+}
+
+/// A conversation in the list the UI shows.
+public struct ConversationSummary: Sendable, Hashable {
+    public var jid: String
+    public var kind: ConversationKind
+    public var lastActivity: Int64
+    public var unread: Int
+}
+
+/// A stanza waiting in the outbox for the server's acknowledgement.
+public struct OutboxEntry: Sendable, Hashable {
+    public var messageID: Int64
+    public var conversation: String
+    /// The exact XML to (re)send, with its original id and origin-id.
+    public var stanza: String
+    public var attempts: Int
+}
+
+/// What XEP-0198 needs to resume a stream after a restart.
+public struct StreamResumptionState: Sendable, Hashable {
+    public var resumptionID: String
+    public var location: String?
+    public var boundJID: String
+    public var inboundCount: Int64
+    public var outboundCount: Int64
+    public var updatedAt: Int64
+
+    public init(
+        resumptionID: String,
+        location: String?,
+        boundJID: String,
+        inboundCount: Int64,
+        outboundCount: Int64,
+        updatedAt: Int64
+    ) {
+        self.resumptionID = resumptionID
+        self.location = location
+        self.boundJID = boundJID
+        self.inboundCount = inboundCount
+        self.outboundCount = outboundCount
+        self.updatedAt = updatedAt
+    }
+}
+
+/// Where the last archive (XEP-0313) catch-up ended.
+public struct ArchiveSyncState: Sendable, Hashable {
+    public var archive: String
+    public var lastStanzaID: String?
+    public var lastTimestamp: Int64?
+    public var syncedAt: Int64
+
+    public init(archive: String, lastStanzaID: String?, lastTimestamp: Int64?, syncedAt: Int64) {
+        self.archive = archive
+        self.lastStanzaID = lastStanzaID
+        self.lastTimestamp = lastTimestamp
+        self.syncedAt = syncedAt
+    }
+}
+
+/// A search result: the message and a short excerpt with the matches marked.
+public struct SearchHit: Sendable, Hashable {
+    public var message: StoredMessage
+    public var snippet: HighlightedText
+}
+
+/// Text with some ranges highlighted.
+public struct HighlightedText: Sendable, Hashable {
+    public struct Segment: Sendable, Hashable {
+        public var text: String
+        public var highlighted: Bool
+    }
+
+    public var segments: [Segment]
+
+    public var plainText: String { segments.map(\.text).joined() }
+
+    /// The text with each highlighted part wrapped in `open` and `close`.
+    public func rendered(open: String, close: String) -> String {
+        segments.map { $0.highlighted ? open + $0.text + close : $0.text }.joined()
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Glibc
+import Testing
+import XMPPCore
+
+@testable import ChatStore
+
+@Suite struct DatabaseFileTests {
+    @Test func createsPrivateFilesInAPrivateDirectory() throws {
+        let directory = temporaryDirectory() + "/data/tern"
+        let path = directory + "/tern.sqlite"
+        let store = try ChatStore(path: path)
+        _ = try store.insert(incoming("x"), account: try store.account(jid: me))
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+        #expect(stat(path + "-wal", &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+        #expect(stat(directory, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o700)
+    }
+
+    @Test func tightensALooseExistingFile() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        _ = try ChatStore(path: path)
+        chmod(path, 0o644)
+        _ = try ChatStore(path: path)
+        var info = stat()
+        stat(path, &info)
+        #expect(info.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func historySurvivesReopening() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        do {
+            let store = try ChatStore(path: path)
+            _ = try store.insert(incoming("kept"), account: try store.account(jid: me))
+        }
+        let store = try ChatStore(path: path, integrityCheck: true)
+        #expect(try store.all(account: try store.account(jid: me)).map(\.body) == ["kept"])
+    }
+
+    @Test func aSecondProcessCanReadWhileTheFirstWrites() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        let writer = try ChatStore(path: path)
+        let account = try writer.account(jid: me)
+        _ = try writer.insert(incoming("committed", at: 1), account: account)
+        let reader = try ChatStore(path: path)
+        try writer.transaction {
+            _ = try writer.insert(incoming("in flight", at: 2), account: account)
+            #expect(try reader.all(account: account).map(\.body) == ["committed"])
+        }
+        #expect(try reader.all(account: account).map(\.body) == ["committed", "in flight"])
+    }
+
+    @Test func garbageFileIsRefusedAndLeftUntouched() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        let garbage = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        try garbage.write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.notADatabase(path: path)) { try ChatStore(path: path) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
+    }
+
+    @Test func damagedPagesAreReportedAsCorruption() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        do {
+            let store = try ChatStore(path: path)
+            let account = try store.account(jid: me)
+            _ = try store.insert((0..<2000).map { incoming("message number \($0)", at: Int64($0)) }, account: account)
+            try store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+        // Scribble over pages in the middle of the file (not the header).
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        try handle.seek(toOffset: 4096 * 5)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: 4096 * 4))
+        try handle.close()
+        do {
+            _ = try ChatStore(path: path, integrityCheck: true)
+            Issue.record("a damaged database was opened")
+        } catch let error as StoreError {
+            guard case .corrupt(let reportedPath, _) = error else {
+                Issue.record("expected corruption, got \(error)")
+                return
+            }
+            #expect(reportedPath == path)
+            #expect(error.description.contains("left it untouched"))
+        }
+    }
+
+    @Test func newerDatabaseIsRefused() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        do {
+            let store = try ChatStore(path: path)
+            try store.db.execute("INSERT INTO schema_migrations VALUES ('from-the-future', 0)")
+        }
+        #expect(throws: StoreError.newerDatabase(unknownMigrations: ["from-the-future"])) {
+            try ChatStore(path: path)
+        }
+    }
+
+    @Test func fullDiskIsAClearErrorAndTheStoreKeepsWorking() throws {
+        let store = try ChatStore(path: temporaryDirectory() + "/tern.sqlite")
+        let account = try store.account(jid: me)
+        let pages = try store.db.statement("PRAGMA page_count").first { $0.int64(0) }!
+        try store.db.execute("PRAGMA max_page_count = \(pages + 2)")
+        let big = (0..<500).map { incoming(String(repeating: "x", count: 2000) + "\($0)", at: Int64($0)) }
+        #expect(throws: StoreError.diskFull(path: store.path)) { try store.insert(big, account: account) }
+        #expect(try store.all(account: account).isEmpty, "the failed batch left nothing half-written")
+        try store.db.execute("PRAGMA max_page_count = 1000000")
+        _ = try store.insert(big, account: account)
+        #expect(try store.all(account: account).count == 500)
+    }
+
+    @Test func unwritableLocationIsAClearError() throws {
+        let file = temporaryDirectory() + "/a-file"
+        _ = FileManager.default.createFile(atPath: file, contents: Data())
+        #expect(throws: StoreError.self) { try ChatStore(path: file + "/tern/tern.sqlite") }
+        do {
+            _ = try ChatStore(path: file + "/tern/tern.sqlite")
+        } catch {
+            #expect(String(describing: error).hasPrefix("cannot write \(file)"))
+        }
+    }
+
+    @Test(.enabled(if: geteuid() != 0, "root ignores directory permissions"))
+    func readOnlyDirectoryIsAClearError() throws {
+        let directory = temporaryDirectory()
+        chmod(directory, 0o500)
+        defer { chmod(directory, 0o700) }
+        #expect(throws: StoreError.notWritable(path: directory + "/tern.sqlite", detail: "Permission denied")) {
+            try ChatStore(path: directory + "/tern.sqlite")
+        }
+    }
+}
+
+@Suite struct MigrationTests {
+    @Test func emptyDatabaseGetsEveryMigrationInOrder() throws {
+        let store = try ChatStore.inMemory()
+        #expect(try store.appliedMigrations() == Schema.migrations.map(\.name))
+    }
+
+    /// For every earlier schema: build it, put data in it, then open it with this build.
+    @Test(arguments: 1..<Schema.migrations.count)
+    func upgradesFromEveryEarlierSchema(appliedCount: Int) throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        do {
+            let connection = try SQLiteConnection(path: path)
+            try connection.registerTextFunction("tern_search_text") { context, _, arguments in
+                SQLiteFunction.setResult(context, text: SQLiteFunction.textArgument(arguments))
+            }
+            try Migrator.migrate(connection, migrations: Array(Schema.migrations.prefix(appliedCount)))
+            try connection.execute("INSERT INTO account (id, jid) VALUES (1, 'alice@example.org')")
+            if appliedCount >= 2 {
+                try connection.execute(
+                    """
+                    INSERT INTO conversation (id, account_id, jid) VALUES (1, 1, 'romeo@example.net');
+                    INSERT INTO message (conversation_id, outgoing, sender, sender_key, body, timestamp)
+                        VALUES (1, 0, 'romeo@example.net/x', 'romeo@example.net', 'from an old schema', 5);
+                    """)
+            }
+        }
+        let store = try ChatStore(path: path)
+        #expect(try store.appliedMigrations() == Schema.migrations.map(\.name))
+        let account = try store.account(jid: me)
+        #expect(account.rawValue == 1, "the existing account is kept")
+        if appliedCount >= 2 {
+            #expect(try store.all(account: account).map(\.body) == ["from an old schema"])
+        }
+        _ = try store.insert(incoming("after the upgrade", at: 9), account: account)
+        #expect(try store.search("upgrade").count == 1)
+    }
+}

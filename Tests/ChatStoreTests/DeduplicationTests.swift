@@ -1,0 +1,134 @@
+import Testing
+import XMPPCore
+
+@testable import ChatStore
+
+@Suite struct DeduplicationTests {
+    let store = try! ChatStore.inMemory()
+    var account: AccountID { try! store.account(jid: me) }
+
+    @Test func liveThenCarbonThenArchiveIsStoredOnce() throws {
+        let live = incoming("hi", id: "m1", originID: "o1", stanzaID: "s1")
+        var carbon = incoming("hi", id: "m1", originID: "o1")
+        carbon.sender = romeo.description + "/laptop"
+        let archived = incoming("hi", id: "m1", originID: "o1", stanzaID: "s1")
+        let outcomes = try store.insert([live, carbon, archived], account: account)
+        #expect(outcomes[0].isNew)
+        #expect(outcomes[1] == .duplicate(outcomes[0].messageID!))
+        #expect(outcomes[2] == .duplicate(outcomes[0].messageID!))
+        #expect(try store.all(account: account).map(\.body) == ["hi"])
+    }
+
+    @Test func liveWithoutArchiveIDThenArchiveMergesTheID() throws {
+        let first = try store.insert(incoming("hi", originID: "o1"), account: account)
+        let second = try store.insert(incoming("hi", originID: "o1", stanzaID: "s1"), account: account)
+        #expect(second == .duplicate(first.messageID!))
+        let stored = try store.all(account: account)
+        #expect(stored.count == 1)
+        #expect(stored[0].stanzaID == "s1")
+        #expect(stored[0].stanzaIDBy == me.description)
+        let third = try store.insert(incoming("hi", stanzaID: "s1"), account: account)
+        #expect(third == .duplicate(first.messageID!), "now recognised by its archive id alone")
+    }
+
+    @Test func sameMessageTwiceInOneArchivePage() throws {
+        let page = [
+            incoming("one", at: 1, stanzaID: "a"), incoming("two", at: 2, stanzaID: "b"),
+            incoming("one", at: 1, stanzaID: "a"),
+        ]
+        let outcomes = try store.storeArchivePage(page, sync: nil, account: account)
+        #expect(outcomes.filter(\.isNew).count == 2)
+        #expect(try store.all(account: account).map(\.body) == ["one", "two"])
+    }
+
+    @Test func archivePageFetchedAgainAddsNothing() throws {
+        let page = (1...50).map { incoming("m\($0)", at: Int64($0), stanzaID: "s\($0)") }
+        _ = try store.storeArchivePage(page, sync: nil, account: account)
+        let again = try store.storeArchivePage(page, sync: nil, account: account)
+        #expect(again.allSatisfy { if case .duplicate = $0 { true } else { false } })
+        #expect(try store.all(account: account).count == 50)
+    }
+
+    @Test func legacyMessagesWithOnlyAnIDAttribute() throws {
+        _ = try store.insert(incoming("hello", id: "x1"), account: account)
+        #expect(try store.insert(incoming("hello", id: "x1"), account: account).isNew == false)
+        #expect(try store.insert(incoming("other text", id: "x1"), account: account).isNew)
+        #expect(try store.all(account: account).count == 2)
+    }
+
+    @Test func originIDsAreOnlyUniquePerSender() throws {
+        let other = try JID("juliet@example.net")
+        _ = try store.insert(incoming("a", from: romeo, originID: "same"), account: account)
+        let outcome = try store.insert(
+            NewMessage(
+                conversation: romeo, outgoing: false, sender: "juliet@example.net/x", senderKey: other.description,
+                body: "b", timestamp: 2, originID: "same"), account: account)
+        #expect(outcome.isNew)
+    }
+
+    @Test func archiveCopyOfOurOwnMessageMarksItAcked() throws {
+        let id = try store.enqueue(outgoing("out", id: "o9"), stanza: "<message/>", account: account)
+        try store.markSent(id)
+        let copy = try store.insert(outgoing("out", id: "o9", stanzaID: "s9"), account: account)
+        #expect(copy == .duplicate(id))
+        #expect(try store.message(id: id)?.state == .acked)
+        #expect(try store.message(id: id)?.stanzaID == "s9")
+    }
+
+    @Test func differentArchivesMayReuseAnID() throws {
+        var roomMessage = incoming("room", stanzaID: "s1")
+        roomMessage.stanzaIDBy = "room@conference.example.org"
+        roomMessage.conversation = try JID("room@conference.example.org")
+        _ = try store.insert(incoming("mine", stanzaID: "s1"), account: account)
+        #expect(try store.insert(roomMessage, account: account).isNew)
+    }
+}
+
+@Suite struct CorrectionTests {
+    let store = try! ChatStore.inMemory()
+    var account: AccountID { try! store.account(jid: me) }
+
+    @Test func correctionReplacesTheTextAndIsMarked() throws {
+        let original = try store.insert(incoming("helo", at: 1, id: "m1"), account: account)
+        let correction = try store.insert(incoming("hello", at: 2, id: "m2", corrects: "m1"), account: account)
+        #expect(correction == .correction(of: original.messageID!))
+        let shown = try store.all(account: account)
+        #expect(shown.count == 1)
+        #expect(shown[0].body == "hello")
+        #expect(shown[0].isCorrected)
+        #expect(shown[0].timestamp == 1, "the message keeps its place in time")
+    }
+
+    @Test func correctionOfACorrectionShowsTheLatest() throws {
+        let original = try store.insert(incoming("v1", at: 1, id: "m1"), account: account)
+        _ = try store.insert(incoming("v2", at: 2, id: "m2", corrects: "m1"), account: account)
+        // Some clients point at the previous correction instead of the original.
+        let third = try store.insert(incoming("v3", at: 3, id: "m3", corrects: "m2"), account: account)
+        #expect(third == .correction(of: original.messageID!))
+        #expect(try store.all(account: account).map(\.body) == ["v3"])
+    }
+
+    @Test func correctionBySomeoneElseIsRejected() throws {
+        _ = try store.insert(incoming("original", at: 1, id: "m1"), account: account)
+        var forged = incoming("forged", at: 2, from: romeo, id: "m2", corrects: "m1")
+        forged.senderKey = mallory.description
+        forged.sender = mallory.description + "/x"
+        #expect(try store.insert(forged, account: account) == .rejectedCorrection)
+        #expect(try store.all(account: account).map(\.body) == ["original"])
+        #expect(try store.search("forged").isEmpty, "nothing of it is stored")
+    }
+
+    @Test func correctionOfAnUnknownMessageIsShownAsAMessage() throws {
+        let outcome = try store.insert(incoming("fixed", id: "m5", corrects: "never-seen"), account: account)
+        #expect(outcome.isNew)
+        #expect(try store.all(account: account).map(\.body) == ["fixed"])
+    }
+
+    @Test func searchFindsTheCorrectedText() throws {
+        _ = try store.insert(incoming("meet at noon", at: 1, id: "m1"), account: account)
+        _ = try store.insert(incoming("meet at midnight", at: 2, id: "m2", corrects: "m1"), account: account)
+        let hits = try store.search("midnight")
+        #expect(hits.count == 1)
+        #expect(hits.first?.message.body == "meet at midnight")
+    }
+}

@@ -1,0 +1,163 @@
+import Testing
+import XMPPCore
+
+@testable import ChatStore
+
+@Suite struct HistoryTests {
+    let store = try! ChatStore.inMemory()
+    var account: AccountID { try! store.account(jid: me) }
+
+    @Test func orderedByTimestampThenArrival() throws {
+        _ = try store.insert(
+            [
+                incoming("late", at: 30, stanzaID: "a"), incoming("tie-1", at: 20, stanzaID: "b"),
+                incoming("early", at: 10, stanzaID: "c"), incoming("tie-2", at: 20, stanzaID: "d"),
+            ], account: account)
+        #expect(try store.all(account: account).map(\.body) == ["early", "tie-1", "tie-2", "late"])
+    }
+
+    @Test func pagingReachesTheWholeHistoryInOrderOnce() throws {
+        let messages = (0..<1000).map { incoming("m\($0)", at: Int64($0 / 3), stanzaID: "s\($0)") }
+        _ = try store.insert(messages, account: account)
+        var page = try store.lastMessages(account: account, conversation: romeo, limit: 50)
+        var seen = page.map(\.body)
+        while let oldest = page.first {
+            page = try store.messages(before: oldest.id, limit: 50)
+            seen = page.map(\.body) + seen
+        }
+        #expect(seen == messages.map(\.body))
+        var forward = try store.messages(after: try #require(try store.all(account: account).first).id, limit: 100)
+        #expect(forward.first?.body == "m1")
+        forward = try store.messages(after: try #require(forward.last).id, limit: 10_000)
+        #expect(forward.last?.body == "m999")
+    }
+
+    @Test func conversationsByActivityWithUnreadCounts() throws {
+        let juliet = try JID("juliet@example.net")
+        _ = try store.insert(
+            [
+                incoming("a", at: 10, from: romeo), incoming("b", at: 20, from: juliet),
+                incoming("c", at: 30, from: juliet),
+            ],
+            account: account)
+        _ = try store.insert(outgoing("reply", at: 40, id: "r1"), account: account)
+        let list = try store.conversations(account: account)
+        #expect(list.map(\.jid) == ["romeo@example.net", "juliet@example.net"])
+        #expect(try store.unreadCounts(account: account) == ["romeo@example.net": 1, "juliet@example.net": 2])
+        try store.markRead(account: account, conversation: juliet, upTo: 20)
+        #expect(try store.unreadCounts(account: account)["juliet@example.net"] == 1)
+    }
+
+    @Test func accountsAreSeparate() throws {
+        let other = try store.account(jid: try JID("bob@example.org"), name: "home")
+        _ = try store.insert(incoming("for alice"), account: account)
+        #expect(try store.lastMessages(account: other, conversation: romeo, limit: 10).isEmpty)
+        #expect(try store.account(jid: me) == account)
+        #expect(try store.existingAccount(jid: try JID("nobody@example.org")) == nil)
+    }
+
+    @Test func errorsAreShownAgainstTheFailedMessage() throws {
+        let id = try store.enqueue(outgoing("to nowhere", id: "e1"), stanza: "<message/>", account: account)
+        let failed = try store.markFailed(
+            account: account, conversation: romeo, idAttribute: "e1", error: "recipient-unavailable")
+        #expect(failed == id)
+        let message = try #require(try store.message(id: id))
+        #expect(message.state == .failed)
+        #expect(message.error == "recipient-unavailable")
+    }
+}
+
+@Suite struct OutboxTests {
+    let store = try! ChatStore.inMemory()
+    var account: AccountID { try! store.account(jid: me) }
+
+    @Test func stateMovesForwardAndTheOutboxEmptiesOnAck() throws {
+        let first = try store.enqueue(outgoing("one", at: 1, id: "o1"), stanza: "<message id='o1'/>", account: account)
+        let second = try store.enqueue(outgoing("two", at: 2, id: "o2"), stanza: "<message id='o2'/>", account: account)
+        #expect(try store.message(id: first)?.state == .queued)
+        #expect(try store.outbox(account: account).map(\.stanza) == ["<message id='o1'/>", "<message id='o2'/>"])
+        try store.markSent(first)
+        try store.markSent(first)
+        #expect(try store.message(id: first)?.state == .sent)
+        #expect(try store.outbox(account: account).first?.attempts == 2)
+        try store.markAcked([first])
+        #expect(try store.message(id: first)?.state == .acked)
+        #expect(try store.outbox(account: account).map(\.messageID) == [second])
+        try store.markReceived(account: account, conversation: romeo, idAttribute: "o1", state: .delivered)
+        #expect(try store.message(id: first)?.state == .delivered)
+        try store.markSent(first)
+        #expect(try store.message(id: first)?.state == .delivered, "state never moves backwards")
+    }
+
+    @Test func displayedMarkerCoversEarlierMessages() throws {
+        let ids = try (1...3).map {
+            try store.enqueue(outgoing("m\($0)", at: Int64($0), id: "o\($0)"), stanza: "<message/>", account: account)
+        }
+        try store.markAcked(ids)
+        let changed = try store.markReceived(
+            account: account, conversation: romeo, idAttribute: "o2", state: .displayed)
+        #expect(Set(changed) == Set(ids.prefix(2)))
+        #expect(try ids.map { try store.message(id: $0)?.state } == [.displayed, .displayed, .acked])
+    }
+
+    @Test func receiptForAnUnknownMessageChangesNothing() throws {
+        #expect(
+            try store.markReceived(account: account, conversation: romeo, idAttribute: "zz", state: .delivered).isEmpty)
+    }
+
+    @Test func failedStaysFailed() throws {
+        let id = try store.enqueue(outgoing("x", id: "f1"), stanza: "<message/>", account: account)
+        try store.markFailed(account: account, conversation: romeo, idAttribute: "f1", error: "forbidden")
+        try store.markAcked([id])
+        #expect(try store.message(id: id)?.state == .failed)
+    }
+}
+
+@Suite struct RosterAndSyncTests {
+    let store = try! ChatStore.inMemory()
+    var account: AccountID { try! store.account(jid: me) }
+
+    @Test func rosterReplaceAndPushesWithVersion() throws {
+        let juliet = try JID("juliet@example.net")
+        try store.replaceRoster(
+            [
+                RosterItem(jid: romeo, name: "Romeo", groups: ["Friends", "Verona"], subscription: .both),
+                RosterItem(jid: juliet, subscription: .none, pendingOut: true),
+            ], version: "v1", account: account)
+        #expect(try store.rosterVersion(account: account) == "v1")
+        var roster = try store.roster(account: account)
+        #expect(roster.count == 2)
+        #expect(roster.first { $0.jid == romeo }?.groups == ["Friends", "Verona"])
+        #expect(roster.first { $0.jid == juliet }?.pendingOut == true)
+        try store.applyRosterChange(
+            RosterItem(jid: romeo, name: "R.", groups: ["Verona"], subscription: .both), removed: false, version: "v2",
+            account: account)
+        try store.applyRosterChange(RosterItem(jid: juliet), removed: true, version: "v3", account: account)
+        roster = try store.roster(account: account)
+        #expect(roster == [RosterItem(jid: romeo, name: "R.", groups: ["Verona"], subscription: .both)])
+        #expect(try store.rosterVersion(account: account) == "v3")
+    }
+
+    @Test func archiveSyncPointIsStoredWithItsPage() throws {
+        let sync = ArchiveSyncState(archive: me.description, lastStanzaID: "s2", lastTimestamp: 2, syncedAt: 99)
+        _ = try store.storeArchivePage(
+            [incoming("a", at: 1, stanzaID: "s1"), incoming("b", at: 2, stanzaID: "s2")],
+            sync: sync, account: account)
+        #expect(try store.archiveSync(account: account, archive: me) == sync)
+        try store.setArchiveBackfill(account: account, conversation: romeo, oldestID: "s1", complete: true)
+        let backfill = try store.archiveBackfill(account: account, conversation: romeo)
+        #expect(backfill.oldestID == "s1")
+        #expect(backfill.complete)
+    }
+
+    @Test func streamStateRoundTrips() throws {
+        #expect(try store.streamState(account: account) == nil)
+        let state = StreamResumptionState(
+            resumptionID: "r1", location: "[::1]:5222", boundJID: "alice@example.org/tern", inboundCount: 5,
+            outboundCount: 7, updatedAt: 123)
+        try store.saveStreamState(state, account: account)
+        #expect(try store.streamState(account: account) == state)
+        try store.clearStreamState(account: account)
+        #expect(try store.streamState(account: account) == nil)
+    }
+}

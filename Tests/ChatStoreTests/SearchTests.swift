@@ -1,0 +1,64 @@
+import Testing
+import XMPPCore
+
+@testable import ChatStore
+
+@Suite struct SearchTests {
+    let store = try! ChatStore.inMemory()
+    var account: AccountID { try! store.account(jid: me) }
+
+    @Test func findsWordsIgnoringCaseAndAccentsWithHighlights() throws {
+        _ = try store.insert(
+            [incoming("Let's meet at the Café tomorrow", at: 1), incoming("nothing here", at: 2)], account: account)
+        let hits = try store.search("cafe")
+        #expect(hits.count == 1)
+        #expect(hits[0].snippet.rendered(open: "[", close: "]") == "Let's meet at the [Café] tomorrow")
+        #expect(try store.search("MEET tomorrow").count == 1, "every word must match")
+        #expect(try store.search("meet nothing").isEmpty)
+        #expect(try store.search("tomor").count == 1, "the last word matches as a prefix")
+        #expect(try store.search("meet caf").count == 1)
+        #expect(try store.search("mee cafe").isEmpty, "earlier words match whole words")
+    }
+
+    @Test func findsChineseAndJapaneseInsideSentences() throws {
+        _ = try store.insert(
+            [incoming("我们明天在咖啡馆见面吧", at: 1), incoming("東京で会いましょう", at: 2)], account: account)
+        #expect(try store.search("咖啡").first?.snippet.rendered(open: "[", close: "]") == "我们明天在[咖啡]馆见面吧")
+        #expect(try store.search("東京").count == 1)
+        #expect(try store.search("馆见").count == 1)
+        #expect(try store.search("咖见").isEmpty, "a phrase, not two separate characters")
+    }
+
+    @Test func newestFirstAndLimitedToAConversation() throws {
+        let juliet = try JID("juliet@example.net")
+        _ = try store.insert(
+            [incoming("ping one", at: 1), incoming("ping two", at: 2, from: juliet), incoming("ping three", at: 3)],
+            account: account)
+        #expect(try store.search("ping").map(\.message.body) == ["ping three", "ping two", "ping one"])
+        #expect(try store.search("ping", conversation: juliet).map(\.message.body) == ["ping two"])
+        #expect(try store.search("ping", limit: 1).count == 1)
+    }
+
+    @Test func queriesCannotInjectFTSSyntax() throws {
+        _ = try store.insert(incoming("say \"hello\" OR NOT"), account: account)
+        #expect(try store.search("\"hello\"").count == 1)
+        #expect(try store.search("OR").count == 1)
+        #expect(try store.search("*").isEmpty)
+        #expect(try store.search("NEAR(a b)").isEmpty)
+    }
+
+    @Test func longBodiesGetAWindowAroundTheMatch() throws {
+        let body = String(repeating: "filler ", count: 40) + "needle " + String(repeating: "tail ", count: 40)
+        _ = try store.insert(incoming(body), account: account)
+        let snippet = try #require(try store.search("needle").first?.snippet)
+        #expect(snippet.plainText.count < 100)
+        #expect(snippet.plainText.hasPrefix("…"))
+        #expect(snippet.segments.contains { $0.highlighted && $0.text == "needle" })
+    }
+
+    @Test func deletingAMessageRemovesItFromTheIndex() throws {
+        let outcome = try store.insert(incoming("ephemeral words"), account: account)
+        try store.db.statement("DELETE FROM message WHERE id = ?").bind(outcome.messageID!.sql).run()
+        #expect(try store.search("ephemeral").isEmpty)
+    }
+}

@@ -1,0 +1,108 @@
+import ChatStore
+import Foundation
+import Subprocess
+import Testing
+import XMPPCore
+
+/// `tern history` and `tern search` as a user runs them, against a database another store holds open.
+@Suite struct HistoryCommandTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-history-\(UUID().uuidString)")
+        .path
+    var database: String { directory + "/tern.sqlite" }
+
+    func populate() throws -> ChatStore {
+        let store = try ChatStore(path: database)
+        let account = try store.account(jid: try JID("alice@example.org"), name: "work")
+        let romeo = try JID("romeo@example.net")
+        var messages: [NewMessage] = []
+        for index in 0..<120 {
+            messages.append(
+                NewMessage(
+                    conversation: romeo, outgoing: index % 3 == 0,
+                    sender: index % 3 == 0 ? "alice@example.org/tern" : "romeo@example.net/phone",
+                    senderKey: index % 3 == 0 ? "alice@example.org" : "romeo@example.net", body: "message \(index)",
+                    timestamp: 1_700_000_000_000 + Int64(index) * 60_000, stanzaID: "s\(index)",
+                    stanzaIDBy: "alice@example.org"))
+        }
+        messages.append(
+            NewMessage(
+                conversation: romeo, outgoing: false, sender: "romeo@example.net/phone", senderKey: "romeo@example.net",
+                body: "evil \u{1B}]0;owned\u{07} café", timestamp: 1_800_000_000_000))
+        _ = try store.insert(messages, account: account)
+        return store
+    }
+
+    func tern(_ arguments: [String]) throws -> Subprocess.Output {
+        try Subprocess.run(SendCommandTests.ternBinary, arguments)
+    }
+
+    @Test func printsTheNewestMessagesOldestFirstSafely() throws {
+        _ = try populate()
+        let output = try tern(["history", "--database", database, "romeo@example.net", "--limit", "3"])
+        #expect(output.status == 0, "\(output.standardErrorText)")
+        let lines = output.standardOutputText.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].hasSuffix("romeo@example.net/phone: message 118"))
+        #expect(lines[1].hasSuffix("romeo@example.net/phone: message 119"))
+        #expect(lines[2].hasSuffix("romeo@example.net/phone: evil ␛]0;owned␇ café"))
+        #expect(!output.standardOutputText.contains("\u{1B}"), "no escape sequence reaches the terminal")
+    }
+
+    @Test func jsonLinesPageBackwards() throws {
+        _ = try populate()
+        let first = try tern(["history", "--database", database, "romeo@example.net", "--limit", "2", "--json"])
+        let objects = try first.standardOutputText.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(objects.count == 2)
+        #expect(objects[0]["body"] as? String == "message 119")
+        #expect(objects[0]["stanza_id"] as? String == "s119")
+        #expect(objects[0]["time"] as? String == "2023-11-15T00:12:20.000Z")
+        let id = try #require(objects[0]["id"] as? Int)
+        let older = try tern(
+            ["history", "--database", database, "romeo@example.net", "--limit", "2", "--before", String(id), "--json"])
+        #expect(older.standardOutputText.contains("\"body\":\"message 117\""))
+        #expect(
+            older.standardOutputText.contains("\"state\":null")
+                || older.standardOutputText.contains("\"outgoing\":true"))
+    }
+
+    @Test func readsWhileAnotherProcessWrites() throws {
+        let store = try populate()
+        let account = try store.account(jid: try JID("alice@example.org"))
+        try store.transaction {
+            _ = try store.insert(
+                NewMessage(
+                    conversation: try JID("romeo@example.net"), outgoing: false, sender: "romeo@example.net/x",
+                    senderKey: "romeo@example.net", body: "uncommitted", timestamp: 1_900_000_000_000),
+                account: account)
+            let output = try tern(["history", "--database", database, "romeo@example.net", "--limit", "1"])
+            #expect(output.status == 0, "\(output.standardErrorText)")
+            #expect(output.standardOutputText.contains("evil"))
+        }
+    }
+
+    @Test func searchAcrossConversations() throws {
+        _ = try populate()
+        let output = try tern(["search", "--database", database, "cafe"])
+        #expect(output.status == 0)
+        #expect(output.standardOutputText.contains("romeo@example.net  romeo@example.net/phone: evil"))
+        let json = try tern(["search", "--database", database, "message 11", "--json", "--limit", "100"])
+        #expect(json.standardOutputText.split(separator: "\n").count == 11, "message 11 and 110-119")
+    }
+
+    @Test func unknownJIDIsEmptyAndBadArgumentsAreUsageErrors() throws {
+        _ = try populate()
+        let unknown = try tern(["history", "--database", database, "nobody@example.net"])
+        #expect(unknown.status == 0)
+        #expect(unknown.standardOutputText.isEmpty)
+        let bad = try tern(["history", "--database", database, "not a jid"])
+        #expect(bad.status == 64)
+        #expect(bad.standardErrorText.contains("is not a valid JID"))
+        #expect(try tern(["history", "--database", database, "romeo@example.net", "--limit", "0"]).status == 64)
+        #expect(try tern(["history", "--database", database, "romeo@example.net", "--limit", "x"]).status == 64)
+        let account = try tern(["history", "--database", database, "--account", "home", "romeo@example.net"])
+        #expect(account.status == 1)
+        #expect(account.standardErrorText == "tern: no history for an account named \"home\"\n")
+    }
+}
