@@ -37,6 +37,12 @@ let package = Package(
         .target(name: "Subprocess", swiftSettings: strict),
         .target(name: "ChatStore", dependencies: ["XMPPCore", "CSQLite"], swiftSettings: strict),
         .target(name: "SafeText", swiftSettings: strict),
+        .target(
+            name: "TerminalUI", dependencies: ["ChatModel", "ChatStore", "TernConfig", "SafeText", "CNCursesW"],
+            swiftSettings: strict),
+        .target(
+            name: "ChatModel", dependencies: ["XMPPCore", "XMPPExtensions", "XMPPClient", "ChatStore"],
+            swiftSettings: strict),
 
         // The edge that drives the core over a real socket.
         .target(
@@ -56,6 +62,7 @@ let package = Package(
             name: "tern",
             dependencies: [
                 "XMPPCore", "XMPPExtensions", "XMPPClient", "TernConfig", "Networking", "ChatStore", "SafeText",
+                "ChatModel", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -64,6 +71,7 @@ let package = Package(
             name: "tern-bench",
             dependencies: [
                 "XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "ProsodyFixture", "ChatStore",
+                "ChatModel", "TerminalUI", "Subprocess",
             ],
             swiftSettings: strict
         ),
@@ -73,7 +81,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "OpenSSLSupport", "Subprocess",
-                "ProsodyFixture",
+                "ProsodyFixture", "ChatModel",
             ],
             swiftSettings: strict
         ),
@@ -87,6 +95,13 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "NetworkingTests", dependencies: ["Networking"], swiftSettings: strict),
         .testTarget(name: "TernConfigTests", dependencies: ["TernConfig", "XMPPClient"], swiftSettings: strict),
+        .testTarget(
+            name: "ChatModelTests", dependencies: ["ChatModel", "ChatStore", "TestSupport", "XMPPCore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "TerminalUITests",
+            dependencies: ["TerminalUI", "ChatModel", "ChatStore", "TestSupport", "XMPPCore", "TernConfig"],
+            swiftSettings: strict),
         .testTarget(name: "SafeTextTests", dependencies: ["SafeText"], swiftSettings: strict),
         .testTarget(name: "ChatStoreTests", dependencies: ["ChatStore", "XMPPCore"], swiftSettings: strict),
         .testTarget(

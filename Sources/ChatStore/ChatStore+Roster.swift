@@ -73,8 +73,12 @@ extension ChatStore {
         }
     }
 
-    private func setRosterVersion(_ version: String?, account: AccountID) throws {
-        try db.statement("UPDATE account SET roster_version = ? WHERE id = ?").bind(version?.sql, account.rawValue.sql)
-            .run()
+    /// Records the roster version the stored roster corresponds to.
+    public func setRosterVersion(_ version: String?, account: AccountID) throws {
+        try guarded {
+            try db.statement("UPDATE account SET roster_version = ? WHERE id = ?").bind(
+                version?.sql, account.rawValue.sql
+            ).run()
+        }
     }
 }

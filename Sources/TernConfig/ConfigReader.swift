@@ -88,19 +88,22 @@ struct SourceLines {
 
     func line(of path: [String]) -> Int? {
         guard !path.isEmpty else { return nil }
+        // Compare dotted names, so that `"a.b" = 1`, `a.b = 1` and `[a]` + `b = 1` all match.
+        let wanted = path.joined(separator: ".")
         var currentTable: [String] = []
         for (index, raw) in lines.enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = String(raw).trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("[") {
                 let inner =
                     line.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).split(separator: "#").first ?? ""
                 currentTable = SourceLines.keyParts(String(inner))
-                if currentTable == path { return index + 1 }
+                if currentTable.joined(separator: ".") == wanted { return index + 1 }
                 continue
             }
             guard let equals = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }
             let key = SourceLines.keyParts(String(line[..<equals]))
-            if currentTable + key == path || (currentTable + key).starts(with: path) { return index + 1 }
+            let name = (currentTable + key).joined(separator: ".")
+            if name == wanted || name.hasPrefix(wanted + ".") { return index + 1 }
         }
         return nil
     }

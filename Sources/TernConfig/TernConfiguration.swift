@@ -14,12 +14,20 @@ public struct TernConfiguration: Sendable {
     /// Accounts in the order of their names.
     public var accounts: [AccountConfiguration]
     public var defaultAccountName: String?
+    /// The `[ui]` table.
+    public var ui: UIConfiguration
     /// The file this came from.
     public var file: String
 
-    public init(accounts: [AccountConfiguration], defaultAccountName: String? = nil, file: String) {
+    public init(
+        accounts: [AccountConfiguration],
+        defaultAccountName: String? = nil,
+        ui: UIConfiguration = UIConfiguration(),
+        file: String
+    ) {
         self.accounts = accounts
         self.defaultAccountName = defaultAccountName
+        self.ui = ui
         self.file = file
     }
 
@@ -51,7 +59,7 @@ public struct TernConfiguration: Sendable {
             throw ConfigError(file: file, message: "invalid TOML: \(error)")
         }
         let root = ConfigReader(table: table, path: [], source: SourceLines(file: file, text: text))
-        try root.rejectUnknownKeys(allowed: ["default_account", "accounts"])
+        try root.rejectUnknownKeys(allowed: ["default_account", "accounts", "ui"])
         var accounts: [AccountConfiguration] = []
         if let accountTables = try root.table("accounts") {
             for name in accountTables.table.keys.sorted() {
@@ -64,7 +72,8 @@ public struct TernConfiguration: Sendable {
         if let defaultAccount, !accounts.contains(where: { $0.name == defaultAccount }) {
             throw root.error("default_account", "there is no account named \"\(defaultAccount)\"")
         }
-        return TernConfiguration(accounts: accounts, defaultAccountName: defaultAccount, file: file)
+        let ui = try root.table("ui").map(UIConfiguration.init(reader:)) ?? UIConfiguration()
+        return TernConfiguration(accounts: accounts, defaultAccountName: defaultAccount, ui: ui, file: file)
     }
 
     /// The account to use: by name, else the default, else the only one.

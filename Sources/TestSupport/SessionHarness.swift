@@ -12,12 +12,15 @@ public final class SessionHarness {
     /// Everything the session wrote, one entry per write.
     public private(set) var written: [String] = []
     public private(set) var events: [SessionEvent] = []
+    /// Called with each event as it happens (in addition to recording it).
+    public var onEvent: (SessionEvent) -> Void = { _ in }
     public private(set) var tlsRequested: String?
     public private(set) var transportClosed = false
     private let parser = XMLStreamParser()
 
     public init(configuration: SessionConfiguration, crypto: any CryptoProvider = OpenSSLCrypto()) {
         session = XMPPSession(configuration: configuration, crypto: crypto)
+        session.onActionsAvailable = { [unowned self] in self.collect() }
     }
 
     /// The default TLS facts a harness reports (TLS 1.3, an exporter binding).
@@ -91,7 +94,9 @@ public final class SessionHarness {
             case .startTLS(let name): tlsRequested = name
             case .resetParser: parser.reset()
             case .closeTransport: transportClosed = true
-            case .event(let event): events.append(event)
+            case .event(let event):
+                events.append(event)
+                onEvent(event)
             }
         }
     }

@@ -40,6 +40,8 @@ public final class XMPPConnection {
     private var timerDeadline: Instant?
     private var finished = false
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+    private var performing = false
+    private var deferredActions: [SessionAction] = []
 
     /// The loop instant that core instants count from.
     private static let origin = ContinuousClock.now
@@ -57,6 +59,7 @@ public final class XMPPConnection {
         session = XMPPSession(configuration: sessionConfiguration, crypto: crypto)
         parser = XMLStreamParser(maximumStanzaSize: settings.maximumStanzaSize)
         for ext in extensions { session.register(ext) }
+        session.onActionsAvailable = { [unowned self] in self.perform(self.session.takeActions()) }
     }
 
     deinit {
@@ -108,15 +111,12 @@ public final class XMPPConnection {
             return
         }
         session.close()
-        perform(session.takeActions())
     }
 
     /// Sends a stanza if the stream is established.
     @discardableResult
     public func send(_ stanza: XMLElement) -> Bool {
-        let sent = session.send(stanza)
-        perform(session.takeActions())
-        return sent
+        session.send(stanza)
     }
 
     /// Sends an IQ request; the handler runs on the loop thread.
@@ -126,7 +126,6 @@ public final class XMPPConnection {
         handler: @escaping (Result<XMLElement, IQFailure>) -> Void
     ) {
         session.sendIQ(iq, timeout: timeout, handler: handler)
-        perform(session.takeActions())
     }
 
     // MARK: Connecting
@@ -277,7 +276,25 @@ public final class XMPPConnection {
 
     // MARK: Acting
 
+    /// Performs actions in order. Actions produced while performing (an event handler that sends)
+    /// run after the current ones, never before them.
     private func perform(_ actions: [SessionAction]) {
+        if performing {
+            deferredActions += actions
+            return
+        }
+        performing = true
+        defer { performing = false }
+        var queue = actions
+        while !queue.isEmpty {
+            run(queue)
+            queue = deferredActions + session.takeActions()
+            deferredActions.removeAll()
+        }
+        rescheduleTimer()
+    }
+
+    private func run(_ actions: [SessionAction]) {
         for action in actions {
             switch action {
             case .write(let text): send(bytes: Array(text.utf8))
@@ -289,7 +306,6 @@ public final class XMPPConnection {
             case .event(let event): report(event)
             }
         }
-        rescheduleTimer()
     }
 
     private func report(_ event: SessionEvent) {

@@ -6,10 +6,12 @@ case "parse": ParseBenchmark.run()
 case "login": LoginBenchmark.run(runs: Int(arguments.dropFirst().first ?? "") ?? 20)
 case "store": StoreBenchmark.run()
 case "store-insert": StoreBenchmark.runInsertOnly()
+case "ui": UIBenchmark.run()
 case "all":
     ParseBenchmark.run()
     LoginBenchmark.run(runs: 20)
     StoreBenchmark.run()
+    UIBenchmark.run()
 default:
-    print("usage: tern-bench [parse|login [RUNS]|store|all]")
+    print("usage: tern-bench [parse|login [RUNS]|store|ui|all]")
 }

@@ -5,7 +5,11 @@ struct Tern: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tern",
         abstract: "A terminal XMPP client.",
-        subcommands: [SendCommand.self, HistoryCommand.self, SearchCommand.self]
+        subcommands: [
+            InteractiveCommand.self, SendCommand.self, HistoryCommand.self, SearchCommand.self, EchoBotCommand.self,
+            ManPageCommand.self,
+        ],
+        defaultSubcommand: InteractiveCommand.self
     )
 }
 

@@ -1,5 +1,6 @@
 import ChatStore
 import Foundation
+import ProsodyFixture
 import Subprocess
 import Testing
 import XMPPCore
@@ -104,5 +105,16 @@ import XMPPCore
         let account = try tern(["history", "--database", database, "--account", "home", "romeo@example.net"])
         #expect(account.status == 1)
         #expect(account.standardErrorText == "tern: no history for an account named \"home\"\n")
+    }
+}
+
+@Suite struct ManPageTests {
+    /// docs/tern.1 is generated from the command and key tables; it must not drift from them.
+    @Test func committedManPageIsCurrent() throws {
+        let output = try Subprocess.run(SendCommandTests.ternBinary, ["manpage"])
+        let committed = try String(contentsOfFile: ProsodyServer.repositoryRoot + "/docs/tern.1", encoding: .utf8)
+        #expect(output.standardOutputText == committed, "regenerate it: tern manpage > docs/tern.1")
+        #expect(committed.contains(".B /roster add jid [name]"))
+        #expect(committed.contains("Alt\\-1 … Alt\\-9, Alt\\-0"))
     }
 }

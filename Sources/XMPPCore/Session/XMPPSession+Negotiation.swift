@@ -203,8 +203,10 @@ extension XMPPSession {
         phaseDeadline = nil
         bindRequestID = nil
         lastInbound = now
-        emit(.established(jid: boundJID))
+        // Extensions first (the roster request goes out before anything the owner sends in
+        // response to the event, such as initial presence).
         for ext in extensions { ext.sessionEstablished(self) }
+        emit(.established(jid: boundJID))
     }
 }
 

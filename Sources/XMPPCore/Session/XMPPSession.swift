@@ -17,13 +17,18 @@ public final class XMPPSession {
     public internal(set) var streamID: String?
 
     var actions: [SessionAction] = []
+    /// Called when a request from above (`send`, `sendIQ`, `close`) produced actions, so that the
+    /// driver performs them without waiting for the next input.
+    public var onActionsAvailable: (() -> Void)?
     var iqs = IQTracker()
     var isAuthenticated = false
     var phaseDeadline: Instant?
     var lastInbound: Instant = .zero
     var keepAlivePingID: String?
     var boundResourceRetried = false
-    var serverFeatures: XMLElement?
+    /// The features the server offered on the current stream (after authentication: bind,
+    /// roster versioning, stream management, ...).
+    public internal(set) var serverFeatures: XMLElement?
     var saslState: SASLState?
     var bindRequestID: String?
 
@@ -164,6 +169,16 @@ public final class XMPPSession {
     public func send(_ stanza: XMLElement) -> Bool {
         guard phase == .established else { return false }
         write(stanza)
+        onActionsAvailable?()
+        return true
+    }
+
+    /// Sends a stanza that was serialised earlier (an outbox entry sent again byte for byte).
+    @discardableResult
+    public func send(serialized stanza: String) -> Bool {
+        guard phase == .established else { return false }
+        actions.append(.write(stanza))
+        onActionsAvailable?()
         return true
     }
 
@@ -183,6 +198,7 @@ public final class XMPPSession {
         }
         iqs.track(id: id, to: iq.to, deadline: now + (timeout ?? configuration.iqTimeout), handler: handler)
         write(iq)
+        onActionsAvailable?()
     }
 
     /// Closes the stream politely: `</stream:stream>`, then wait briefly for the server's.
@@ -197,6 +213,7 @@ public final class XMPPSession {
             phase = .closing
             phaseDeadline = now + configuration.closeTimeout
         }
+        onActionsAvailable?()
     }
 
     /// A fresh stanza id.

@@ -1,0 +1,173 @@
+import ChatStore
+import XMPPClient
+import XMPPCore
+import XMPPExtensions
+
+/// One account at runtime: its connection, roster, presences and messages, kept in the store and
+/// reported as `AccountEvent`s. Everything runs on the loop thread.
+public final class AccountController {
+    public let name: String
+    public let jid: JID
+    public let store: ChatStore
+    public let accountID: AccountID
+    public internal(set) var status: ConnectionStatus = .offline
+    /// The roster, from the store at start and kept current with the server.
+    public internal(set) var roster: [JID: RosterItem] = [:]
+    /// Contacts who asked to see our presence and got no answer yet.
+    public internal(set) var subscriptionRequests: Set<JID> = []
+    /// The last chat state each contact sent (composing, paused, ...).
+    public internal(set) var chatStates: [JID: ChatState] = [:]
+    public var onEvent: (AccountEvent) -> Void = { _ in }
+
+    public let rosterManager = RosterManager()
+    public let presenceManager = PresenceManager()
+    public let messageHandler = MessageHandler()
+
+    private let makeConnection: () -> any ClientConnection
+    let scheduler: any Scheduler
+    var connection: (any ClientConnection)?
+    private var userDisconnected = false
+    private var reconnectTimer: ScheduledTimer?
+    private var reconnectAttempts = 0
+    /// Outbox entries written to the stream and waiting for the server's round trip.
+    var awaitingAck: [Int64] = []
+    var ackPending = false
+
+    public init(
+        name: String,
+        jid: JID,
+        store: ChatStore,
+        scheduler: any Scheduler,
+        makeConnection: @escaping () -> any ClientConnection
+    ) throws {
+        self.name = name
+        self.jid = jid.bare
+        self.store = store
+        self.scheduler = scheduler
+        self.makeConnection = makeConnection
+        accountID = try store.account(jid: jid, name: name)
+        for item in try store.roster(account: accountID) { roster[item.jid] = item }
+        wireExtensions()
+    }
+
+    /// The session's own JID when online, else the bare account JID.
+    public var boundJID: JID { connection?.session.isEstablished == true ? connection!.session.boundJID : jid }
+
+    // MARK: Connecting
+
+    public func connect() {
+        guard connection == nil else { return }
+        userDisconnected = false
+        reconnectTimer?.cancel()
+        reconnectTimer = nil
+        setStatus(.connecting)
+        let connection = makeConnection()
+        self.connection = connection
+        for ext in [rosterManager, presenceManager, messageHandler] as [any SessionExtension] {
+            connection.session.register(ext)
+        }
+        connection.session.register(PingResponder())
+        connection.session.register(DiscoInfoResponder())
+        connection.onEvent = { [weak self, weak connection] event in
+            guard let self, let connection, connection === self.connection else { return }
+            self.handle(event)
+        }
+        connection.connect()
+    }
+
+    /// Logs out and stays offline until `connect()`.
+    public func disconnect() {
+        userDisconnected = true
+        reconnectTimer?.cancel()
+        reconnectTimer = nil
+        if let connection {
+            if connection.session.isEstablished {
+                presenceManager.setPresence(.offline, status: nil, priority: 0, in: connection.session)
+            }
+            connection.disconnect()
+        } else {
+            setStatus(.offline)
+        }
+    }
+
+    private func handle(_ event: ConnectionEvent) {
+        switch event {
+        case .connecting(let endpoint):
+            log(.debug, "connecting to \(endpoint)")
+        case .secured(let info):
+            log(.debug, "secured with \(info.protocolVersion.rawValue)")
+        case .authenticated(let mechanism):
+            log(.debug, "authenticated with \(mechanism)")
+        case .established(let bound):
+            reconnectAttempts = 0
+            setStatus(.online)
+            log(.info, "connected as \(bound)")
+            guard let session = connection?.session else { return }
+            // The roster request went out first (RosterManager.sessionEstablished); presence after
+            // it, so that presence probes do not delay the roster (RFC 6121 §2.2).
+            presenceManager.setPresence(
+                presenceManager.own.availability == .offline ? .online : presenceManager.own.availability,
+                status: presenceManager.own.status, priority: presenceManager.own.priority, in: session)
+            flushOutbox()
+        case .stanza:
+            return
+        case .disconnected(let error):
+            connection = nil
+            awaitingAck.removeAll()
+            ackPending = false
+            chatStates.removeAll()
+            if let error {
+                log(.error, error.description)
+                if error.isRetryable && !userDisconnected {
+                    scheduleReconnect()
+                } else {
+                    setStatus(.failed(error.description))
+                }
+            } else {
+                log(.info, "disconnected")
+                setStatus(.offline)
+            }
+        }
+    }
+
+    /// Reconnects after 1, 2, 4 ... up to 300 seconds, with jitter.
+    private func scheduleReconnect() {
+        reconnectAttempts += 1
+        let base = min(300.0, pow2(reconnectAttempts - 1))
+        let delay = base * Double.random(in: 0.75...1.25)
+        let milliseconds = Int64(delay * 1000)
+        setStatus(.reconnecting(at: scheduler.now + milliseconds))
+        reconnectTimer = scheduler.schedule(after: .milliseconds(milliseconds)) { [weak self] in
+            self?.reconnectTimer = nil
+            self?.connect()
+        }
+    }
+
+    /// Reconnects now (skipping a pending backoff).
+    public func reconnectNow() {
+        reconnectTimer?.cancel()
+        reconnectTimer = nil
+        if connection == nil { connect() }
+    }
+
+    private func pow2(_ exponent: Int) -> Double {
+        var value = 1.0
+        for _ in 0..<max(0, min(exponent, 20)) { value *= 2 }
+        return value
+    }
+
+    private func setStatus(_ status: ConnectionStatus) {
+        guard self.status != status else { return }
+        self.status = status
+        onEvent(.statusChanged(status))
+    }
+
+    func log(_ level: LogEntry.Level, _ text: String) {
+        onEvent(.log(LogEntry(time: scheduler.now, level: level, text: text)))
+    }
+
+    var session: XMPPSession? {
+        guard let session = connection?.session, session.isEstablished else { return nil }
+        return session
+    }
+}

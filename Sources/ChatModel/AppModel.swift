@@ -1,0 +1,297 @@
+import ChatStore
+import XMPPCore
+import XMPPExtensions
+
+/// Everything the terminal shows, independent of the terminal: accounts, windows, the log, settings
+/// and commands. Changes are reported through `onChange` with the parts of the screen they touch.
+public final class AppModel {
+    public let accounts: [AccountController]
+    public let commands = CommandRegistry()
+    public private(set) var windows: [ChatWindow] = [ChatWindow(kind: .console)]
+    public private(set) var currentIndex = 0
+    public private(set) var log: [LogEntry] = []
+    public var settings: UISettings {
+        didSet { onChange(.all) }
+    }
+    /// Notices shown in a window (command output, errors), by window, with their time.
+    public private(set) var notices: [ObjectIdentifier: [LogEntry]] = [:]
+    public private(set) var quitRequested = false
+    /// Unread incoming messages per conversation (bare JID), kept in step with the store.
+    public private(set) var unreadCounts: [String: Int] = [:]
+    public var onChange: (ModelChanges) -> Void = { _ in }
+    /// Values for completing arguments the model does not know (theme names).
+    public var extraCompletions: (ArgumentCompletion) -> [String] = { _ in [] }
+    /// How many log entries the console keeps.
+    public static let logLimit = 2000
+    let scheduler: any Scheduler
+
+    public init(accounts: [AccountController], settings: UISettings, scheduler: any Scheduler) {
+        self.accounts = accounts
+        self.settings = settings
+        self.scheduler = scheduler
+        commands.register(AppModel.builtinCommands)
+        if let account = accounts.first {
+            unreadCounts = (try? account.store.unreadCounts(account: account.accountID)) ?? [:]
+        }
+        for account in accounts {
+            account.onEvent = { [unowned self, unowned account] event in handle(event, from: account) }
+        }
+    }
+
+    /// The account commands act on (the first one; several accounts share the windows).
+    public var account: AccountController? { accounts.first }
+
+    public var currentWindow: ChatWindow { windows[currentIndex] }
+
+    // MARK: Windows
+
+    /// The window of a conversation, opened (and loaded from the store) if needed.
+    @discardableResult
+    public func openChat(_ contact: JID, focus: Bool) -> ChatWindow {
+        let bare = contact.bare
+        if let index = windows.firstIndex(where: { $0.kind == .chat(bare) }) {
+            if focus { switchTo(index) }
+            return windows[index]
+        }
+        let window = ChatWindow(kind: .chat(bare))
+        windows.append(window)
+        loadLatest(window)
+        if focus { switchTo(windows.count - 1) } else { onChange(.status) }
+        return window
+    }
+
+    public func switchTo(_ index: Int) {
+        guard windows.indices.contains(index), index != currentIndex else { return }
+        markSeen(currentWindow)
+        currentIndex = index
+        let window = windows[index]
+        window.activity = .none
+        if let contact = window.jid, let account {
+            // Where unread begins: the first incoming message after the read marker.
+            let unread = (try? account.store.unreadCounts(account: account.accountID)[contact.description]) ?? 0
+            window.unreadMarker = unread > 0 ? window.messages.suffix(unread).first?.id : nil
+        }
+        markSeen(window)
+        onChange(.all)
+    }
+
+    /// Closes a window (not the console).
+    public func closeWindow(_ index: Int) {
+        guard index > 0, windows.indices.contains(index) else { return }
+        windows.remove(at: index)
+        if currentIndex >= index { currentIndex = max(0, currentIndex - 1) }
+        onChange(.all)
+    }
+
+    /// Records that the user has seen everything in a shown chat window.
+    func markSeen(_ window: ChatWindow) {
+        guard let contact = window.jid, let account, let last = window.messages.last else { return }
+        try? account.store.markRead(account: account.accountID, conversation: contact, upTo: last.timestamp)
+        if unreadCounts.removeValue(forKey: contact.description) != nil { onChange(.roster) }
+    }
+
+    // MARK: Scrolling and history
+
+    /// Loads the newest messages of a window (on open, and on End after scrolling far back).
+    public func loadLatest(_ window: ChatWindow, count: Int = 200) {
+        guard let contact = window.jid, let account else { return }
+        do {
+            window.messages = try account.store.lastMessages(
+                account: account.accountID, conversation: contact, limit: count)
+            window.hasOlder = window.messages.count == count
+            window.newBelow = 0
+        } catch {
+            addNotice("could not read the history of \(contact): \(error)", level: .error)
+        }
+    }
+
+    /// Loads up to `count` older messages in front of the loaded ones; returns how many came.
+    @discardableResult
+    public func loadOlder(_ window: ChatWindow, count: Int = 100) -> Int {
+        guard window.hasOlder, let first = window.messages.first, let account else { return 0 }
+        do {
+            let older = try account.store.messages(before: first.id, limit: count)
+            window.hasOlder = older.count == count
+            window.prepend(older)
+            // Keep memory bounded: drop the newest, but never what the view shows (PageDown or
+            // End loads them again).
+            let anchorIndex = window.scrollAnchor.flatMap { anchor in
+                window.messages.firstIndex { $0.id == anchor.messageID }
+            }
+            let keep = max(ChatWindow.loadLimit, (anchorIndex ?? window.messages.count) + 200)
+            if window.messages.count > keep {
+                window.dropNewest(window.messages.count - keep)
+                window.droppedNewer = true
+            }
+            return older.count
+        } catch {
+            addNotice("could not read older messages: \(error)", level: .error)
+            return 0
+        }
+    }
+
+    /// Loads up to `count` newer messages after the loaded ones (PageDown after scrolling far
+    /// back); returns how many came.
+    @discardableResult
+    public func loadNewer(_ window: ChatWindow, count: Int = 100) -> Int {
+        guard window.droppedNewer, let last = window.messages.last, let account else { return 0 }
+        do {
+            let newer = try account.store.messages(after: last.id, limit: count)
+            if newer.count < count { window.droppedNewer = false }
+            window.messages.append(contentsOf: newer)
+            return newer.count
+        } catch {
+            addNotice("could not read newer messages: \(error)", level: .error)
+            return 0
+        }
+    }
+
+    /// Back to the live end of the current window.
+    public func scrollToEnd() {
+        let window = currentWindow
+        window.scrollAnchor = nil
+        window.newBelow = 0
+        if window.droppedNewer {
+            window.droppedNewer = false
+            loadLatest(window)
+        }
+        markSeen(window)
+        onChange([.chat, .status])
+    }
+
+    // MARK: Input
+
+    /// Handles a line typed in the current window: a /command, or a message to its conversation.
+    public func submit(_ line: String) {
+        let window = currentWindow
+        guard !line.isEmpty else { return }
+        window.recordInput(line)
+        if line.hasPrefix("/") && !line.hasPrefix("//") {
+            if let message = commands.run(String(line.dropFirst()), model: self) {
+                addNotice(message, level: .warning)
+            }
+            onChange(.status)
+            return
+        }
+        let text = line.hasPrefix("//") ? String(line.dropFirst()) : line
+        guard let contact = window.jid else {
+            addNotice("this is the console: open a chat with /msg JID, or type /help", level: .warning)
+            return
+        }
+        guard let account else { return }
+        account.send(text, to: contact)
+        scrollToEnd()
+    }
+
+    /// Shows a notice in the current window.
+    public func addNotice(_ text: String, level: LogEntry.Level = .info, window: ChatWindow? = nil) {
+        let target = window ?? currentWindow
+        if target.kind == .console {
+            appendLog(LogEntry(time: scheduler.now, level: level, text: text))
+            return
+        }
+        notices[ObjectIdentifier(target), default: []].append(LogEntry(time: scheduler.now, level: level, text: text))
+        onChange(.chat)
+    }
+
+    public func noticesOf(_ window: ChatWindow) -> [LogEntry] {
+        notices[ObjectIdentifier(window)] ?? []
+    }
+
+    /// /clear: hides what the window shows now (history stays in the store).
+    public func clearWindow(_ window: ChatWindow) {
+        window.clearedBefore = window.messages.last?.id
+        notices[ObjectIdentifier(window)] = nil
+        if window.kind == .console { log.removeAll() }
+        window.scrollAnchor = nil
+        onChange([.chat, .log])
+    }
+
+    public func requestQuit() {
+        quitRequested = true
+        onChange(.all)
+    }
+
+    /// A contact given as a JID or as a roster name (case-insensitive).
+    public func resolveContact(_ text: String) -> JID? {
+        guard let account else { return JID(parsing: text) }
+        let folded = text.lowercased()
+        if let item = account.roster.values.first(where: { $0.name?.lowercased() == folded }) { return item.jid }
+        guard let jid = JID(parsing: text), jid.localpart != nil || account.roster[jid.bare] != nil else { return nil }
+        return jid.bare
+    }
+
+    /// Candidates for Tab completion of an argument kind.
+    public func completionValues(_ kind: ArgumentCompletion) -> [String] {
+        switch kind {
+        case .contact:
+            guard let account else { return [] }
+            var values = account.roster.keys.map(\.description)
+            values += account.roster.values.compactMap(\.name).map { $0.contains(" ") ? "\"\($0)\"" : $0 }
+            values += windows.compactMap { $0.jid?.description }
+            return values
+        case .setting: return UISettings.keys.map(\.key)
+        case .account: return accounts.map(\.name)
+        case .group: return Array(Set(account?.roster.values.flatMap(\.groups) ?? []))
+        case .command: return commands.commands.map(\.name)
+        case .choice(let words): return words
+        case .theme, .none: return extraCompletions(kind)
+        }
+    }
+
+    // MARK: Account events
+
+    private func handle(_ event: AccountEvent, from account: AccountController) {
+        switch event {
+        case .statusChanged:
+            onChange(.status)
+        case .rosterChanged:
+            onChange([.roster, .title])
+        case .presenceChanged:
+            onChange([.roster, .title])
+        case .chatStateChanged(let contact, _):
+            if currentWindow.jid == contact { onChange(.title) }
+        case .subscriptionRequest:
+            onChange(.roster)
+        case .log(let entry):
+            appendLog(entry)
+        case .messageStored(let conversation, let id, let isNew, let outgoing):
+            messageStored(conversation: conversation, id: id, isNew: isNew, outgoing: outgoing, account: account)
+        }
+    }
+
+    private func messageStored(conversation: JID, id: Int64, isNew: Bool, outgoing: Bool, account: AccountController) {
+        guard let message = try? account.store.message(id: id) else { return }
+        let window =
+            isNew && !outgoing ? openChat(conversation, focus: false) : windows.first { $0.jid == conversation }
+        guard let window else {
+            onChange(.roster)
+            return
+        }
+        if let index = window.messages.firstIndex(where: { $0.id == id }) {
+            window.messages[index] = message
+        } else if isNew && !window.droppedNewer {
+            // Keep time order: a delayed message may belong before the newest loaded ones.
+            let position = window.messages.lastIndex { ($0.timestamp, $0.id) <= (message.timestamp, message.id) }
+            window.messages.insert(message, at: position.map { $0 + 1 } ?? 0)
+            if window.scrollAnchor != nil { window.newBelow += 1 }
+        } else if isNew {
+            window.newBelow += 1
+        }
+        let seen = window === currentWindow && window.scrollAnchor == nil
+        if isNew && !outgoing && !seen { unreadCounts[conversation.description, default: 0] += 1 }
+        if window === currentWindow {
+            if seen { markSeen(window) }
+            onChange(.chat)
+        } else if isNew && !outgoing {
+            window.activity = max(window.activity, .highlight)
+            onChange([.status, .roster])
+        }
+    }
+
+    func appendLog(_ entry: LogEntry) {
+        log.append(entry)
+        if log.count > AppModel.logLimit { log.removeFirst(log.count - AppModel.logLimit) }
+        onChange(.log)
+    }
+}

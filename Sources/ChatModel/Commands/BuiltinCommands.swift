@@ -1,0 +1,260 @@
+import ChatStore
+import XMPPCore
+import XMPPExtensions
+
+extension AppModel {
+    /// The commands the model implements (the terminal UI adds /theme).
+    public static var builtinCommands: [CommandSpec] {
+        sessionCommands + windowCommands + rosterCommands
+    }
+
+    func requireAccount() throws(CommandError) -> AccountController {
+        guard let account else { throw .failed("no account is configured") }
+        return account
+    }
+
+    func contact(_ text: String) throws(CommandError) -> JID {
+        guard let jid = resolveContact(text) else {
+            throw .usage("\"\(text)\" is neither a JID nor the name of a contact")
+        }
+        return jid
+    }
+}
+
+// MARK: Session
+
+extension AppModel {
+    static var sessionCommands: [CommandSpec] {
+        [
+            CommandSpec(
+                "connect", arguments: [ArgumentSpec("account", optional: true, completion: .account)],
+                summary: "connect (an account by name; default: the first)"
+            ) { context throws(CommandError) in
+                let model = context.model
+                guard let name = context.argument("account") else {
+                    try model.requireAccount().connect()
+                    return
+                }
+                guard let account = model.accounts.first(where: { $0.name == name }) else {
+                    throw .failed("no account named \(name)")
+                }
+                account.connect()
+            },
+            CommandSpec("disconnect", summary: "log out and stay offline") { context throws(CommandError) in
+                try context.model.requireAccount().disconnect()
+            },
+            CommandSpec("reconnect", summary: "reconnect now instead of waiting") { context throws(CommandError) in
+                try context.model.requireAccount().reconnectNow()
+            },
+            CommandSpec(
+                "status",
+                arguments: [
+                    ArgumentSpec(
+                        "online|chat|away|xa|dnd", completion: .choice(["online", "chat", "away", "xa", "dnd"])),
+                    ArgumentSpec("message", optional: true, rest: true),
+                ],
+                summary: "set your presence and status message"
+            ) { context throws(CommandError) in
+                guard let availability = Availability(rawValue: context.required("online|chat|away|xa|dnd")),
+                    availability != .offline
+                else { throw .usage("unknown presence") }
+                try context.model.requireAccount().setPresence(availability, status: context.argument("message"))
+                context.model.onChange(.status)
+            },
+            CommandSpec(
+                "set",
+                arguments: [
+                    ArgumentSpec("key", optional: true, completion: .setting),
+                    ArgumentSpec("value", optional: true, rest: true),
+                ],
+                summary: "show or change a setting (/set alone lists them)"
+            ) { context throws(CommandError) in
+                let model = context.model
+                guard let key = context.argument("key") else {
+                    for (key, values) in UISettings.keys {
+                        model.addNotice("\(key) = \(model.settings.value(of: key) ?? "") (\(values))")
+                    }
+                    return
+                }
+                guard let value = context.argument("value") else {
+                    guard let current = model.settings.value(of: key) else {
+                        throw .failed(
+                            "unknown setting \(key) (known: \(UISettings.keys.map(\.key).joined(separator: ", ")))")
+                    }
+                    model.addNotice("\(key) = \(current)")
+                    return
+                }
+                if let problem = model.settings.set(key, value) { throw .failed(problem) }
+            },
+            CommandSpec(
+                "help", arguments: [ArgumentSpec("command", optional: true, completion: .command)],
+                summary: "list the commands, or explain one"
+            ) { context throws(CommandError) in
+                let model = context.model
+                if let name = context.argument("command") {
+                    guard let lines = model.commands.help(for: name) else { throw .failed("no command /\(name)") }
+                    for line in lines { model.addNotice(line) }
+                } else {
+                    for line in model.commands.overview() { model.addNotice(line) }
+                }
+            },
+            CommandSpec("quit", summary: "leave Tern") { context throws(CommandError) in
+                context.model.account?.disconnect()
+                context.model.requestQuit()
+            },
+        ]
+    }
+}
+
+// MARK: Windows and messages
+
+extension AppModel {
+    static var windowCommands: [CommandSpec] {
+        [
+            CommandSpec(
+                "msg",
+                arguments: [
+                    ArgumentSpec("jid", completion: .contact), ArgumentSpec("text", optional: true, rest: true),
+                ],
+                summary: "open a chat (and send a message)"
+            ) { context throws(CommandError) in
+                let model = context.model
+                let jid = try model.contact(context.required("jid"))
+                model.openChat(jid, focus: true)
+                if let text = context.argument("text"), !text.isEmpty {
+                    try model.requireAccount().send(text, to: jid)
+                }
+            },
+            CommandSpec(
+                "me", arguments: [ArgumentSpec("action", rest: true)], summary: "send an action (/me waves)"
+            ) { context throws(CommandError) in
+                let model = context.model
+                guard let contact = model.currentWindow.jid else { throw .failed("/me works in a chat window") }
+                try model.requireAccount().send("/me " + context.required("action"), to: contact)
+            },
+            CommandSpec(
+                "win", arguments: [ArgumentSpec("number")], summary: "go to window N (also Alt-1...Alt-0)"
+            ) { context throws(CommandError) in
+                guard let number = Int(context.required("number")), context.model.windows.indices.contains(number - 1)
+                else {
+                    throw .failed("no window \(context.required("number")) (there are \(context.model.windows.count))")
+                }
+                context.model.switchTo(number - 1)
+            },
+            CommandSpec("close", summary: "close the current window") { context throws(CommandError) in
+                guard context.model.currentIndex > 0 else { throw .failed("the console cannot be closed") }
+                context.model.closeWindow(context.model.currentIndex)
+            },
+            CommandSpec("clear", summary: "clear the window (the history stays)") { context throws(CommandError) in
+                context.model.clearWindow(context.model.currentWindow)
+            },
+            CommandSpec(
+                "search", arguments: [ArgumentSpec("text", rest: true)],
+                summary: "search the history (of this chat, or of all in the console)"
+            ) { context throws(CommandError) in
+                let model = context.model
+                let account = try model.requireAccount()
+                let text = context.required("text")
+                let hits: [SearchHit]
+                do {
+                    hits = try account.store.search(
+                        text, account: account.accountID, conversation: model.currentWindow.jid)
+                } catch {
+                    throw .failed("search failed: \(error)")
+                }
+                guard !hits.isEmpty else {
+                    model.addNotice("no messages contain \"\(text)\"")
+                    return
+                }
+                model.addNotice("\(hits.count) message\(hits.count == 1 ? "" : "s") contain \"\(text)\" (newest last):")
+                for hit in hits.reversed() {
+                    let who = hit.message.outgoing ? "me" : hit.message.sender
+                    let place = model.currentWindow.jid == nil ? "\(hit.message.conversation) " : ""
+                    model.addNotice(
+                        "\(SearchTimeFormat.format(hit.message.timestamp)) \(place)\(who): "
+                            + hit.snippet.rendered(open: "«", close: "»"))
+                }
+            },
+        ]
+    }
+}
+
+// MARK: Roster and subscriptions
+
+extension AppModel {
+    static var rosterCommands: [CommandSpec] {
+        [
+            CommandSpec(
+                "roster", summary: "manage contacts",
+                subcommands: [
+                    CommandSpec(
+                        "add",
+                        arguments: [
+                            ArgumentSpec("jid", completion: .contact), ArgumentSpec("name", optional: true, rest: true),
+                        ],
+                        summary: "add a contact and ask to see its presence"
+                    ) { context throws(CommandError) in
+                        guard let jid = JID(parsing: context.required("jid")), jid.localpart != nil else {
+                            throw .usage("\"\(context.required("jid"))\" is not a JID (user@domain)")
+                        }
+                        try context.model.requireAccount().addContact(jid, name: context.argument("name"))
+                    },
+                    CommandSpec(
+                        "remove", arguments: [ArgumentSpec("jid", completion: .contact)],
+                        summary: "remove a contact (and both subscriptions)"
+                    ) { context throws(CommandError) in
+                        let model = context.model
+                        try model.requireAccount().removeContact(try model.contact(context.required("jid")))
+                    },
+                    CommandSpec(
+                        "rename",
+                        arguments: [ArgumentSpec("jid", completion: .contact), ArgumentSpec("name", rest: true)],
+                        summary: "rename a contact"
+                    ) { context throws(CommandError) in
+                        let model = context.model
+                        let jid = try model.contact(context.required("jid"))
+                        try model.requireAccount().updateContact(jid, name: .some(context.required("name")))
+                    },
+                    CommandSpec(
+                        "group",
+                        arguments: [
+                            ArgumentSpec("jid", completion: .contact),
+                            ArgumentSpec("group", optional: true, repeated: true, completion: .group),
+                        ],
+                        summary: "put a contact in these groups (none: no group)"
+                    ) { context throws(CommandError) in
+                        let model = context.model
+                        let jid = try model.contact(context.required("jid"))
+                        try model.requireAccount().updateContact(jid, groups: context.repeated)
+                    },
+                ]),
+            CommandSpec(
+                "sub",
+                arguments: [
+                    ArgumentSpec(
+                        "allow|deny|request|cancel", completion: .choice(["allow", "deny", "request", "cancel"])),
+                    ArgumentSpec("jid", completion: .contact),
+                ],
+                summary: "answer or ask for a presence subscription",
+                help:
+                    "allow: let the contact see your presence (also pre-approves; answering a request also asks to\n"
+                    + "see theirs); deny: refuse or revoke;\n"
+                    + "request: ask to see the contact's presence; cancel: stop seeing it"
+            ) { context throws(CommandError) in
+                let model = context.model
+                guard
+                    let action = PresenceManager.SubscriptionAction(
+                        rawValue: context.required("allow|deny|request|cancel"))
+                else { throw .usage("choose allow, deny, request or cancel") }
+                try model.requireAccount().subscription(action, try model.contact(context.required("jid")))
+            },
+        ]
+    }
+}
+
+/// Times in command output.
+enum SearchTimeFormat {
+    static func format(_ milliseconds: Int64) -> String {
+        TimeFormat.format(milliseconds, pattern: "%Y-%m-%d %H:%M")
+    }
+}

@@ -1,0 +1,47 @@
+/// The keys, documented once: /help keys, the man page and the README show this table.
+public enum KeyBindings {
+    public static let sections: [(title: String, keys: [(key: String, action: String)])] = [
+        (
+            "Windows",
+            [
+                ("Alt-1 … Alt-9, Alt-0", "go to window 1-10 (window 1 is the console)"),
+                ("Alt-← / Alt-→, Ctrl-P / Ctrl-N", "previous / next window"),
+                ("PageUp / PageDown", "scroll the chat (older history is read from the database)"),
+                ("End (at the end of the input), Alt-End", "back to the newest messages"),
+                ("F2", "move the focus to the roster and back"),
+                ("Ctrl-L", "redraw the screen"),
+                ("Ctrl-C", "quit"),
+            ]
+        ),
+        (
+            "Input line",
+            [
+                ("Enter", "send the message or run the /command"),
+                ("Tab", "complete commands, arguments, JIDs and contact names (again: next match)"),
+                ("Up / Down", "earlier / later lines typed in this window"),
+                ("← / →, Ctrl-B / Ctrl-F", "one character left / right"),
+                ("Alt-B / Alt-F", "one word left / right"),
+                ("Home / End, Ctrl-A / Ctrl-E", "start / end of the line"),
+                ("Backspace, Delete / Ctrl-D", "delete before / at the cursor"),
+                ("Ctrl-K / Ctrl-U", "cut to the end / to the start of the line"),
+                ("Ctrl-W / Alt-D", "cut the word before / after the cursor"),
+                ("Ctrl-Y", "paste what was cut"),
+                ("Esc", "cancel a question"),
+            ]
+        ),
+        (
+            "Roster (after F2)",
+            [
+                ("↑ / ↓, k / j", "select a contact"),
+                ("Enter", "open a chat with the contact"),
+                ("a", "add a contact (asks for the JID and a name)"),
+                ("d", "remove the contact (asks to confirm)"),
+                ("r", "rename the contact"),
+                ("g", "set the contact's groups"),
+                ("s", "subscription: allow, deny, request or cancel"),
+                ("/", "filter the roster by name"),
+                ("Esc, F2", "back to the input line"),
+            ]
+        ),
+    ]
+}

@@ -1,0 +1,633 @@
+import ChatModel
+import Foundation
+import SafeText
+import TernConfig
+import XMPPCore
+import XMPPExtensions
+
+/// The terminal UI's state and behaviour, independent of ncurses: which pane has the focus, the
+/// input line, prompts, the roster selection, scrolling, and what needs redrawing. The curses
+/// backend feeds it keys and a canvas; tests feed it keys and read a `ScreenBuffer`.
+public final class UIController {
+    public let model: AppModel
+    public private(set) var theme: Theme
+    public private(set) var input = InputLine()
+    public private(set) var focus: Focus = .input
+    public private(set) var prompt: Prompt?
+    public private(set) var layout: Layout?
+    public var themes: ThemeLibrary
+    public private(set) var rows: Int
+    public private(set) var columns: Int
+    /// Colours the terminal has (0 when NO_COLOR is set).
+    public let colorCount: Int
+    private var dirty: ModelChanges = .all
+    private var inputDirty = true
+    private let chatView = ChatView()
+    private let rosterView = RosterView()
+    private var rosterRows: [RosterView.Row] = []
+    private var rosterSelection = 0
+    private var rosterScroll = 0
+    private var rosterFilter = ""
+    private var inputScroll = 0
+    /// Older history should be loaded before the next PageUp needs it.
+    private var prefetchPending = false
+    /// A question asked from the roster pane gives the focus back to it when answered.
+    private var promptReturnsToRoster = false
+    private let clock: () -> Int64
+
+    public enum Focus: Sendable, Hashable {
+        case input
+        case roster
+    }
+
+    /// A question the input line is asking instead of taking a message.
+    public enum Prompt: Sendable, Hashable {
+        case addJID
+        case addName(JID)
+        case confirmRemove(JID)
+        case rename(JID)
+        case groups(JID)
+        case subscription(JID)
+        case filter
+
+        var label: String {
+            switch self {
+            case .addJID: "Add contact (JID): "
+            case .addName(let jid): "Name for \(jid) (Enter for none): "
+            case .confirmRemove(let jid): "Remove \(jid)? (y/n) "
+            case .rename(let jid): "New name for \(jid): "
+            case .groups(let jid): "Groups for \(jid) (comma-separated): "
+            case .subscription(let jid): "Subscription of \(jid): [a]llow [d]eny [r]equest [c]ancel "
+            case .filter: "Filter roster: "
+            }
+        }
+    }
+
+    public init(
+        model: AppModel,
+        themes: ThemeLibrary,
+        colorCount: Int,
+        rows: Int,
+        columns: Int,
+        clock: @escaping () -> Int64
+    ) {
+        self.model = model
+        self.themes = themes
+        self.colorCount = colorCount
+        self.rows = rows
+        self.columns = columns
+        self.clock = clock
+        theme = Theme(definition: nil, colors: colorCount)
+        layout = Layout(rows: rows, columns: columns, settings: model.settings, logInChat: true)
+        model.commands.register(themeCommand)
+        model.extraCompletions = { [unowned self] kind in kind == .theme ? self.themes.names : [] }
+        let previous = model.onChange
+        model.onChange = { [unowned self] changes in
+            self.dirty.formUnion(changes)
+            if changes.contains(.roster) {
+                self.rosterRows = []
+                self.chatView.rosterChanged()
+            }
+            previous(changes)
+        }
+        applyTheme(model.settings.theme, report: true)
+    }
+
+    /// Whether anything needs drawing.
+    public var needsRender: Bool { !dirty.isEmpty || inputDirty }
+
+    /// Marks everything for redrawing (Ctrl-L, after a theme change).
+    public func invalidateAll() {
+        dirty = .all
+        inputDirty = true
+        chatView.invalidate()
+    }
+
+    // MARK: Size
+
+    public func resize(rows: Int, columns: Int) {
+        self.rows = rows
+        self.columns = columns
+        invalidateAll()
+    }
+
+    // MARK: Themes
+
+    /// The commands the terminal UI adds to the model's table.
+    public static func commands(
+        theme: @escaping (CommandContext) throws(CommandError) -> Void = { _ throws(CommandError) in }
+    ) -> [CommandSpec] {
+        [
+            CommandSpec(
+                "theme", arguments: [ArgumentSpec("name", optional: true, completion: .theme)],
+                summary: "switch the colour theme (/theme alone lists them)", handler: theme)
+        ]
+    }
+
+    private var themeCommand: [CommandSpec] {
+        UIController.commands { [unowned self] context throws(CommandError) in
+            guard let name = context.argument("name") else {
+                model.addNotice("themes: " + themes.names.joined(separator: ", ") + " (current: \(theme.name))")
+                return
+            }
+            guard applyTheme(name, report: true) else { throw .failed("no theme named \(name) (see /theme)") }
+            model.settings.theme = name
+        }
+    }
+
+    /// Loads and applies a theme; problems in its file are shown, the rest applies.
+    @discardableResult
+    public func applyTheme(_ name: String, report: Bool) -> Bool {
+        guard let (definition, problems) = themes.load(name) else {
+            if report && name != "default" {
+                model.addNotice("no theme named \(name); using the built-in one", level: .warning)
+            }
+            theme = Theme(definition: nil, colors: colorCount)
+            invalidateAll()
+            return false
+        }
+        theme = Theme(definition: definition, colors: colorCount)
+        for problem in problems where report { model.addNotice("theme: \(problem)", level: .warning) }
+        invalidateAll()
+        return true
+    }
+
+    // MARK: Keys
+
+    public func handle(_ event: KeyEvent) {
+        if case .resize = event { return }
+        if case .subscription(let jid)? = prompt {
+            handleSubscriptionChoice(event, jid)
+            return
+        }
+        if globalKey(event) { return }
+        switch focus {
+        case .input: inputKey(event)
+        case .roster: rosterKey(event)
+        }
+    }
+
+    /// Keys that work whatever has the focus.
+    private func globalKey(_ event: KeyEvent) -> Bool {
+        switch event {
+        case .alt(let character) where character.isNumber:
+            let number = character == "0" ? 10 : Int(String(character)) ?? 1
+            model.switchTo(number - 1)
+        case .altKey(.left), .control("p"):
+            model.switchTo((model.currentIndex - 1 + model.windows.count) % model.windows.count)
+        case .altKey(.right), .control("n"):
+            model.switchTo((model.currentIndex + 1) % model.windows.count)
+        case .key(.pageUp):
+            if focus == .roster { return false }
+            scrollChat(up: true)
+        case .key(.pageDown):
+            if focus == .roster { return false }
+            scrollChat(up: false)
+        case .altKey(.end):
+            model.scrollToEnd()
+        case .key(.function(2)):
+            setFocus(focus == .roster ? .input : .roster)
+        case .control("l"):
+            invalidateAll()
+        case .control("c"):
+            model.submit("/quit")
+        default:
+            return false
+        }
+        return true
+    }
+
+    private func setFocus(_ focus: Focus) {
+        self.focus = focus
+        if focus == .input && prompt == .filter { prompt = nil }
+        dirty.insert(.roster)
+        inputDirty = true
+    }
+
+    private func inputKey(_ event: KeyEvent) {
+        inputDirty = true
+        switch event {
+        case .character(let character): input.insert(String(character))
+        case .paste(let text): input.insert(text)
+        case .key(.enter): submitInput()
+        case .key(.tab):
+            input.complete { [model] text in model.commands.completions(for: text, values: model.completionValues) }
+        case .key(.backspace): input.deleteBackward()
+        case .key(.delete): input.deleteForward()
+        case .control("d"): input.deleteForward()
+        case .key(.left), .control("b"): input.moveLeft()
+        case .key(.right), .control("f"): input.moveRight()
+        case .key(.home), .control("a"): input.moveToStart()
+        case .key(.end), .control("e"):
+            if input.isAtEnd && model.currentWindow.scrollAnchor != nil { model.scrollToEnd() }
+            input.moveToEnd()
+        case .alt("b"), .altKey(.left): input.moveWordLeft()
+        case .alt("f"): input.moveWordRight()
+        case .control("k"): input.killToEnd()
+        case .control("u"): input.killToStart()
+        case .control("w"): input.killWordBackward()
+        case .alt("d"): input.killWordForward()
+        case .control("y"): input.yank()
+        case .key(.up): if prompt == nil { input.historyPrevious(model.currentWindow.inputHistory) }
+        case .key(.down): if prompt == nil { input.historyNext(model.currentWindow.inputHistory) }
+        case .key(.escape):
+            if prompt != nil {
+                prompt = nil
+                _ = input.take()
+                if promptReturnsToRoster { focus = .roster }
+                promptReturnsToRoster = false
+                dirty.insert(.roster)
+            }
+        default: inputDirty = false
+        }
+    }
+
+    private func submitInput() {
+        let line = input.take()
+        inputScroll = 0
+        guard let prompt else {
+            model.submit(line)
+            return
+        }
+        self.prompt = nil
+        answer(prompt, line.trimmingCharacters(in: .whitespaces))
+        if self.prompt == nil {
+            if promptReturnsToRoster { focus = .roster }
+            promptReturnsToRoster = false
+            dirty.insert(.roster)
+        }
+    }
+
+    private func answer(_ prompt: Prompt, _ text: String) {
+        guard let account = model.account else { return }
+        switch prompt {
+        case .addJID:
+            guard !text.isEmpty else { return }
+            guard let jid = JID(parsing: text), jid.localpart != nil else {
+                model.addNotice("\"\(text)\" is not a JID (user@domain)", level: .warning)
+                return
+            }
+            ask(.addName(jid.bare))
+        case .addName(let jid):
+            account.addContact(jid, name: text.isEmpty ? nil : text)
+        case .confirmRemove(let jid):
+            if text.lowercased().hasPrefix("y") { account.removeContact(jid) }
+        case .rename(let jid):
+            account.updateContact(jid, name: .some(text.isEmpty ? nil : text))
+        case .groups(let jid):
+            let groups = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
+            account.updateContact(jid, groups: groups)
+        case .filter:
+            rosterFilter = text
+            rosterRows = []
+            dirty.insert(.roster)
+            focus = .roster
+        case .subscription:
+            return
+        }
+    }
+
+    private func ask(_ prompt: Prompt, initial: String = "") {
+        // A follow-up question (the name after the JID) keeps where the first one came from.
+        if focus == .roster { promptReturnsToRoster = prompt != .filter }
+        self.prompt = prompt
+        focus = .input
+        input.set(initial)
+        inputDirty = true
+        dirty.insert(.roster)
+    }
+
+    private func handleSubscriptionChoice(_ event: KeyEvent, _ jid: JID) {
+        prompt = nil
+        inputDirty = true
+        guard case .character(let character) = event else { return }
+        let actions: [Character: PresenceManager.SubscriptionAction] = [
+            "a": .allow, "d": .deny, "r": .request, "c": .cancel,
+        ]
+        if let action = actions[character] { model.account?.subscription(action, jid) }
+    }
+
+    // MARK: Roster focus
+
+    private func rosterKey(_ event: KeyEvent) {
+        let rows = currentRosterRows()
+        dirty.insert(.roster)
+        let selected = rows.indices.contains(rosterSelection) ? rows[rosterSelection].jid : nil
+        switch event {
+        case .key(.escape): setFocus(.input)
+        case .key(.up), .character("k"): moveSelection(-1, rows)
+        case .key(.down), .character("j"): moveSelection(1, rows)
+        case .key(.pageUp): moveSelection(-(layout?.roster?.height ?? 10), rows)
+        case .key(.pageDown): moveSelection(layout?.roster?.height ?? 10, rows)
+        case .key(.home): moveSelection(-rows.count, rows)
+        case .key(.end): moveSelection(rows.count, rows)
+        case .key(.enter):
+            if let selected {
+                model.openChat(selected, focus: true)
+                setFocus(.input)
+            }
+        case .character("a"):
+            ask(.addJID)
+        case .character("d"): if let selected { ask(.confirmRemove(selected)) }
+        case .character("r"):
+            if let selected { ask(.rename(selected), initial: model.account?.roster[selected]?.name ?? "") }
+        case .character("g"):
+            if let selected {
+                ask(.groups(selected), initial: (model.account?.roster[selected]?.groups ?? []).joined(separator: ", "))
+            }
+        case .character("s"):
+            if let selected {
+                prompt = .subscription(selected)
+                inputDirty = true
+            }
+        case .character("/"):
+            ask(.filter, initial: rosterFilter)
+        default: break
+        }
+    }
+
+    /// Moves the selection by `delta` rows, skipping headers (towards the movement, else back).
+    private func moveSelection(_ delta: Int, _ rows: [RosterView.Row]) {
+        guard !rows.isEmpty else { return }
+        let target = max(0, min(rows.count - 1, rosterSelection + delta))
+        let step = delta >= 0 ? 1 : -1
+        var index = target
+        while rows.indices.contains(index) && rows[index].jid == nil { index += step }
+        if !rows.indices.contains(index) {
+            index = target
+            while rows.indices.contains(index) && rows[index].jid == nil { index -= step }
+        }
+        if rows.indices.contains(index) { rosterSelection = index }
+    }
+
+    private func currentRosterRows() -> [RosterView.Row] {
+        if rosterRows.isEmpty { rosterRows = rosterView.rows(model: model, filter: rosterFilter) }
+        if rosterSelection >= rosterRows.count { rosterSelection = max(0, rosterRows.count - 1) }
+        if rosterRows.indices.contains(rosterSelection) && rosterRows[rosterSelection].jid == nil {
+            moveSelection(1, rosterRows)
+        }
+        return rosterRows
+    }
+
+    /// The contact selected in the roster pane.
+    public var selectedContact: JID? {
+        let rows = currentRosterRows()
+        return rows.indices.contains(rosterSelection) ? rows[rosterSelection].jid : nil
+    }
+
+    // MARK: Scrolling
+
+    /// PageUp / PageDown in the chat pane: a page less one line. Older history is loaded from the
+    /// store before the view reaches the oldest loaded message, so PageUp goes back through the
+    /// whole history without ever loading all of it.
+    public func scrollChat(up: Bool) {
+        guard let layout else { return }
+        let window = model.currentWindow
+        guard window.kind != .console else { return }
+        let page = max(1, layout.chat.height - 1)
+        let width = layout.chat.width
+        var entries = chatView.entries(window, model: model)
+        func position() -> (index: Int, hidden: Int) {
+            if let anchor = window.scrollAnchor,
+                let found = chatView.index(of: anchor.messageID, in: window, model: model)
+            {
+                return (found, anchor.linesHiddenBelow)
+            }
+            return (entries.count - 1, 0)
+        }
+        var (index, hidden) = position()
+        guard index >= 0 else { return }
+        if up {
+            // Normally `idleWork()` has loaded older messages ahead of need; load now only when
+            // the view would otherwise stop short of them.
+            while index < page * 2 && window.hasOlder && model.loadOlder(window) > 0 {
+                entries = chatView.entries(window, model: model)
+                (index, hidden) = position()
+            }
+            var remaining = page
+            while remaining > 0 {
+                let visible = chatView.lineCount(entries[index], model: model, width: width) - hidden
+                if remaining < visible {
+                    hidden += remaining
+                    remaining = 0
+                } else if index == 0 {
+                    hidden += max(0, visible - 1)
+                    remaining = 0
+                } else {
+                    remaining -= visible
+                    index -= 1
+                    hidden = 0
+                }
+            }
+            // Do not scroll past the top: the pane stays full when there is enough to fill it
+            // (counting only as far up as a pane's height).
+            var above = 0
+            var cursor = index - 1
+            while cursor >= 0 && above < layout.chat.height {
+                above += chatView.lineCount(entries[cursor], model: model, width: width)
+                cursor -= 1
+            }
+            let shownOfCurrent = chatView.lineCount(entries[index], model: model, width: width) - hidden
+            if above + shownOfCurrent < layout.chat.height {
+                var linesNeeded = layout.chat.height
+                index = 0
+                hidden = 0
+                var cursor = 0
+                while cursor < entries.count {
+                    let count = chatView.lineCount(entries[cursor], model: model, width: width)
+                    if linesNeeded <= count {
+                        index = cursor
+                        hidden = count - linesNeeded
+                        break
+                    }
+                    linesNeeded -= count
+                    cursor += 1
+                }
+                if cursor >= entries.count {
+                    model.scrollToEnd()
+                    return
+                }
+            }
+            setAnchor(window, entries: entries, index: index, hidden: hidden)
+            prefetchPending = index < page * 8 && window.hasOlder
+        } else {
+            var remaining = page
+            while remaining > 0 {
+                if hidden >= remaining {
+                    hidden -= remaining
+                    remaining = 0
+                } else {
+                    remaining -= hidden
+                    hidden = 0
+                    if index + 1 >= entries.count && window.droppedNewer && model.loadNewer(window) > 0 {
+                        entries = chatView.entries(window, model: model)
+                        if let anchor = window.scrollAnchor,
+                            let found = chatView.index(of: anchor.messageID, in: window, model: model)
+                        {
+                            index = found
+                        }
+                    }
+                    guard index + 1 < entries.count else { break }
+                    index += 1
+                    hidden = chatView.lineCount(entries[index], model: model, width: width)
+                }
+            }
+            if index >= entries.count - 1 && hidden == 0 && !window.droppedNewer {
+                model.scrollToEnd()
+                return
+            }
+            setAnchor(window, entries: entries, index: index, hidden: hidden)
+        }
+        dirty.formUnion([.chat, .status])
+    }
+
+    private func setAnchor(_ window: ChatWindow, entries: [ChatView.Entry], index: Int, hidden: Int) {
+        // Anchor on a message: the one at the position, else the next one down (a separator or a
+        // notice at the bottom becomes "that message with all its lines hidden").
+        if case .message(let message) = entries[index] {
+            window.scrollAnchor = ChatWindow.ScrollAnchor(messageID: message.id, linesHiddenBelow: hidden)
+            return
+        }
+        var next = index + 1
+        var extra = hidden
+        while next < entries.count {
+            let count = chatView.lineCount(entries[next], model: model, width: layout?.chat.width ?? 80)
+            if case .message(let message) = entries[next] {
+                window.scrollAnchor = ChatWindow.ScrollAnchor(messageID: message.id, linesHiddenBelow: count + extra)
+                return
+            }
+            extra += count
+            next += 1
+        }
+        window.scrollAnchor = nil
+    }
+
+    // MARK: Drawing
+
+    /// Draws what changed since the last call (everything when `full`).
+    public func render(on canvas: some Canvas, full: Bool = false) {
+        if full { invalidateAll() }
+        let current = model.currentWindow
+        let newLayout = Layout(
+            rows: rows, columns: columns, settings: model.settings, logInChat: current.kind == .console)
+        if newLayout != layout {
+            layout = newLayout
+            dirty = .all
+            inputDirty = true
+        }
+        guard let layout else {
+            if !dirty.isEmpty || inputDirty {
+                for row in 0..<rows { canvas.fill(row: row, column: 0, width: columns, style: .plain) }
+                canvas.draw("terminal too small", row: 0, column: 0, width: columns, style: .plain)
+                canvas.draw("(need 40×10)", row: min(1, rows - 1), column: 0, width: columns, style: .plain)
+                canvas.hideCursor()
+            }
+            dirty = []
+            inputDirty = false
+            return
+        }
+        if dirty.contains(.title) || dirty.contains(.chat) {
+            TitleBar().render(model: model, theme: theme, canvas: canvas, rect: layout.title)
+        }
+        if let rect = layout.roster, dirty.contains(.roster) {
+            let rows = currentRosterRows()
+            rosterScroll = rosterView.render(
+                rows, selected: rosterSelection, focused: focus == .roster, scroll: rosterScroll, theme: theme,
+                canvas: canvas, rect: rect)
+            if let border = layout.rosterBorder {
+                for row in rect.row..<(rect.row + rect.height) {
+                    canvas.draw("│", row: row, column: border, width: 1, style: theme.style("roster.border"))
+                }
+            }
+        }
+        if dirty.contains(.chat) || dirty.contains(.log) && current.kind == .console {
+            if current.kind == .console {
+                LogView().render(model.log, model: model, theme: theme, canvas: canvas, rect: layout.chat)
+            } else {
+                chatView.render(current, model: model, theme: theme, canvas: canvas, rect: layout.chat)
+            }
+        }
+        if let rect = layout.log, let border = layout.logBorder, dirty.contains(.log) || dirty.contains(.layout) {
+            canvas.drawLine(
+                String(repeating: "─", count: columns), row: border, column: 0, width: columns,
+                style: theme.style("roster.border"))
+            LogView().render(model.log, model: model, theme: theme, canvas: canvas, rect: rect)
+        }
+        if !dirty.isEmpty || inputDirty {
+            StatusBar().render(model: model, theme: theme, canvas: canvas, rect: layout.status, now: clock())
+        }
+        if inputDirty || !dirty.isEmpty {
+            renderInput(canvas: canvas, rect: layout.input)
+        }
+        dirty = []
+        inputDirty = false
+    }
+
+    /// Work to do once the screen is up to date: loading older history ahead of PageUp, so that
+    /// a key press never waits for the database. Returns whether there was any.
+    @discardableResult
+    public func idleWork() -> Bool {
+        guard prefetchPending, let layout else { return false }
+        prefetchPending = false
+        let window = model.currentWindow
+        if window.hasOlder { model.loadOlder(window, count: 100) }
+        // Bring the entries up to date and lay out the next pages above the view now, so that
+        // the next PageUp only draws.
+        let entries = chatView.entries(window, model: model)
+        guard let anchor = window.scrollAnchor,
+            let index = chatView.index(of: anchor.messageID, in: window, model: model)
+        else { return true }
+        var lines = 0
+        var cursor = index
+        while cursor > 0 && lines < layout.chat.height * 3 {
+            cursor -= 1
+            lines += chatView.lineCount(entries[cursor], model: model, width: layout.chat.width)
+        }
+        return true
+    }
+
+    /// The status bar shows a clock and countdowns: redraw it (once a second).
+    public func tick() {
+        dirty.insert(.status)
+    }
+
+    private func renderInput(canvas: some Canvas, rect: Rect) {
+        let label =
+            prompt?.label
+            ?? (focus == .roster
+                ? "roster: ↑↓ select, Enter chat, a add, d remove, r rename, g groups, s subscription, / filter, Esc back"
+                : "")
+        let promptWidth = min(TextWidth.of(label), max(rect.width / 2, rect.width - 12))
+        var column = canvas.draw(
+            TextWidth.truncate(label, to: focus == .roster && prompt == nil ? rect.width : promptWidth), row: rect.row,
+            column: rect.column, width: rect.width, style: theme.style("input.prompt"))
+        if focus == .roster && prompt == nil {
+            canvas.fill(row: rect.row, column: column, width: rect.width - column, style: theme.style("input.text"))
+            canvas.hideCursor()
+            return
+        }
+        // Newlines of a paste show as ↵; the view scrolls so that the cursor stays visible.
+        let shown = input.characters.map { $0 == "\n" ? "↵" : $0 }
+        let available = rect.width - column - 1
+        let cursorColumn = TextWidth.of(String(shown[..<input.cursor]))
+        if cursorColumn - inputScroll > available { inputScroll = cursorColumn - available }
+        if cursorColumn < inputScroll { inputScroll = max(0, cursorColumn - available / 2) }
+        var skipped = 0
+        var start = 0
+        while start < shown.count && skipped + TextWidth.of(shown[start]) <= inputScroll {
+            skipped += TextWidth.of(shown[start])
+            start += 1
+        }
+        if start > 0 {
+            column += canvas.draw("‹", row: rect.row, column: column, width: 1, style: theme.style("input.more"))
+        }
+        let visible = String(shown[start...])
+        let used = canvas.draw(
+            visible, row: rect.row, column: column, width: rect.width - column, style: theme.style("input.text"))
+        canvas.fill(
+            row: rect.row, column: column + used, width: rect.width - column - used, style: theme.style("input.text"))
+        canvas.placeCursor(row: rect.row, column: min(rect.width - 1, column + cursorColumn - skipped))
+    }
+}

@@ -1,0 +1,353 @@
+import ChatModel
+import ChatStore
+import SafeText
+import XMPPCore
+
+/// The chat pane: a window's messages as `HH:MM nick: text`, wrapped with continuation lines
+/// indented under the text, day separators, the unread marker, notices, and delivery state.
+public final class ChatView {
+    /// One displayed line and what it belongs to.
+    struct Line {
+        var segments: [(text: String, element: String)]
+        /// The message this line belongs to (nil for separators and notices).
+        var messageID: Int64?
+    }
+
+    /// Something shown in the pane: a message, a notice, a day separator or the unread marker.
+    enum Entry {
+        case message(StoredMessage)
+        case notice(LogEntry)
+        case day(Int64)
+        case unreadMarker
+    }
+
+    private var cache: [CacheKey: [Line]] = [:]
+    static let cacheLimit = 3000
+    /// Nicknames by sender text (parsing a JID for every line would dominate scrolling).
+    private var nicknames: [String: String] = [:]
+    private var cacheWidth = 0
+    private var entriesCache: EntriesCache?
+
+    /// A window's entries, kept while the window and its notices do not change, and updated in
+    /// place when scrolling loads older messages or drops the newest (no full rebuild: PageUp
+    /// stays cheap however much history there is).
+    private struct EntriesCache {
+        var window: ObjectIdentifier
+        var version: Int
+        var notices: Int
+        var entries: [Entry]
+        /// Positions are stored relative to `base`, so prepending never renumbers them.
+        var positionByMessage: [Int64: Int]
+        var base: Int
+
+        func index(of id: Int64) -> Int? { positionByMessage[id].map { $0 - base } }
+    }
+
+    private struct CacheKey: Hashable {
+        var id: Int64
+        var body: String
+        var state: Int
+        var corrected: Bool
+        var format: String
+    }
+
+    public init() {}
+
+    public func invalidate() {
+        cache.removeAll()
+        entriesCache = nil
+        nicknames.removeAll()
+    }
+
+    /// Names change with the roster: forget the formatted lines that show them.
+    public func rosterChanged() {
+        cache.removeAll()
+        nicknames.removeAll()
+    }
+
+    /// Draws the window's visible part into `rect`.
+    public func render(
+        _ window: ChatWindow,
+        model: AppModel,
+        theme: Theme,
+        canvas: some Canvas,
+        rect: Rect
+    ) {
+        let lines = visibleLines(window, model: model, width: rect.width, height: rect.height)
+        let top = rect.height - lines.count
+        for row in 0..<rect.height {
+            let target = rect.row + row
+            guard row >= top else {
+                canvas.fill(row: target, column: rect.column, width: rect.width, style: theme.style("chat.text"))
+                continue
+            }
+            var column = 0
+            for segment in lines[row - top].segments {
+                column += canvas.draw(
+                    segment.text, row: target, column: rect.column + column, width: rect.width - column,
+                    style: theme.style(segment.element))
+            }
+            if column < rect.width {
+                canvas.fill(
+                    row: target, column: rect.column + column, width: rect.width - column,
+                    style: theme.style("chat.text"))
+            }
+        }
+    }
+
+    /// The lines that fill a pane of `height` rows ending at the window's scroll anchor.
+    func visibleLines(_ window: ChatWindow, model: AppModel, width: Int, height: Int) -> [Line] {
+        let entries = self.entries(window, model: model)
+        var endIndex = entries.count
+        var skip = 0
+        if let anchor = window.scrollAnchor, let index = index(of: anchor.messageID, in: window, model: model) {
+            endIndex = index + 1
+            skip = anchor.linesHiddenBelow
+        }
+        var lines: [Line] = []
+        var index = endIndex
+        while index > 0 && lines.count < height + skip {
+            index -= 1
+            lines.insert(contentsOf: self.lines(for: entries[index], model: model, width: width), at: 0)
+        }
+        if skip > 0 { lines.removeLast(min(skip, lines.count)) }
+        return Array(lines.suffix(height))
+    }
+
+    /// The position of a message among a window's entries.
+    func index(of messageID: Int64, in window: ChatWindow, model: AppModel) -> Int? {
+        _ = entries(window, model: model)
+        return entriesCache?.index(of: messageID)
+    }
+
+    /// The entries of a window in display order.
+    func entries(_ window: ChatWindow, model: AppModel) -> [Entry] {
+        let noticeCount = model.noticesOf(window).count
+        if var cached = entriesCache, cached.window == ObjectIdentifier(window), cached.notices == noticeCount,
+            noticeCount == 0 || cached.version == window.version,
+            let changes = window.changes(since: cached.version)
+        {
+            if changes.isEmpty { return cached.entries }
+            if update(&cached, window: window, changes: changes) {
+                entriesCache = cached
+                return cached.entries
+            }
+        }
+        let entries = buildEntries(window, model: model)
+        var positions: [Int64: Int] = [:]
+        positions.reserveCapacity(entries.count)
+        for (index, entry) in entries.enumerated() {
+            if case .message(let message) = entry { positions[message.id] = index }
+        }
+        entriesCache = EntriesCache(
+            window: ObjectIdentifier(window), version: window.version, notices: noticeCount, entries: entries,
+            positionByMessage: positions, base: 0)
+        return entries
+    }
+
+    /// Applies prepends and drops to cached entries; false when a rebuild is needed.
+    private func update(_ cache: inout EntriesCache, window: ChatWindow, changes: [ChatWindow.Change]) -> Bool {
+        guard window.clearedBefore == nil else { return false }
+        var prepended = 0
+        var dropped = 0
+        for change in changes {
+            switch change {
+            case .other: return false
+            case .prepended(let count): prepended += count
+            case .droppedNewest(let count): dropped += count
+            }
+        }
+        if prepended > 0 {
+            var added: [Entry] = []
+            var lastDay: Int?
+            for message in window.messages.prefix(prepended) {
+                let day = TimeFormat.localDay(message.timestamp)
+                if day != lastDay {
+                    added.append(.day(message.timestamp))
+                    lastDay = day
+                }
+                added.append(.message(message))
+            }
+            // When the old first message is on the same day, its separator goes.
+            if case .day(let timestamp)? = cache.entries.first, TimeFormat.localDay(timestamp) == lastDay {
+                cache.entries.removeFirst()
+                cache.base += 1
+            }
+            cache.base -= added.count
+            for (offset, entry) in added.enumerated() {
+                if case .message(let message) = entry { cache.positionByMessage[message.id] = offset + cache.base }
+            }
+            cache.entries.insert(contentsOf: added, at: 0)
+        }
+        var removed = 0
+        while removed < dropped, let last = cache.entries.last {
+            cache.entries.removeLast()
+            if case .message(let message) = last {
+                cache.positionByMessage[message.id] = nil
+                removed += 1
+            }
+        }
+        if dropped > 0 {
+            while case .day? = cache.entries.last { cache.entries.removeLast() }
+        }
+        cache.version = window.version
+        return true
+    }
+
+    private func buildEntries(_ window: ChatWindow, model: AppModel) -> [Entry] {
+        var entries: [Entry] = []
+        let notices = model.noticesOf(window)
+        var noticeIndex = 0
+        var lastDay: Int?
+        for message in window.visibleMessages {
+            while noticeIndex < notices.count && notices[noticeIndex].time < message.timestamp {
+                entries.append(.notice(notices[noticeIndex]))
+                noticeIndex += 1
+            }
+            let day = TimeFormat.localDay(message.timestamp)
+            if day != lastDay {
+                entries.append(.day(message.timestamp))
+                lastDay = day
+            }
+            if message.id == window.unreadMarker { entries.append(.unreadMarker) }
+            entries.append(.message(message))
+        }
+        while noticeIndex < notices.count {
+            entries.append(.notice(notices[noticeIndex]))
+            noticeIndex += 1
+        }
+        return entries
+    }
+
+    /// How many lines an entry takes at a width (for scrolling).
+    func lineCount(_ entry: Entry, model: AppModel, width: Int) -> Int {
+        lines(for: entry, model: model, width: width).count
+    }
+
+    func lines(for entry: Entry, model: AppModel, width: Int) -> [Line] {
+        if width != cacheWidth {
+            cache.removeAll()
+            cacheWidth = width
+        }
+        switch entry {
+        case .day(let timestamp):
+            let label = " " + TimeFormat.format(timestamp, pattern: "%A %d %B %Y") + " "
+            let side = max(2, (width - TextWidth.of(label)) / 2)
+            return [
+                Line(segments: [
+                    (String(repeating: "─", count: side) + label + String(repeating: "─", count: side), "chat.day")
+                ])
+            ]
+        case .unreadMarker:
+            let label = " new messages "
+            let side = max(2, (width - TextWidth.of(label)) / 2)
+            return [
+                Line(segments: [
+                    (String(repeating: "─", count: side) + label + String(repeating: "─", count: side), "chat.unread")
+                ])
+            ]
+        case .notice(let notice):
+            let time = TimeFormat.format(notice.time, pattern: model.settings.timeFormat) + " "
+            let element = notice.level >= .warning ? "chat.error" : "chat.notice"
+            return wrap(
+                prefix: [(time, "chat.time"), ("-!- ", element)],
+                text: TerminalSafe.sanitize(notice.text, keepNewlines: true),
+                textElement: element, suffix: [], width: width, messageID: nil)
+        case .message(let message):
+            let key = CacheKey(
+                id: message.id, body: message.body, state: message.state?.rawValue ?? -1,
+                corrected: message.isCorrected,
+                format: model.settings.timeFormat)
+            if let cached = cache[key] { return cached }
+            let lines = format(message, model: model, width: width)
+            // Bounded: scrolling through a long history must not keep every message's lines.
+            if cache.count >= ChatView.cacheLimit { cache.removeAll(keepingCapacity: true) }
+            cache[key] = lines
+            return lines
+        }
+    }
+
+    private func format(_ message: StoredMessage, model: AppModel, width: Int) -> [Line] {
+        let time = TimeFormat.format(message.timestamp, pattern: model.settings.timeFormat) + " "
+        let nick = TerminalSafe.sanitize(nickname(message, model: model))
+        let nickElement = message.outgoing ? "chat.me" : "chat.them"
+        var body = TerminalSafe.sanitize(message.body, keepNewlines: true)
+        var prefix: [(String, String)]
+        var textElement = "chat.text"
+        if body.hasPrefix("/me ") {
+            body = String(body.dropFirst(4))
+            prefix = [(time, "chat.time"), ("* ", "chat.action"), (nick + " ", nickElement)]
+            textElement = "chat.action"
+        } else {
+            prefix = [(time, "chat.time"), (nick, nickElement), (": ", "chat.text")]
+        }
+        var suffix: [(String, String)] = []
+        if message.isCorrected { suffix.append((" (edited)", "chat.corrected")) }
+        if message.outgoing, let state = message.state {
+            switch state {
+            case .queued: suffix.append((" (queued)", "chat.state"))
+            case .sent: suffix.append((" (sent)", "chat.state"))
+            case .acked: suffix.append((" ✓", "chat.state"))
+            case .delivered: suffix.append((" ✓✓", "chat.state"))
+            case .displayed: suffix.append((" ✓✓ seen", "chat.state"))
+            case .failed:
+                suffix.append((" ✗ " + TerminalSafe.sanitize(message.error ?? "failed"), "chat.failed"))
+            }
+        }
+        return wrap(
+            prefix: prefix, text: body, textElement: textElement, suffix: suffix, width: width, messageID: message.id)
+    }
+
+    /// The nick shown for a message: ours, or the contact's roster name or local part.
+    func nickname(_ message: StoredMessage, model: AppModel) -> String {
+        guard let account = model.account else { return message.sender }
+        if message.outgoing { return account.jid.localpart ?? account.jid.description }
+        if let known = nicknames[message.sender] { return known }
+        let jid = JIDText.bare(message.sender)
+        let nick = jid.flatMap { account.roster[$0]?.name } ?? JIDText.localpart(message.sender) ?? message.sender
+        nicknames[message.sender] = nick
+        return nick
+    }
+
+    /// Lays out prefix + text + suffix, continuation lines indented under the start of the text.
+    private func wrap(
+        prefix: [(String, String)],
+        text: String,
+        textElement: String,
+        suffix: [(String, String)],
+        width: Int,
+        messageID: Int64?
+    ) -> [Line] {
+        let prefixWidth = prefix.reduce(0) { $0 + TextWidth.of($1.0) }
+        let indent = prefixWidth < width / 2 ? prefixWidth : 2
+        let combined = text + suffix.map(\.0).joined()
+        let suffixStart = combined.index(combined.startIndex, offsetBy: text.count)
+        let suffixElement = suffix.last?.1 ?? "chat.state"
+        let pieces = TextWrapping.wrap(combined, firstWidth: max(1, width - prefixWidth), width: max(1, width - indent))
+        return pieces.enumerated().map { index, piece in
+            var segments: [(String, String)] =
+                index == 0 ? prefix : [(String(repeating: " ", count: indent), "chat.text")]
+            // The pieces are slices of `combined`: the suffix keeps its own style.
+            if piece.endIndex <= suffixStart {
+                segments.append((String(piece), textElement))
+            } else if piece.startIndex >= suffixStart {
+                segments.append((String(piece), suffixElement))
+            } else {
+                segments.append((String(combined[piece.startIndex..<suffixStart]), textElement))
+                segments.append((String(combined[suffixStart..<piece.endIndex]), suffixElement))
+            }
+            return Line(segments: segments, messageID: messageID)
+        }
+    }
+}
+
+/// JID text helpers for display (senders are stored as text).
+enum JIDText {
+    static func bare(_ text: String) -> XMPPCore.JID? {
+        XMPPCore.JID(parsing: text)?.bare
+    }
+
+    static func localpart(_ text: String) -> String? {
+        XMPPCore.JID(parsing: text)?.localpart
+    }
+}

@@ -1,0 +1,150 @@
+import ChatModel
+import SafeText
+import XMPPCore
+import XMPPExtensions
+
+/// The roster pane: contacts grouped by roster group (or flat, or by presence), each with a
+/// presence indicator, unread count and name; pending subscription requests on top.
+public final class RosterView {
+    /// One row of the pane.
+    public struct Row: Hashable {
+        public enum Kind: Hashable {
+            case header(String)
+            case contact(JID)
+            case request(JID)
+            case hiddenOffline(Int)
+        }
+
+        public var kind: Kind
+        public var text: String
+        public var element: String
+
+        public var jid: JID? {
+            switch kind {
+            case .contact(let jid), .request(let jid): jid
+            case .header, .hiddenOffline: nil
+            }
+        }
+    }
+
+    public init() {}
+
+    /// The rows to show, in order; `filter` keeps contacts whose name or JID contains it.
+    public func rows(model: AppModel, filter: String = "") -> [Row] {
+        guard let account = model.account else { return [] }
+        var rows: [Row] = []
+        let unread = model.unreadCounts
+        let folded = filter.lowercased()
+        func matches(_ jid: JID) -> Bool {
+            folded.isEmpty || jid.description.contains(folded) || account.displayName(jid).lowercased().contains(folded)
+        }
+        let requests = account.subscriptionRequests.filter(matches).sorted()
+        if !requests.isEmpty {
+            rows.append(Row(kind: .header("Requests"), text: "Requests", element: "roster.header"))
+            for jid in requests {
+                rows.append(
+                    Row(
+                        kind: .request(jid), text: "? " + TerminalSafe.sanitize(jid.description),
+                        element: "roster.pending"))
+            }
+        }
+        let contacts = account.roster.values.filter { matches($0.jid) }
+        func row(_ item: RosterItem) -> Row {
+            let availability = account.presenceManager.availability(of: item.jid)
+            var text = RosterView.indicator(availability) + " " + TerminalSafe.sanitize(account.displayName(item.jid))
+            if let count = unread[item.jid.description], count > 0 { text += " (\(count))" }
+            if item.pendingOut { text += " …" }
+            let element = "roster." + (availability == .online ? "online" : availability.rawValue)
+            return Row(kind: .contact(item.jid), text: text, element: element)
+        }
+        func sorted(_ items: [RosterItem]) -> [RosterItem] {
+            items.sorted { account.displayName($0.jid).lowercased() < account.displayName($1.jid).lowercased() }
+        }
+        func section(_ title: String?, _ items: [RosterItem]) {
+            let shown =
+                model.settings.showOffline
+                ? items : items.filter { account.presenceManager.availability(of: $0.jid) != .offline }
+            guard !items.isEmpty else { return }
+            if let title {
+                rows.append(Row(kind: .header(title), text: TerminalSafe.sanitize(title), element: "roster.header"))
+            }
+            rows += sorted(shown).map(row)
+            if shown.count < items.count {
+                let hidden = items.count - shown.count
+                rows.append(Row(kind: .hiddenOffline(hidden), text: "  (\(hidden) offline)", element: "roster.offline"))
+            }
+        }
+        switch model.settings.rosterGrouping {
+        case .flat:
+            section(nil, contacts)
+        case .presence:
+            let online = contacts.filter { account.presenceManager.availability(of: $0.jid) != .offline }
+            section("Online", online)
+            let offline = contacts.filter { account.presenceManager.availability(of: $0.jid) == .offline }
+            if model.settings.showOffline {
+                section("Offline", offline)
+            } else if !offline.isEmpty {
+                rows.append(
+                    Row(
+                        kind: .hiddenOffline(offline.count), text: "  (\(offline.count) offline)",
+                        element: "roster.offline"))
+            }
+        case .group:
+            var groups: [String: [RosterItem]] = [:]
+            var ungrouped: [RosterItem] = []
+            for item in contacts {
+                if item.groups.isEmpty { ungrouped.append(item) }
+                for group in item.groups { groups[group, default: []].append(item) }
+            }
+            for group in groups.keys.sorted(by: { $0.lowercased() < $1.lowercased() }) {
+                section(group, groups[group]!)
+            }
+            section(groups.isEmpty ? nil : "Other", ungrouped)
+        }
+        return rows
+    }
+
+    static func indicator(_ availability: Availability) -> String {
+        switch availability {
+        case .chat, .online: "●"
+        case .away: "◐"
+        case .xa: "◑"
+        case .dnd: "⊘"
+        case .offline: "○"
+        }
+    }
+
+    /// Draws the rows, scrolled so that `selected` is visible; returns the first row shown.
+    @discardableResult
+    public func render(
+        _ rows: [Row],
+        selected: Int?,
+        focused: Bool,
+        scroll: Int,
+        theme: Theme,
+        canvas: some Canvas,
+        rect: Rect
+    ) -> Int {
+        var first = scroll
+        if let selected {
+            if selected < first { first = selected }
+            if selected >= first + rect.height { first = selected - rect.height + 1 }
+        }
+        first = max(0, min(first, max(0, rows.count - rect.height)))
+        for line in 0..<rect.height {
+            let index = first + line
+            let target = rect.row + line
+            guard index < rows.count else {
+                canvas.fill(row: target, column: rect.column, width: rect.width, style: .plain)
+                continue
+            }
+            var style = theme.style(rows[index].element)
+            if focused && index == selected { style = theme.style("roster.selected") }
+            canvas.drawLine(
+                TextWidth.truncate(rows[index].text, to: rect.width), row: target, column: rect.column,
+                width: rect.width,
+                style: style)
+        }
+        return first
+    }
+}

@@ -1,0 +1,75 @@
+import ChatModel
+import XMPPClient
+import XMPPCore
+
+/// A `ClientConnection` over a `SessionHarness`: the model under test talks to a scripted server.
+public final class HarnessConnection: ClientConnection {
+    public let harness: SessionHarness
+    public var onEvent: (ConnectionEvent) -> Void = { _ in }
+    public private(set) var connectCalls = 0
+    public private(set) var disconnectCalls = 0
+
+    public init(harness: SessionHarness) {
+        self.harness = harness
+        harness.onEvent = { [unowned self] event in
+            switch event {
+            case .established(let jid): self.onEvent(.established(jid: jid))
+            case .stanza(let stanza): self.onEvent(.stanza(stanza))
+            case .closed(let error): self.onEvent(.disconnected(error.map(ConnectionError.session)))
+            case .secured(let info): self.onEvent(.secured(info))
+            case .authenticated(let mechanism): self.onEvent(.authenticated(mechanism: mechanism))
+            }
+        }
+    }
+
+    public var session: XMPPSession { harness.session }
+
+    /// Runs the scripted negotiation (the test drives what happens next).
+    public func connect() {
+        connectCalls += 1
+        try? harness.establishScripted()
+    }
+
+    public func disconnect() {
+        disconnectCalls += 1
+        harness.perform { $0.close() }
+        harness.serverSends("</stream:stream>")
+    }
+
+    @discardableResult
+    public func send(_ stanza: XMLElement) -> Bool { session.send(stanza) }
+
+    public func sendIQ(_ iq: XMLElement, timeout: Duration?, handler: @escaping (Result<XMLElement, IQFailure>) -> Void)
+    {
+        session.sendIQ(iq, timeout: timeout, handler: handler)
+    }
+}
+
+/// A scheduler whose clock moves only when the test says so.
+public final class ManualScheduler: Scheduler {
+    public var now: Int64
+    private var timers: [(deadline: Int64, id: Int, body: () -> Void)] = []
+    private var nextID = 0
+
+    public init(now: Int64 = 1_700_000_000_000) { self.now = now }
+
+    public func schedule(after delay: Duration, _ body: @escaping () -> Void) -> ScheduledTimer {
+        nextID += 1
+        let id = nextID
+        timers.append((now + delay.milliseconds, id, body))
+        return ScheduledTimer { [weak self] in self?.timers.removeAll { $0.id == id } }
+    }
+
+    /// Moves the clock and runs the timers that became due, in order.
+    public func advance(by delay: Duration) {
+        let target = now + delay.milliseconds
+        while let next = timers.filter({ $0.deadline <= target }).min(by: { $0.deadline < $1.deadline }) {
+            timers.removeAll { $0.id == next.id }
+            now = next.deadline
+            next.body()
+        }
+        now = target
+    }
+
+    public var pendingTimers: Int { timers.count }
+}

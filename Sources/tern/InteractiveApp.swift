@@ -1,0 +1,144 @@
+import ChatModel
+import ChatStore
+import Foundation
+import Glibc
+import Networking
+import TerminalUI
+import TernConfig
+import XMPPClient
+import XMPPCore
+
+/// Wires the interactive client together: one event loop for the terminal, the connection and
+/// the database; the model; the UI; signals.
+final class InteractiveApp {
+    let loop: EventLoop
+    let model: AppModel
+    let scheduler: LoopScheduler
+    let databasePath: String
+    private var terminal: CursesTerminal?
+    private var controller: UIController?
+    private var decoder = KeyDecoder()
+    private var quitting = false
+
+    init(
+        loop: EventLoop,
+        store: ChatStore,
+        configuration: TernConfiguration,
+        account: AccountConfiguration,
+        password: String,
+        databasePath: String
+    ) {
+        self.loop = loop
+        self.databasePath = databasePath
+        scheduler = LoopScheduler(loop: loop)
+        let settings = account.connectionSettings(password: password)
+        let controller: AccountController
+        do {
+            controller = try AccountController(
+                name: account.name, jid: account.jid, store: store, scheduler: scheduler
+            ) { [loop] in XMPPConnection(loop: loop, settings: settings) }
+        } catch {
+            exitWithFailure(String(describing: error))
+        }
+        var ui = UISettings()
+        var problems: [String] = []
+        for (key, value) in configuration.ui.settings.sorted(by: { $0.key < $1.key }) {
+            if let problem = ui.set(key, value) { problems.append("\(configuration.file): [ui] \(problem)") }
+        }
+        if let theme = configuration.ui.theme { ui.theme = theme }
+        model = AppModel(accounts: [controller], settings: ui, scheduler: scheduler)
+        for problem in problems { model.addNotice(problem, level: .warning) }
+    }
+
+    /// Runs until /quit or a signal. `exitAfterFirstFrame` is for the start-up benchmark.
+    func run(connect: Bool, exitAfterFirstFrame: Bool = false) {
+        let signals = SignalPipe.install()
+        let terminal = CursesTerminal(environment: ProcessInfo.processInfo.environment)
+        self.terminal = terminal
+        let controller = UIController(
+            model: model, themes: ThemeLibrary(), colorCount: terminal.colorCount, rows: terminal.rows,
+            columns: terminal.columns, clock: { Clock.nowMilliseconds() })
+        self.controller = controller
+        _ = loop.watch(0, for: .readable) { [unowned self] _ in self.readKeys() }
+        if signals >= 0 {
+            _ = loop.watch(signals, for: .readable) { [unowned self] _ in self.quit() }
+        }
+        tickEverySecond()
+        checkDatabaseInBackground()
+        model.addNotice("Tern started; type /help for commands, F2 for the roster, Alt-1…9 for windows")
+        if connect { model.account?.connect() }
+        render()
+        if exitAfterFirstFrame {
+            terminal.restore()
+            return
+        }
+        while !quitting {
+            loop.runOnce()
+            // A resize interrupts poll; ncurses reports it as a key.
+            readKeys()
+            if model.quitRequested { quit() }
+            render()
+        }
+        terminal.restore()
+    }
+
+    private func readKeys() {
+        guard let terminal, let controller else { return }
+        let inputs = terminal.readInput()
+        guard !inputs.isEmpty else { return }
+        for event in decoder.decode(inputs) {
+            if case .resize = event {
+                controller.resize(rows: terminal.rows, columns: terminal.columns)
+                terminal.clearScreen()
+            }
+            if case .control("l") = event { terminal.clearScreen() }
+            controller.handle(event)
+        }
+    }
+
+    private func render() {
+        guard let terminal, let controller else { return }
+        if controller.needsRender {
+            controller.render(on: terminal.canvas)
+            terminal.flush()
+        }
+        // After the screen is current: prepare what the next keys will need.
+        controller.idleWork()
+    }
+
+    private func tickEverySecond() {
+        loop.schedule(after: .seconds(1)) { [weak self] in
+            guard let self else { return }
+            if case .reconnecting = self.model.account?.status { self.controller?.tick() }
+            if Clock.nowMilliseconds() / 1000 % 60 == 0 { self.controller?.tick() }
+            self.tickEverySecond()
+        }
+    }
+
+    /// `PRAGMA quick_check` on a second connection, off the loop thread: a damaged database is
+    /// reported without delaying the start.
+    private func checkDatabaseInBackground() {
+        let path = databasePath
+        loop.runInBackground {
+            do {
+                try ChatStore(path: path).checkIntegrity()
+                return nil as String?
+            } catch {
+                return String(describing: error)
+            }
+        } completion: { [weak self] problem in
+            if let problem { self?.model.addNotice(problem, level: .error) }
+        }
+    }
+
+    /// Logs out politely (at most a second), then leaves.
+    private func quit() {
+        guard !quitting else { return }
+        model.account?.disconnect()
+        let deadline = loop.now + .seconds(1)
+        while model.account?.status == .online || model.account?.status == .connecting, loop.now < deadline {
+            loop.runOnce(maximumWait: .milliseconds(50))
+        }
+        quitting = true
+    }
+}

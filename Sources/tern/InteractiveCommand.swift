@@ -1,0 +1,55 @@
+import ArgumentParser
+import ChatModel
+import ChatStore
+import Glibc
+import Networking
+import TerminalUI
+import TernConfig
+import XMPPClient
+import XMPPCore
+
+/// `tern`: the interactive client.
+struct InteractiveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Start the interactive client (the default)."
+    )
+
+    @OptionGroup var accountOptions: AccountOptions
+
+    @Option(name: .long, help: "The database (default: $XDG_DATA_HOME/tern/tern.sqlite).")
+    var database: String?
+
+    @Flag(name: .long, help: "Do not connect at start (/connect does).")
+    var offline = false
+
+    @Flag(name: .customLong("exit-after-first-frame"), help: .hidden)
+    var exitAfterFirstFrame = false
+
+    func run() throws {
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            exitWithFailure("tern needs a terminal; use tern send, tern history or tern search in scripts")
+        }
+        let path = accountOptions.config ?? TernConfiguration.defaultPath()
+        let (configuration, account) = loadConfiguration(
+            accountOptions,
+            hint: "\nCreate \(path) (see README.md), or run scripts/tern to try Tern against a local demo server.")
+        let password = password(for: account)
+        let store: ChatStore
+        do {
+            store = try ChatStore(path: database ?? XDG.databasePath())
+        } catch {
+            exitWithFailure(String(describing: error))
+        }
+        let loop: EventLoop
+        do {
+            loop = try EventLoop()
+        } catch {
+            exitWithFailure(error.description)
+        }
+        let app = InteractiveApp(
+            loop: loop, store: store, configuration: configuration, account: account, password: password,
+            databasePath: database ?? XDG.databasePath())
+        app.run(connect: !offline, exitAfterFirstFrame: exitAfterFirstFrame)
+    }
+}

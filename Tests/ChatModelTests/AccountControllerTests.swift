@@ -1,0 +1,174 @@
+import ChatModel
+import ChatStore
+import TestSupport
+import Testing
+import XMPPCore
+
+@Suite struct AccountControllerTests {
+    @Test func asksForTheVersionedRosterBeforeSendingPresence() throws {
+        let fixture = ModelFixture()
+        fixture.account.connect()
+        let written = fixture.harness.takeWrittenElements()
+        let rosterIndex = try #require(written.firstIndex { $0.child("query", namespace: "jabber:iq:roster") != nil })
+        let presenceIndex = try #require(written.firstIndex { $0.name == "presence" })
+        #expect(rosterIndex < presenceIndex, "the roster is requested first (RFC 6121 §2.2)")
+        #expect(fixture.account.status == .online)
+    }
+
+    @Test func storesTheRosterResultAndItsVersion() throws {
+        let fixture = ModelFixture()
+        fixture.connect(
+            rosterItems: "<item jid='romeo@example.net' name='Romeo' subscription='both'><group>Friends</group></item>")
+        let romeo = try JID("romeo@example.net")
+        #expect(fixture.account.roster[romeo]?.name == "Romeo")
+        #expect(try fixture.store.roster(account: fixture.account.accountID).first?.groups == ["Friends"])
+        #expect(try fixture.store.rosterVersion(account: fixture.account.accountID) == "v2")
+    }
+
+    @Test func rosterPushFromAStrangerIsDroppedAndLogged() throws {
+        let fixture = ModelFixture()
+        fixture.connect()
+        var logged: [String] = []
+        let previous = fixture.account.onEvent
+        fixture.account.onEvent = { event in
+            if case .log(let entry) = event { logged.append(entry.text) }
+            previous(event)
+        }
+        fixture.harness.serverSends(
+            "<iq type='set' id='evil' from='mallory@evil.example/x'><query xmlns='jabber:iq:roster'>"
+                + "<item jid='mallory@evil.example' subscription='both'/></query></iq>")
+        #expect(fixture.account.roster.isEmpty)
+        #expect(try fixture.store.roster(account: fixture.account.accountID).isEmpty)
+        #expect(fixture.harness.takeWritten().isEmpty, "not even answered")
+        #expect(logged.contains { $0.contains("dropped a roster push from mallory@evil.example/x") })
+
+        fixture.harness.serverSends(
+            "<iq type='set' id='ok' from='alice@example.org'><query xmlns='jabber:iq:roster' ver='v3'>"
+                + "<item jid='nurse@example.com' subscription='none' ask='subscribe'/></query></iq>")
+        #expect(fixture.account.roster[try JID("nurse@example.com")]?.pendingOut == true)
+        #expect(try fixture.store.rosterVersion(account: fixture.account.accountID) == "v3")
+        #expect(
+            fixture.harness.takeWrittenElements().first?.matches("<iq type='result' id='ok' to='alice@example.org'/>")
+                == true)
+    }
+
+    @Test func incomingMessageIsStoredAndOpensAWindowWithActivity() throws {
+        let fixture = ModelFixture()
+        fixture.connect()
+        fixture.harness.serverSends(
+            "<message from='romeo@example.net/orchard' to='alice@example.org/tern' type='chat' id='m1'>"
+                + "<body>Art thou there?</body><origin-id xmlns='urn:xmpp:sid:0' id='m1'/>"
+                + "<stanza-id xmlns='urn:xmpp:sid:0' by='alice@example.org' id='arch-1'/>"
+                + "<stanza-id xmlns='urn:xmpp:sid:0' by='mallory@evil.example' id='fake'/></message>")
+        let window = try #require(fixture.model.windows.first { $0.jid?.description == "romeo@example.net" })
+        #expect(window.messages.map(\.body) == ["Art thou there?"])
+        #expect(window.messages.first?.stanzaID == "arch-1", "only our own archive's id is trusted")
+        #expect(window.activity == .highlight)
+        #expect(fixture.model.unreadCounts["romeo@example.net"] == 1)
+        fixture.model.switchTo(1)
+        #expect(fixture.model.unreadCounts["romeo@example.net"] == nil)
+    }
+
+    @Test func delayedMessagesKeepTheirTime() throws {
+        let fixture = ModelFixture()
+        fixture.connect()
+        fixture.harness.serverSends(
+            "<message from='romeo@example.net/orchard' type='chat'><body>old</body>"
+                + "<delay xmlns='urn:xmpp:delay' from='example.org' stamp='2002-09-10T23:08:25Z'/></message>")
+        let stored = try fixture.store.lastMessages(
+            account: fixture.account.accountID, conversation: try JID("romeo@example.net"), limit: 1)
+        #expect(stored.first?.timestamp == 1_031_699_305_000)
+    }
+
+    @Test func messagesTypedOfflineAreQueuedThenSentInOrderAndAcked() throws {
+        let fixture = ModelFixture()
+        let romeo = try JID("romeo@example.net")
+        let first = try #require(fixture.account.send("one", to: romeo))
+        let second = try #require(fixture.account.send("two", to: romeo))
+        #expect(try fixture.store.message(id: first)?.state == .queued)
+        fixture.account.connect()
+        let written = fixture.harness.takeWrittenElements()
+        let bodies = written.compactMap { $0.childText("body") }
+        #expect(bodies == ["one", "two"])
+        #expect(try fixture.store.message(id: second)?.state == .sent)
+        let ping = try #require(written.last { $0.child("ping", namespace: Namespace.ping) != nil })
+        fixture.harness.serverSends("<iq type='result' id='\(ping.id!)' from='example.org'/>")
+        #expect(try fixture.store.message(id: first)?.state == .acked)
+        #expect(try fixture.store.outbox(account: fixture.account.accountID).isEmpty)
+    }
+
+    @Test func anErrorReplyMarksTheMessageFailed() throws {
+        let fixture = ModelFixture()
+        fixture.connect()
+        let romeo = try JID("romeo@example.net")
+        let id = try #require(fixture.account.send("hello?", to: romeo))
+        let sent = try #require(fixture.harness.takeWrittenElements().first { $0.name == "message" })
+        fixture.harness.serverSends(
+            "<message from='romeo@example.net' type='error' id='\(sent.id!)'><error type='cancel'>"
+                + "<service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>")
+        let message = try #require(try fixture.store.message(id: id))
+        #expect(message.state == .failed)
+        #expect(message.error == "service-unavailable")
+    }
+
+    @Test func chatStatesAreTracked() throws {
+        let fixture = ModelFixture()
+        fixture.connect()
+        let romeo = try JID("romeo@example.net")
+        fixture.harness.serverSends(
+            "<message from='romeo@example.net/orchard' type='chat'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>"
+        )
+        #expect(fixture.account.chatStates[romeo] == .composing)
+        fixture.harness.serverSends(
+            "<message from='romeo@example.net/orchard' type='chat'><body>hi</body><active xmlns='http://jabber.org/protocol/chatstates'/></message>"
+        )
+        #expect(fixture.account.chatStates[romeo] == nil)
+    }
+
+    @Test func subscriptionRequestsAreListedUntilAnswered() throws {
+        let fixture = ModelFixture()
+        fixture.connect()
+        let nurse = try JID("nurse@example.com")
+        fixture.harness.serverSends("<presence from='nurse@example.com' type='subscribe'/>")
+        #expect(fixture.account.subscriptionRequests == [nurse])
+        _ = fixture.harness.takeWritten()
+        fixture.account.subscription(.allow, nurse)
+        #expect(fixture.account.subscriptionRequests.isEmpty)
+        #expect(
+            fixture.harness.takeWrittenElements().first?.matches("<presence to='nurse@example.com' type='subscribed'/>")
+                == true)
+    }
+
+    @Test func reconnectsWithBackoffButNotAfterWrongCredentials() throws {
+        let fixture = ModelFixture()
+        fixture.connect()
+        fixture.harness.perform { $0.transportClosed(now: fixture.harness.now) }
+        guard case .reconnecting(let at) = fixture.account.status else {
+            Issue.record("expected reconnecting, got \(fixture.account.status)")
+            return
+        }
+        #expect(at - fixture.scheduler.now >= 750 && at - fixture.scheduler.now <= 1250)
+        #expect(fixture.connectionCount == 1)
+        fixture.scheduler.advance(by: .seconds(2))
+        #expect(fixture.connectionCount == 2)
+        #expect(fixture.account.status == .online)
+
+        fixture.harness.serverSends(
+            "<stream:error><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>")
+        guard case .failed = fixture.account.status else {
+            Issue.record("expected failed, got \(fixture.account.status)")
+            return
+        }
+        fixture.scheduler.advance(by: .seconds(600))
+        #expect(fixture.connectionCount == 2, "no reconnection after an authorisation failure")
+    }
+
+    @Test func userDisconnectStaysOffline() throws {
+        let fixture = ModelFixture()
+        fixture.connect()
+        fixture.account.disconnect()
+        #expect(fixture.account.status == .offline)
+        fixture.scheduler.advance(by: .seconds(600))
+        #expect(fixture.connectionCount == 1)
+    }
+}

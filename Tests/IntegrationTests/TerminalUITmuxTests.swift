@@ -1,0 +1,152 @@
+import ChatStore
+import Foundation
+import Networking
+import ProsodyFixture
+import TestSupport
+import Testing
+import XMPPCore
+
+/// The interactive client in tmux, against a real server: keys in, screen out.
+@Suite(.serialized, .prosody(users: ["alice": "alice-secret", "bob": "bob-secret"]))
+struct TerminalUITmuxTests {
+    var server: ProsodyServer { ProsodyServer.current! }
+
+    /// A home for one run of tern: config and data directories.
+    struct Home {
+        let directory: String
+        var config: String { directory + "/config/tern/config.toml" }
+        var data: String { directory + "/data" }
+        var environment: [String: String] {
+            ["XDG_CONFIG_HOME": directory + "/config", "XDG_DATA_HOME": data, "HOME": directory, "TZ": "UTC"]
+        }
+    }
+
+    func makeHome(user: String = "alice") throws -> Home {
+        let home = Home(
+            directory: FileManager.default.temporaryDirectory.appendingPathComponent("tern-ui-\(UUID().uuidString)")
+                .path)
+        try FileManager.default.createDirectory(
+            atPath: home.directory + "/config/tern", withIntermediateDirectories: true)
+        try """
+        [accounts.test]
+        jid = "\(user)@localhost"
+        password_command = "echo \(server.users[user]!)"
+        host = "127.0.0.1"
+        port = \(server.c2sPort)
+        tls = "starttls"
+        ca_file = "\(server.certificateFile)"
+        """.write(toFile: home.config, atomically: true, encoding: .utf8)
+        return home
+    }
+
+    func start(_ home: Home, arguments: String = "", columns: Int = 120, rows: Int = 40) throws -> TmuxSession {
+        try TmuxSession(
+            command: SendCommandTests.ternBinary + " " + arguments, columns: columns, rows: rows,
+            environment: home.environment)
+    }
+
+    @Test func receivingAMessageShowsIt() throws {
+        let home = try makeHome()
+        let tmux = try start(home)
+        try tmux.waitFor("connected as alice@localhost")
+        let loop = try EventLoop()
+        let bob = try TestClient(loop: loop, server: server, user: "bob")
+        #expect(bob.connect())
+        bob.connection.send(Message.chat(to: try JID("alice@localhost"), body: "Hello Alice — 你好 😀", id: "tmux-1"))
+        try tmux.waitFor("[Act: 2]")
+        try tmux.press("M-2")
+        let screen = try tmux.waitFor("bob: Hello Alice — 你好 😀")
+        #expect(screen.contains("bob@localhost"))
+        bob.disconnect()
+    }
+
+    @Test func typingAndEnterSendsIt() throws {
+        let home = try makeHome()
+        let tmux = try start(home)
+        try tmux.waitFor("connected as alice@localhost")
+        let loop = try EventLoop()
+        let bob = try TestClient(loop: loop, server: server, user: "bob")
+        #expect(bob.connect())
+        bob.sendPresence()
+        try tmux.send("/msg bob@localhost")
+        try tmux.press("Enter")
+        try tmux.send("typed in tmux ✓")
+        try tmux.press("Enter")
+        try tmux.waitFor("alice: typed in tmux ✓")
+        let received = bob.waitForStanza { $0.childText("body") == "typed in tmux ✓" }
+        #expect(received?.from?.bare.description == "alice@localhost")
+        try tmux.waitFor("alice: typed in tmux ✓ ✓")
+        bob.disconnect()
+    }
+
+    @Test func pageUpShowsOlderHistory() throws {
+        let home = try makeHome()
+        let store = try ChatStore(path: home.data + "/tern/tern.sqlite")
+        let account = try store.account(jid: try JID("alice@localhost"), name: "test")
+        let bob = try JID("bob@localhost")
+        _ = try store.insert(
+            (0..<500).map { index in
+                NewMessage(
+                    conversation: bob, outgoing: false, sender: "bob@localhost/x", senderKey: "bob@localhost",
+                    body: "old message \(index)", timestamp: 1_700_000_000_000 + Int64(index) * 60_000,
+                    stanzaID: "s\(index)",
+                    stanzaIDBy: "alice@localhost")
+            }, account: account)
+        let tmux = try start(home, arguments: "--offline")
+        try tmux.waitFor("Tern — console")
+        try tmux.send("/msg bob@localhost")
+        try tmux.press("Enter")
+        try tmux.waitFor("bob: old message 499")
+        #expect(try !tmux.screen().contains("old message 400"))
+        for _ in 0..<4 { try tmux.press("PageUp") }
+        try tmux.waitFor("bob: old message 360")
+        try tmux.waitFor("[more below]")
+        for _ in 0..<60 { try tmux.press("PageUp") }
+        try tmux.waitFor("bob: old message 0")
+        try tmux.press("M-End")
+        try tmux.waitFor { $0.contains("old message 499") && !$0.contains("more below") }
+    }
+
+    @Test func addingAContactFromTheRosterPaneReachesTheServer() throws {
+        let home = try makeHome()
+        let tmux = try start(home)
+        try tmux.waitFor("connected as alice@localhost")
+        try tmux.press("F2")
+        try tmux.waitFor("roster: ")
+        try tmux.send("a")
+        try tmux.waitFor("Add contact (JID):")
+        try tmux.send("carol@localhost")
+        try tmux.press("Enter")
+        try tmux.waitFor("Name for carol@localhost")
+        try tmux.send("Carol Danvers")
+        try tmux.press("Enter")
+        try tmux.waitFor("Carol Danvers")
+        // Another session of the same account asks the server for the roster.
+        let loop = try EventLoop()
+        let alice = try TestClient(loop: loop, server: server, user: "alice", resource: "checker")
+        #expect(alice.connect())
+        let result = alice.request(.iq(.get, id: "r1", payload: XMLElement("query", namespace: Namespace.roster)))
+        let items = try #require(try result?.get().child("query")?.children("item"))
+        #expect(
+            items.contains { $0[attribute: "jid"] == "carol@localhost" && $0[attribute: "name"] == "Carol Danvers" })
+        alice.disconnect()
+    }
+
+    @Test func resizeKeepsTheInput() throws {
+        let home = try makeHome()
+        let tmux = try start(home, arguments: "--offline", columns: 120, rows: 40)
+        try tmux.waitFor("Tern — console")
+        try tmux.send("not sent yet, 日本語")
+        try tmux.waitFor("not sent yet, 日本語")
+        try tmux.resize(columns: 70, rows: 20)
+        var screen = try tmux.waitFor { $0.split(separator: "\n").count <= 20 && $0.contains("not sent yet, 日本語") }
+        #expect(screen.split(separator: "\n").last?.contains("not sent yet, 日本語") == true)
+        try tmux.resize(columns: 30, rows: 8)
+        try tmux.waitFor("terminal too small")
+        try tmux.resize(columns: 100, rows: 30)
+        screen = try tmux.waitFor("not sent yet, 日本語")
+        try tmux.press("C-c")
+        try tmux.waitFor("[exited] 0")
+        _ = screen
+    }
+}

@@ -1,0 +1,307 @@
+import ChatModel
+import ChatStore
+import Foundation
+import TerminalUI
+import TernConfig
+import Testing
+import XMPPCore
+
+@Suite struct InputLineTests {
+    @Test func emacsEditing() {
+        var line = InputLine()
+        line.insert("hello brave new world")
+        line.moveWordLeft()
+        line.moveWordLeft()
+        line.killToEnd()
+        #expect(line.text == "hello brave ")
+        line.moveToStart()
+        line.insert(">> ")
+        #expect(line.text == ">> hello brave ")
+        line.moveToEnd()
+        line.killWordBackward()
+        #expect(line.text == ">> hello ")
+        line.yank()
+        #expect(line.text == ">> hello brave ")
+        line.moveToStart()
+        line.killWordForward()
+        #expect(line.text == " brave ", "Alt-D skips the punctuation, then cuts the word")
+        line.killToStart()
+        line.moveToEnd()
+        line.killToStart()
+        #expect(line.text.isEmpty)
+    }
+
+    @Test func cursorMovesByCharacterNotByCodeUnit() {
+        var line = InputLine()
+        line.insert("a😀e\u{301}你")
+        #expect(line.characters.count == 4)
+        line.deleteBackward()
+        line.moveLeft()
+        line.deleteBackward()
+        #expect(line.text == "ae\u{301}")
+    }
+
+    @Test func historyKeepsTheDraft() {
+        var line = InputLine()
+        line.insert("draft")
+        line.historyPrevious(["one", "two"])
+        #expect(line.text == "two")
+        line.historyPrevious(["one", "two"])
+        #expect(line.text == "one")
+        line.historyNext(["one", "two"])
+        line.historyNext(["one", "two"])
+        #expect(line.text == "draft")
+    }
+
+    @Test func completionCyclesThroughCandidates() {
+        var line = InputLine()
+        line.insert("/ro")
+        let provider: (String) -> (wordStart: String.Index, candidates: [String])? = { text in
+            guard let start = text.lastIndex(of: "/").map({ text.index(after: $0) }) else { return nil }
+            return (start, ["roster", "rose"])
+        }
+        line.complete(provider)
+        #expect(line.text == "/ros")
+        line.complete(provider)
+        #expect(line.text == "/roster ")
+        line.complete(provider)
+        #expect(line.text == "/rose ")
+    }
+}
+
+@Suite struct KeyDecoderTests {
+    func decode(_ text: String) -> [KeyEvent] {
+        var decoder = KeyDecoder()
+        return decoder.decode(text.unicodeScalars.map { .character($0) })
+    }
+
+    @Test func altKeysEscapeAndControl() {
+        #expect(decode("\u{1B}b") == [.alt("b")])
+        #expect(decode("\u{1B}1") == [.alt("1")])
+        #expect(decode("\u{1B}") == [.key(.escape)])
+        #expect(
+            decode("\u{01}\u{0B}\r\t\u{7F}") == [
+                .control("a"), .control("k"), .key(.enter), .key(.tab), .key(.backspace),
+            ])
+        #expect(decode("\u{1B}[1;3D\u{1B}[1;3C\u{1B}[1;3F") == [.altKey(.left), .altKey(.right), .altKey(.end)])
+        #expect(decode("\u{1B}[5~\u{1B}[6~") == [.key(.pageUp), .key(.pageDown)])
+    }
+
+    @Test func bracketedPasteIsOneEventWithItsNewlines() {
+        #expect(
+            decode("x\u{1B}[200~line one\rline two\u{1B}[201~y") == [
+                .character("x"), .paste("line one\nline two"), .character("y"),
+            ])
+        var decoder = KeyDecoder()
+        var events = decoder.decode("\u{1B}[200~part".unicodeScalars.map { .character($0) })
+        events += decoder.decode(" two\u{1B}[201~".unicodeScalars.map { .character($0) })
+        #expect(events == [.paste("part two")])
+    }
+}
+
+@Suite(.serialized) struct UIInputTests {
+    @Test func typingAndEnterSendsAndShowsTheMessage() throws {
+        let ui = UIFixture(rows: 20, columns: 80)
+        ui.connect()
+        ui.model.openChat(try JID("romeo@example.net"), focus: true)
+        ui.type("hello 😀 你好")
+        #expect(ui.render().split(separator: "\n").last == "hello 😀 你好")
+        #expect(ui.screen.cursor?.column == 13, "5 + 1 + 2 (emoji) + 1 + 4 (two CJK) columns")
+        ui.press(.key(.enter))
+        #expect(ui.render().contains("alice: hello 😀 你好 (sent)"))
+        #expect(ui.harness.takeWrittenElements().contains { $0.childText("body") == "hello 😀 你好" })
+    }
+
+    @Test func multiLinePasteIsOneMessage() throws {
+        let ui = UIFixture(rows: 20, columns: 80)
+        ui.connect()
+        ui.model.openChat(try JID("romeo@example.net"), focus: true)
+        ui.press(.paste("first line\nsecond line"))
+        #expect(ui.render().split(separator: "\n").last == "first line↵second line")
+        ui.press(.key(.enter))
+        #expect(ui.model.currentWindow.messages.last?.body == "first line\nsecond line")
+        let text = ui.render()
+        #expect(text.contains("alice: first line"))
+        #expect(text.contains("             second line"))
+    }
+
+    @Test func longLinesScrollHorizontallyKeepingTheCursorVisible() {
+        let ui = UIFixture(rows: 20, columns: 40)
+        ui.type(String(repeating: "abcdefghij", count: 8) + "END")
+        let last = ui.render().split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.hasPrefix("‹"))
+        #expect(last.hasSuffix("END"))
+        #expect(ui.screen.cursor?.column == 39 || ui.screen.cursor?.column == 38)
+        ui.press(.control("a"))
+        #expect(ui.render().split(separator: "\n").last?.hasPrefix("abcdefghij") == true)
+    }
+
+    @Test func windowsSwitchWithAltNumbersAndArrows() throws {
+        let ui = UIFixture(rows: 20, columns: 80)
+        ui.model.openChat(try JID("romeo@example.net"), focus: false)
+        ui.model.openChat(try JID("juliet@example.com"), focus: false)
+        ui.press(.alt("3"))
+        #expect(ui.model.currentIndex == 2)
+        ui.press(.altKey(.left))
+        #expect(ui.model.currentIndex == 1)
+        ui.press(.control("n"))
+        ui.press(.control("n"))
+        #expect(ui.model.currentIndex == 0)
+        ui.type("/win 2")
+        ui.press(.key(.enter))
+        #expect(ui.render().contains("[2:romeo@example.net]"))
+        ui.type("/close")
+        ui.press(.key(.enter))
+        #expect(ui.model.windows.count == 2)
+    }
+
+    @Test func tabCompletesInTheInputLine() throws {
+        let ui = UIFixture(rows: 20, columns: 80)
+        ui.connect(roster: "<item jid='romeo@example.net' name='Romeo' subscription='both'/>")
+        ui.type("/ms")
+        ui.press(.key(.tab))
+        #expect(ui.render().split(separator: "\n").last == "/msg")
+        ui.type("ro")
+        ui.press(.key(.tab))
+        #expect(ui.render().split(separator: "\n").last == "/msg Romeo", "first the common prefix")
+        ui.press(.key(.tab))
+        #expect(ui.render().split(separator: "\n").last == "/msg Romeo")
+        ui.press(.key(.tab))
+        #expect(ui.render().split(separator: "\n").last == "/msg romeo@example.net", "then each match in turn")
+    }
+}
+
+@Suite(.serialized) struct RosterPaneTests {
+    func fixture() throws -> UIFixture {
+        let ui = UIFixture(rows: 24, columns: 90)
+        ui.connect(
+            roster: "<item jid='romeo@example.net' name='Romeo' subscription='both'><group>Verona</group></item>"
+                + "<item jid='juliet@example.com' name='Juliet' subscription='both'><group>Verona</group></item>"
+                + "<item jid='nurse@example.com' subscription='none' ask='subscribe'/>")
+        ui.harness.serverSends("<presence from='romeo@example.net/orchard'><show>away</show></presence>")
+        ui.harness.serverSends("<presence from='juliet@example.com/balcony'/>")
+        ui.harness.serverSends("<presence from='tybalt@example.com' type='subscribe'/>")
+        ui.render()
+        return ui
+    }
+
+    @Test func groupsPresenceAndRequests() throws {
+        let ui = try fixture()
+        let rows = (1..<8).map { String(ui.row($0).prefix(24)) }
+        #expect(rows[0].hasPrefix("Requests"))
+        #expect(rows[1].hasPrefix("? tybalt@example.com"))
+        #expect(rows[2].hasPrefix("Verona"))
+        #expect(rows[3].hasPrefix("● Juliet"))
+        #expect(rows[4].hasPrefix("◐ Romeo"))
+        #expect(rows[5].hasPrefix("Other"))
+        #expect(rows[6].hasPrefix("○ nurse@example.com …"))
+        ui.model.submit("/set roster.offline hide")
+        ui.render()
+        #expect((1..<9).map { ui.row($0) }.contains { $0.contains("(1 offline)") })
+    }
+
+    @Test func keyboardRosterManagement() throws {
+        let ui = try fixture()
+        _ = ui.harness.takeWritten()
+        ui.press(.key(.function(2)))
+        #expect(ui.render().split(separator: "\n").last?.hasPrefix("roster: ") == true)
+        // Selection starts on the first contact (the request), then moves down.
+        #expect(ui.controller.selectedContact?.description == "tybalt@example.com")
+        ui.press(.character("j"))
+        #expect(ui.controller.selectedContact?.description == "juliet@example.com")
+        ui.press(.character("r"))
+        #expect(ui.render().split(separator: "\n").last == "New name for juliet@example.com: Juliet")
+        ui.press(.control("u"))
+        ui.type("Juliet Capulet")
+        ui.press(.key(.enter))
+        let rename = try #require(ui.harness.takeWrittenElements().first)
+        #expect(rename.child("query")?.child("item")?[attribute: "name"] == "Juliet Capulet")
+        #expect(ui.controller.focus == .roster, "answering a question goes back to the roster")
+        ui.press(.character("d"))
+        ui.type("y")
+        ui.press(.key(.enter))
+        #expect(
+            ui.harness.takeWrittenElements().first?.child("query")?.child("item")?[attribute: "subscription"]
+                == "remove")
+        ui.press(.character("a"))
+        ui.type("benvolio@example.net")
+        ui.press(.key(.enter))
+        ui.type("Benvolio")
+        ui.press(.key(.enter))
+        let added = ui.harness.takeWrittenElements()
+        #expect(added.contains { $0.child("query")?.child("item")?[attribute: "jid"] == "benvolio@example.net" })
+        #expect(added.contains { $0.matches("<presence to='benvolio@example.net' type='subscribe'/>") })
+        ui.press(.key(.home))
+        ui.press(.character("s"))
+        ui.press(.character("a"))
+        #expect(
+            ui.harness.takeWrittenElements().first?.matches("<presence to='tybalt@example.com' type='subscribed'/>")
+                == true)
+        ui.press(.character("/"))
+        ui.type("rom")
+        ui.press(.key(.enter))
+        #expect(ui.controller.selectedContact?.description == "romeo@example.net")
+        ui.press(.key(.enter))
+        #expect(ui.model.currentWindow.jid?.description == "romeo@example.net")
+        #expect(ui.controller.focus == .input)
+    }
+}
+
+@Suite(.serialized) struct ThemeTests {
+    @Test func shippedThemesLoadWithoutProblems() throws {
+        let library = ThemeLibrary(environment: ["HOME": "/nonexistent"])
+        #expect(Set(library.names).isSuperset(of: ["default", "dark256", "light"]))
+        for name in ["default", "dark256", "light"] {
+            let (definition, problems) = try #require(library.load(name))
+            #expect(problems.isEmpty, "\(name): \(problems)")
+            #expect(definition.styles.count > 30)
+        }
+    }
+
+    @Test func problemsAreReportedWithFileAndLineAndTheRestLoads() {
+        let (theme, problems) = ThemeDefinition.parse(
+            "\"chat.me\" = \"bold red\"\n\"chat.nope\" = \"red\"\n[roster]\nonline = \"purple\"\naway = \"#ffaa00 on 236\"\n",
+            name: "test", file: "/t/test.toml")
+        #expect(
+            problems.map(\.description).sorted() == [
+                "/t/test.toml:2: chat.nope: unknown element",
+                "/t/test.toml:4: roster.online: unknown colour or attribute \"purple\"",
+            ])
+        #expect(theme.styles["chat.me"]?.bold == true)
+        #expect(theme.styles["roster.away"]?.background == .indexed(236))
+    }
+
+    @Test func colorsMapToWhatTheTerminalHas() {
+        var spec = StyleSpec()
+        spec.foreground = .rgb(red: 0xff, green: 0x00, blue: 0x00)
+        spec.background = .indexed(236)
+        var definition = ThemeDefinition(name: "t", file: "", styles: ["chat.me": spec])
+        #expect(Theme(definition: definition, colors: 256).style("chat.me").foreground == .index(196))
+        #expect(Theme(definition: definition, colors: 8).style("chat.me").foreground == .index(1))
+        #expect(Theme(definition: definition, colors: 8).style("chat.me").background == .index(0))
+        let noColor = Theme(definition: definition, colors: 0).style("chat.me")
+        #expect(noColor.foreground == .default && noColor.background == .default)
+        spec.bold = true
+        definition.styles["chat.me"] = spec
+        #expect(Theme(definition: definition, colors: 0).style("chat.me").bold, "attributes survive NO_COLOR")
+    }
+
+    @Test func themeSwitchesLiveAndUserThemesOverrideBuiltIns() throws {
+        let ui = UIFixture(rows: 20, columns: 80, colors: 256)
+        ui.type("/theme dark256")
+        ui.press(.key(.enter))
+        #expect(ui.controller.theme.name == "dark256")
+        #expect(ui.controller.theme.style("chat.me").foreground == .index(75))
+        ui.type("/theme nonexistent")
+        ui.press(.key(.enter))
+        #expect(ui.model.log.last?.text == "no theme named nonexistent (see /theme)")
+
+        let directory = "/tmp/tern-themes-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: directory + "/tern/themes", withIntermediateDirectories: true)
+        try "\"chat.me\" = \"green\"\n".write(
+            toFile: directory + "/tern/themes/default.toml", atomically: true, encoding: .utf8)
+        let library = ThemeLibrary(environment: ["XDG_CONFIG_HOME": directory])
+        let (definition, _) = try #require(library.load("default"))
+        #expect(definition.file == directory + "/tern/themes/default.toml")
+    }
+}
