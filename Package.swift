@@ -41,7 +41,7 @@ let package = Package(
             name: "TerminalUI", dependencies: ["ChatModel", "ChatStore", "TernConfig", "SafeText", "CNCursesW"],
             swiftSettings: strict),
         .target(
-            name: "ChatModel", dependencies: ["XMPPCore", "XMPPExtensions", "XMPPClient", "ChatStore"],
+            name: "ChatModel", dependencies: ["XMPPCore", "XMPPExtensions", "XMPPClient", "ChatStore", "Networking"],
             swiftSettings: strict),
 
         // The edge that drives the core over a real socket.
@@ -62,7 +62,7 @@ let package = Package(
             name: "tern",
             dependencies: [
                 "XMPPCore", "XMPPExtensions", "XMPPClient", "TernConfig", "Networking", "ChatStore", "SafeText",
-                "ChatModel", "TerminalUI",
+                "ChatModel", "TerminalUI", "Subprocess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -106,7 +106,9 @@ let package = Package(
         .testTarget(name: "ChatStoreTests", dependencies: ["ChatStore", "XMPPCore"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["XMPPClient", "TestSupport", "TernConfig", "Subprocess", "ChatStore"],
+            dependencies: [
+                "XMPPClient", "TestSupport", "TernConfig", "Subprocess", "ChatStore", "ChatModel", "XMPPExtensions",
+            ],
             swiftSettings: strict
         ),
     ]

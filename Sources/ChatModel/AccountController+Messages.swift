@@ -2,45 +2,75 @@ import ChatStore
 import XMPPCore
 import XMPPExtensions
 
-/// Receiving and sending one-to-one messages.
+/// Receiving and sending one-to-one messages, with receipts, markers, chat states, corrections
+/// and carbons.
 extension AccountController {
+    /// A message that arrived on this stream (not a carbon, not from the archive).
     func receive(_ message: ChatMessage) {
         let from = message.from ?? jid.domain
         let peer = from.bare
         if message.type == "error" {
-            guard let id = message.id else { return }
-            let reason = message.error?.description ?? "error"
-            do {
-                if let failed = try store.markFailed(
-                    account: accountID, conversation: peer, idAttribute: id, error: reason)
-                {
-                    onEvent(.messageStored(conversation: peer, messageID: failed, isNew: false, outgoing: true))
-                }
-            } catch {
-                log(.error, "could not store a delivery error: \(error)")
-            }
-            log(.warning, "message to \(peer) failed: \(reason)")
+            receiveError(message, from: peer)
             return
         }
-        if let state = message.chatState, message.type != "groupchat" {
+        guard message.type != "groupchat", message.type != "headline" else { return }
+        // RFC 6121 §5.1: reply to the resource that wrote, until its presence changes.
+        if from.resourcepart != nil && message.body != nil { lockedResources[peer] = from }
+        if let state = message.chatState {
+            chatStatePeers.insert(peer)
             let shown: ChatState? = message.body == nil ? state : nil
             if chatStates[peer] != shown {
                 chatStates[peer] = shown
                 onEvent(.chatStateChanged(peer, shown))
             }
         }
-        guard let body = message.body, message.type != "groupchat", message.type != "headline" else { return }
+        if let id = message.receiptFor { markReceived(peer, id, .delivered) }
+        if let id = message.displayedMarkerFor { markReceived(peer, id, .displayed) }
+        guard let body = message.body else { return }
+        if message.requestsReceipt, behaviour.sendReceipts, let id = message.id, let session {
+            session.send(OutgoingMessage.receipt(to: from, for: id, newID: session.makeID()))
+        }
+        store(body: body, of: message, from: from, outgoing: false, peer: peer)
+    }
+
+    /// A copy of a message one of our other resources sent or received (XEP-0280).
+    func receiveCarbon(_ message: ChatMessage, direction: CarbonsManager.Direction) {
+        guard message.type != "groupchat", message.type != "error" else { return }
+        switch direction {
+        case .received:
+            guard let from = message.from else { return }
+            let peer = from.bare
+            if let id = message.receiptFor { markReceived(peer, id, .delivered) }
+            if let id = message.displayedMarkerFor { markReceived(peer, id, .displayed) }
+            guard let body = message.body else { return }
+            store(body: body, of: message, from: from, outgoing: false, peer: peer)
+        case .sent:
+            guard let peer = message.to?.bare else { return }
+            if message.displayedMarkerFor != nil {
+                // Read on another device: everything up to here counts as seen.
+                onEvent(.readElsewhere(peer))
+            }
+            guard let body = message.body else { return }
+            store(body: body, of: message, from: message.from ?? jid, outgoing: true, peer: peer)
+        }
+    }
+
+    private func store(body: String, of message: ChatMessage, from: JID, outgoing: Bool, peer: JID) {
         let stanzaID = message.stanzaID(by: jid)
         let stored = NewMessage(
-            conversation: peer, outgoing: false, sender: from.description, senderKey: peer.description,
-            recipient: message.to?.description, body: body, timestamp: message.delay ?? scheduler.now,
-            type: message.type, idAttribute: message.id, originID: message.originID, stanzaID: stanzaID,
-            stanzaIDBy: stanzaID == nil ? nil : jid.description, corrects: message.replaces)
+            conversation: peer, outgoing: outgoing, sender: from.description,
+            senderKey: (outgoing ? jid : peer).description, recipient: message.to?.description, body: body,
+            timestamp: message.delay ?? scheduler.now, type: message.type, idAttribute: message.id,
+            originID: message.originID, stanzaID: stanzaID, stanzaIDBy: stanzaID == nil ? nil : jid.description,
+            corrects: message.replaces, state: outgoing ? .acked : nil)
         do {
             let outcome = try store.insert(stored, account: accountID)
             switch outcome {
-            case .inserted(let id), .correction(of: let id):
-                onEvent(.messageStored(conversation: peer, messageID: id, isNew: outcome.isNew, outgoing: false))
+            case .inserted(let id), .correction(of: let id, _):
+                onEvent(
+                    .messageStored(
+                        conversation: peer, messageID: id, isNew: outcome.isNew, outgoing: outgoing,
+                        markable: message.isMarkable ? message.id : nil))
             case .duplicate:
                 return
             case .rejectedCorrection:
@@ -51,21 +81,81 @@ extension AccountController {
         }
     }
 
+    private func receiveError(_ message: ChatMessage, from peer: JID) {
+        guard let id = message.id else { return }
+        let reason = message.error?.description ?? "error"
+        do {
+            if let failed = try store.markFailed(account: accountID, conversation: peer, idAttribute: id, error: reason)
+            {
+                onEvent(
+                    .messageStored(conversation: peer, messageID: failed, isNew: false, outgoing: true, markable: nil))
+                log(.warning, "message to \(peer) failed: \(reason)")
+            }
+        } catch {
+            log(.error, "could not store a delivery error: \(error)")
+        }
+    }
+
+    /// A receipt or marker from `peer` for our message `id` (only that peer's messages can change).
+    private func markReceived(_ peer: JID, _ id: String, _ state: DeliveryState) {
+        do {
+            for changed in try store.markReceived(account: accountID, conversation: peer, idAttribute: id, state: state)
+            {
+                onEvent(
+                    .messageStored(conversation: peer, messageID: changed, isNew: false, outgoing: true, markable: nil))
+            }
+        } catch {
+            log(.error, "could not store a receipt: \(error)")
+        }
+    }
+
+    // MARK: Sending
+
     /// Sends a chat message: stored in the outbox first, then sent (now if online, else on the
     /// next login). Returns the stored message's id.
     @discardableResult
     public func send(_ body: String, to contact: JID) -> Int64? {
+        enqueue(body, to: contact, replacing: nil)
+    }
+
+    /// XEP-0308: replaces the text of the last message we sent to `contact`.
+    @discardableResult
+    public func correctLastMessage(to contact: JID, with body: String) -> Int64? {
+        guard let last = lastSentMessage(to: contact), let original = last.idAttribute else {
+            log(.warning, "there is no message to \(contact) to correct")
+            return nil
+        }
+        return enqueue(body, to: contact, replacing: original)
+    }
+
+    /// The last message we sent in a conversation (what /correct changes).
+    public func lastSentMessage(to contact: JID) -> StoredMessage? {
+        (try? store.lastMessages(account: accountID, conversation: contact, limit: 50))?.last {
+            $0.outgoing && $0.state != .failed
+        }
+    }
+
+    private func enqueue(_ body: String, to contact: JID, replacing original: String?) -> Int64? {
         let id = connection?.session.makeID() ?? makeMessageID()
-        let stanza = Message.chat(to: contact.bare, body: body, id: id)
+        let target = lockedResources[contact.bare] ?? contact.bare
+        let stanza = OutgoingMessage.chat(
+            to: target, body: body, id: id, replacing: original,
+            chatState: behaviour.sendChatStates && chatStatePeers.contains(contact.bare) ? .active : nil)
         let message = NewMessage(
             conversation: contact.bare, outgoing: true, sender: boundJID.description, senderKey: jid.description,
-            recipient: contact.bare.description, body: body, timestamp: scheduler.now, idAttribute: id, originID: id)
+            recipient: target.description, body: body, timestamp: scheduler.now, idAttribute: id, originID: id,
+            corrects: original)
+        cancelPaused(contact.bare)
+        sentChatStates[contact.bare] = .active
         do {
             let stored = try store.enqueue(
                 message, stanza: stanza.serialized(parentNamespace: Namespace.client), account: accountID)
-            onEvent(.messageStored(conversation: contact.bare, messageID: stored, isNew: true, outgoing: true))
+            onEvent(
+                .messageStored(
+                    conversation: contact.bare, messageID: stored.shownAs, isNew: original == nil, outgoing: true,
+                    markable: nil))
             if session != nil { flushOutbox() }
-            return stored
+            return stored.shownAs
         } catch {
             log(.error, "could not store your message to \(contact): \(error) — it was not sent")
             return nil
@@ -84,7 +174,8 @@ extension AccountController {
                 if let conversation = JID(parsing: entry.conversation) {
                     onEvent(
                         .messageStored(
-                            conversation: conversation, messageID: entry.messageID, isNew: false, outgoing: true))
+                            conversation: conversation, messageID: entry.messageID, isNew: false, outgoing: true,
+                            markable: nil))
                 }
             }
         } catch {
@@ -124,7 +215,9 @@ extension AccountController {
         awaitingAck.removeAll { ids.contains($0) }
         for id in ids {
             if let message = try? store.message(id: id), let conversation = JID(parsing: message.conversation) {
-                onEvent(.messageStored(conversation: conversation, messageID: id, isNew: false, outgoing: true))
+                onEvent(
+                    .messageStored(
+                        conversation: conversation, messageID: id, isNew: false, outgoing: true, markable: nil))
             }
         }
     }
@@ -132,5 +225,44 @@ extension AccountController {
     private func makeMessageID() -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
         return String((0..<16).map { _ in alphabet.randomElement()! })
+    }
+
+    // MARK: Markers and chat states
+
+    /// XEP-0333: tells `contact` we have seen everything up to its message `id`.
+    public func sendDisplayed(to contact: JID, for id: String) {
+        guard behaviour.sendMarkers, let session else { return }
+        session.send(
+            OutgoingMessage.displayed(
+                to: lockedResources[contact.bare] ?? contact.bare, for: id, newID: session.makeID()))
+    }
+
+    /// XEP-0085 from the input line: composing while typing, paused after five quiet seconds,
+    /// inactive when the window is left, gone when it is closed. Only to contacts that use chat
+    /// states themselves (they sent some, or their capabilities say so).
+    public func setChatState(_ state: ChatState, for contact: JID) {
+        let peer = contact.bare
+        guard behaviour.sendChatStates, let session, sentChatStates[peer] != state, usesChatStates(peer) else { return }
+        cancelPaused(peer)
+        sentChatStates[peer] = state
+        session.send(OutgoingMessage.chatState(state, to: lockedResources[peer] ?? peer))
+        if state == .composing {
+            pausedTimers[peer] = scheduler.schedule(after: .seconds(5)) { [weak self] in
+                self?.pausedTimers[peer] = nil
+                self?.setChatState(.paused, for: peer)
+            }
+        }
+    }
+
+    private func cancelPaused(_ peer: JID) {
+        pausedTimers.removeValue(forKey: peer)?.cancel()
+    }
+
+    func usesChatStates(_ peer: JID) -> Bool {
+        if chatStatePeers.contains(peer) { return true }
+        guard let best = presenceManager.best(for: peer), let features = capabilities.features(of: best) else {
+            return false
+        }
+        return features.contains(Namespace.chatStates)
     }
 }

@@ -10,10 +10,43 @@ extension AccountController {
         rosterManager.onSpoofedPush = { [unowned self] stanza in
             log(.debug, "dropped a roster push from \(stanza[attribute: "from"] ?? "?") (not our server)")
         }
-        presenceManager.onPresenceChanged = { [unowned self] jid in onEvent(.presenceChanged(jid)) }
+        presenceManager.onPresenceChanged = { [unowned self] jid in presenceChanged(jid) }
         presenceManager.onSubscription = { [unowned self] jid, event in subscriptionEvent(jid, event) }
         presenceManager.onError = { [unowned self] jid, error in log(.warning, "presence error from \(jid): \(error)") }
         messageHandler.onMessage = { [unowned self] message, _ in receive(message) }
+        carbons.onCarbon = { [unowned self] message, direction in receiveCarbon(message, direction: direction) }
+        carbons.onSpoofedCarbon = { [unowned self] stanza in
+            log(
+                .debug,
+                "dropped a carbon from \(stanza[attribute: "from"] ?? "?") (carbons come only from our own account)")
+        }
+        archive.onSpoofedResult = { [unowned self] stanza in
+            log(
+                .debug,
+                "dropped an archive result from \(stanza[attribute: "from"] ?? "our server") (not our archive or not our query)"
+            )
+        }
+        blocking.onChange = { [unowned self] in onEvent(.blockListChanged) }
+        blocking.onSpoofedPush = { [unowned self] stanza in
+            log(.debug, "dropped a block-list push from \(stanza[attribute: "from"] ?? "?")")
+        }
+        capabilities.onLearnt = { [unowned self] ver, features in try? store.storeCapabilities(features, ver: ver) }
+        presenceManager.presenceExtensions = { [unowned self] in
+            guard let session else { return [] }
+            return [
+                capabilities.element(
+                    identity: discoResponder.identity, features: session.discoFeatures, crypto: session.crypto)
+            ]
+        }
+    }
+
+    private func presenceChanged(_ contact: JID) {
+        // RFC 6121 §5.1: a presence change unlocks the conversation.
+        lockedResources[contact.bare] = nil
+        if let session, let presences = presenceManager.presences[contact.bare] {
+            for presence in presences.values { capabilities.learn(from: presence, of: contact, in: session) }
+        }
+        onEvent(.presenceChanged(contact))
     }
 
     private func applyRoster(_ update: RosterManager.Update) {

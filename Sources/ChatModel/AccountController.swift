@@ -22,6 +22,27 @@ public final class AccountController {
     public let rosterManager = RosterManager()
     public let presenceManager = PresenceManager()
     public let messageHandler = MessageHandler()
+    public let carbons = CarbonsManager()
+    public let archive = ArchiveManager()
+    public let blocking = BlockingManager()
+    public let disco = DiscoClient()
+    public let capabilities: EntityCapabilities
+    public let clientState = ClientStateIndication()
+    public let discoResponder = DiscoInfoResponder()
+    public let softwareVersion = SoftwareVersion(version: TernVersion.current)
+    /// What the account does on its own: receipts, markers, chat states, archive catch-up.
+    public var behaviour = AccountBehaviour()
+    /// Contacts whose notifications are off.
+    public internal(set) var muted: Set<String> = []
+    /// RFC 6121 §5.1: the full JID a conversation is locked to, by bare JID.
+    var lockedResources: [JID: JID] = [:]
+    /// Contacts that sent chat states this session (so they get ours).
+    var chatStatePeers: Set<JID> = []
+    /// The chat state we last sent each contact, and the timer that turns composing into paused.
+    var sentChatStates: [JID: ChatState] = [:]
+    var pausedTimers: [JID: ScheduledTimer] = [:]
+    /// An archive catch-up is running on this session.
+    public internal(set) var isCatchingUp = false
 
     private let makeConnection: () -> any ClientConnection
     let scheduler: any Scheduler
@@ -47,6 +68,8 @@ public final class AccountController {
         self.makeConnection = makeConnection
         accountID = try store.account(jid: jid, name: name)
         for item in try store.roster(account: accountID) { roster[item.jid] = item }
+        muted = try store.mutedContacts(account: accountID)
+        capabilities = EntityCapabilities(disco: disco, known: (try? store.capabilities()) ?? [:])
         wireExtensions()
     }
 
@@ -63,11 +86,13 @@ public final class AccountController {
         setStatus(.connecting)
         let connection = makeConnection()
         self.connection = connection
-        for ext in [rosterManager, presenceManager, messageHandler] as [any SessionExtension] {
-            connection.session.register(ext)
-        }
-        connection.session.register(PingResponder())
-        connection.session.register(DiscoInfoResponder())
+        // Order matters where handlers overlap: carbons and archive results are unwrapped before
+        // the plain message handler sees messages.
+        let extensions: [any SessionExtension] = [
+            rosterManager, presenceManager, carbons, archive, blocking, messageHandler, disco, capabilities,
+            clientState, PingResponder(), discoResponder, softwareVersion,
+        ]
+        for ext in extensions { connection.session.register(ext) }
         connection.onEvent = { [weak self, weak connection] event in
             guard let self, let connection, connection === self.connection else { return }
             self.handle(event)
@@ -109,6 +134,7 @@ public final class AccountController {
                 presenceManager.own.availability == .offline ? .online : presenceManager.own.availability,
                 status: presenceManager.own.status, priority: presenceManager.own.priority, in: session)
             flushOutbox()
+            catchUpWithArchive()
         case .stanza:
             return
         case .disconnected(let error):
@@ -116,6 +142,12 @@ public final class AccountController {
             awaitingAck.removeAll()
             ackPending = false
             chatStates.removeAll()
+            lockedResources.removeAll()
+            chatStatePeers.removeAll()
+            sentChatStates.removeAll()
+            for timer in pausedTimers.values { timer.cancel() }
+            pausedTimers.removeAll()
+            isCatchingUp = false
             if let error {
                 log(.error, error.description)
                 if error.isRetryable && !userDisconnected {

@@ -8,7 +8,13 @@ public enum AccountEvent: Sendable, Hashable {
     case rosterChanged
     case presenceChanged(JID)
     /// A message was stored (or an existing one changed: correction, delivery state, error).
-    case messageStored(conversation: JID, messageID: Int64, isNew: Bool, outgoing: Bool)
+    /// `markable` is the id to acknowledge with a displayed marker once the user has seen it.
+    case messageStored(conversation: JID, messageID: Int64, isNew: Bool, outgoing: Bool, markable: String?)
+    /// A page of archived messages was stored: new message ids by conversation.
+    case archiveStored([JID: [Int64]])
+    /// Another of our clients displayed this conversation.
+    case readElsewhere(JID)
+    case blockListChanged
     case subscriptionRequest(JID)
     case chatStateChanged(JID, ChatState?)
     case log(LogEntry)

@@ -19,6 +19,12 @@ public final class AppModel {
     /// Unread incoming messages per conversation (bare JID), kept in step with the store.
     public private(set) var unreadCounts: [String: Int] = [:]
     public var onChange: (ModelChanges) -> Void = { _ in }
+    /// A message arrived that the user has not seen: ring the bell, run the notify command.
+    public var onNotification: (Notification) -> Void = { _ in }
+    /// When the user last pressed a key (for auto-away).
+    private var lastActivity: Int64 = 0
+    /// The presence to restore when the user comes back from auto-away.
+    private var presenceBeforeAutoAway: (Availability, String?)?
     /// Values for completing arguments the model does not know (theme names).
     public var extraCompletions: (ArgumentCompletion) -> [String] = { _ in [] }
     /// How many log entries the console keeps.
@@ -36,6 +42,8 @@ public final class AppModel {
         for account in accounts {
             account.onEvent = { [unowned self, unowned account] event in handle(event, from: account) }
         }
+        lastActivity = scheduler.now
+        checkIdle()
     }
 
     /// The account commands act on (the first one; several accounts share the windows).
@@ -63,6 +71,7 @@ public final class AppModel {
     public func switchTo(_ index: Int) {
         guard windows.indices.contains(index), index != currentIndex else { return }
         markSeen(currentWindow)
+        if let left = currentWindow.jid { account?.setChatState(.inactive, for: left) }
         currentIndex = index
         let window = windows[index]
         window.activity = .none
@@ -78,6 +87,7 @@ public final class AppModel {
     /// Closes a window (not the console).
     public func closeWindow(_ index: Int) {
         guard index > 0, windows.indices.contains(index) else { return }
+        if let contact = windows[index].jid { account?.setChatState(.gone, for: contact) }
         windows.remove(at: index)
         if currentIndex >= index { currentIndex = max(0, currentIndex - 1) }
         onChange(.all)
@@ -88,6 +98,10 @@ public final class AppModel {
         guard let contact = window.jid, let account, let last = window.messages.last else { return }
         try? account.store.markRead(account: account.accountID, conversation: contact, upTo: last.timestamp)
         if unreadCounts.removeValue(forKey: contact.description) != nil { onChange(.roster) }
+        if let marker = window.pendingMarker {
+            window.pendingMarker = nil
+            account.sendDisplayed(to: contact, for: marker)
+        }
     }
 
     // MARK: Scrolling and history
@@ -108,10 +122,14 @@ public final class AppModel {
     /// Loads up to `count` older messages in front of the loaded ones; returns how many came.
     @discardableResult
     public func loadOlder(_ window: ChatWindow, count: Int = 100) -> Int {
-        guard window.hasOlder, let first = window.messages.first, let account else { return 0 }
+        guard window.hasOlder, let first = window.messages.first, let account else {
+            fetchFromArchive(window)
+            return 0
+        }
         do {
             let older = try account.store.messages(before: first.id, limit: count)
             window.hasOlder = older.count == count
+            if !window.hasOlder { fetchFromArchive(window) }
             window.prepend(older)
             // Keep memory bounded: drop the newest, but never what the view shows (PageDown or
             // End loads them again).
@@ -127,6 +145,19 @@ public final class AppModel {
         } catch {
             addNotice("could not read older messages: \(error)", level: .error)
             return 0
+        }
+    }
+
+    /// The store has nothing older: ask the server's archive for the page before (once at a time).
+    private func fetchFromArchive(_ window: ChatWindow) {
+        guard let contact = window.jid, let account, account.status == .online, !window.fetchingArchive else { return }
+        window.fetchingArchive = true
+        onChange(.status)
+        account.fetchOlderFromArchive(contact) { [weak self, weak window] added in
+            guard let self, let window else { return }
+            window.fetchingArchive = false
+            if added > 0 { window.hasOlder = true }
+            self.onChange([.status, .chat])
         }
     }
 
@@ -164,6 +195,7 @@ public final class AppModel {
     /// Handles a line typed in the current window: a /command, or a message to its conversation.
     public func submit(_ line: String) {
         let window = currentWindow
+        userActivity()
         guard !line.isEmpty else { return }
         window.recordInput(line)
         if line.hasPrefix("/") && !line.hasPrefix("//") {
@@ -255,9 +287,48 @@ public final class AppModel {
             onChange(.roster)
         case .log(let entry):
             appendLog(entry)
-        case .messageStored(let conversation, let id, let isNew, let outgoing):
+        case .messageStored(let conversation, let id, let isNew, let outgoing, let markable):
             messageStored(conversation: conversation, id: id, isNew: isNew, outgoing: outgoing, account: account)
+            if let markable, let window = windows.first(where: { $0.jid == conversation }) {
+                window.pendingMarker = markable
+                if window === currentWindow && window.scrollAnchor == nil { markSeen(window) }
+            }
+        case .archiveStored(let stored):
+            archiveStored(stored, account: account)
+        case .readElsewhere(let conversation):
+            try? account.store.markRead(account: account.accountID, conversation: conversation, upTo: scheduler.now)
+            unreadCounts[conversation.description] = nil
+            if let window = windows.first(where: { $0.jid == conversation }) { window.activity = .none }
+            onChange([.roster, .status])
+        case .blockListChanged:
+            onChange(.roster)
         }
+    }
+
+    /// A page from the archive: refresh open windows at their live end, open windows (with
+    /// activity) for conversations that got unread messages.
+    private func archiveStored(_ stored: [JID: [Int64]], account: AccountController) {
+        let counts = (try? account.store.unreadCounts(account: account.accountID)) ?? unreadCounts
+        for conversation in stored.keys {
+            let unread = counts[conversation.description] ?? 0
+            var window = windows.first { $0.jid == conversation }
+            if window == nil && unread > 0 { window = openChat(conversation, focus: false) }
+            guard let window else { continue }
+            if window.scrollAnchor == nil && !window.droppedNewer {
+                loadLatest(window)
+            } else {
+                window.newBelow += stored[conversation]?.count ?? 0
+            }
+            if window === currentWindow && window.scrollAnchor == nil {
+                markSeen(window)
+            } else if unread > 0 {
+                window.activity = max(window.activity, .highlight)
+            }
+        }
+        unreadCounts = counts.filter { key, _ in
+            !(currentWindow.jid?.description == key && currentWindow.scrollAnchor == nil)
+        }
+        onChange([.chat, .roster, .status])
     }
 
     private func messageStored(conversation: JID, id: Int64, isNew: Bool, outgoing: Bool, account: AccountController) {
@@ -272,7 +343,7 @@ public final class AppModel {
             window.messages[index] = message
         } else if isNew && !window.droppedNewer {
             // Keep time order: a delayed message may belong before the newest loaded ones.
-            let position = window.messages.lastIndex { ($0.timestamp, $0.id) <= (message.timestamp, message.id) }
+            let position = window.messages.lastIndex { ($0.timestamp, $0.order) <= (message.timestamp, message.order) }
             window.messages.insert(message, at: position.map { $0 + 1 } ?? 0)
             if window.scrollAnchor != nil { window.newBelow += 1 }
         } else if isNew {
@@ -280,12 +351,56 @@ public final class AppModel {
         }
         let seen = window === currentWindow && window.scrollAnchor == nil
         if isNew && !outgoing && !seen { unreadCounts[conversation.description, default: 0] += 1 }
+        if isNew && !outgoing && !seen && !account.muted.contains(conversation.description) {
+            onNotification(
+                Notification(conversation: conversation, sender: account.displayName(conversation), text: message.body))
+        }
         if window === currentWindow {
             if seen { markSeen(window) }
             onChange(.chat)
         } else if isNew && !outgoing {
             window.activity = max(window.activity, .highlight)
             onChange([.status, .roster])
+        }
+    }
+
+    // MARK: Typing and idleness
+
+    /// The input line changed: tells the contact we are composing (or no longer).
+    public func inputChanged(_ text: String) {
+        userActivity()
+        guard let contact = currentWindow.jid, let account else { return }
+        let typing = !text.isEmpty && !(text.hasPrefix("/") && !text.hasPrefix("//"))
+        account.setChatState(typing ? .composing : .active, for: contact)
+    }
+
+    /// A key was pressed: the user is here (ends auto-away).
+    public func userActivity() {
+        lastActivity = scheduler.now
+        guard let (availability, status) = presenceBeforeAutoAway, let account else { return }
+        presenceBeforeAutoAway = nil
+        account.setPresence(availability, status: status)
+        account.setUserActive(true)
+        appendLog(LogEntry(time: scheduler.now, level: .info, text: "back from auto-away"))
+    }
+
+    /// Goes away after the configured idle time, and tells the server the user is not looking.
+    private func checkIdle() {
+        scheduler.schedule(after: .seconds(30)) { [weak self] in
+            guard let self else { return }
+            self.checkIdle()
+            guard let account = self.account, account.behaviour.autoAwayMinutes > 0, self.presenceBeforeAutoAway == nil,
+                self.scheduler.now - self.lastActivity >= Int64(account.behaviour.autoAwayMinutes) * 60_000
+            else { return }
+            let own = account.presenceManager.own
+            guard own.availability == .online || own.availability == .chat else { return }
+            self.presenceBeforeAutoAway = (own.availability, own.status)
+            account.setPresence(.away, status: "idle")
+            account.setUserActive(false)
+            self.appendLog(
+                LogEntry(
+                    time: self.scheduler.now, level: .info,
+                    text: "auto-away after \(account.behaviour.autoAwayMinutes) minutes without a key press"))
         }
     }
 

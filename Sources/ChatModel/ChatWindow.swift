@@ -89,6 +89,10 @@ public final class ChatWindow {
     public internal(set) var clearedBefore: Int64? {
         didSet { record(.other) }
     }
+    /// The newest incoming message that asked for a displayed marker, and the last one we sent.
+    var pendingMarker: String?
+    /// Older history is being fetched from the server's archive.
+    public internal(set) var fetchingArchive = false
     /// The newest messages were dropped from memory while scrolling far back.
     public internal(set) var droppedNewer = false
     /// Lines typed in this window, oldest first, for Up/Down.

@@ -50,7 +50,7 @@ extension ChatStore {
         let id = db.lastInsertRowID
         searchIndexPending = true
         pendingActivity[conversation] = max(pendingActivity[conversation] ?? 0, message.timestamp)
-        if let corrects { return .correction(of: corrects) }
+        if let corrects { return .correction(of: corrects, row: id) }
         return .inserted(id)
     }
 
@@ -166,7 +166,8 @@ extension ChatStore {
         coalesce((SELECT x.body FROM message x WHERE x.corrects = m.id ORDER BY x.timestamp DESC, x.id DESC LIMIT 1),
             m.body),
         EXISTS (SELECT 1 FROM message x WHERE x.corrects = m.id),
-        m.timestamp, m.type, m.id_attribute, m.origin_id, m.stanza_id, m.stanza_id_by, m.state, m.error, m.encryption
+        m.timestamp, m.type, m.id_attribute, m.origin_id, m.stanza_id, m.stanza_id_by, m.state, m.error, m.encryption,
+        coalesce(m.seq, m.id)
         """
 
     static func storedMessage(_ row: Statement) -> StoredMessage {
@@ -176,7 +177,7 @@ extension ChatStore {
             type: row.text(8), idAttribute: row.optionalText(9), originID: row.optionalText(10),
             stanzaID: row.optionalText(11), stanzaIDBy: row.optionalText(12),
             state: row.optionalInt64(13).flatMap { DeliveryState(rawValue: Int($0)) }, error: row.optionalText(14),
-            encryption: row.optionalText(15))
+            encryption: row.optionalText(15), order: row.int64(16))
     }
 
     /// The newest `limit` messages of a conversation, oldest first.
@@ -186,7 +187,7 @@ extension ChatStore {
                 """
                 SELECT * FROM (SELECT \(ChatStore.messageColumns) FROM message m JOIN conversation c ON c.id = m.conversation_id
                     WHERE c.account_id = ? AND c.jid = ? AND m.corrects IS NULL
-                    ORDER BY m.timestamp DESC, m.id DESC LIMIT ?) ORDER BY 8, 1
+                    ORDER BY m.timestamp DESC, coalesce(m.seq, m.id) DESC LIMIT ?) ORDER BY 8, 17
                 """
             ).bind(account.rawValue.sql, conversation.bare.description.sql, limit.sql).rows(ChatStore.storedMessage)
         }
@@ -198,9 +199,10 @@ extension ChatStore {
             try db.statement(
                 """
                 SELECT * FROM (SELECT \(ChatStore.messageColumns) FROM message m JOIN conversation c ON c.id = m.conversation_id,
-                    (SELECT conversation_id AS cid, timestamp AS t FROM message WHERE id = ?1) anchor
-                    WHERE m.conversation_id = anchor.cid AND m.corrects IS NULL AND (m.timestamp, m.id) < (anchor.t, ?1)
-                    ORDER BY m.timestamp DESC, m.id DESC LIMIT ?2) ORDER BY 8, 1
+                    (SELECT conversation_id AS cid, timestamp AS t, coalesce(seq, id) AS k FROM message WHERE id = ?1) anchor
+                    WHERE m.conversation_id = anchor.cid AND m.corrects IS NULL
+                        AND (m.timestamp, coalesce(m.seq, m.id)) < (anchor.t, anchor.k)
+                    ORDER BY m.timestamp DESC, coalesce(m.seq, m.id) DESC LIMIT ?2) ORDER BY 8, 17
                 """
             ).bind(id.sql, limit.sql).rows(ChatStore.storedMessage)
         }
@@ -212,9 +214,10 @@ extension ChatStore {
             try db.statement(
                 """
                 SELECT \(ChatStore.messageColumns) FROM message m JOIN conversation c ON c.id = m.conversation_id,
-                    (SELECT conversation_id AS cid, timestamp AS t FROM message WHERE id = ?1) anchor
-                    WHERE m.conversation_id = anchor.cid AND m.corrects IS NULL AND (m.timestamp, m.id) > (anchor.t, ?1)
-                    ORDER BY m.timestamp, m.id LIMIT ?2
+                    (SELECT conversation_id AS cid, timestamp AS t, coalesce(seq, id) AS k FROM message WHERE id = ?1) anchor
+                    WHERE m.conversation_id = anchor.cid AND m.corrects IS NULL
+                        AND (m.timestamp, coalesce(m.seq, m.id)) > (anchor.t, anchor.k)
+                    ORDER BY m.timestamp, coalesce(m.seq, m.id) LIMIT ?2
                 """
             ).bind(id.sql, limit.sql).rows(ChatStore.storedMessage)
         }

@@ -6,9 +6,12 @@ import XMPPCore
 /// with its original id and origin-id so that receivers and archives can recognise a repeat.
 extension ChatStore {
     /// Stores an outgoing message (state `queued`) together with the exact stanza that carries it,
-    /// durably (`synchronous=FULL` for this transaction).
+    /// durably (`synchronous=FULL` for this transaction). Returns the outbox row (the message's own
+    /// row) and the message the UI shows it as (for a correction: the corrected one).
     @discardableResult
-    public func enqueue(_ message: NewMessage, stanza: String, account: AccountID) throws -> Int64 {
+    public func enqueue(_ message: NewMessage, stanza: String, account: AccountID) throws -> (
+        row: Int64, shownAs: Int64
+    ) {
         var message = message
         message.outgoing = true
         message.state = .queued
@@ -16,13 +19,24 @@ extension ChatStore {
             try db.execute("PRAGMA synchronous = FULL")
             defer { try? db.execute("PRAGMA synchronous = NORMAL") }
             return try write {
-                guard let id = try insertOne(message, account: account).messageID else {
+                // The outbox holds the row that carries this stanza (for a correction: the
+                // correction's own row, not the message it corrects).
+                let id: Int64
+                let shown: Int64
+                switch try insertOne(message, account: account) {
+                case .inserted(let row), .duplicate(let row):
+                    id = row
+                    shown = row
+                case .correction(of: let original, let row):
+                    id = row
+                    shown = original
+                case .rejectedCorrection:
                     throw StoreError.sqlite(SQLiteError(code: 19, message: "the message could not be stored"))
                 }
                 try db.statement(
                     "INSERT OR IGNORE INTO outbox (message_id, account_id, stanza, queued_at) VALUES (?, ?, ?, ?)"
                 ).bind(id.sql, account.rawValue.sql, stanza.sql, Clock.nowMilliseconds().sql).run()
-                return id
+                return (id, shown)
             }
         }
     }

@@ -17,13 +17,18 @@ extension ChatStore {
 
     /// Stores one page of archived messages and the new sync point in a single transaction: if
     /// either is lost (crash, power cut), both are, and the next catch-up fetches the page again.
+    ///
+    /// `olderThanStored`: the page comes from scrolling back into one conversation's archive, so it
+    /// sorts before everything stored for that conversation where timestamps tie.
     public func storeArchivePage(
         _ messages: [NewMessage],
         sync: ArchiveSyncState?,
-        account: AccountID
+        account: AccountID,
+        olderThanStored: Bool = false
     ) throws -> [InsertOutcome] {
         try write {
             let outcomes = try messages.map { try insertOne($0, account: account) }
+            if olderThanStored { try placeBeforeStored(messages, outcomes, account: account) }
             if let sync {
                 try db.statement(
                     """
@@ -41,6 +46,25 @@ extension ChatStore {
         }
     }
 
+    /// Gives newly inserted back-filled rows order keys below the conversation's others, in page order.
+    private func placeBeforeStored(_ messages: [NewMessage], _ outcomes: [InsertOutcome], account: AccountID) throws {
+        let inserted = zip(messages, outcomes).compactMap { message, outcome -> (JID, Int64)? in
+            if case .inserted(let id) = outcome { return (message.conversation, id) }
+            return nil
+        }
+        guard let conversation = inserted.first?.0 else { return }
+        let conversationID = try conversationID(account: account, jid: conversation, kind: .chat)
+        let ids = inserted.filter { $0.0 == conversation }.map(\.1)
+        let lowest =
+            try db.statement(
+                "SELECT min(coalesce(seq, id)) FROM message WHERE conversation_id = ? AND id NOT IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
+            ).bind([conversationID.sql] + ids.map(\.sql)).first { $0.optionalInt64(0) } ?? nil
+        let base = (lowest ?? 0) - Int64(ids.count) - 1
+        for (offset, id) in ids.enumerated() {
+            try db.statement("UPDATE message SET seq = ? WHERE id = ?").bind((base + Int64(offset)).sql, id.sql).run()
+        }
+    }
+
     /// Where scrolling back into the archive stopped for a conversation: the oldest archived id
     /// fetched, and whether the archive has nothing older.
     public func archiveBackfill(account: AccountID, conversation: JID) throws -> (oldestID: String?, complete: Bool) {
@@ -50,6 +74,20 @@ extension ChatStore {
             )
             .bind(account.rawValue.sql, conversation.bare.description.sql)
             .first { ($0.optionalText(0), $0.int(1) != 0) } ?? (nil, false)
+        }
+    }
+
+    /// The archive id of the oldest stored message of a conversation that `archive` assigned.
+    public func oldestArchiveID(account: AccountID, conversation: JID, archive: JID) throws -> String? {
+        try guarded {
+            try db.statement(
+                """
+                SELECT m.stanza_id FROM message m JOIN conversation c ON c.id = m.conversation_id
+                WHERE c.account_id = ? AND c.jid = ? AND m.stanza_id_by = ? ORDER BY m.timestamp, coalesce(m.seq, m.id) LIMIT 1
+                """
+            ).bind(account.rawValue.sql, conversation.bare.description.sql, archive.bare.description.sql).first {
+                $0.optionalText(0)
+            } ?? nil
         }
     }
 

@@ -127,6 +127,8 @@ public struct StoredMessage: Sendable, Hashable, Identifiable {
     public var state: DeliveryState?
     public var error: String?
     public var encryption: String?
+    /// Breaks ties between messages with the same timestamp (display order is timestamp, order).
+    public var order: Int64
 }
 
 /// What storing one message did.
@@ -135,15 +137,15 @@ public enum InsertOutcome: Sendable, Hashable {
     case inserted(Int64)
     /// Already stored (same archive id, or same origin-id from the same sender): not stored again.
     case duplicate(Int64)
-    /// A correction of the message with this id; stored in its chain.
-    case correction(of: Int64)
+    /// A correction of the message with id `of`, stored in its chain as row `row`.
+    case correction(of: Int64, row: Int64)
     /// A correction whose original was sent by someone else: dropped, nothing stored.
     case rejectedCorrection
 
     /// The id of the message the UI should show or update, if any.
     public var messageID: Int64? {
         switch self {
-        case .inserted(let id), .duplicate(let id), .correction(of: let id): id
+        case .inserted(let id), .duplicate(let id), .correction(of: let id, _): id
         case .rejectedCorrection: nil
         }
     }

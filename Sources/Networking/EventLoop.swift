@@ -129,6 +129,17 @@ public final class EventLoop {
         }
     }
 
+    /// Runs until `condition` holds or `timeout` passes; returns whether it held.
+    @discardableResult
+    public func run(for timeout: Duration, until condition: () -> Bool) -> Bool {
+        let deadline = now + timeout
+        while !condition() {
+            guard now < deadline else { return false }
+            runOnce(maximumWait: min(.milliseconds(50), deadline - now))
+        }
+        return true
+    }
+
     public func stop() { stopped = true }
 
     /// Waits for one batch of readiness, timer expiry or posted results (at most `maximumWait`),

@@ -21,14 +21,18 @@ public final class ProsodyServer: Sendable {
 
     @TaskLocal public static var current: ProsodyServer?
 
+    /// Where servers keep their data: memory-backed `/dev/shm` when there is one (a test server's
+    /// data need not survive a power cut, and Prosody syncs every archived message), else the
+    /// temporary directory.
+    static var scratchDirectory: String {
+        access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : FileManager.default.temporaryDirectory.path
+    }
+
     static var script: String { repositoryRoot + "/scripts/prosody-server" }
 
     /// Starts a server with these accounts (name → password) on free loopback ports.
     public init(users: [String: String], hibernationSeconds: Int = 300, domain: String = "localhost") throws {
-        directory =
-            FileManager.default.temporaryDirectory.appendingPathComponent(
-                "tern-prosody-\(UUID().uuidString.prefix(8))"
-            ).path
+        directory = "\(ProsodyServer.scratchDirectory)/tern-prosody-\(UUID().uuidString.prefix(8))"
         self.domain = domain
         self.users = users
         c2sPort = try ProsodyServer.freePort()

@@ -23,8 +23,14 @@ public enum Subprocess {
     }
 
     /// Runs `program` (a path, or a name looked up in PATH) with `arguments`; standard input is
-    /// /dev/null. Output after the child has exited is not waited for.
-    public static func run(_ program: String, _ arguments: [String]) throws(SpawnError) -> Output {
+    /// the file `standardInput` (default /dev/null). Output after the child has exited is not
+    /// waited for. `environment` adds to (or replaces entries of) this process's environment.
+    public static func run(
+        _ program: String,
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        standardInput: String = "/dev/null"
+    ) throws(SpawnError) -> Output {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw SpawnError(program: program, code: errno) }
@@ -33,7 +39,7 @@ public enum Subprocess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, standardInput, O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
@@ -55,8 +61,24 @@ public enum Subprocess {
 
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        var envp: [UnsafeMutablePointer<CChar>?] = []
+        if !environment.isEmpty {
+            var index = 0
+            while let entry = environ[index] {
+                let text = String(cString: entry)
+                let name = String(text.prefix { $0 != "=" })
+                if environment[name] == nil { envp.append(strdup(text)) }
+                index += 1
+            }
+            for (name, value) in environment { envp.append(strdup("\(name)=\(value)")) }
+            envp.append(nil)
+        }
+        defer { for pointer in envp { free(pointer) } }
         var pid: pid_t = 0
-        let status = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+        let status =
+            envp.isEmpty
+            ? posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+            : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
         close(outPipe[1])
         close(errPipe[1])
         defer {

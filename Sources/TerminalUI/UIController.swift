@@ -33,6 +33,8 @@ public final class UIController {
     private var prefetchPending = false
     /// A question asked from the roster pane gives the focus back to it when answered.
     private var promptReturnsToRoster = false
+    /// Up already turned the empty line into a /correct (the next Up goes to the history).
+    private var editingStarted = false
     private let clock: () -> Int64
 
     public enum Focus: Sendable, Hashable {
@@ -156,6 +158,7 @@ public final class UIController {
 
     public func handle(_ event: KeyEvent) {
         if case .resize = event { return }
+        model.userActivity()
         if case .subscription(let jid)? = prompt {
             handleSubscriptionChoice(event, jid)
             return
@@ -206,6 +209,10 @@ public final class UIController {
 
     private func inputKey(_ event: KeyEvent) {
         inputDirty = true
+        let before = input.text
+        defer {
+            if prompt == nil && input.text != before { model.inputChanged(input.text) }
+        }
         switch event {
         case .character(let character): input.insert(String(character))
         case .paste(let text): input.insert(text)
@@ -228,7 +235,17 @@ public final class UIController {
         case .control("w"): input.killWordBackward()
         case .alt("d"): input.killWordForward()
         case .control("y"): input.yank()
-        case .key(.up): if prompt == nil { input.historyPrevious(model.currentWindow.inputHistory) }
+        case .key(.up):
+            guard prompt == nil else { break }
+            // Up on an empty line in a chat edits the last message sent there (XEP-0308).
+            if input.isEmpty, !editingStarted, let contact = model.currentWindow.jid,
+                let last = model.account?.lastSentMessage(to: contact)
+            {
+                editingStarted = true
+                input.set("/correct " + last.body)
+            } else {
+                input.historyPrevious(model.currentWindow.inputHistory)
+            }
         case .key(.down): if prompt == nil { input.historyNext(model.currentWindow.inputHistory) }
         case .key(.escape):
             if prompt != nil {
@@ -243,6 +260,7 @@ public final class UIController {
     }
 
     private func submitInput() {
+        editingStarted = false
         let line = input.take()
         inputScroll = 0
         guard let prompt else {

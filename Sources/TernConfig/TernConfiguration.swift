@@ -16,6 +16,8 @@ public struct TernConfiguration: Sendable {
     public var defaultAccountName: String?
     /// The `[ui]` table.
     public var ui: UIConfiguration
+    public var chat: ChatConfiguration
+    public var notifications: NotificationConfiguration
     /// The file this came from.
     public var file: String
 
@@ -23,11 +25,15 @@ public struct TernConfiguration: Sendable {
         accounts: [AccountConfiguration],
         defaultAccountName: String? = nil,
         ui: UIConfiguration = UIConfiguration(),
+        chat: ChatConfiguration = ChatConfiguration(),
+        notifications: NotificationConfiguration = NotificationConfiguration(),
         file: String
     ) {
         self.accounts = accounts
         self.defaultAccountName = defaultAccountName
         self.ui = ui
+        self.chat = chat
+        self.notifications = notifications
         self.file = file
     }
 
@@ -59,7 +65,7 @@ public struct TernConfiguration: Sendable {
             throw ConfigError(file: file, message: "invalid TOML: \(error)")
         }
         let root = ConfigReader(table: table, path: [], source: SourceLines(file: file, text: text))
-        try root.rejectUnknownKeys(allowed: ["default_account", "accounts", "ui"])
+        try root.rejectUnknownKeys(allowed: ["default_account", "accounts", "ui", "chat", "notifications"])
         var accounts: [AccountConfiguration] = []
         if let accountTables = try root.table("accounts") {
             for name in accountTables.table.keys.sorted() {
@@ -73,7 +79,12 @@ public struct TernConfiguration: Sendable {
             throw root.error("default_account", "there is no account named \"\(defaultAccount)\"")
         }
         let ui = try root.table("ui").map(UIConfiguration.init(reader:)) ?? UIConfiguration()
-        return TernConfiguration(accounts: accounts, defaultAccountName: defaultAccount, ui: ui, file: file)
+        let chat = try root.table("chat").map(ChatConfiguration.init(reader:)) ?? ChatConfiguration()
+        let notifications =
+            try root.table("notifications").map(NotificationConfiguration.init(reader:)) ?? NotificationConfiguration()
+        return TernConfiguration(
+            accounts: accounts, defaultAccountName: defaultAccount, ui: ui, chat: chat, notifications: notifications,
+            file: file)
     }
 
     /// The account to use: by name, else the default, else the only one.

@@ -7,11 +7,13 @@ case "login": LoginBenchmark.run(runs: Int(arguments.dropFirst().first ?? "") ??
 case "store": StoreBenchmark.run()
 case "store-insert": StoreBenchmark.runInsertOnly()
 case "ui": UIBenchmark.run()
+case "im": IMBenchmark.run(messages: Int(arguments.dropFirst().first ?? "") ?? 10_000, contacts: 1000)
 case "all":
     ParseBenchmark.run()
     LoginBenchmark.run(runs: 20)
     StoreBenchmark.run()
     UIBenchmark.run()
+    IMBenchmark.run(messages: 10_000, contacts: 1000)
 default:
-    print("usage: tern-bench [parse|login [RUNS]|store|ui|all]")
+    print("usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|all]")
 }

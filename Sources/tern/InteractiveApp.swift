@@ -3,6 +3,8 @@ import ChatStore
 import Foundation
 import Glibc
 import Networking
+import SafeText
+import Subprocess
 import TerminalUI
 import TernConfig
 import XMPPClient
@@ -13,7 +15,7 @@ import XMPPCore
 final class InteractiveApp {
     let loop: EventLoop
     let model: AppModel
-    let scheduler: LoopScheduler
+    let scheduler: EventLoopScheduler
     let databasePath: String
     private var terminal: CursesTerminal?
     private var controller: UIController?
@@ -30,7 +32,7 @@ final class InteractiveApp {
     ) {
         self.loop = loop
         self.databasePath = databasePath
-        scheduler = LoopScheduler(loop: loop)
+        scheduler = EventLoopScheduler(loop: loop)
         let settings = account.connectionSettings(password: password)
         let controller: AccountController
         do {
@@ -46,8 +48,35 @@ final class InteractiveApp {
             if let problem = ui.set(key, value) { problems.append("\(configuration.file): [ui] \(problem)") }
         }
         if let theme = configuration.ui.theme { ui.theme = theme }
+        var behaviour = AccountBehaviour()
+        behaviour.sendReceipts = configuration.chat.receipts
+        behaviour.sendMarkers = configuration.chat.markers
+        behaviour.sendChatStates = configuration.chat.chatStates
+        behaviour.autoAwayMinutes = configuration.chat.autoAwayMinutes
+        behaviour.initialArchiveMessages = configuration.chat.archiveInitial
+        controller.behaviour = behaviour
         model = AppModel(accounts: [controller], settings: ui, scheduler: scheduler)
+        notifications = configuration.notifications
         for problem in problems { model.addNotice(problem, level: .warning) }
+        model.onNotification = { [unowned self] notification in notify(notification) }
+    }
+
+    private let notifications: NotificationConfiguration
+
+    /// The bell, and the notify command with the message in its environment (run off the loop
+    /// thread so that a slow command never freezes the screen).
+    private func notify(_ notification: ChatModel.Notification) {
+        if notifications.bell { terminal?.bell() }
+        guard let command = notifications.command else { return }
+        let environment = [
+            "TERN_FROM": notification.conversation.description, "TERN_SENDER": notification.sender,
+            "TERN_TEXT": TerminalSafe.sanitize(notification.text),
+        ]
+        loop.runInBackground {
+            (try? Subprocess.run("/bin/sh", ["-c", command], environment: environment))?.status ?? -1
+        } completion: { [weak self] status in
+            if status != 0 { self?.model.addNotice("the notify command failed (status \(status))", level: .warning) }
+        }
     }
 
     /// Runs until /quit or a signal. `exitAfterFirstFrame` is for the start-up benchmark.

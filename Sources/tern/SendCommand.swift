@@ -1,5 +1,8 @@
 import ArgumentParser
+import ChatStore
+import Glibc
 import Networking
+import TernConfig
 import XMPPClient
 import XMPPCore
 import XMPPExtensions
@@ -16,22 +19,38 @@ struct SendCommand: ParsableCommand {
     @Argument(help: "The recipient's JID.")
     var recipient: String
 
-    @Argument(help: "The message text.")
-    var text: String
+    @Argument(help: "The message text (or --stdin).")
+    var text: String?
+
+    @Flag(help: "Read the message text from standard input.")
+    var stdin = false
 
     @Option(help: "Give up after this many seconds.")
     var timeout: Int = 30
+
+    @Option(name: .long, help: "The database to record the message in (default: $XDG_DATA_HOME/tern/tern.sqlite).")
+    var database: String?
 
     func validate() throws {
         guard JID(parsing: recipient) != nil else {
             throw ValidationError("\"\(recipient)\" is not a valid JID")
         }
-        guard !text.isEmpty else { throw ValidationError("the message text is empty") }
+        if stdin && text != nil { throw ValidationError("give the text or --stdin, not both") }
+        if !stdin && text?.isEmpty != false { throw ValidationError("the message text is empty") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
 
     func run() throws {
-        let (_, settings) = loadAccount(accountOptions)
+        var body = text ?? ""
+        if stdin {
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while case let count = read(0, &buffer, buffer.count), count > 0 { bytes += buffer[0..<count] }
+            body = String(decoding: bytes, as: UTF8.self)
+            while body.last?.isNewline == true { body.removeLast() }
+            guard !body.isEmpty else { exitWithFailure("nothing to send on standard input") }
+        }
+        let (account, settings) = loadAccount(accountOptions)
         guard let recipient = JID(parsing: recipient) else { return }
         let loop: EventLoop
         do {
@@ -39,11 +58,12 @@ struct SendCommand: ParsableCommand {
         } catch {
             exitWithFailure(error.description)
         }
-        let outcome = OneShotSend(loop: loop, settings: settings, recipient: recipient, text: text)
+        let outcome = OneShotSend(loop: loop, settings: settings, recipient: recipient, text: body)
         loop.schedule(after: .seconds(timeout)) { outcome.give(up: "timed out after \(timeout) seconds") }
         outcome.start()
         loop.run { outcome.result != nil }
         if case .failure(let message) = outcome.result { exitWithFailure(message) }
+        outcome.record(in: database ?? XDG.databasePath(), account: account)
     }
 }
 
@@ -59,6 +79,8 @@ final class OneShotSend {
     private let recipient: JID
     private let text: String
     private var delivered = false
+    private var sentID: String?
+    private var sentFrom: JID?
 
     init(loop: EventLoop, settings: ConnectionSettings, recipient: JID, text: String) {
         connection = XMPPConnection(
@@ -72,6 +94,25 @@ final class OneShotSend {
         connection.connect()
     }
 
+    /// Puts the sent message into the local history (the server has it: acked).
+    func record(in path: String, account: AccountConfiguration) {
+        guard let sentID else { return }
+        do {
+            let store = try ChatStore(path: path)
+            let accountID = try store.account(jid: account.jid, name: account.name)
+            _ = try store.insert(
+                NewMessage(
+                    conversation: recipient.bare, outgoing: true, sender: (sentFrom ?? account.jid).description,
+                    senderKey: account.jid.description, recipient: recipient.description, body: text,
+                    timestamp: Clock.nowMilliseconds(), idAttribute: sentID, originID: sentID, state: .acked),
+                account: accountID)
+        } catch {
+            // The message went out; only the local copy is missing.
+            let line = "tern: sent, but not recorded in the local history: \(error)\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }
+        }
+    }
+
     func give(up reason: String) {
         guard result == nil else { return }
         result = .failure(reason)
@@ -81,8 +122,10 @@ final class OneShotSend {
         switch event {
         case .established:
             // No initial presence: a send-only session must not take the account's offline messages.
-            let message = Message.chat(to: recipient, body: text, id: connection.session.makeID())
-            connection.send(message)
+            let id = connection.session.makeID()
+            sentID = id
+            sentFrom = connection.session.boundJID
+            connection.send(OutgoingMessage.chat(to: recipient, body: text, id: id, chatState: nil))
             // A server round trip after the message proves the server has processed it (stanzas
             // are handled in order on one stream).
             let ping = XMLElement.iq(

@@ -6,7 +6,8 @@ struct Tern: ParsableCommand {
         commandName: "tern",
         abstract: "A terminal XMPP client.",
         subcommands: [
-            InteractiveCommand.self, SendCommand.self, HistoryCommand.self, SearchCommand.self, EchoBotCommand.self,
+            InteractiveCommand.self, SendCommand.self, HistoryCommand.self, SearchCommand.self, RosterCommand.self,
+            EchoBotCommand.self,
             ManPageCommand.self,
         ],
         defaultSubcommand: InteractiveCommand.self

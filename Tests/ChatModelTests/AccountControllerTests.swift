@@ -34,6 +34,7 @@ import XMPPCore
             if case .log(let entry) = event { logged.append(entry.text) }
             previous(event)
         }
+        _ = fixture.harness.takeWritten()
         fixture.harness.serverSends(
             "<iq type='set' id='evil' from='mallory@evil.example/x'><query xmlns='jabber:iq:roster'>"
                 + "<item jid='mallory@evil.example' subscription='both'/></query></iq>")

@@ -70,7 +70,11 @@ import XMPPCore
         _ = fixture.harness.takeWritten()
         fixture.model.submit("/status away gone fishing")
         let presence = try #require(fixture.harness.takeWrittenElements().first)
-        #expect(presence.matches("<presence><show>away</show><status>gone fishing</status></presence>"))
+        #expect(
+            presence.matches(
+                "<presence><show>away</show><status>gone fishing</status>"
+                    + "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='https://tern.im' ver='*'/></presence>"
+            ))
         fixture.model.submit("/set roster.grouping presence")
         #expect(fixture.model.settings.rosterGrouping == .presence)
         fixture.model.submit("/set log.visible off")

@@ -39,10 +39,13 @@ final class ModelFixture {
     var harness: SessionHarness { box.connections.last!.harness }
     var connectionCount: Int { box.connections.count }
 
-    /// Connects and answers the roster request with `items`.
+    /// Connects and answers the roster request with `items` (what else the account sent on login
+    /// stays for the test to read).
     func connect(rosterItems: String = "") {
         account.connect()
-        let request = harness.takeWrittenElements().first { $0.child("query", namespace: "jabber:iq:roster") != nil }
+        let request = harness.written.compactMap { XMLElement.parse($0) }.first {
+            $0.child("query", namespace: "jabber:iq:roster") != nil
+        }
         if let id = request?.id {
             harness.serverSends(
                 "<iq type='result' id='\(id)'><query xmlns='jabber:iq:roster' ver='v2'>\(rosterItems)</query></iq>")

@@ -57,7 +57,7 @@ import XMPPCore
     }
 
     @Test func errorsAreShownAgainstTheFailedMessage() throws {
-        let id = try store.enqueue(outgoing("to nowhere", id: "e1"), stanza: "<message/>", account: account)
+        let id = try store.enqueue(outgoing("to nowhere", id: "e1"), stanza: "<message/>", account: account).row
         let failed = try store.markFailed(
             account: account, conversation: romeo, idAttribute: "e1", error: "recipient-unavailable")
         #expect(failed == id)
@@ -73,7 +73,9 @@ import XMPPCore
 
     @Test func stateMovesForwardAndTheOutboxEmptiesOnAck() throws {
         let first = try store.enqueue(outgoing("one", at: 1, id: "o1"), stanza: "<message id='o1'/>", account: account)
+            .row
         let second = try store.enqueue(outgoing("two", at: 2, id: "o2"), stanza: "<message id='o2'/>", account: account)
+            .row
         #expect(try store.message(id: first)?.state == .queued)
         #expect(try store.outbox(account: account).map(\.stanza) == ["<message id='o1'/>", "<message id='o2'/>"])
         try store.markSent(first)
@@ -92,6 +94,7 @@ import XMPPCore
     @Test func displayedMarkerCoversEarlierMessages() throws {
         let ids = try (1...3).map {
             try store.enqueue(outgoing("m\($0)", at: Int64($0), id: "o\($0)"), stanza: "<message/>", account: account)
+                .row
         }
         try store.markAcked(ids)
         let changed = try store.markReceived(
@@ -106,7 +109,7 @@ import XMPPCore
     }
 
     @Test func failedStaysFailed() throws {
-        let id = try store.enqueue(outgoing("x", id: "f1"), stanza: "<message/>", account: account)
+        let id = try store.enqueue(outgoing("x", id: "f1"), stanza: "<message/>", account: account).row
         try store.markFailed(account: account, conversation: romeo, idAttribute: "f1", error: "forbidden")
         try store.markAcked([id])
         #expect(try store.message(id: id)?.state == .failed)

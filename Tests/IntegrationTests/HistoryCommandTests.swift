@@ -37,6 +37,38 @@ import XMPPCore
         try Subprocess.run(SendCommandTests.ternBinary, arguments)
     }
 
+    @Test func rosterPrintsTheStoredContactsSortedAndSafely() throws {
+        let store = try ChatStore(path: database)
+        let account = try store.account(jid: try JID("alice@example.org"), name: "work")
+        try store.replaceRoster(
+            [
+                RosterItem(
+                    jid: try JID("romeo@example.net"), name: "Romeo", groups: ["Friends", "Verona"],
+                    subscription: .both),
+                RosterItem(
+                    jid: try JID("mallory@evil.example"), name: "Eve \u{1B}[2J", subscription: .none,
+                    pendingOut: true),
+                RosterItem(jid: try JID("nurse@example.com"), subscription: .from),
+            ], version: "v1", account: account)
+        let text = try tern(["roster", "--database", database])
+        #expect(text.status == 0, "\(text.standardErrorText)")
+        #expect(
+            text.standardOutputText.split(separator: "\n") == [
+                "Eve ␛[2J\tmallory@evil.example\t-\tnone (pending)",
+                "-\tnurse@example.com\t-\tfrom",
+                "Romeo\tromeo@example.net\tFriends, Verona\tboth",
+            ])
+        let json = try tern(["roster", "--database", database, "--json"])
+        let objects = try json.standardOutputText.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(
+            objects.map { $0["jid"] as? String } == ["mallory@evil.example", "nurse@example.com", "romeo@example.net"])
+        #expect(objects[2]["groups"] as? [String] == ["Friends", "Verona"])
+        #expect(objects[0]["pending"] as? Bool == true)
+        #expect(objects[1]["name"] is NSNull)
+    }
+
     @Test func printsTheNewestMessagesOldestFirstSafely() throws {
         _ = try populate()
         let output = try tern(["history", "--database", database, "romeo@example.net", "--limit", "3"])

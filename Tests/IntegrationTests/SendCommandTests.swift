@@ -58,6 +58,39 @@ struct SendCommandTests {
         bob.disconnect()
     }
 
+    @Test func sendsStandardInputAsOneMessageAndRecordsIt() throws {
+        let loop = try EventLoop()
+        let bob = try TestClient(loop: loop, server: server, user: "bob")
+        #expect(bob.connect())
+        bob.sendPresence()
+        let path = try writeConfig(config(tls: "starttls", port: server.c2sPort))
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let input = directory + "/message.txt"
+        try "build 42 finished\nall tests passed 😀\n\n".write(toFile: input, atomically: true, encoding: .utf8)
+        let database = directory + "/tern.sqlite"
+        let output = try Subprocess.run(
+            Self.ternBinary, ["send", "--config", path, "--database", database, "--stdin", "bob@localhost"],
+            standardInput: input)
+        #expect(output.status == 0, "stderr: \(output.standardErrorText)")
+        let message = bob.waitForStanza { $0.stanzaKind == .message && $0.childText("body") != nil }
+        #expect(message?.childText("body") == "build 42 finished\nall tests passed 😀")
+        bob.disconnect()
+
+        let history = try Subprocess.run(
+            Self.ternBinary, ["history", "--database", database, "--json", "bob@localhost"])
+        let stored = try #require(
+            try JSONSerialization.jsonObject(with: Data(history.standardOutputText.utf8)) as? [String: Any])
+        #expect(stored["body"] as? String == "build 42 finished\nall tests passed 😀")
+        #expect(stored["state"] as? String == "acked")
+
+        let empty = directory + "/empty.txt"
+        try "\n".write(toFile: empty, atomically: true, encoding: .utf8)
+        let nothing = try Subprocess.run(
+            Self.ternBinary, ["send", "--config", path, "--stdin", "bob@localhost"], standardInput: empty)
+        #expect(nothing.status == 1)
+        #expect(nothing.standardErrorText == "tern: nothing to send on standard input\n")
+    }
+
     @Test func failuresExitNonZeroWithOneLine() throws {
         let wrong = try writeConfig(config(tls: "starttls", port: server.c2sPort, password: "wrong"))
         let result = try run(["send", "--config", wrong, "bob@localhost", "x"])

@@ -5,6 +5,7 @@ import ProsodyFixture
 import TestSupport
 import Testing
 import XMPPCore
+import XMPPExtensions
 
 /// The interactive client in tmux, against a real server: keys in, screen out.
 @Suite(.serialized, .prosody(users: ["alice": "alice-secret", "bob": "bob-secret"]))
@@ -21,7 +22,7 @@ struct TerminalUITmuxTests {
         }
     }
 
-    func makeHome(user: String = "alice") throws -> Home {
+    func makeHome(user: String = "alice", extraConfig: String = "") throws -> Home {
         let home = Home(
             directory: FileManager.default.temporaryDirectory.appendingPathComponent("tern-ui-\(UUID().uuidString)")
                 .path)
@@ -35,6 +36,7 @@ struct TerminalUITmuxTests {
         port = \(server.c2sPort)
         tls = "starttls"
         ca_file = "\(server.certificateFile)"
+        \(extraConfig)
         """.write(toFile: home.config, atomically: true, encoding: .utf8)
         return home
     }
@@ -45,8 +47,15 @@ struct TerminalUITmuxTests {
             environment: home.environment)
     }
 
-    @Test func receivingAMessageShowsIt() throws {
-        let home = try makeHome()
+    @Test func receivingAMessageShowsItAndNotifies() throws {
+        let notified = FileManager.default.temporaryDirectory.appendingPathComponent("tern-notify-\(UUID().uuidString)")
+            .path
+        let home = try makeHome(
+            extraConfig: """
+
+                [notifications]
+                command = 'printf "%s|%s|%s" "$TERN_FROM" "$TERN_SENDER" "$TERN_TEXT" > \(notified)'
+                """)
         let tmux = try start(home)
         try tmux.waitFor("connected as alice@localhost")
         let loop = try EventLoop()
@@ -54,6 +63,13 @@ struct TerminalUITmuxTests {
         #expect(bob.connect())
         bob.connection.send(Message.chat(to: try JID("alice@localhost"), body: "Hello Alice — 你好 😀", id: "tmux-1"))
         try tmux.waitFor("[Act: 2]")
+        // The message arrived in a window not on screen: the notify command ran with it.
+        var notification = ""
+        for _ in 0..<100 where notification.isEmpty {
+            notification = (try? String(contentsOfFile: notified, encoding: .utf8)) ?? ""
+            if notification.isEmpty { usleep(50_000) }
+        }
+        #expect(notification == "bob@localhost|bob@localhost|Hello Alice — 你好 😀")
         try tmux.press("M-2")
         let screen = try tmux.waitFor("bob: Hello Alice — 你好 😀")
         #expect(screen.contains("bob@localhost"))
@@ -76,6 +92,10 @@ struct TerminalUITmuxTests {
         let received = bob.waitForStanza { $0.childText("body") == "typed in tmux ✓" }
         #expect(received?.from?.bare.description == "alice@localhost")
         try tmux.waitFor("alice: typed in tmux ✓ ✓")
+        // Bob's client confirms delivery: the state on screen changes.
+        let delivered = try #require(bob.stanzas.first { $0.childText("body") == "typed in tmux ✓" })
+        bob.connection.send(OutgoingMessage.receipt(to: delivered.from!, for: delivered.id!, newID: "r-1"))
+        try tmux.waitFor("alice: typed in tmux ✓ ✓✓")
         bob.disconnect()
     }
 

@@ -56,6 +56,34 @@ import XMPPClient
         #expect(settings.session.resource == "tern")
     }
 
+    @Test func chatAndNotificationTables() throws {
+        let defaults = try parse("[accounts.w]\njid = \"a@b.c\"\n")
+        #expect(defaults.chat == ChatConfiguration())
+        #expect(defaults.chat.receipts && defaults.chat.markers && defaults.chat.chatStates)
+        #expect(defaults.notifications.bell && defaults.notifications.command == nil)
+        let config = try parse(
+            """
+            [chat]
+            receipts = false
+            markers = false
+            chat_states = false
+            auto_away = 0
+            archive_initial = 2000
+
+            [notifications]
+            bell = false
+            command = 'notify-send "$TERN_SENDER" "$TERN_TEXT"'
+            """)
+        #expect(!config.chat.receipts && !config.chat.markers && !config.chat.chatStates)
+        #expect(config.chat.autoAwayMinutes == 0)
+        #expect(config.chat.archiveInitial == 2000)
+        #expect(!config.notifications.bell)
+        #expect(config.notifications.command == "notify-send \"$TERN_SENDER\" \"$TERN_TEXT\"")
+        #expect(error("[chat]\nauto_away = -1\n")?.message == "-1 is out of range (0 to 1440)")
+        #expect(error("[chat]\nreceipt = true\n")?.key == "chat.receipt")
+        #expect(error("[notifications]\nbell = \"yes\"\n")?.line == 2)
+    }
+
     @Test func unknownKeyNamesFileLineAndKey() {
         let error = error("[accounts.work]\njid = \"a@b.c\"\nprot = 5222\n")
         #expect(error?.line == 3)

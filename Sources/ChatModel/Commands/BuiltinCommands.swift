@@ -5,7 +5,7 @@ import XMPPExtensions
 extension AppModel {
     /// The commands the model implements (the terminal UI adds /theme).
     public static var builtinCommands: [CommandSpec] {
-        sessionCommands + windowCommands + rosterCommands
+        sessionCommands + windowCommands + rosterCommands + messagingCommands
     }
 
     func requireAccount() throws(CommandError) -> AccountController {
@@ -249,6 +249,93 @@ extension AppModel {
                 try model.requireAccount().subscription(action, try model.contact(context.required("jid")))
             },
         ]
+    }
+}
+
+// MARK: Corrections, blocking, information, notifications
+
+extension AppModel {
+    static var messagingCommands: [CommandSpec] {
+        [
+            CommandSpec(
+                "correct", arguments: [ArgumentSpec("text", rest: true)],
+                summary: "correct your last message here (Up on an empty line starts one)"
+            ) { context throws(CommandError) in
+                let model = context.model
+                guard let contact = model.currentWindow.jid else { throw .failed("/correct works in a chat window") }
+                guard try model.requireAccount().correctLastMessage(to: contact, with: context.required("text")) != nil
+                else {
+                    throw .failed("there is no message of yours here to correct")
+                }
+            },
+            CommandSpec(
+                "block", arguments: [ArgumentSpec("jid", completion: .contact)],
+                summary: "block a contact (no messages, presence or requests from it)"
+            ) { context throws(CommandError) in
+                let model = context.model
+                try model.requireAccount().block(try model.contact(context.required("jid")))
+            },
+            CommandSpec(
+                "unblock", arguments: [ArgumentSpec("jid", completion: .contact)], summary: "unblock a contact"
+            ) { context throws(CommandError) in
+                let model = context.model
+                guard let jid = JID(parsing: context.required("jid")) ?? model.resolveContact(context.required("jid"))
+                else {
+                    throw .usage("\"\(context.required("jid"))\" is not a JID")
+                }
+                try model.requireAccount().unblock(jid)
+            },
+            CommandSpec("blocked", summary: "list the blocked JIDs") { context throws(CommandError) in
+                let model = context.model
+                let blocked = try model.requireAccount().blocking.blocked.map(\.description).sorted()
+                model.addNotice(blocked.isEmpty ? "nobody is blocked" : "blocked: " + blocked.joined(separator: ", "))
+            },
+            CommandSpec(
+                "info", arguments: [ArgumentSpec("jid", optional: true, completion: .contact)],
+                summary: "what a contact or server supports, and its software (default: this chat)"
+            ) { context throws(CommandError) in
+                let model = context.model
+                let target: JID
+                if let text = context.argument("jid") {
+                    guard let jid = model.resolveContact(text) ?? JID(parsing: text) else {
+                        throw .usage("\"\(text)\" is not a JID")
+                    }
+                    target = jid
+                } else {
+                    guard let jid = model.currentWindow.jid else { throw .usage("which JID?") }
+                    target = jid
+                }
+                let window = model.currentWindow
+                try model.requireAccount().information(about: target) { [weak model, weak window] lines in
+                    for line in lines { model?.addNotice(line, window: window) }
+                }
+            },
+            CommandSpec(
+                "mute", arguments: [ArgumentSpec("jid", optional: true, completion: .contact)],
+                summary: "no notifications for a contact (default: this chat)"
+            ) { context throws(CommandError) in
+                let model = context.model
+                let contact = try model.targetContact(context.argument("jid"))
+                try model.requireAccount().setMuted(true, contact)
+                model.addNotice("\(contact) is muted")
+            },
+            CommandSpec(
+                "unmute", arguments: [ArgumentSpec("jid", optional: true, completion: .contact)],
+                summary: "notifications for a contact again"
+            ) { context throws(CommandError) in
+                let model = context.model
+                let contact = try model.targetContact(context.argument("jid"))
+                try model.requireAccount().setMuted(false, contact)
+                model.addNotice("\(contact) is no longer muted")
+            },
+        ]
+    }
+
+    /// The contact an optional argument names, else the current chat's.
+    func targetContact(_ text: String?) throws(CommandError) -> JID {
+        if let text { return try contact(text) }
+        guard let jid = currentWindow.jid else { throw .usage("which contact?") }
+        return jid
     }
 }
 

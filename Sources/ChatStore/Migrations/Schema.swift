@@ -131,5 +131,30 @@ enum Schema {
                     PRIMARY KEY (account_id, archive)
                 ) WITHOUT ROWID;
                 """),
+        Migration(
+            name: "create-contact-settings-and-capabilities",
+            sql: """
+                CREATE TABLE contact_setting (
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    jid TEXT NOT NULL,
+                    muted INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (account_id, jid)
+                ) WITHOUT ROWID;
+                CREATE TABLE capability (
+                    ver TEXT PRIMARY KEY,
+                    features TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """),
+        // Archives stamp messages to the second, so a burst shares one timestamp; arrival order
+        // breaks such ties, which is wrong for older history fetched later. `seq` (when set)
+        // replaces the row id as the tie-breaker: back-filled pages get keys below everything
+        // stored before them.
+        Migration(
+            name: "order-messages-by-sequence",
+            sql: """
+                ALTER TABLE message ADD COLUMN seq INTEGER;
+                CREATE INDEX message_by_order ON message(conversation_id, timestamp, coalesce(seq, id));
+                DROP INDEX message_by_time;
+                """),
     ]
 }

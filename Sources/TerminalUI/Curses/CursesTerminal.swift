@@ -88,6 +88,11 @@ public final class CursesTerminal {
         doupdate()
     }
 
+    /// Rings the terminal bell.
+    public func bell() {
+        beep()
+    }
+
     /// Forces a full repaint on the next flush (Ctrl-L).
     public func clearScreen() {
         clearok(tern_stdscr(), true)

@@ -54,6 +54,8 @@ public final class RosterView {
             var text = RosterView.indicator(availability) + " " + TerminalSafe.sanitize(account.displayName(item.jid))
             if let count = unread[item.jid.description], count > 0 { text += " (\(count))" }
             if item.pendingOut { text += " …" }
+            if account.blocking.blocked.contains(item.jid) { text += " (blocked)" }
+            if account.muted.contains(item.jid.description) { text += " (muted)" }
             let element = "roster." + (availability == .online ? "online" : availability.rawValue)
             return Row(kind: .contact(item.jid), text: text, element: element)
         }

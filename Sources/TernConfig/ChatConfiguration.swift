@@ -1,0 +1,47 @@
+/// The `[chat]` table: what Tern does on its own.
+///
+///     [chat]
+///     receipts = true          # answer delivery-receipt requests (XEP-0184)
+///     markers = true           # tell contacts what you have read (XEP-0333)
+///     chat_states = true       # tell contacts when you type (XEP-0085)
+///     auto_away = 15           # minutes without a key press before "away" (0: never)
+///     archive_initial = 500    # messages a first login fetches from the server's archive
+public struct ChatConfiguration: Sendable, Hashable {
+    public var receipts = true
+    public var markers = true
+    public var chatStates = true
+    public var autoAwayMinutes = 15
+    public var archiveInitial = 500
+
+    public init() {}
+
+    init(reader: ConfigReader) throws(ConfigError) {
+        try reader.rejectUnknownKeys(allowed: ["receipts", "markers", "chat_states", "auto_away", "archive_initial"])
+        receipts = try reader.bool("receipts") ?? receipts
+        markers = try reader.bool("markers") ?? markers
+        chatStates = try reader.bool("chat_states") ?? chatStates
+        autoAwayMinutes = try reader.int("auto_away", in: 0...1440) ?? autoAwayMinutes
+        archiveInitial = try reader.int("archive_initial", in: 0...100_000) ?? archiveInitial
+    }
+}
+
+/// The `[notifications]` table.
+///
+///     [notifications]
+///     bell = true                                          # ring the terminal bell
+///     command = "notify-send \"$TERN_SENDER\" \"$TERN_TEXT\""  # run for each message not on screen
+///
+/// The command runs with `/bin/sh -c`; the message is passed in the environment (TERN_FROM,
+/// TERN_SENDER, TERN_TEXT), never pasted into the command line.
+public struct NotificationConfiguration: Sendable, Hashable {
+    public var bell = true
+    public var command: String?
+
+    public init() {}
+
+    init(reader: ConfigReader) throws(ConfigError) {
+        try reader.rejectUnknownKeys(allowed: ["bell", "command"])
+        bell = try reader.bool("bell") ?? bell
+        command = try reader.string("command")
+    }
+}

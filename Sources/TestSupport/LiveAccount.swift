@@ -1,0 +1,66 @@
+import ChatModel
+import ChatStore
+import Foundation
+import Networking
+import ProsodyFixture
+import XMPPClient
+import XMPPCore
+
+/// An `AccountController` connected to a real server, with its own store, for integration tests.
+public final class LiveAccount {
+    public let loop: EventLoop
+    public let store: ChatStore
+    public let controller: AccountController
+    public let databasePath: String
+    public private(set) var events: [AccountEvent] = []
+
+    public init(
+        loop: EventLoop,
+        server: ProsodyServer,
+        user: String,
+        resource: String = "tern",
+        databasePath: String? = nil
+    ) throws {
+        self.loop = loop
+        let path =
+            databasePath
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("tern-live-\(UUID().uuidString).sqlite")
+            .path
+        self.databasePath = path
+        store = try ChatStore(path: path)
+        let jid = try JID("\(user)@\(server.domain)")
+        let settings = ConnectionSettings(
+            session: SessionConfiguration(jid: jid, password: server.users[user] ?? "", resource: resource),
+            host: "127.0.0.1", port: server.c2sPort, tlsMode: .startTLS, caFile: server.certificateFile)
+        controller = try AccountController(
+            name: user, jid: jid, store: store, scheduler: EventLoopScheduler(loop: loop)
+        ) { XMPPConnection(loop: loop, settings: settings) }
+        controller.onEvent = { [unowned self] event in self.events.append(event) }
+    }
+
+    /// Connects and waits until online and the archive catch-up is done.
+    @discardableResult
+    public func connect(timeout: Duration = .seconds(10)) -> Bool {
+        controller.connect()
+        return loop.run(for: timeout) {
+            controller.status == .online && controller.rosterManager.isLoaded && !controller.isCatchingUp
+        }
+    }
+
+    public func disconnect(timeout: Duration = .seconds(5)) {
+        controller.disconnect()
+        loop.run(for: timeout) { controller.status == .offline }
+    }
+
+    /// Waits until `condition` holds (running the loop).
+    @discardableResult
+    public func wait(timeout: Duration = .seconds(10), until condition: () -> Bool) -> Bool {
+        loop.run(for: timeout, until: condition)
+    }
+
+    /// The stored messages of a conversation, oldest first.
+    public func messages(with contact: String) -> [StoredMessage] {
+        guard let jid = JID(parsing: contact) else { return [] }
+        return (try? store.lastMessages(account: controller.accountID, conversation: jid, limit: 100_000)) ?? []
+    }
+}
