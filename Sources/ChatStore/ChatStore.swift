@@ -162,13 +162,21 @@ public final class ChatStore {
     static func prepareFile(_ path: String) throws {
         let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         if !directory.isEmpty { try makeDirectories(directory) }
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // An existing file is never opened here: closing any descriptor of a file drops every
+        // POSIX lock this process holds on it, those of an open SQLite connection included, and
+        // another process would then take the live WAL for abandoned and delete it.
+        var info = stat()
+        if stat(path, &info) == 0 {
+            if info.st_mode & 0o077 != 0 && chmod(path, 0o600) != 0 {
+                throw StoreError.notWritable(path: path, detail: String(cString: strerror(errno)))
+            }
+            return
+        }
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
+            if errno == EEXIST { return }
             throw StoreError.notWritable(path: path, detail: String(cString: strerror(errno)))
         }
-        var info = stat()
-        fstat(fd, &info)
-        if info.st_mode & 0o077 != 0 { fchmod(fd, 0o600) }
         close(fd)
     }
 

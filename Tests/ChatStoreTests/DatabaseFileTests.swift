@@ -30,6 +30,28 @@ import XMPPCore
         #expect(info.st_mode & 0o777 == 0o600)
     }
 
+    /// POSIX locks this process holds on the file at `path` (from /proc/locks).
+    func locksHeld(on path: String) -> [String] {
+        var info = stat()
+        guard stat(path, &info) == 0,
+            let table = try? String(contentsOfFile: "/proc/locks", encoding: .utf8)
+        else { return [] }
+        return table.split(separator: "\n").map(String.init).filter {
+            $0.contains(" \(getpid()) ") && $0.contains(":\(info.st_ino) ")
+        }
+    }
+
+    @Test func openingASecondStoreKeepsTheFirstOnesLocks() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        let store = try ChatStore(path: path)
+        _ = try store.insert(incoming("live"), account: try store.account(jid: me))
+        let held = locksHeld(on: path)
+        #expect(!held.isEmpty, "a connection in WAL mode holds a shared lock")
+        // The UI opens a second connection for its background integrity check.
+        try ChatStore(path: path).checkIntegrity()
+        #expect(locksHeld(on: path) == held, "without it another process would delete the live WAL")
+    }
+
     @Test func historySurvivesReopening() throws {
         let path = temporaryDirectory() + "/tern.sqlite"
         do {
