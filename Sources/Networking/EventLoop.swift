@@ -40,8 +40,13 @@ public final class EventLoop {
     private var completions: [Int: (any Sendable) -> Void] = [:]
     private let mailbox: Mailbox
     private var stopped = false
+    /// The longest single wait. `poll`'s timeout does not count time the machine slept while the
+    /// loop's clock does, so a wait is cut into pieces: after a resume, timers that came due
+    /// during the sleep (a keep-alive ping, a dead-link check) fire within this interval.
+    private let longestWait: Duration
 
-    public init() throws(SystemError) {
+    public init(longestWait: Duration = .seconds(5)) throws(SystemError) {
+        self.longestWait = longestWait
         var fds: [Int32] = [0, 0]
         try retryingEINTR("pipe") { pipe(&fds) }
         for fd in fds {
@@ -145,10 +150,9 @@ public final class EventLoop {
     /// Waits for one batch of readiness, timer expiry or posted results (at most `maximumWait`),
     /// and handles it.
     public func runOnce(maximumWait: Duration? = nil) {
-        var wait = maximumWait
+        var wait = min(maximumWait ?? longestWait, longestWait)
         if let deadline = timers.values.map(\.deadline).min() {
-            let untilTimer = max(deadline - now, .zero)
-            wait = min(wait ?? untilTimer, untilTimer)
+            wait = min(wait, max(deadline - now, .zero))
         }
         let ids = Array(watches.keys)
         var fds = [pollfd(fd: mailbox.readFD, events: Int16(POLLIN), revents: 0)]
@@ -157,7 +161,7 @@ public final class EventLoop {
             let watch = watches[id]!
             fds.append(pollfd(fd: watch.fd, events: watch.events.rawValue, revents: 0))
         }
-        let timeout: Int32 = wait.map(EventLoop.pollTimeout) ?? -1
+        let timeout = EventLoop.pollTimeout(wait)
         let ready = poll(&fds, nfds_t(fds.count), timeout)
         if ready > 0 {
             if fds[0].revents != 0 { drainMailbox() }

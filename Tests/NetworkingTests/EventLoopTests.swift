@@ -16,6 +16,17 @@ import Testing
         #expect(loop.now - start >= .milliseconds(30))
     }
 
+    @Test func noWaitIsLongerThanTheLongestWait() throws {
+        let loop = try EventLoop(longestWait: .milliseconds(30))
+        let clock = ContinuousClock()
+        var fired = false
+        loop.schedule(after: .seconds(60)) { fired = true }
+        let waited = clock.measure { loop.runOnce() }
+        #expect(waited < .seconds(2), "a suspend cannot stretch a wait past the longest one")
+        #expect(waited >= .milliseconds(25))
+        #expect(!fired)
+    }
+
     @Test func backgroundWorkCompletesOnTheLoopThread() throws {
         let loop = try EventLoop()
         var result: Int?
