@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "OpenSSLSupportTests", dependencies: ["OpenSSLSupport", "COpenSSL", "XMPPCore", "Subprocess"],
             swiftSettings: strict),
-        .testTarget(name: "NetworkingTests", dependencies: ["Networking"], swiftSettings: strict),
+        .testTarget(name: "NetworkingTests", dependencies: ["Networking", "ProsodyFixture"], swiftSettings: strict),
         .testTarget(name: "TernConfigTests", dependencies: ["TernConfig", "XMPPClient"], swiftSettings: strict),
         .testTarget(
             name: "ChatModelTests", dependencies: ["ChatModel", "ChatStore", "TestSupport", "XMPPCore"],
