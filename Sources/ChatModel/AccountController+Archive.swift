@@ -77,6 +77,7 @@ extension AccountController {
 
     private func finishCatchUp() {
         isCatchingUp = false
+        archiveCaughtUp = true
     }
 
     /// Stores one page in one transaction, with the sync point when given; returns the new

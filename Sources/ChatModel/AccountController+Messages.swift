@@ -64,7 +64,17 @@ extension AccountController {
             originID: message.originID, stanzaID: stanzaID, stanzaIDBy: stanzaID == nil ? nil : jid.description,
             corrects: message.replaces, state: outgoing ? .acked : nil)
         do {
-            let outcome = try store.insert(stored, account: accountID)
+            let outcome: InsertOutcome
+            if let stanzaID, archiveCaughtUp, !isCatchingUp {
+                // The archive was caught up on this stream and the stream has no gap since: this
+                // message is where the next catch-up starts (stored with it, in one transaction).
+                let sync = ArchiveSyncState(
+                    archive: jid.description, lastStanzaID: stanzaID, lastTimestamp: stored.timestamp,
+                    syncedAt: scheduler.now)
+                outcome = try store.storeArchivePage([stored], sync: sync, account: accountID)[0]
+            } else {
+                outcome = try store.insert(stored, account: accountID)
+            }
             switch outcome {
             case .inserted(let id), .correction(of: let id, _):
                 onEvent(
@@ -77,7 +87,9 @@ extension AccountController {
                 log(.debug, "dropped a correction from \(from) of a message it did not send")
             }
         } catch {
-            log(.error, "could not store a message from \(peer): \(error)")
+            // Not stored means not handled: the server keeps it and sends it again.
+            log(.error, "could not store a message from \(peer): \(error); it stays on the server")
+            connection?.session.abandonLastInbound(reason: "the store refused a message: \(error)")
         }
     }
 
@@ -162,34 +174,50 @@ extension AccountController {
         }
     }
 
-    /// Sends every outbox entry not yet written on this session, in the order they were typed,
-    /// then asks the server for a round trip that confirms them.
+    /// Sends every outbox entry not yet written on this stream, in the order they were typed.
+    /// With stream management the server's acks confirm them (each entry's stanza number is
+    /// committed before it is written); without, a ping after them does.
     func flushOutbox() {
         guard let session else { return }
+        let pending: [OutboxEntry]
         do {
-            for entry in try store.outbox(account: accountID) where !awaitingAck.contains(entry.messageID) {
-                guard session.send(serialized: entry.stanza) else { return }
-                try store.markSent(entry.messageID)
-                awaitingAck.append(entry.messageID)
-                if let conversation = JID(parsing: entry.conversation) {
-                    onEvent(
-                        .messageStored(
-                            conversation: conversation, messageID: entry.messageID, isNew: false, outgoing: true,
-                            markable: nil))
-                }
-            }
+            pending = try store.outbox(account: accountID).filter { !awaitingAck.contains($0.messageID) }
         } catch {
             log(.error, "could not read the outbox: \(error)")
+            return
         }
-        requestAck()
+        guard !pending.isEmpty else { return }
+        let first = session.nextOutboundSequence
+        let numbered = pending.enumerated().map { index, entry in
+            (messageID: entry.messageID, sequence: first.map { $0 &+ UInt32(truncatingIfNeeded: index) })
+        }
+        do {
+            try store.markSent(numbered)
+        } catch {
+            log(.error, "could not update the outbox: \(error)")
+            return
+        }
+        for (entry, number) in zip(pending, numbered) {
+            guard session.send(serialized: entry.stanza) else { return }
+            awaitingAck.append(entry.messageID)
+            if let sequence = number.sequence { outboxBySequence[sequence] = entry.messageID }
+            if let conversation = JID(parsing: entry.conversation) {
+                onEvent(
+                    .messageStored(
+                        conversation: conversation, messageID: entry.messageID, isNew: false, outgoing: true,
+                        markable: nil))
+            }
+        }
+        if !session.isStreamManaged { requestAck() }
     }
 
     /// A ping after the messages: the server handles a stream in order, so its answer proves it
-    /// has them (stream management acknowledgements replace this when the server offers them).
-    private func requestAck() {
-        guard !ackPending, !awaitingAck.isEmpty, let session else { return }
-        ackPending = true
+    /// has them. Only without stream management.
+    func requestAck() {
+        guard !ackPending, let session, !session.isStreamManaged else { return }
         let covered = awaitingAck
+        guard !covered.isEmpty else { return }
+        ackPending = true
         let ping = XMLElement.iq(
             .get, id: session.makeID(), to: session.boundJID.domain,
             payload: XMLElement("ping", namespace: Namespace.ping))
@@ -206,13 +234,14 @@ extension AccountController {
         }
     }
 
-    private func acknowledge(_ ids: [Int64]) {
+    func acknowledge(_ ids: [Int64]) {
         do {
             try store.markAcked(ids)
         } catch {
             log(.error, "could not update the outbox: \(error)")
         }
-        awaitingAck.removeAll { ids.contains($0) }
+        let acked = Set(ids)
+        awaitingAck.removeAll { acked.contains($0) }
         for id in ids {
             if let message = try? store.message(id: id), let conversation = JID(parsing: message.conversation) {
                 onEvent(

@@ -44,22 +44,41 @@ public final class AccountController {
     /// An archive catch-up is running on this session.
     public internal(set) var isCatchingUp = false
 
-    private let makeConnection: () -> any ClientConnection
+    private let makeConnection: (ConnectionRequest) -> any ClientConnection
     let scheduler: any Scheduler
     var connection: (any ClientConnection)?
-    private var userDisconnected = false
+    /// The user logged out: the stream ends for good (nothing to resume).
+    var userDisconnected = false
     private var reconnectTimer: ScheduledTimer?
     private var reconnectAttempts = 0
-    /// Outbox entries written to the stream and waiting for the server's round trip.
+    /// When a broken connection was last retried without waiting (at most once a minute, so a
+    /// server that accepts and then drops every session does not get a tight loop).
+    private var lastImmediateReconnect: Int64?
+    /// Where the server told us to go (`see-other-host`), for the next connection.
+    private var redirect: String?
+    /// Outbox entries written to the stream and waiting for the server's acknowledgement.
     var awaitingAck: [Int64] = []
     var ackPending = false
+    /// The stream to resume on the next connection (XEP-0198), and when it broke.
+    var resumption: StreamResumption?
+    var resumptionBrokeAt: Int64 = 0
+    /// The resumption came from the store (a previous run): presences are unknown and the
+    /// unacknowledged queue is gone.
+    var resumptionFromStore = false
+    /// Outbox entries by the stream-management number they went out under on this stream.
+    var outboxBySequence: [UInt32: Int64] = [:]
+    /// The inbound count last written to the store.
+    var persistedHandled: UInt32?
+    /// The archive catch-up of this stream finished (a resumed stream keeps it; a new session
+    /// starts over). From then on live messages move the sync point.
+    var archiveCaughtUp = false
 
     public init(
         name: String,
         jid: JID,
         store: ChatStore,
         scheduler: any Scheduler,
-        makeConnection: @escaping () -> any ClientConnection
+        makeConnection: @escaping (ConnectionRequest) -> any ClientConnection
     ) throws {
         self.name = name
         self.jid = jid.bare
@@ -71,6 +90,7 @@ public final class AccountController {
         muted = try store.mutedContacts(account: accountID)
         capabilities = EntityCapabilities(disco: disco, known: (try? store.capabilities()) ?? [:])
         wireExtensions()
+        loadStreamState()
     }
 
     /// The session's own JID when online, else the bare account JID.
@@ -84,7 +104,9 @@ public final class AccountController {
         reconnectTimer?.cancel()
         reconnectTimer = nil
         setStatus(.connecting)
-        let connection = makeConnection()
+        let request = ConnectionRequest(resumption: usableResumption(), redirect: redirect ?? resumption?.location)
+        redirect = nil
+        let connection = makeConnection(request)
         self.connection = connection
         // Order matters where handlers overlap: carbons and archive results are unwrapped before
         // the plain message handler sees messages.
@@ -100,11 +122,13 @@ public final class AccountController {
         connection.connect()
     }
 
-    /// Logs out and stays offline until `connect()`.
+    /// Logs out and stays offline until `connect()`. The stream ends cleanly, so it cannot be
+    /// resumed; the outbox stays for the next login.
     public func disconnect() {
         userDisconnected = true
         reconnectTimer?.cancel()
         reconnectTimer = nil
+        forgetResumption()
         if let connection {
             if connection.session.isEstablished {
                 presenceManager.setPresence(.offline, status: nil, priority: 0, in: connection.session)
@@ -128,6 +152,11 @@ public final class AccountController {
             setStatus(.online)
             log(.info, "connected as \(bound)")
             guard let session = connection?.session else { return }
+            // A new session: whatever the previous stream had not acknowledged goes again.
+            forgetResumption()
+            awaitingAck.removeAll()
+            outboxBySequence.removeAll()
+            archiveCaughtUp = false
             // The roster request went out first (RosterManager.sessionEstablished); presence after
             // it, so that presence probes do not delay the roster (RFC 6121 §2.2).
             presenceManager.setPresence(
@@ -135,11 +164,37 @@ public final class AccountController {
                 status: presenceManager.own.status, priority: presenceManager.own.priority, in: session)
             flushOutbox()
             catchUpWithArchive()
+        case .resumed(let bound):
+            reconnectAttempts = 0
+            setStatus(.online)
+            log(.info, "resumed the stream as \(bound); nothing was lost")
+            resumption = nil
+            if resumptionFromStore {
+                resumptionFromStore = false
+                // A previous run: its unacknowledged stanzas are gone (what the server did not
+                // count goes again as new stanzas), and presences must be asked for again
+                // (unavailable, then available, is initial presence once more).
+                let unacknowledged = Set(outboxBySequence.values)
+                awaitingAck.removeAll { unacknowledged.contains($0) }
+                outboxBySequence.removeAll()
+                if let session {
+                    presenceManager.setPresence(.offline, status: nil, priority: 0, in: session)
+                    presenceManager.setPresence(
+                        presenceManager.own.availability == .offline ? .online : presenceManager.own.availability,
+                        status: presenceManager.own.status, priority: presenceManager.own.priority, in: session)
+                }
+            }
+            persistStreamState()
+            flushOutbox()
+            if !archiveCaughtUp { catchUpWithArchive() }
+        case .streamManagement(let event):
+            handleStreamManagement(event)
         case .stanza:
             return
         case .disconnected(let error):
+            let wasOnline = status == .online
+            let resumable = connection?.session.resumption
             connection = nil
-            awaitingAck.removeAll()
             ackPending = false
             chatStates.removeAll()
             lockedResources.removeAll()
@@ -148,11 +203,29 @@ public final class AccountController {
             for timer in pausedTimers.values { timer.cancel() }
             pausedTimers.removeAll()
             isCatchingUp = false
+            if let resumable, error != nil {
+                // Kept for resumption: the server holds the session and our unacknowledged
+                // stanzas stay in the queue handed to the next connection.
+                resumption = resumable
+                resumptionBrokeAt = scheduler.now
+                resumptionFromStore = false
+                persistStreamState()
+            } else if resumption == nil || error == nil {
+                awaitingAck.removeAll()
+                outboxBySequence.removeAll()
+            }
             if let error {
                 log(.error, error.description)
+                if case .session(.streamError(let streamError)) = error, streamError.condition == .seeOtherHost,
+                    let host = streamError.otherHost
+                {
+                    redirect = host
+                    log(.info, "the server sends us to \(host)")
+                }
                 if error.isRetryable && !userDisconnected {
-                    scheduleReconnect()
+                    scheduleReconnect(after: error, wasOnline: wasOnline)
                 } else {
+                    forgetResumption()
                     setStatus(.failed(error.description))
                 }
             } else {
@@ -162,11 +235,29 @@ public final class AccountController {
         }
     }
 
-    /// Reconnects after 1, 2, 4 ... up to 300 seconds, with jitter.
-    private func scheduleReconnect() {
-        reconnectAttempts += 1
-        let base = min(300.0, pow2(reconnectAttempts - 1))
-        let delay = base * Double.random(in: 0.75...1.25)
+    /// Reconnects at once when a working connection broke (a failed write, a dead link, a cut:
+    /// the network may already be back), then after 1, 2, 4 ... up to 300 seconds, with ±25 %
+    /// jitter.
+    /// A server shutting down or redirecting gets a few seconds first.
+    private func scheduleReconnect(after error: ConnectionError, wasOnline: Bool) {
+        var delay: Double
+        let immediate =
+            wasOnline && reconnectAttempts == 0
+            && lastImmediateReconnect.map { scheduler.now - $0 >= 60_000 } ?? true
+        if immediate {
+            delay = 0
+            lastImmediateReconnect = scheduler.now
+        } else {
+            delay = min(300.0, pow2(reconnectAttempts)) * Double.random(in: 0.75...1.25)
+            reconnectAttempts += 1
+        }
+        if case .session(.streamError(let streamError)) = error {
+            switch streamError.condition {
+            case .systemShutdown: delay = max(delay, Double.random(in: 5...15))
+            case .seeOtherHost: delay = 0
+            default: break
+            }
+        }
         let milliseconds = Int64(delay * 1000)
         setStatus(.reconnecting(at: scheduler.now + milliseconds))
         reconnectTimer = scheduler.schedule(after: .milliseconds(milliseconds)) { [weak self] in

@@ -46,23 +46,35 @@ extension ChatStore {
         try guarded {
             try db.statement(
                 """
-                SELECT o.message_id, c.jid, o.stanza, o.attempts FROM outbox o
+                SELECT o.message_id, c.jid, o.stanza, o.attempts, o.sent_sequence FROM outbox o
                 JOIN message m ON m.id = o.message_id JOIN conversation c ON c.id = m.conversation_id
                 WHERE o.account_id = ? ORDER BY o.message_id
                 """
             ).bind(account.rawValue.sql).rows {
-                OutboxEntry(messageID: $0.int64(0), conversation: $0.text(1), stanza: $0.text(2), attempts: $0.int(3))
+                OutboxEntry(
+                    messageID: $0.int64(0), conversation: $0.text(1), stanza: $0.text(2), attempts: $0.int(3),
+                    sentSequence: $0.optionalInt64(4).map { UInt32(truncatingIfNeeded: $0) })
             }
         }
     }
 
-    /// The stanza was written to the stream (once more).
-    public func markSent(_ messageID: Int64) throws {
+    /// These stanzas go out on the stream (once more), each as stream-management stanza number
+    /// `sequence` when the stream counts. Committed before the stanzas are written, so that after
+    /// a crash the server's count tells which of them arrived.
+    public func markSent(_ entries: [(messageID: Int64, sequence: UInt32?)]) throws {
+        guard !entries.isEmpty else { return }
         try write {
-            try db.statement("UPDATE outbox SET attempts = attempts + 1 WHERE message_id = ?").bind(messageID.sql)
-                .run()
-            try advanceState(of: messageID, to: .sent)
+            for (messageID, sequence) in entries {
+                try db.statement("UPDATE outbox SET attempts = attempts + 1, sent_sequence = ? WHERE message_id = ?")
+                    .bind(sequence.map { Int64($0) }?.sql, messageID.sql)
+                    .run()
+                try advanceState(of: messageID, to: .sent)
+            }
         }
+    }
+
+    public func markSent(_ messageID: Int64, sequence: UInt32? = nil) throws {
+        try markSent([(messageID, sequence)])
     }
 
     /// The server acknowledged these messages: they leave the outbox.

@@ -103,13 +103,14 @@ extension ChatStore {
         try guarded {
             try db.statement(
                 """
-                SELECT resumption_id, location, bound_jid, inbound_count, outbound_count, updated_at
+                SELECT resumption_id, location, bound_jid, inbound_count, outbound_count, updated_at, max_seconds
                 FROM stream_state WHERE account_id = ?
                 """
             ).bind(account.rawValue.sql).first {
                 StreamResumptionState(
                     resumptionID: $0.text(0), location: $0.optionalText(1), boundJID: $0.text(2),
-                    inboundCount: $0.int64(3), outboundCount: $0.int64(4), updatedAt: $0.int64(5))
+                    inboundCount: $0.int64(3), outboundCount: $0.int64(4), updatedAt: $0.int64(5),
+                    maximumSeconds: $0.optionalInt64(6))
             }
         }
     }
@@ -119,15 +120,15 @@ extension ChatStore {
             try db.statement(
                 """
                 INSERT INTO stream_state (account_id, resumption_id, location, bound_jid, inbound_count, outbound_count,
-                    updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    updated_at, max_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (account_id) DO UPDATE SET resumption_id = excluded.resumption_id,
                     location = excluded.location, bound_jid = excluded.bound_jid,
                     inbound_count = excluded.inbound_count, outbound_count = excluded.outbound_count,
-                    updated_at = excluded.updated_at
+                    updated_at = excluded.updated_at, max_seconds = excluded.max_seconds
                 """
             ).bind(
                 account.rawValue.sql, state.resumptionID.sql, state.location?.sql, state.boundJID.sql,
-                state.inboundCount.sql, state.outboundCount.sql, state.updatedAt.sql
+                state.inboundCount.sql, state.outboundCount.sql, state.updatedAt.sql, state.maximumSeconds?.sql
             ).run()
         }
     }

@@ -168,6 +168,9 @@ public struct OutboxEntry: Sendable, Hashable {
     /// The exact XML to (re)send, with its original id and origin-id.
     public var stanza: String
     public var attempts: Int
+    /// The stream-management sequence number it last went out under (on the stream in
+    /// `stream_state`), if it went out.
+    public var sentSequence: UInt32?
 }
 
 /// What XEP-0198 needs to resume a stream after a restart.
@@ -178,6 +181,8 @@ public struct StreamResumptionState: Sendable, Hashable {
     public var inboundCount: Int64
     public var outboundCount: Int64
     public var updatedAt: Int64
+    /// How long the server keeps the stream after a disconnection, in seconds, if it said.
+    public var maximumSeconds: Int64?
 
     public init(
         resumptionID: String,
@@ -185,7 +190,8 @@ public struct StreamResumptionState: Sendable, Hashable {
         boundJID: String,
         inboundCount: Int64,
         outboundCount: Int64,
-        updatedAt: Int64
+        updatedAt: Int64,
+        maximumSeconds: Int64? = nil
     ) {
         self.resumptionID = resumptionID
         self.location = location
@@ -193,6 +199,7 @@ public struct StreamResumptionState: Sendable, Hashable {
         self.inboundCount = inboundCount
         self.outboundCount = outboundCount
         self.updatedAt = updatedAt
+        self.maximumSeconds = maximumSeconds
     }
 }
 

@@ -14,9 +14,16 @@ public struct AccountConfiguration: Sendable, Hashable {
     public var tls: ConnectionSettings.TLSMode
     public var caFile: String?
     public var pinSHA256: String?
+    /// Seconds without traffic before a keep-alive ping, and how long it may go unanswered: together
+    /// the longest a dead link goes unnoticed.
+    public var pingInterval: Int
+    public var pingTimeout: Int
+    /// XEP-0198 stream management (acks and resumption) when the server offers it.
+    public var streamManagement: Bool
 
     static let keys: Set<String> = [
         "jid", "password_command", "password_file", "resource", "host", "port", "tls", "ca_file", "pin_sha256",
+        "ping_interval", "ping_timeout", "stream_management",
     ]
 
     public init(
@@ -28,7 +35,10 @@ public struct AccountConfiguration: Sendable, Hashable {
         port: Int? = nil,
         tls: ConnectionSettings.TLSMode = .auto,
         caFile: String? = nil,
-        pinSHA256: String? = nil
+        pinSHA256: String? = nil,
+        pingInterval: Int = 20,
+        pingTimeout: Int = 10,
+        streamManagement: Bool = true
     ) {
         self.name = name
         self.jid = jid
@@ -39,6 +49,9 @@ public struct AccountConfiguration: Sendable, Hashable {
         self.tls = tls
         self.caFile = caFile
         self.pinSHA256 = pinSHA256
+        self.pingInterval = pingInterval
+        self.pingTimeout = pingTimeout
+        self.streamManagement = streamManagement
     }
 
     init(name: String, reader: ConfigReader, baseDirectory: String) throws(ConfigError) {
@@ -87,13 +100,18 @@ public struct AccountConfiguration: Sendable, Hashable {
             name: name, jid: jid.bare, password: password, resource: resource ?? jid.resourcepart, host: host,
             port: try reader.int("port", in: 1...65535),
             tls: tlsText.flatMap(ConnectionSettings.TLSMode.init(rawValue:)) ?? .auto, caFile: caFile,
-            pinSHA256: pin.flatMap(TLSConfiguration.normalizedFingerprint))
+            pinSHA256: pin.flatMap(TLSConfiguration.normalizedFingerprint),
+            pingInterval: try reader.int("ping_interval", in: 1...3600) ?? 20,
+            pingTimeout: try reader.int("ping_timeout", in: 1...600) ?? 10,
+            streamManagement: try reader.bool("stream_management") ?? true)
     }
 
     /// The settings to connect with, once the password is known.
     public func connectionSettings(password: String) -> ConnectionSettings {
         ConnectionSettings(
-            session: SessionConfiguration(jid: jid, password: password, resource: resource), host: host, port: port,
+            session: SessionConfiguration(
+                jid: jid, password: password, resource: resource, pingInterval: .seconds(pingInterval),
+                pingTimeout: .seconds(pingTimeout), streamManagement: streamManagement), host: host, port: port,
             tlsMode: tls, caFile: caFile, pinnedSHA256: pinSHA256)
     }
 

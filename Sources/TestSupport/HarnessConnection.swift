@@ -8,12 +8,18 @@ public final class HarnessConnection: ClientConnection {
     public var onEvent: (ConnectionEvent) -> Void = { _ in }
     public private(set) var connectCalls = 0
     public private(set) var disconnectCalls = 0
+    /// How the scripted server answers stream management on `connect()`.
+    public var streamManagement: SessionHarness.StreamManagementScript = .none
+    /// When false, `connect()` fails at once (the connection closes before the stream opens).
+    public var reachable = true
 
     public init(harness: SessionHarness) {
         self.harness = harness
         harness.onEvent = { [unowned self] event in
             switch event {
             case .established(let jid): self.onEvent(.established(jid: jid))
+            case .resumed(let jid): self.onEvent(.resumed(jid: jid))
+            case .streamManagement(let event): self.onEvent(.streamManagement(event))
             case .stanza(let stanza): self.onEvent(.stanza(stanza))
             case .closed(let error): self.onEvent(.disconnected(error.map(ConnectionError.session)))
             case .secured(let info): self.onEvent(.secured(info))
@@ -27,7 +33,11 @@ public final class HarnessConnection: ClientConnection {
     /// Runs the scripted negotiation (the test drives what happens next).
     public func connect() {
         connectCalls += 1
-        try? harness.establishScripted()
+        guard reachable else {
+            harness.perform { $0.transportClosed(now: harness.now) }
+            return
+        }
+        try? harness.establishScripted(streamManagement: streamManagement)
     }
 
     public func disconnect() {

@@ -19,7 +19,9 @@ public final class LiveAccount {
         server: ProsodyServer,
         user: String,
         resource: String = "tern",
-        databasePath: String? = nil
+        databasePath: String? = nil,
+        port: Int? = nil,
+        keepAlive: (interval: Duration, timeout: Duration) = (.seconds(20), .seconds(10))
     ) throws {
         self.loop = loop
         let path =
@@ -30,11 +32,13 @@ public final class LiveAccount {
         store = try ChatStore(path: path)
         let jid = try JID("\(user)@\(server.domain)")
         let settings = ConnectionSettings(
-            session: SessionConfiguration(jid: jid, password: server.users[user] ?? "", resource: resource),
-            host: "127.0.0.1", port: server.c2sPort, tlsMode: .startTLS, caFile: server.certificateFile)
+            session: SessionConfiguration(
+                jid: jid, password: server.users[user] ?? "", resource: resource, pingInterval: keepAlive.interval,
+                pingTimeout: keepAlive.timeout),
+            host: "127.0.0.1", port: port ?? server.c2sPort, tlsMode: .startTLS, caFile: server.certificateFile)
         controller = try AccountController(
             name: user, jid: jid, store: store, scheduler: EventLoopScheduler(loop: loop)
-        ) { XMPPConnection(loop: loop, settings: settings) }
+        ) { XMPPConnection(loop: loop, settings: $0.applied(to: settings)) }
         controller.onEvent = { [unowned self] event in self.events.append(event) }
     }
 
@@ -56,6 +60,12 @@ public final class LiveAccount {
     @discardableResult
     public func wait(timeout: Duration = .seconds(10), until condition: () -> Bool) -> Bool {
         loop.run(for: timeout, until: condition)
+    }
+
+    /// The account's log lines so far (for a failing test's report).
+    public var logText: String {
+        events.compactMap { if case .log(let entry) = $0 { "\(entry.time) \(entry.level) \(entry.text)" } else { nil } }
+            .joined(separator: "\n")
     }
 
     /// The stored messages of a conversation, oldest first.

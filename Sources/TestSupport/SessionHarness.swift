@@ -48,7 +48,10 @@ public final class SessionHarness {
         if let error = output.error {
             session.parserFailed(error, now: now)
             collect()
+            return
         }
+        session.inputProcessed()
+        collect()
     }
 
     /// Moves the manual clock forward and lets the session's timers run.

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import ProsodyFixture
 import Subprocess
 
@@ -36,6 +37,18 @@ public final class TmuxSession {
     /// The screen as text.
     public func screen() throws -> String {
         try run(["capture-pane", "-t", name, "-p"])
+    }
+
+    /// Kills the program in the pane with SIGKILL (a crash: no cleanup runs), and returns once it
+    /// is gone.
+    public func killProgram() throws {
+        let pane = try run(["list-panes", "-t", name, "-F", "#{pane_pid}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let children = try Subprocess.run("pgrep", ["-P", pane]).standardOutputText
+        let pids = children.split(whereSeparator: \.isNewline).compactMap { Int32($0) }
+        guard !pids.isEmpty else { throw FixtureError("no program runs in the pane") }
+        for pid in pids { Glibc.kill(pid, SIGKILL) }
+        try waitFor { $0.contains("[exited]") }
     }
 
     public func resize(columns: Int, rows: Int) throws {

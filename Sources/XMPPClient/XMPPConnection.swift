@@ -9,6 +9,9 @@ public enum ConnectionEvent: Sendable, Hashable {
     case secured(TLSInfo)
     case authenticated(mechanism: String)
     case established(jid: JID)
+    /// A previous stream was resumed (XEP-0198) instead of a new session being bound.
+    case resumed(jid: JID)
+    case streamManagement(StreamManagementEvent)
     case stanza(XMLElement)
     /// The connection is over: nil after a requested disconnect.
     case disconnected(ConnectionError?)
@@ -271,7 +274,9 @@ public final class XMPPConnection {
         if let error = result.error, !finished {
             session.parserFailed(error, now: now)
             perform(session.takeActions())
+            return
         }
+        if !finished { session.inputProcessed() }
     }
 
     // MARK: Acting
@@ -313,6 +318,8 @@ public final class XMPPConnection {
         case .secured(let info): onEvent(.secured(info))
         case .authenticated(let mechanism): onEvent(.authenticated(mechanism: mechanism))
         case .established(let jid): onEvent(.established(jid: jid))
+        case .resumed(let jid): onEvent(.resumed(jid: jid))
+        case .streamManagement(let event): onEvent(.streamManagement(event))
         case .stanza(let stanza): onEvent(.stanza(stanza))
         case .closed(let error): finish(error.map(ConnectionError.session))
         }

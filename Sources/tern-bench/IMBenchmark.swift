@@ -152,7 +152,7 @@ enum IMBenchmark {
             let jid = try JID("bench@\(server.domain)")
             let controller = try AccountController(
                 name: "bench", jid: jid, store: store, scheduler: EventLoopScheduler(loop: loop)
-            ) { XMPPConnection(loop: loop, settings: settings(server: server, user: "bench")) }
+            ) { XMPPConnection(loop: loop, settings: $0.applied(to: settings(server: server, user: "bench"))) }
             controller.behaviour.initialArchiveMessages = expected
             try prepare(store, controller.accountID)
             controller.connect()
@@ -236,7 +236,7 @@ enum IMBenchmark {
         let scheduler = EventLoopScheduler(loop: loop)
         let controller = try AccountController(
             name: "peer", jid: JID("peer@\(server.domain)"), store: store, scheduler: scheduler
-        ) { XMPPConnection(loop: loop, settings: settings(server: server, user: "peer")) }
+        ) { XMPPConnection(loop: loop, settings: $0.applied(to: settings(server: server, user: "peer"))) }
         controller.behaviour.initialArchiveMessages = 0
         let model = AppModel(accounts: [controller], settings: UISettings(), scheduler: scheduler)
         let screen = ScreenBuffer(rows: 50, columns: 200)

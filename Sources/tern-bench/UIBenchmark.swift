@@ -90,7 +90,7 @@ enum UIBenchmark {
         TextWidth.prepareLocale()
         let store = try ChatStore(path: database)
         let scheduler = BenchScheduler()
-        let account = try AccountController(name: "bench", jid: me, store: store, scheduler: scheduler) {
+        let account = try AccountController(name: "bench", jid: me, store: store, scheduler: scheduler) { _ in
             fatalError("the benchmark does not connect")
         }
         let model = AppModel(accounts: [account], settings: UISettings(), scheduler: scheduler)

@@ -8,12 +8,14 @@ case "store": StoreBenchmark.run()
 case "store-insert": StoreBenchmark.runInsertOnly()
 case "ui": UIBenchmark.run()
 case "im": IMBenchmark.run(messages: Int(arguments.dropFirst().first ?? "") ?? 10_000, contacts: 1000)
+case "sm": SMBenchmark.run(outages: 10, messages: Int(arguments.dropFirst().first ?? "") ?? 10_000)
 case "all":
     ParseBenchmark.run()
     LoginBenchmark.run(runs: 20)
     StoreBenchmark.run()
     UIBenchmark.run()
     IMBenchmark.run(messages: 10_000, contacts: 1000)
+    SMBenchmark.run(outages: 10, messages: 10_000)
 default:
-    print("usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|all]")
+    print("usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|sm [MESSAGES]|all]")
 }

@@ -38,7 +38,7 @@ final class InteractiveApp {
         do {
             controller = try AccountController(
                 name: account.name, jid: account.jid, store: store, scheduler: scheduler
-            ) { [loop] in XMPPConnection(loop: loop, settings: settings) }
+            ) { [loop] in XMPPConnection(loop: loop, settings: $0.applied(to: settings)) }
         } catch {
             exitWithFailure(String(describing: error))
         }

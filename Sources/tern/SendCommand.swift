@@ -146,7 +146,7 @@ final class OneShotSend {
             } else if result == nil {
                 result = delivered ? .success : .failure("the connection closed before the message was sent")
             }
-        case .connecting, .secured, .authenticated, .stanza:
+        case .connecting, .secured, .authenticated, .stanza, .resumed, .streamManagement:
             return
         }
     }

@@ -140,18 +140,35 @@ import XMPPCore
                 == true)
     }
 
-    @Test func reconnectsWithBackoffButNotAfterWrongCredentials() throws {
+    @Test func reconnectsAtOnceThenWithBackoffButNotAfterWrongCredentials() throws {
         let fixture = ModelFixture()
         fixture.connect()
         fixture.harness.perform { $0.transportClosed(now: fixture.harness.now) }
-        guard case .reconnecting(let at) = fixture.account.status else {
-            Issue.record("expected reconnecting, got \(fixture.account.status)")
-            return
-        }
-        #expect(at - fixture.scheduler.now >= 750 && at - fixture.scheduler.now <= 1250)
-        #expect(fixture.connectionCount == 1)
-        fixture.scheduler.advance(by: .seconds(2))
+        #expect(fixture.account.status == .reconnecting(at: fixture.scheduler.now), "a broken link is retried at once")
+        fixture.scheduler.advance(by: .milliseconds(1))
         #expect(fixture.connectionCount == 2)
+        #expect(fixture.account.status == .online)
+
+        fixture.reachable = false
+        fixture.harness.perform { $0.transportClosed(now: fixture.harness.now) }
+        var delays: [Int64] = []
+        for _ in 0..<4 {
+            guard case .reconnecting(let at) = fixture.account.status else {
+                Issue.record("expected reconnecting, got \(fixture.account.status)")
+                return
+            }
+            delays.append(at - fixture.scheduler.now)
+            fixture.scheduler.advance(by: .milliseconds(at - fixture.scheduler.now))
+        }
+        let expected: [ClosedRange<Int64>] = [750...1250, 1500...2500, 3000...5000, 6000...10000]
+        #expect(
+            zip(delays, expected).allSatisfy { $1.contains($0) },
+            "one immediate retry a minute, then doubling: \(delays)")
+        #expect(fixture.connectionCount == 6)
+        fixture.reachable = true
+        guard case .reconnecting(let at) = fixture.account.status else { return }
+        fixture.scheduler.advance(by: .milliseconds(at - fixture.scheduler.now))
+        #expect(fixture.connectionCount == 7)
         #expect(fixture.account.status == .online)
 
         fixture.harness.serverSends(
@@ -161,7 +178,7 @@ import XMPPCore
             return
         }
         fixture.scheduler.advance(by: .seconds(600))
-        #expect(fixture.connectionCount == 2, "no reconnection after an authorisation failure")
+        #expect(fixture.connectionCount == 7, "no reconnection after an authorisation failure")
     }
 
     @Test func userDisconnectStaysOffline() throws {

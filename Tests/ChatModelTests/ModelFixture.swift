@@ -1,26 +1,35 @@
 import ChatModel
 import ChatStore
 import TestSupport
+import XMPPClient
 import XMPPCore
 
 /// An account on an in-memory store, connected through a scripted session.
 final class ModelFixture {
-    let store = try! ChatStore.inMemory()
-    let scheduler = ManualScheduler()
+    let store: ChatStore
+    let scheduler: ManualScheduler
     let account: AccountController
     let model: AppModel
     var changes: [ModelChanges] = []
 
-    init(roster: [RosterItem] = []) {
+    /// `store` and `scheduler` carry over from an earlier fixture to model a restart.
+    init(roster: [RosterItem] = [], store: ChatStore? = nil, scheduler: ManualScheduler = ManualScheduler()) {
+        let store = store ?? (try! ChatStore.inMemory())
+        self.store = store
+        self.scheduler = scheduler
         let jid = try! JID("alice@example.org")
         let box = Box()
         if !roster.isEmpty {
             try! store.replaceRoster(roster, version: "v1", account: try! store.account(jid: jid, name: "test"))
         }
-        account = try! AccountController(name: "test", jid: jid, store: store, scheduler: scheduler) {
+        account = try! AccountController(name: "test", jid: jid, store: store, scheduler: scheduler) { request in
             let connection = HarnessConnection(
                 harness: SessionHarness(
-                    configuration: SessionConfiguration(jid: jid, password: "secret", resource: "tern")))
+                    configuration: SessionConfiguration(
+                        jid: jid, password: "secret", resource: "tern", resumption: request.resumption)))
+            connection.streamManagement = box.script
+            connection.reachable = box.reachable
+            box.requests.append(request)
             box.connections.append(connection)
             return connection
         }
@@ -33,7 +42,23 @@ final class ModelFixture {
 
     final class Box {
         var connections: [HarnessConnection] = []
+        var requests: [ConnectionRequest] = []
+        var script: SessionHarness.StreamManagementScript = .none
+        var reachable = true
     }
+
+    /// Whether the next connections reach the server.
+    var reachable: Bool {
+        get { box.reachable }
+        set { box.reachable = newValue }
+    }
+
+    /// How the scripted server answers stream management on the next connections.
+    var script: SessionHarness.StreamManagementScript {
+        get { box.script }
+        set { box.script = newValue }
+    }
+    var requests: [ConnectionRequest] { box.requests }
 
     /// The current connection's harness.
     var harness: SessionHarness { box.connections.last!.harness }

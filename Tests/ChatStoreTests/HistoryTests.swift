@@ -91,6 +91,19 @@ import XMPPCore
         #expect(try store.message(id: first)?.state == .delivered, "state never moves backwards")
     }
 
+    @Test func eachEntryKeepsItsStreamNumberUntilSentAgain() throws {
+        let first = try store.enqueue(outgoing("one", at: 1, id: "s1"), stanza: "<message id='s1'/>", account: account)
+            .row
+        let second = try store.enqueue(outgoing("two", at: 2, id: "s2"), stanza: "<message id='s2'/>", account: account)
+            .row
+        #expect(try store.outbox(account: account).map(\.sentSequence) == [nil, nil])
+        try store.markSent([(first, 41), (second, 42)])
+        #expect(try store.outbox(account: account).map(\.sentSequence) == [41, 42])
+        try store.markSent([(first, nil)])
+        #expect(try store.outbox(account: account).map(\.sentSequence) == [nil, 42], "a stream without numbers")
+        #expect(try store.outbox(account: account).map(\.attempts) == [2, 1])
+    }
+
     @Test func displayedMarkerCoversEarlierMessages() throws {
         let ids = try (1...3).map {
             try store.enqueue(outgoing("m\($0)", at: Int64($0), id: "o\($0)"), stanza: "<message/>", account: account)
@@ -157,7 +170,7 @@ import XMPPCore
         #expect(try store.streamState(account: account) == nil)
         let state = StreamResumptionState(
             resumptionID: "r1", location: "[::1]:5222", boundJID: "alice@example.org/tern", inboundCount: 5,
-            outboundCount: 7, updatedAt: 123)
+            outboundCount: 7, updatedAt: 123, maximumSeconds: 300)
         try store.saveStreamState(state, account: account)
         #expect(try store.streamState(account: account) == state)
         try store.clearStreamState(account: account)

@@ -12,39 +12,12 @@ import XMPPExtensions
 struct TerminalUITmuxTests {
     var server: ProsodyServer { ProsodyServer.current! }
 
-    /// A home for one run of tern: config and data directories.
-    struct Home {
-        let directory: String
-        var config: String { directory + "/config/tern/config.toml" }
-        var data: String { directory + "/data" }
-        var environment: [String: String] {
-            ["XDG_CONFIG_HOME": directory + "/config", "XDG_DATA_HOME": data, "HOME": directory, "TZ": "UTC"]
-        }
+    func makeHome(user: String = "alice", extraConfig: String = "") throws -> TernHome {
+        try TernHome(server: server, user: user, extraConfig: extraConfig)
     }
 
-    func makeHome(user: String = "alice", extraConfig: String = "") throws -> Home {
-        let home = Home(
-            directory: FileManager.default.temporaryDirectory.appendingPathComponent("tern-ui-\(UUID().uuidString)")
-                .path)
-        try FileManager.default.createDirectory(
-            atPath: home.directory + "/config/tern", withIntermediateDirectories: true)
-        try """
-        [accounts.test]
-        jid = "\(user)@localhost"
-        password_command = "echo \(server.users[user]!)"
-        host = "127.0.0.1"
-        port = \(server.c2sPort)
-        tls = "starttls"
-        ca_file = "\(server.certificateFile)"
-        \(extraConfig)
-        """.write(toFile: home.config, atomically: true, encoding: .utf8)
-        return home
-    }
-
-    func start(_ home: Home, arguments: String = "", columns: Int = 120, rows: Int = 40) throws -> TmuxSession {
-        try TmuxSession(
-            command: SendCommandTests.ternBinary + " " + arguments, columns: columns, rows: rows,
-            environment: home.environment)
+    func start(_ home: TernHome, arguments: String = "", columns: Int = 120, rows: Int = 40) throws -> TmuxSession {
+        try home.start(arguments: arguments, columns: columns, rows: rows)
     }
 
     @Test func receivingAMessageShowsItAndNotifies() throws {
@@ -101,7 +74,7 @@ struct TerminalUITmuxTests {
 
     @Test func pageUpShowsOlderHistory() throws {
         let home = try makeHome()
-        let store = try ChatStore(path: home.data + "/tern/tern.sqlite")
+        let store = try ChatStore(path: home.database)
         let account = try store.account(jid: try JID("alice@localhost"), name: "test")
         let bob = try JID("bob@localhost")
         _ = try store.insert(

@@ -26,7 +26,7 @@ final class UIFixture {
         self.store = store ?? (try! ChatStore.inMemory())
         let jid = try! JID("alice@example.org")
         let box = ConnectionBox()
-        account = try! AccountController(name: "test", jid: jid, store: self.store, scheduler: scheduler) {
+        account = try! AccountController(name: "test", jid: jid, store: self.store, scheduler: scheduler) { _ in
             let connection = HarnessConnection(
                 harness: SessionHarness(configuration: SessionConfiguration(jid: jid, password: "pw", resource: "tern"))
             )

@@ -33,6 +33,9 @@ import XMPPClient
             tls = "starttls"
             ca_file = "\(ca)"
             pin_sha256 = "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89"
+            ping_interval = 60
+            ping_timeout = 15
+            stream_management = false
 
             [accounts.home]
             jid = "alice@home.example"
@@ -48,9 +51,15 @@ import XMPPClient
         #expect(work.tls == .startTLS)
         #expect(work.caFile == ca)
         #expect(work.pinSHA256?.hasPrefix("AB:CD:EF:01") == true)
+        #expect(work.pingInterval == 60 && work.pingTimeout == 15 && !work.streamManagement)
+        let session = work.connectionSettings(password: "pw").session
+        #expect(session.pingInterval == .seconds(60) && session.pingTimeout == .seconds(15))
+        #expect(!session.streamManagement)
         let home = try config.account(named: "home")
         #expect(home.password == .prompt)
         #expect(home.tls == .auto)
+        #expect(
+            home.pingInterval == 20 && home.pingTimeout == 10 && home.streamManagement, "defaults: dead link in 30 s")
         let settings = work.connectionSettings(password: "secret")
         #expect(settings.session.password == "secret")
         #expect(settings.session.resource == "tern")

@@ -156,5 +156,14 @@ enum Schema {
                 CREATE INDEX message_by_order ON message(conversation_id, timestamp, coalesce(seq, id));
                 DROP INDEX message_by_time;
                 """),
+        // Stream management (XEP-0198): the number under which an outbox entry last went out on
+        // the stream in `stream_state`, so that after a restart the server's count says which
+        // entries it has; and how long the server keeps a broken stream.
+        Migration(
+            name: "track-outbox-stream-sequence",
+            sql: """
+                ALTER TABLE outbox ADD COLUMN sent_sequence INTEGER;
+                ALTER TABLE stream_state ADD COLUMN max_seconds INTEGER;
+                """),
     ]
 }

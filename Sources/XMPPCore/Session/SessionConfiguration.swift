@@ -18,6 +18,10 @@ public struct SessionConfiguration: Sendable {
     /// How long to wait for the server's `</stream:stream>` after ours.
     public var closeTimeout: Duration
     public var language: String
+    /// Use stream management (XEP-0198) when the server offers it.
+    public var streamManagement: Bool
+    /// A previous stream to resume instead of binding a new session.
+    public var resumption: StreamResumption?
 
     public init(
         jid: JID,
@@ -29,7 +33,9 @@ public struct SessionConfiguration: Sendable {
         negotiationTimeout: Duration = .seconds(30),
         iqTimeout: Duration = .seconds(60),
         closeTimeout: Duration = .seconds(2),
-        language: String = "en"
+        language: String = "en",
+        streamManagement: Bool = true,
+        resumption: StreamResumption? = nil
     ) {
         self.jid = jid
         self.password = password
@@ -41,5 +47,7 @@ public struct SessionConfiguration: Sendable {
         self.iqTimeout = iqTimeout
         self.closeTimeout = closeTimeout
         self.language = language
+        self.streamManagement = streamManagement
+        self.resumption = resumption
     }
 }

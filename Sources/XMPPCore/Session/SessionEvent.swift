@@ -18,6 +18,10 @@ public enum SessionEvent: Sendable, Hashable {
     case authenticated(mechanism: String)
     /// The stream is ready for stanzas, with the JID the server bound.
     case established(jid: JID)
+    /// A previous stream was resumed (XEP-0198): same JID, same server-side state; nothing was
+    /// lost in between and the session's extensions were not set up again.
+    case resumed(jid: JID)
+    case streamManagement(StreamManagementEvent)
     /// A stanza that no extension consumed.
     case stanza(XMLElement)
     /// The session ended: `nil` after a clean close we asked for.
@@ -44,6 +48,8 @@ public enum SessionError: Error, Sendable, Hashable {
     case pingTimeout
     /// The server closed the stream or the transport without a stream error.
     case closedByServer
+    /// The client gave up on the stream for a reason of its own (its store refused a stanza).
+    case local(String)
 
     /// Whether trying again later may help (false for wrong credentials and policy refusals).
     public var isRetryable: Bool {
@@ -54,7 +60,7 @@ public enum SessionError: Error, Sendable, Hashable {
         case .streamError(let error):
             ![.notAuthorized, .hostUnknown, .invalidNamespace, .unsupportedVersion, .policyViolation]
                 .contains(error.condition)
-        case .xml, .protocolViolation, .timeout, .pingTimeout, .closedByServer: true
+        case .xml, .protocolViolation, .timeout, .pingTimeout, .closedByServer, .local: true
         }
     }
 }
@@ -73,6 +79,7 @@ extension SessionError: CustomStringConvertible {
         case .timeout(let phase): "timed out waiting for the server (\(phase))"
         case .pingTimeout: "the connection is dead (no answer to keep-alive pings)"
         case .closedByServer: "the server closed the connection"
+        case .local(let reason): reason
         }
     }
 }

@@ -12,7 +12,11 @@ public protocol SessionExtension: AnyObject {
     /// Offers an inbound stanza; returns true when the extension consumed it.
     func handle(_ stanza: XMLElement, in session: XMPPSession) -> Bool
 
-    /// The session ended (cleanly or not).
+    /// A new connection resumed the stream (XEP-0198): the server kept its state, so nothing
+    /// needs setting up again; requests of the previous connection failed with `.disconnected`.
+    func sessionResumed(_ session: XMPPSession)
+
+    /// The session ended (cleanly or not); `session.resumption` says whether it may be resumed.
     func sessionClosed(_ session: XMPPSession)
 }
 
@@ -20,5 +24,6 @@ extension SessionExtension {
     public var discoFeatures: [String] { [] }
     public func sessionEstablished(_ session: XMPPSession) {}
     public func handle(_ stanza: XMLElement, in session: XMPPSession) -> Bool { false }
+    public func sessionResumed(_ session: XMPPSession) {}
     public func sessionClosed(_ session: XMPPSession) {}
 }

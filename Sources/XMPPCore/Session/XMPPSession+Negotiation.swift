@@ -45,6 +45,9 @@ extension XMPPSession {
             handleSASL(element)
         case (.binding, "iq", _), (.startingLegacySession, "iq", _):
             handleBindingResponse(element)
+        case (.resuming, _, Namespace.streamManagement):
+            guard let previous = configuration.resumption else { return }
+            handleResumptionAnswer(element, previous: previous)
         default:
             fail(
                 .protocolViolation("unexpected <\(element.name)/> while \(phase)"),
@@ -68,10 +71,23 @@ extension XMPPSession {
             startAuthentication(features)
             return
         }
+        if let previous = configuration.resumption, configuration.streamManagement,
+            features.child("sm", namespace: Namespace.streamManagement) != nil
+        {
+            startResumption(previous)
+            return
+        }
         guard features.child("bind", namespace: Namespace.bind) != nil else {
             fail(.protocolViolation("the server offers no resource binding"))
             return
         }
+        if configuration.resumption != nil {
+            emit(.streamManagement(.resumeFailed(acknowledged: nil)))
+        }
+        bindNewSession()
+    }
+
+    func bindNewSession() {
         bind(resource: configuration.resource)
     }
 
@@ -203,6 +219,7 @@ extension XMPPSession {
         phaseDeadline = nil
         bindRequestID = nil
         lastInbound = now
+        enableStreamManagement()
         // Extensions first (the roster request goes out before anything the owner sends in
         // response to the event, such as initial presence).
         for ext in extensions { ext.sessionEstablished(self) }

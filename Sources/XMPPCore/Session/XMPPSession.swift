@@ -31,6 +31,7 @@ public final class XMPPSession {
     public internal(set) var serverFeatures: XMLElement?
     var saslState: SASLState?
     var bindRequestID: String?
+    var sm = StreamManagementState()
 
     public enum Phase: Sendable, Hashable {
         case idle
@@ -39,6 +40,8 @@ public final class XMPPSession {
         case awaitingTLSProceed
         case tlsHandshake
         case authenticating
+        /// `<resume/>` sent (XEP-0198), waiting for `<resumed/>` or `<failed/>`.
+        case resuming
         case binding
         case startingLegacySession
         case established
@@ -79,6 +82,7 @@ public final class XMPPSession {
         if phase == .established && keepAlivePingID == nil {
             deadlines.append(lastInbound + configuration.pingInterval)
         }
+        if let deadline = ackDeadline { deadlines.append(deadline) }
         return deadlines.min()
     }
 
@@ -159,6 +163,7 @@ public final class XMPPSession {
             return
         }
         for handler in iqs.expire(now: now) { handler(.failure(.timeout)) }
+        checkAckTimeout()
         checkKeepAlive()
     }
 
@@ -178,6 +183,7 @@ public final class XMPPSession {
     public func send(serialized stanza: String) -> Bool {
         guard phase == .established else { return false }
         actions.append(.write(stanza))
+        trackOutbound(stanza)
         onActionsAvailable?()
         return true
     }
@@ -209,6 +215,12 @@ public final class XMPPSession {
         case .closing, .closed:
             return
         default:
+            // Tell the server what we handled, so that it does not bounce or re-queue it, and ask
+            // what it got of ours (its answer comes before its `</stream:stream>`).
+            if phase == .established && sm.mode == .enabled {
+                sendAck()
+                if !sm.queue.isEmpty { requestAck() }
+            }
             actions.append(.write("</stream:stream>"))
             phase = .closing
             phaseDeadline = now + configuration.closeTimeout
@@ -231,7 +243,9 @@ public final class XMPPSession {
     func emit(_ event: SessionEvent) { actions.append(.event(event)) }
 
     func write(_ element: XMLElement) {
-        actions.append(.write(element.serialized(parentNamespace: Namespace.client)))
+        let xml = element.serialized(parentNamespace: Namespace.client)
+        actions.append(.write(xml))
+        if element.stanzaKind != nil { trackOutbound(xml) }
     }
 
     func fail(_ error: SessionError, sending streamError: StreamError? = nil) {
@@ -267,6 +281,10 @@ public final class XMPPSession {
             finish(with: .streamError(StreamError(element: element)), closeTransport: true)
             return
         }
+        if element.namespace == Namespace.streamManagement && (phase == .established || phase == .closing) {
+            handleStreamManagement(element)
+            return
+        }
         switch phase {
         case .established: route(element)
         case .closing: if element.stanzaKind != nil { route(element) }
@@ -282,6 +300,7 @@ public final class XMPPSession {
                 sending: StreamError(condition: .unsupportedStanzaType))
             return
         }
+        countInbound()
         if kind == .iq, let type = stanza.iqType, type == .result || type == .error {
             if let handler = iqs.takeHandler(for: stanza, ownJID: boundJID) {
                 if type == .result {

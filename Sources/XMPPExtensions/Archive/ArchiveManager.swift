@@ -27,6 +27,9 @@ public final class ArchiveManager: SessionExtension {
     }
 
     private var queries: [String: PendingQuery] = [:]
+    /// Queries cut short by a broken connection: a resumed stream still delivers their results,
+    /// which are ours but no longer wanted (the owner asks again). Dropped without a word.
+    private var abandoned: Set<String> = []
 
     public init() {}
 
@@ -46,6 +49,7 @@ public final class ArchiveManager: SessionExtension {
             guard let self, let pending = self.queries.removeValue(forKey: queryID) else { return }
             switch result {
             case .failure(let failure):
+                if case .disconnected = failure { self.abandoned.insert(queryID) }
                 pending.completion(.failure(failure))
             case .success(let response):
                 let fin = response.child("fin", namespace: Namespace.mam)
@@ -60,10 +64,8 @@ public final class ArchiveManager: SessionExtension {
         }
     }
 
-    public func sessionClosed(_ session: XMPPSession) {
-        let pending = queries
-        queries.removeAll()
-        for query in pending.values { query.completion(.failure(.disconnected)) }
+    public func sessionEstablished(_ session: XMPPSession) {
+        abandoned.removeAll()
     }
 
     public func handle(_ stanza: XMLElement, in session: XMPPSession) -> Bool {
@@ -71,8 +73,9 @@ public final class ArchiveManager: SessionExtension {
             return false
         }
         let from = stanza[attribute: "from"]
-        guard from == nil || JID(parsing: from) == session.boundJID.bare,
-            let queryID = result[attribute: "queryid"], queries[queryID] != nil,
+        let ownArchive = from == nil || JID(parsing: from) == session.boundJID.bare
+        if ownArchive, let queryID = result[attribute: "queryid"], abandoned.contains(queryID) { return true }
+        guard ownArchive, let queryID = result[attribute: "queryid"], queries[queryID] != nil,
             let archiveID = result[attribute: "id"],
             let forwarded = result.child("forwarded", namespace: Namespace.forward),
             let message = forwarded.child("message")

@@ -6,7 +6,8 @@ import XMPPCore
 ///       <priority>1</priority></presence>
 ///     <presence from='romeo@example.net' type='subscribe'/>
 ///
-/// Tracks every contact's presence per resource (all of them go offline when the session ends),
+/// Tracks every contact's presence per resource (all of them go offline when the session ends,
+/// unless the stream may be resumed: then the server keeps them current for us),
 /// reports subscription requests and answers, and sends our own presence and subscription
 /// decisions. Presence of other resources of our own account is tracked too.
 public final class PresenceManager: SessionExtension {
@@ -44,7 +45,17 @@ public final class PresenceManager: SessionExtension {
         best(for: jid)?.availability ?? .offline
     }
 
+    public func sessionEstablished(_ session: XMPPSession) {
+        // A new session: the server sends every presence again after our initial presence.
+        forgetAll()
+    }
+
     public func sessionClosed(_ session: XMPPSession) {
+        if session.resumption == nil { forgetAll() }
+    }
+
+    /// Every contact goes offline (the stream that told us their presence is gone).
+    public func forgetAll() {
         let contacts = Array(presences.keys)
         presences.removeAll()
         for contact in contacts { onPresenceChanged(contact) }

@@ -27,11 +27,22 @@ public final class RosterManager: SessionExtension {
     public var onSpoofedPush: (XMLElement) -> Void = { _ in }
     /// The roster arrived (or was confirmed unchanged) for the current session.
     public private(set) var isLoaded = false
+    private var wasLoaded = false
 
     public init() {}
 
     public func sessionEstablished(_ session: XMPPSession) {
         isLoaded = false
+        requestRoster(in: session)
+    }
+
+    /// A resumed stream keeps the roster current with pushes; only a fetch the break cut short
+    /// is asked again.
+    public func sessionResumed(_ session: XMPPSession) {
+        if !wasLoaded { requestRoster(in: session) } else { isLoaded = true }
+    }
+
+    private func requestRoster(in session: XMPPSession) {
         var query = XMLElement("query", namespace: Namespace.roster)
         if session.serverFeatures?.child("ver", namespace: Namespace.rosterVersioning) != nil {
             query[attribute: "ver"] = storedVersion() ?? ""
@@ -50,6 +61,7 @@ public final class RosterManager: SessionExtension {
     }
 
     public func sessionClosed(_ session: XMPPSession) {
+        wasLoaded = isLoaded
         isLoaded = false
     }
 

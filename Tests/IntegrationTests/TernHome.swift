@@ -1,0 +1,40 @@
+import Foundation
+import ProsodyFixture
+import TestSupport
+
+/// A home for one run of `tern` against a test server: its configuration and data directories,
+/// and the tmux session it runs in.
+struct TernHome {
+    let directory: String
+    var config: String { directory + "/config/tern/config.toml" }
+    var data: String { directory + "/data" }
+    var database: String { data + "/tern/tern.sqlite" }
+    var environment: [String: String] {
+        ["XDG_CONFIG_HOME": directory + "/config", "XDG_DATA_HOME": data, "HOME": directory, "TZ": "UTC"]
+    }
+
+    /// A configuration with one account, `user` on `server` (through `port` when given).
+    init(server: ProsodyServer, user: String, port: Int? = nil, extraConfig: String = "") throws {
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("tern-home-\(UUID().uuidString)")
+            .path
+        try FileManager.default.createDirectory(atPath: directory + "/config/tern", withIntermediateDirectories: true)
+        try """
+        [accounts.test]
+        jid = "\(user)@localhost"
+        password_command = "echo \(server.users[user]!)"
+        host = "127.0.0.1"
+        port = \(port ?? server.c2sPort)
+        tls = "starttls"
+        ca_file = "\(server.certificateFile)"
+        \(extraConfig)
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+    }
+
+    /// Starts `tern` with `arguments` in a `columns`×`rows` tmux session.
+    func start(arguments: String = "", columns: Int = 120, rows: Int = 40) throws -> TmuxSession {
+        try TmuxSession(
+            command: SendCommandTests.ternBinary + " " + arguments, columns: columns, rows: rows,
+            environment: environment)
+    }
+}
