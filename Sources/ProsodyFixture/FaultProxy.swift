@@ -334,6 +334,12 @@ private struct Flow {
             start = 0
         }
         let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + end, Flow.capacity - end, 0) }
+        if count > 0 {
+            // Acknowledge at once, as a client does: a peer that writes small pieces without
+            // TCP_NODELAY would otherwise wait for our delayed ACK (40 ms) before the next one.
+            var on: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_QUICKACK, &on, socklen_t(MemoryLayout<Int32>.size))
+        }
         if count == 0 { sourceClosed = true }
         if count > 0 && !discarding { end += count }
         return count >= 0 || errno == EAGAIN || errno == EINTR
