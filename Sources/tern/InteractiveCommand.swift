@@ -34,13 +34,15 @@ struct InteractiveCommand: ParsableCommand {
         let (configuration, account) = loadConfiguration(
             accountOptions,
             hint: "\nCreate \(path) (see README.md), or run scripts/tern to try Tern against a local demo server.")
-        let password = password(for: account)
+        let databasePath = database ?? XDG.databasePath()
         let store: ChatStore
         do {
-            store = try ChatStore(path: database ?? XDG.databasePath())
+            store = try ChatStore(path: databasePath)
         } catch {
             exitWithFailure(String(describing: error))
         }
+        if let reason = InstanceLock.acquire(for: databasePath) { exitWithFailure(reason) }
+        let password = password(for: account)
         let loop: EventLoop
         do {
             loop = try EventLoop()
@@ -49,7 +51,7 @@ struct InteractiveCommand: ParsableCommand {
         }
         let app = InteractiveApp(
             loop: loop, store: store, configuration: configuration, account: account, password: password,
-            databasePath: database ?? XDG.databasePath())
+            databasePath: databasePath)
         app.run(connect: !offline, exitAfterFirstFrame: exitAfterFirstFrame)
     }
 }

@@ -72,6 +72,20 @@ struct TerminalUITmuxTests {
         bob.disconnect()
     }
 
+    @Test func aSecondTernOnTheSameDataRefusesToStart() throws {
+        let home = try makeHome()
+        let first = try start(home, arguments: "--offline")
+        try first.waitFor("Tern — console")
+        let second = try start(home, arguments: "--offline")
+        let screen = try second.waitFor("[exited] 1")
+        #expect(screen.contains("another tern is already running"))
+        try first.send("/quit")
+        try first.press("Enter")
+        try first.waitFor("[exited] 0")
+        let third = try start(home, arguments: "--offline")
+        try third.waitFor("Tern — console")
+    }
+
     @Test func pageUpShowsOlderHistory() throws {
         let home = try makeHome()
         let store = try ChatStore(path: home.database)
