@@ -1,8 +1,9 @@
 import ChatModel
-import ChatStore
 import TestSupport
 import Testing
 import XMPPCore
+
+@testable import ChatStore
 
 /// The account over stream management: outbox acks, resumption after a cut or a restart, the
 /// fallback to a new session, redirects.
@@ -191,6 +192,29 @@ import XMPPCore
             "\(fixture.model.log.map(\.text))")
         #expect(
             try fixture.store.lastMessages(account: fixture.account.accountID, conversation: romeo, limit: 5).isEmpty)
+    }
+
+    @Test func aMessageTheStoreRefusesIsNotAcknowledgedAndComesAgain() throws {
+        let fixture = ModelFixture()
+        fixture.script = .enabled()
+        fixture.connect()
+        fixture.harness.serverSends("<r xmlns='urn:xmpp:sm:3'/>")
+        let before = try #require(fixture.harness.session.resumption?.handled)
+        _ = fixture.harness.takeWritten()
+        try fixture.store.db.execute("PRAGMA query_only = ON")
+        fixture.harness.serverSends(live("kept by the server", archiveID: "refused-1"))
+        fixture.harness.serverSends("<r xmlns='urn:xmpp:sm:3'/>")
+        #expect(fixture.harness.transportClosed, "the link is dropped, not closed politely")
+        #expect(!fixture.harness.takeWritten().contains { $0.hasPrefix("<a ") }, "the message was never acknowledged")
+        #expect(fixture.model.log.contains { $0.text.contains("it stays on the server") })
+
+        try fixture.store.db.execute("PRAGMA query_only = OFF")
+        fixture.script = .resumed(h: 0)
+        fixture.scheduler.advance(by: .milliseconds(1))
+        #expect(fixture.requests.last?.resumption?.handled == before, "resumed from before the refused message")
+        fixture.harness.serverSends(live("kept by the server", archiveID: "refused-1"))
+        let stored = try fixture.store.lastMessages(account: fixture.account.accountID, conversation: romeo, limit: 5)
+        #expect(stored.map(\.body) == ["kept by the server"])
     }
 
     @Test func anExpiredWindowIsNotTriedAfterARestart() throws {
