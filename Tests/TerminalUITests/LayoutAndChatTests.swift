@@ -26,13 +26,7 @@ import XMPPCore
     }
 
     @Test func messagesAreFormattedWrappedAndIndented() throws {
-        let ui = UIFixture(
-            rows: 20, columns: 60,
-            settings: {
-                var s = UISettings()
-                s.rosterVisible = false
-                return s
-            }())
+        let ui = UIFixture(rows: 20, columns: 60, settings: .withoutRoster)
         let romeo = try JID("romeo@example.net")
         _ = try ui.store.insert(
             NewMessage(
@@ -78,13 +72,7 @@ import XMPPCore
     }
 
     @Test func wideCharactersAreNeverSplit() throws {
-        let ui = UIFixture(
-            rows: 20, columns: 50,
-            settings: {
-                var s = UISettings()
-                s.rosterVisible = false
-                return s
-            }())
+        let ui = UIFixture(rows: 20, columns: 50, settings: .withoutRoster)
         let romeo = try JID("romeo@example.net")
         _ = try ui.store.insert(
             NewMessage(

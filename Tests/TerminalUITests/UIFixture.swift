@@ -104,3 +104,12 @@ final class UIFixture {
         }
     }
 }
+
+extension UISettings {
+    /// The chat pane alone (no roster beside it).
+    static var withoutRoster: UISettings {
+        var settings = UISettings()
+        settings.rosterVisible = false
+        return settings
+    }
+}
