@@ -51,9 +51,12 @@ public final class AccountController {
     var userDisconnected = false
     private var reconnectTimer: ScheduledTimer?
     private var reconnectAttempts = 0
-    /// When a broken connection was last retried without waiting (at most once a minute, so a
-    /// server that accepts and then drops every session does not get a tight loop).
+    /// When a broken connection was last retried without waiting. A connection that broke within
+    /// 10 s of coming online is retried at once only if that was over a minute ago, so a server
+    /// that accepts and then drops every session does not get a tight loop.
     private var lastImmediateReconnect: Int64?
+    /// When the current connection came online (established or resumed).
+    private var onlineSince: Int64?
     /// Where the server told us to go (`see-other-host`), for the next connection.
     private var redirect: String?
     /// Outbox entries written to the stream and waiting for the server's acknowledgement.
@@ -149,6 +152,7 @@ public final class AccountController {
             log(.debug, "authenticated with \(mechanism)")
         case .established(let bound):
             reconnectAttempts = 0
+            onlineSince = scheduler.now
             setStatus(.online)
             log(.info, "connected as \(bound)")
             guard let session = connection?.session else { return }
@@ -166,6 +170,7 @@ public final class AccountController {
             catchUpWithArchive()
         case .resumed(let bound):
             reconnectAttempts = 0
+            onlineSince = scheduler.now
             setStatus(.online)
             log(.info, "resumed the stream as \(bound); nothing was lost")
             resumption = nil
@@ -237,13 +242,13 @@ public final class AccountController {
 
     /// Reconnects at once when a working connection broke (a failed write, a dead link, a cut:
     /// the network may already be back), then after 1, 2, 4 ... up to 300 seconds, with ±25 %
-    /// jitter.
-    /// A server shutting down or redirecting gets a few seconds first.
+    /// jitter. A server shutting down gets a few seconds first; a redirect is followed at once.
     private func scheduleReconnect(after error: ConnectionError, wasOnline: Bool) {
         var delay: Double
+        let lived = onlineSince.map { scheduler.now - $0 >= 10_000 } ?? false
         let immediate =
             wasOnline && reconnectAttempts == 0
-            && lastImmediateReconnect.map { scheduler.now - $0 >= 60_000 } ?? true
+            && (lived || lastImmediateReconnect.map { scheduler.now - $0 >= 60_000 } ?? true)
         if immediate {
             delay = 0
             lastImmediateReconnect = scheduler.now

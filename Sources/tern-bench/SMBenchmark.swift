@@ -191,7 +191,7 @@ enum SMBenchmark {
         print(
             "sm link reset during 50 incoming messages → all 50 stored, none twice (\(runs) runs): first"
                 + " \(ms(first)) (reconnected at once), then median \(ms(times[times.count / 2])), max"
-                + " \(ms(times.last!)) (a second reset within a minute waits 1 s)")
+                + " \(ms(times.last!)) (resets soon after a login wait 1 s)")
     }
 
     /// Packets silently dropped, with the default keep-alive (ping after 20 s of silence, 10 s to
