@@ -404,7 +404,15 @@ public final class AppModel {
         }
     }
 
+    /// Adds a line; the same line again right after it only counts (a burst of one kind of event
+    /// must not push everything else out of sight).
     func appendLog(_ entry: LogEntry) {
+        if let last = log.last, last.level == entry.level, last.text == entry.text {
+            log[log.count - 1].repeats += 1
+            log[log.count - 1].time = entry.time
+            onChange(.log)
+            return
+        }
         log.append(entry)
         if log.count > AppModel.logLimit { log.removeFirst(log.count - AppModel.logLimit) }
         onChange(.log)

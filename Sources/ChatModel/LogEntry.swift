@@ -19,10 +19,13 @@ public struct LogEntry: Sendable, Hashable {
     public var time: Int64
     public var level: Level
     public var text: String
+    /// How many times in a row this line was logged (shown once, with the count).
+    public var repeats: Int
 
-    public init(time: Int64, level: Level, text: String) {
+    public init(time: Int64, level: Level, text: String, repeats: Int = 1) {
         self.time = time
         self.level = level
         self.text = text
+        self.repeats = repeats
     }
 }

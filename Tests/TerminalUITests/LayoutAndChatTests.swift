@@ -18,6 +18,17 @@ import XMPPCore
         #expect(text.contains("connected as alice@example.org/tern"), "the console shows the log full size")
     }
 
+    @Test func aRepeatedLogLineIsShownOnceWithItsCount() {
+        let ui = UIFixture(rows: 24, columns: 80)
+        ui.connect()
+        for _ in 0..<40 { ui.model.addNotice("dropped something", level: .debug) }
+        ui.model.addNotice("something else")
+        #expect(ui.model.log.suffix(2).map(\.repeats) == [40, 1])
+        let text = ui.render()
+        #expect(text.contains("dropped something (×40)"))
+        #expect(text.contains("connected as alice@example.org/tern"), "earlier lines stay in sight")
+    }
+
     @Test func tooSmallTerminalSaysSoInsteadOfCrashing() {
         let ui = UIFixture(rows: 8, columns: 30)
         #expect(ui.render().hasPrefix("terminal too small"))

@@ -11,7 +11,9 @@ public struct LogView {
         var lines: [[(String, String)]] = []
         for entry in entries.reversed() {
             let time = TimeFormat.format(entry.time, pattern: model.settings.timeFormat) + " "
-            let text = TerminalSafe.sanitize(entry.text, keepNewlines: true)
+            let text =
+                TerminalSafe.sanitize(entry.text, keepNewlines: true)
+                + (entry.repeats > 1 ? " (×\(entry.repeats))" : "")
             let pieces = TextWrapping.wrap(
                 text, firstWidth: max(1, rect.width - TextWidth.of(time)),
                 width: max(1, rect.width - TextWidth.of(time)))
