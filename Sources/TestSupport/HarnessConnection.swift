@@ -34,7 +34,7 @@ public final class HarnessConnection: ClientConnection {
     public func connect() {
         connectCalls += 1
         guard reachable else {
-            harness.perform { $0.transportClosed(now: harness.now) }
+            harness.perform { $0.transportClosed() }
             return
         }
         try? harness.establishScripted(streamManagement: streamManagement)

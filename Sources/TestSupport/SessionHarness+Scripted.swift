@@ -33,7 +33,7 @@ extension SessionHarness {
                 + "<mechanism>SCRAM-SHA-256</mechanism></mechanisms></stream:features>")
         guard let auth = takeWrittenElements().first else { throw FixtureError("no <auth/>") }
         var server = SCRAMServer(
-            algorithm: .sha256, password: password ?? session.configuration.password, crypto: OpenSSLCrypto())
+            algorithm: .sha256, password: password ?? session.configuration.password, crypto: session.crypto)
         serverSends(
             "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>\(server.challenge(forInitialResponse: auth.text))"
                 + "</challenge>")

@@ -8,7 +8,8 @@ import XMPPCore
 /// everything the session writes or reports is collected for assertions.
 public final class SessionHarness {
     public let session: XMPPSession
-    public private(set) var now = Instant(milliseconds: 1_000)
+    public var now: Instant { clock.now }
+    private let clock = ManualInstantClock(now: Instant(milliseconds: 1_000))
     /// Everything the session wrote, one entry per write.
     public private(set) var written: [String] = []
     public private(set) var events: [SessionEvent] = []
@@ -19,7 +20,7 @@ public final class SessionHarness {
     private let parser = XMLStreamParser()
 
     public init(configuration: SessionConfiguration, crypto: any CryptoProvider = OpenSSLCrypto()) {
-        session = XMPPSession(configuration: configuration, crypto: crypto)
+        session = XMPPSession(configuration: configuration, crypto: crypto) { [clock] in clock.now }
         session.onActionsAvailable = { [unowned self] in self.collect() }
     }
 
@@ -29,12 +30,12 @@ public final class SessionHarness {
         peerCertificateSHA256: "AA:BB")
 
     public func connect(tls: TLSInfo? = nil) {
-        session.transportConnected(tls: tls, now: now)
+        session.transportConnected(tls: tls)
         collect()
     }
 
     public func completeTLS(_ info: TLSInfo = SessionHarness.tls13) {
-        session.tlsEstablished(info, now: now)
+        session.tlsEstablished(info)
         collect()
     }
 
@@ -42,11 +43,11 @@ public final class SessionHarness {
     public func serverSends(_ xml: String) {
         let output = parser.feed(xml)
         for event in output.events {
-            session.receive(event, now: now)
+            session.receive(event)
             collect()
         }
         if let error = output.error {
-            session.parserFailed(error, now: now)
+            session.parserFailed(error)
             collect()
             return
         }
@@ -54,11 +55,21 @@ public final class SessionHarness {
         collect()
     }
 
-    /// Moves the manual clock forward and lets the session's timers run.
+    /// Moves the manual clock forward as a running driver would: the session is ticked at each of
+    /// its deadlines on the way, and only then.
     public func advance(by duration: Duration) {
-        now = now + duration
-        session.tick(now: now)
-        collect()
+        let target = now + duration
+        while let deadline = session.nextDeadline, deadline <= target, session.phase != .closed {
+            clock.now = max(clock.now, deadline)
+            session.tick()
+            collect()
+        }
+        clock.now = target
+    }
+
+    /// Moves the clock forward without running anything, as when the machine sleeps.
+    public func suspend(for duration: Duration) {
+        clock.now = now + duration
     }
 
     /// Runs `body` against the session and collects what it did.
@@ -90,6 +101,12 @@ public final class SessionHarness {
             + " id='\(id)' from='\(from)' version='1.0' xml:lang='en'>"
     }
 
+    /// Bytes arrived that are not a complete element (a whitespace keep-alive, part of a stanza).
+    public func serverSendsBytes() {
+        session.noteInboundActivity()
+        collect()
+    }
+
     private func collect() {
         for action in session.takeActions() {
             switch action {
@@ -103,4 +120,11 @@ public final class SessionHarness {
             }
         }
     }
+}
+
+/// A clock that moves only when told.
+final class ManualInstantClock {
+    var now: Instant
+
+    init(now: Instant) { self.now = now }
 }

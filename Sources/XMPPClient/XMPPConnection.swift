@@ -59,7 +59,9 @@ public final class XMPPConnection {
         self.settings = settings
         var sessionConfiguration = settings.session
         sessionConfiguration.directTLS = settings.tlsMode == .direct
-        session = XMPPSession(configuration: sessionConfiguration, crypto: crypto)
+        session = XMPPSession(configuration: sessionConfiguration, crypto: crypto) { [loop] in
+            Instant(milliseconds: (loop.now - XMPPConnection.origin).milliseconds)
+        }
         parser = XMLStreamParser(maximumStanzaSize: settings.maximumStanzaSize)
         for ext in extensions { session.register(ext) }
         session.onActionsAvailable = { [unowned self] in self.perform(self.session.takeActions()) }
@@ -176,7 +178,7 @@ public final class XMPPConnection {
             tlsPendingSessionStart = true
             startTLS(alpn: ["xmpp-client"])
         } else {
-            session.transportConnected(tls: nil, now: now)
+            session.transportConnected(tls: nil)
             perform(session.takeActions())
         }
     }
@@ -204,9 +206,9 @@ public final class XMPPConnection {
         let info = client.info()
         if tlsPendingSessionStart {
             tlsPendingSessionStart = false
-            session.transportConnected(tls: info, now: now)
+            session.transportConnected(tls: info)
         } else {
-            session.tlsEstablished(info, now: now)
+            session.tlsEstablished(info)
         }
         perform(session.takeActions())
         // Application data may have arrived together with the end of the handshake.
@@ -222,12 +224,12 @@ public final class XMPPConnection {
         do {
             while !finished, let count = try readBuffer.withUnsafeMutableBytes({ try socket.read(into: $0) }) {
                 if count == 0 {
-                    session.transportClosed(now: now)
+                    session.transportClosed()
                     perform(session.takeActions())
                     finish(lastError ?? .session(.closedByServer))
                     return
                 }
-                session.noteInboundActivity(now: now)
+                session.noteInboundActivity()
                 try readBuffer.withUnsafeBytes { try received(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
                 if count < readBuffer.count { break }
             }
@@ -255,7 +257,7 @@ public final class XMPPConnection {
         guard client.isHandshakeComplete else { return }
         guard let plaintext = try client.readPlaintext() else {
             // close_notify: the peer closed the TLS session.
-            session.transportClosed(now: now)
+            session.transportClosed()
             perform(session.takeActions())
             finish(.session(.closedByServer))
             return
@@ -268,11 +270,11 @@ public final class XMPPConnection {
         let result = parser.feed(bytes)
         for event in result.events {
             guard !finished, session.phase != .closed else { return }
-            session.receive(event, now: now)
+            session.receive(event)
             perform(session.takeActions())
         }
         if let error = result.error, !finished {
-            session.parserFailed(error, now: now)
+            session.parserFailed(error)
             perform(session.takeActions())
             return
         }
@@ -376,7 +378,7 @@ public final class XMPPConnection {
             guard let self else { return }
             self.timer = nil
             self.timerDeadline = nil
-            self.session.tick(now: self.now)
+            self.session.tick()
             self.perform(self.session.takeActions())
         }
     }

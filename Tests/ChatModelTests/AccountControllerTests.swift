@@ -143,14 +143,14 @@ import XMPPCore
     @Test func reconnectsAtOnceThenWithBackoffButNotAfterWrongCredentials() throws {
         let fixture = ModelFixture()
         fixture.connect()
-        fixture.harness.perform { $0.transportClosed(now: fixture.harness.now) }
+        fixture.harness.perform { $0.transportClosed() }
         #expect(fixture.account.status == .reconnecting(at: fixture.scheduler.now), "a broken link is retried at once")
         fixture.scheduler.advance(by: .milliseconds(1))
         #expect(fixture.connectionCount == 2)
         #expect(fixture.account.status == .online)
 
         fixture.reachable = false
-        fixture.harness.perform { $0.transportClosed(now: fixture.harness.now) }
+        fixture.harness.perform { $0.transportClosed() }
         var delays: [Int64] = []
         for _ in 0..<4 {
             guard case .reconnecting(let at) = fixture.account.status else {
@@ -172,7 +172,7 @@ import XMPPCore
         #expect(fixture.account.status == .online)
 
         fixture.scheduler.advance(by: .seconds(11))
-        fixture.harness.perform { $0.transportClosed(now: fixture.harness.now) }
+        fixture.harness.perform { $0.transportClosed() }
         #expect(
             fixture.account.status == .reconnecting(at: fixture.scheduler.now),
             "a link that worked for a while is retried at once, however recent the last immediate retry")

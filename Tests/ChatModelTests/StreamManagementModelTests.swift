@@ -25,7 +25,7 @@ import XMPPCore
     }
 
     func cut(_ fixture: ModelFixture) {
-        fixture.harness.perform { $0.transportClosed(now: fixture.harness.now) }
+        fixture.harness.perform { $0.transportClosed() }
     }
 
     @Test func theServersAckTakesAMessageOutOfTheOutbox() throws {
@@ -237,7 +237,7 @@ import XMPPCore
         #expect(fixture.account.status == .reconnecting(at: fixture.scheduler.now))
         fixture.scheduler.advance(by: .milliseconds(1))
         #expect(fixture.requests.last?.redirect == "[2001:db8::9]:5222")
-        fixture.harness.perform { $0.transportClosed(now: fixture.harness.now) }
+        fixture.harness.perform { $0.transportClosed() }
         fixture.scheduler.advance(by: .seconds(2))
         #expect(fixture.requests.last?.redirect == nil, "the redirect is for one attempt")
     }

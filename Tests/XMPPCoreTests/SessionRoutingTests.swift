@@ -132,7 +132,7 @@ import XMPPCore
         harness.perform { session in
             session.sendIQ(.iq(.get, id: "x")) { if case .failure(let error) = $0 { failure = error } }
         }
-        harness.perform { $0.transportClosed(now: harness.now) }
+        harness.perform { $0.transportClosed() }
         #expect(failure == .disconnected)
         #expect(harness.takeEvents().last == .closed(.closedByServer))
     }

@@ -120,7 +120,7 @@ import XMPPCore
         first.harness.serverSends("<a xmlns='urn:xmpp:sm:3' h='1'/>")
         let written = first.harness.takeWritten()
         let m3 = try #require(written.first { $0.contains("id='m3'") })
-        first.harness.perform { $0.transportClosed(now: first.harness.now) }
+        first.harness.perform { $0.transportClosed() }
         let previous = try #require(first.harness.session.resumption)
         #expect(previous.handled == 2)
         #expect(previous.unacked.map(\.sequence) == [2, 3])
@@ -163,7 +163,7 @@ import XMPPCore
     @Test func aFailedResumptionBindsANewSessionAndReportsWhatTheServerHad() throws {
         let first = try Recorder(script: .enabled(id: "old"))
         first.send(["m1", "m2"])
-        first.harness.perform { $0.transportClosed(now: first.harness.now) }
+        first.harness.perform { $0.transportClosed() }
         let previous = try #require(first.harness.session.resumption)
 
         let second = try Recorder(resumption: previous, script: .resumeFailed(h: 1, newID: "new"))

@@ -60,6 +60,15 @@ struct IQTracker {
         return expired.values.map(\.handler)
     }
 
+    /// Moves every deadline later (time the process did not run does not count).
+    mutating func postpone(by duration: Duration) {
+        pending = pending.mapValues { request in
+            var request = request
+            request.deadline = request.deadline + duration
+            return request
+        }
+    }
+
     mutating func removeAll() -> [Handler] {
         defer { pending.removeAll() }
         return pending.values.map(\.handler)

@@ -1,5 +1,5 @@
-/// A point on a monotonic clock, in milliseconds. The core never reads a clock: the edge passes the
-/// current instant with every input, so tests drive time by hand.
+/// A point on a monotonic clock, in milliseconds. The core reads time only through the clock its
+/// owner injects (the loop's clock at the edge, a manual one in tests).
 public struct Instant: Sendable, Hashable, Comparable {
     public var milliseconds: Int64
 

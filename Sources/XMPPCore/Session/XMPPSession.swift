@@ -1,6 +1,12 @@
 /// One XMPP client stream as a state machine (RFC 6120): fed parser events, TLS results and clock
 /// ticks; answers with `SessionAction`s that the driver performs in order. It does no I/O.
 ///
+/// Time comes from the injected clock, read at every input and every request from above, so a
+/// deadline is always measured from the moment its request left (a message sent after a quiet
+/// minute must not be judged by the clock of the last input). A gap between readings longer than
+/// any timer allows means the process did not run (the machine slept): deadlines then count only
+/// the time it ran, and the link is checked afresh.
+///
 /// Negotiation: stream header → STARTTLS (required; skipped over direct TLS) → SASL → stream
 /// restart → resource binding → established. After that it routes stanzas: IQ responses to their
 /// requests, everything else to the registered extensions, and what none consumes out as an event.
@@ -11,11 +17,13 @@ public final class XMPPSession {
     public internal(set) var boundJID: JID
     public internal(set) var phase: Phase = .idle
     public internal(set) var tls: TLSInfo?
-    public internal(set) var now: Instant = .zero
+    /// The clock reading of the current input or request.
+    public internal(set) var now: Instant
     public internal(set) var extensions: [any SessionExtension] = []
     /// The stream id the server sent in its latest stream header.
     public internal(set) var streamID: String?
 
+    let clock: () -> Instant
     var actions: [SessionAction] = []
     /// Called when a request from above (`send`, `sendIQ`, `close`) produced actions, so that the
     /// driver performs them without waiting for the next input.
@@ -50,10 +58,12 @@ public final class XMPPSession {
         case closed
     }
 
-    public init(configuration: SessionConfiguration, crypto: any CryptoProvider) {
+    public init(configuration: SessionConfiguration, crypto: any CryptoProvider, clock: @escaping () -> Instant) {
         self.configuration = configuration
         self.crypto = crypto
+        self.clock = clock
         self.boundJID = configuration.jid.bare
+        now = clock()
     }
 
     public var isEstablished: Bool { phase == .established }
@@ -74,7 +84,7 @@ public final class XMPPSession {
         return actions
     }
 
-    /// The earliest instant at which `tick(now:)` has work to do.
+    /// The earliest instant at which `tick()` has work to do.
     public var nextDeadline: Instant? {
         var deadlines: [Instant] = []
         if let phaseDeadline { deadlines.append(phaseDeadline) }
@@ -89,8 +99,8 @@ public final class XMPPSession {
     // MARK: Inputs
 
     /// The transport is connected (and, for direct TLS, its handshake is done).
-    public func transportConnected(tls: TLSInfo?, now: Instant) {
-        self.now = now
+    public func transportConnected(tls: TLSInfo?) {
+        readClock()
         precondition(phase == .idle, "a session is used for one connection")
         if let tls {
             self.tls = tls
@@ -100,8 +110,8 @@ public final class XMPPSession {
     }
 
     /// The STARTTLS handshake finished.
-    public func tlsEstablished(_ info: TLSInfo, now: Instant) {
-        self.now = now
+    public func tlsEstablished(_ info: TLSInfo) {
+        readClock()
         guard phase == .tlsHandshake else { return }
         tls = info
         emit(.secured(info))
@@ -110,13 +120,13 @@ public final class XMPPSession {
     }
 
     /// Any bytes arrived (including whitespace keep-alives): the link is alive.
-    public func noteInboundActivity(now: Instant) {
-        self.now = now
+    public func noteInboundActivity() {
+        readClock()
         lastInbound = now
     }
 
-    public func receive(_ event: XMLStreamEvent, now: Instant) {
-        self.now = now
+    public func receive(_ event: XMLStreamEvent) {
+        readClock()
         lastInbound = now
         switch event {
         case .streamOpened(let attributes): handleStreamHeader(attributes)
@@ -126,15 +136,15 @@ public final class XMPPSession {
     }
 
     /// The parser found XML that breaks the rules: send the matching stream error and close.
-    public func parserFailed(_ error: XMLStreamParseError, now: Instant) {
-        self.now = now
+    public func parserFailed(_ error: XMLStreamParseError) {
+        readClock()
         guard phase != .closed else { return }
         fail(.xml(error), sending: StreamError(condition: error.streamErrorCondition))
     }
 
     /// The transport closed or failed underneath the session.
-    public func transportClosed(now: Instant) {
-        self.now = now
+    public func transportClosed() {
+        readClock()
         switch phase {
         case .closed: return
         case .closing: finish(with: nil, closeTransport: false)
@@ -151,8 +161,8 @@ public final class XMPPSession {
         for ext in extensions { ext.sessionClosed(self) }
     }
 
-    public func tick(now: Instant) {
-        self.now = now
+    public func tick() {
+        readClock()
         if let deadline = phaseDeadline, deadline <= now {
             phaseDeadline = nil
             if phase == .closing {
@@ -173,6 +183,7 @@ public final class XMPPSession {
     @discardableResult
     public func send(_ stanza: XMLElement) -> Bool {
         guard phase == .established else { return false }
+        readClock()
         write(stanza)
         onActionsAvailable?()
         return true
@@ -182,6 +193,7 @@ public final class XMPPSession {
     @discardableResult
     public func send(serialized stanza: String) -> Bool {
         guard phase == .established else { return false }
+        readClock()
         actions.append(.write(stanza))
         trackOutbound(stanza)
         onActionsAvailable?()
@@ -202,6 +214,7 @@ public final class XMPPSession {
             handler(.failure(.disconnected))
             return
         }
+        readClock()
         iqs.track(id: id, to: iq.to, deadline: now + (timeout ?? configuration.iqTimeout), handler: handler)
         write(iq)
         onActionsAvailable?()
@@ -209,6 +222,7 @@ public final class XMPPSession {
 
     /// Closes the stream politely: `</stream:stream>`, then wait briefly for the server's.
     public func close() {
+        readClock()
         switch phase {
         case .idle:
             finish(with: nil, closeTransport: false)
@@ -317,24 +331,5 @@ public final class XMPPSession {
             return
         }
         emit(.stanza(stanza))
-    }
-
-    private func checkKeepAlive() {
-        guard phase == .established, keepAlivePingID == nil,
-            now - lastInbound >= configuration.pingInterval
-        else { return }
-        let id = makeID()
-        keepAlivePingID = id
-        let ping = XMLElement.iq(
-            .get, id: id, to: boundJID.domain, payload: XMLElement("ping", namespace: Namespace.ping))
-        sendIQ(ping, timeout: configuration.pingTimeout) { [weak self] result in
-            guard let self else { return }
-            self.keepAlivePingID = nil
-            switch result {
-            case .success, .failure(.error): return
-            case .failure(.timeout): self.fail(.pingTimeout)
-            case .failure(.disconnected): return
-            }
-        }
     }
 }
