@@ -17,6 +17,9 @@ public final class EventLoop {
         public static let writable = Events(rawValue: Int16(POLLOUT))
         /// Error or hang-up; always reported.
         public static let failed = Events(rawValue: Int16(POLLERR | POLLHUP | POLLNVAL))
+
+        /// Whether any of the error or hang-up conditions is set.
+        public var hasFailed: Bool { !isDisjoint(with: .failed) }
     }
 
     public struct WatchID: Hashable, Sendable { fileprivate let value: Int }

@@ -9,13 +9,20 @@ public final class TmuxSession {
     public let socket: String
     public let name = "tern"
 
+    /// Where the shell writes the program's exit status (readable even after the pane is gone).
+    public let statusFile: String
+
     /// Starts `command` (run by the shell) in a `columns`×`rows` terminal.
     public init(command: String, columns: Int = 120, rows: Int = 40, environment: [String: String] = [:]) throws {
         socket = "tern-test-\(UUID().uuidString.prefix(8))"
+        statusFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket).status").path
         let exports = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(TmuxSession.quote($0.value))" }
             .joined(separator: " ")
-        // Keep the pane after the program exits so that its last words can be read.
-        let shell = "env TERM=tmux-256color \(exports) \(command); echo '[exited]' $?; sleep 600"
+        // Keep the pane after the program exits so that its last words can be read. The shell
+        // ignores SIGHUP so that it outlives a closed terminal long enough to record the status.
+        let shell =
+            "trap '' HUP; env TERM=tmux-256color \(exports) \(command); status=$?;"
+            + " echo $status > \(TmuxSession.quote(statusFile)); echo '[exited]' $status; sleep 600"
         try run(["new-session", "-d", "-s", name, "-x", String(columns), "-y", String(rows), shell])
     }
 
@@ -23,6 +30,7 @@ public final class TmuxSession {
 
     public func kill() {
         _ = try? Subprocess.run("tmux", ["-L", socket, "kill-server"])
+        try? FileManager.default.removeItem(atPath: statusFile)
     }
 
     /// Types keys: text literally, or tmux key names (Enter, F2, PageUp, M-1 ...) with `literal: false`.
@@ -39,16 +47,53 @@ public final class TmuxSession {
         try run(["capture-pane", "-t", name, "-p"])
     }
 
-    /// Kills the program in the pane with SIGKILL (a crash: no cleanup runs), and returns once it
-    /// is gone.
-    public func killProgram() throws {
+    /// The processes the pane's shell runs (the program under test).
+    public func programPIDs() throws -> [Int32] {
         let pane = try run(["list-panes", "-t", name, "-F", "#{pane_pid}"]).trimmingCharacters(
             in: .whitespacesAndNewlines)
         let children = try Subprocess.run("pgrep", ["-P", pane]).standardOutputText
-        let pids = children.split(whereSeparator: \.isNewline).compactMap { Int32($0) }
+        return children.split(whereSeparator: \.isNewline).compactMap { Int32($0) }
+    }
+
+    /// Sends `signal` to the program in the pane.
+    public func signalProgram(_ signal: Int32) throws {
+        let pids = try programPIDs()
         guard !pids.isEmpty else { throw FixtureError("no program runs in the pane") }
-        for pid in pids { Glibc.kill(pid, SIGKILL) }
+        for pid in pids { Glibc.kill(pid, signal) }
+    }
+
+    /// Kills the program in the pane with SIGKILL (a crash: no cleanup runs), and returns once it
+    /// is gone.
+    public func killProgram() throws {
+        try signalProgram(SIGKILL)
         try waitFor { $0.contains("[exited]") }
+    }
+
+    /// Closes the terminal under the program, as closing its window does (the program gets SIGHUP
+    /// and its terminal stops working).
+    public func closePane() throws {
+        try run(["kill-pane", "-t", name])
+    }
+
+    /// The program's exit status, once the shell has recorded it (at most `timeout`).
+    public func exitStatus(timeout: Duration = .seconds(10)) throws -> Int {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while clock.now < deadline {
+            if let text = try? String(contentsOfFile: statusFile, encoding: .utf8),
+                let status = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
+                return status
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw FixtureError("the program did not exit within \(timeout)")
+    }
+
+    /// A pane variable (`alternate_on`, `cursor_flag`, `pane_dead` ...).
+    public func paneFlag(_ name: String) throws -> String {
+        try run(["display-message", "-p", "-t", self.name, "#{\(name)}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     public func resize(columns: Int, rows: Int) throws {

@@ -220,7 +220,7 @@ public final class XMPPConnection {
     private func socketReady(_ events: EventLoop.Events) {
         guard let socket, !finished else { return }
         if events.contains(.writable) { flush() }
-        guard events.contains(.readable) || events.contains(.failed) else { return }
+        guard events.contains(.readable) || events.hasFailed else { return }
         do {
             while !finished, let count = try readBuffer.withUnsafeMutableBytes({ try socket.read(into: $0) }) {
                 if count == 0 {

@@ -20,7 +20,10 @@ final class InteractiveApp {
     private var terminal: CursesTerminal?
     private var controller: UIController?
     private var decoder = KeyDecoder()
-    private var quitting = false
+    /// Set once by whatever ends the session (/quit, Ctrl-C, a signal, the terminal going away);
+    /// the loop then finishes its iteration and `shutDown()` runs exactly once.
+    private var leaving = false
+    private var watches: [EventLoop.WatchID] = []
 
     init(
         loop: EventLoop,
@@ -79,7 +82,8 @@ final class InteractiveApp {
         }
     }
 
-    /// Runs until /quit or a signal. `exitAfterFirstFrame` is for the start-up benchmark.
+    /// Runs until /quit, a signal or the end of the terminal. `exitAfterFirstFrame` is for the
+    /// start-up benchmark.
     func run(connect: Bool, exitAfterFirstFrame: Bool = false) {
         let signals = SignalPipe.install()
         let terminal = CursesTerminal(environment: ProcessInfo.processInfo.environment)
@@ -88,9 +92,17 @@ final class InteractiveApp {
             model: model, themes: ThemeLibrary(), colorCount: terminal.colorCount, rows: terminal.rows,
             columns: terminal.columns, clock: { Clock.nowMilliseconds() })
         self.controller = controller
-        _ = loop.watch(0, for: .readable) { [unowned self] _ in self.readKeys() }
+        watches.append(
+            loop.watch(0, for: .readable) { [unowned self] events in
+                // A hang-up or error on the terminal: nobody is there to type or to read.
+                if events.hasFailed { self.leaving = true } else { self.readKeys() }
+            })
         if signals >= 0 {
-            _ = loop.watch(signals, for: .readable) { [unowned self] _ in self.quit() }
+            watches.append(
+                loop.watch(signals, for: .readable) { [unowned self] _ in
+                    SignalPipe.drain(signals)
+                    self.leaving = true
+                })
         }
         tickEverySecond()
         checkDatabaseInBackground()
@@ -101,13 +113,14 @@ final class InteractiveApp {
             terminal.restore()
             return
         }
-        while !quitting {
+        while !leaving {
             loop.runOnce()
             // A resize interrupts poll; ncurses reports it as a key.
-            readKeys()
-            if model.quitRequested { quit() }
-            render()
+            if !leaving { readKeys() }
+            if model.quitRequested { leaving = true }
+            if !leaving { render() }
         }
+        shutDown()
         terminal.restore()
     }
 
@@ -160,14 +173,16 @@ final class InteractiveApp {
         }
     }
 
-    /// Logs out politely (at most a second), then leaves.
-    private func quit() {
-        guard !quitting else { return }
-        model.account?.disconnect()
+    /// Logs out politely (waiting at most a second for the server), with the terminal and signals
+    /// no longer watched, so that nothing arriving meanwhile can start another shutdown.
+    private func shutDown() {
+        for watch in watches { loop.unwatch(watch) }
+        watches.removeAll()
+        guard let account = model.account else { return }
+        account.disconnect()
         let deadline = loop.now + .seconds(1)
-        while model.account?.status == .online || model.account?.status == .connecting, loop.now < deadline {
+        while account.status == .online || account.status == .connecting, loop.now < deadline {
             loop.runOnce(maximumWait: .milliseconds(50))
         }
-        quitting = true
     }
 }

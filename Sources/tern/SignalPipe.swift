@@ -7,6 +7,12 @@ enum SignalPipe {
     nonisolated(unsafe) private static var savedTerminal = termios()
     nonisolated(unsafe) private static var haveSavedTerminal = false
 
+    /// Reads whatever the handlers wrote (the pipe is non-blocking).
+    static func drain(_ fd: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(fd, &buffer, buffer.count) > 0 {}
+    }
+
     /// Installs the handlers; returns the pipe's read end.
     static func install() -> Int32 {
         var fds: [Int32] = [0, 0]

@@ -27,6 +27,20 @@ import Testing
         #expect(!fired)
     }
 
+    @Test func aHangUpIsReportedAsAFailure() throws {
+        let loop = try EventLoop()
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        close(fds[1])
+        var seen: EventLoop.Events?
+        _ = loop.watch(fds[0], for: .readable) { seen = $0 }
+        loop.runOnce(maximumWait: .milliseconds(100))
+        let events = try #require(seen)
+        #expect(events.hasFailed, "POLLHUP alone is a failure (\(events.rawValue))")
+        #expect(!EventLoop.Events.readable.hasFailed)
+    }
+
     @Test func backgroundWorkCompletesOnTheLoopThread() throws {
         let loop = try EventLoop()
         var result: Int?
