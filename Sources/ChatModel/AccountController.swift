@@ -59,6 +59,8 @@ public final class AccountController {
     private var onlineSince: Int64?
     /// Where the server told us to go (`see-other-host`), for the next connection.
     private var redirect: String?
+    /// The channel-binding type that worked last (for servers that do not list theirs).
+    private var channelBinding: ChannelBindingType?
     /// Outbox entries written to the stream and waiting for the server's acknowledgement.
     var awaitingAck: [Int64] = []
     var ackPending = false
@@ -91,6 +93,8 @@ public final class AccountController {
         accountID = try store.account(jid: jid, name: name)
         for item in try store.roster(account: accountID) { roster[item.jid] = item }
         muted = try store.mutedContacts(account: accountID)
+        channelBinding = (try? store.channelBinding(account: accountID)).flatMap { $0 }.flatMap(
+            ChannelBindingType.init(rawValue:))
         capabilities = EntityCapabilities(disco: disco, known: (try? store.capabilities()) ?? [:])
         wireExtensions()
         loadStreamState()
@@ -107,7 +111,8 @@ public final class AccountController {
         reconnectTimer?.cancel()
         reconnectTimer = nil
         setStatus(.connecting)
-        let request = ConnectionRequest(resumption: usableResumption(), redirect: redirect ?? resumption?.location)
+        let request = ConnectionRequest(
+            resumption: usableResumption(), redirect: redirect ?? resumption?.location, channelBinding: channelBinding)
         redirect = nil
         let connection = makeConnection(request)
         self.connection = connection
@@ -148,8 +153,8 @@ public final class AccountController {
             log(.debug, "connecting to \(endpoint)")
         case .secured(let info):
             log(.debug, "secured with \(info.protocolVersion.rawValue)")
-        case .authenticated(let mechanism):
-            log(.debug, "authenticated with \(mechanism)")
+        case .authenticated(let authentication):
+            authenticated(authentication)
         case .established(let bound):
             reconnectAttempts = 0
             onlineSince = scheduler.now
@@ -237,6 +242,26 @@ public final class AccountController {
                 log(.info, "disconnected")
                 setStatus(.offline)
             }
+        }
+    }
+
+    /// Logs how the login went and remembers the channel binding that worked.
+    private func authenticated(_ authentication: Authentication) {
+        let binding = authentication.channelBinding.map { " (\($0.rawValue))" } ?? ""
+        log(.debug, "authenticated with \(authentication.mechanism)\(binding)")
+        guard let type = authentication.channelBinding, type != channelBinding else { return }
+        if !authentication.refusedChannelBindings.isEmpty {
+            let refused = authentication.refusedChannelBindings.map(\.rawValue).joined(separator: ", ")
+            log(
+                .info,
+                "the server refused channel binding \(refused) and accepted \(type.rawValue); "
+                    + "Tern uses \(type.rawValue) first for this account from now on")
+        }
+        channelBinding = type
+        do {
+            try store.setChannelBinding(type.rawValue, account: accountID)
+        } catch {
+            log(.warning, "could not remember the channel binding: \(error)")
         }
     }
 

@@ -15,4 +15,20 @@ extension ChatStore {
             }
         }
     }
+
+    /// The TLS channel-binding type that last worked for an account (servers without XEP-0440).
+    public func channelBinding(account: AccountID) throws -> String? {
+        try guarded {
+            try db.statement("SELECT channel_binding FROM account WHERE id = ?").bind(account.rawValue.sql).first {
+                $0.optionalText(0)
+            } ?? nil
+        }
+    }
+
+    public func setChannelBinding(_ type: String, account: AccountID) throws {
+        try write {
+            try db.statement("UPDATE account SET channel_binding = ? WHERE id = ?").bind(type.sql, account.rawValue.sql)
+                .run()
+        }
+    }
 }

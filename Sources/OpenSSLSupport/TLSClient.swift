@@ -152,11 +152,13 @@ public final class TLSClient {
                 bindings[.tlsExporter] = exporter
             }
         }
-        if version == .tls12 {
-            var finished = [UInt8](repeating: 0, count: 64)
-            let length = SSL_get_finished(ssl, &finished, finished.count)
-            if length > 0 && SSL_session_reused(ssl) == 0 { bindings[.tlsUnique] = Array(finished.prefix(length)) }
-        }
+        // RFC 5929 `tls-unique`: the first Finished message of the handshake, which in a full TLS
+        // 1.2 handshake is the client's. RFC 9266 leaves it undefined for TLS 1.3, but servers
+        // without XEP-0440 accept only this type there (ejabberd 23.01), computed the same way from
+        // the client's Finished; it is offered only as a retry, never as TLS 1.3's first choice.
+        var finished = [UInt8](repeating: 0, count: 64)
+        let length = SSL_get_finished(ssl, &finished, finished.count)
+        if length > 0 && SSL_session_reused(ssl) == 0 { bindings[.tlsUnique] = Array(finished.prefix(length)) }
         var fingerprint = ""
         if let certificate = SSL_get1_peer_certificate(ssl) {
             fingerprint = TLSClient.fingerprint(certificate)

@@ -23,7 +23,7 @@ public final class HarnessConnection: ClientConnection {
             case .stanza(let stanza): self.onEvent(.stanza(stanza))
             case .closed(let error): self.onEvent(.disconnected(error.map(ConnectionError.session)))
             case .secured(let info): self.onEvent(.secured(info))
-            case .authenticated(let mechanism): self.onEvent(.authenticated(mechanism: mechanism))
+            case .authenticated(let authentication): self.onEvent(.authenticated(authentication))
             }
         }
     }

@@ -1,15 +1,19 @@
 import XMPPCore
 
 /// What one connection attempt asks for beyond the account's settings: a stream to resume
-/// (XEP-0198) and a host the server named (`see-other-host`, or the resumption location).
+/// (XEP-0198), a host the server named (`see-other-host`, or the resumption location), and the
+/// channel-binding type that worked before.
 public struct ConnectionRequest: Sendable, Hashable {
     public var resumption: StreamResumption?
     /// `host`, `host:port` or `[v6-address]:port`, as the server sent it.
     public var redirect: String?
+    public var channelBinding: ChannelBindingType?
 
-    public init(resumption: StreamResumption? = nil, redirect: String? = nil) {
+    public init(resumption: StreamResumption? = nil, redirect: String? = nil, channelBinding: ChannelBindingType? = nil)
+    {
         self.resumption = resumption
         self.redirect = redirect
+        self.channelBinding = channelBinding
     }
 
     /// The settings for this attempt. A redirect changes where to connect, never what the
@@ -17,6 +21,7 @@ public struct ConnectionRequest: Sendable, Hashable {
     public func applied(to settings: ConnectionSettings) -> ConnectionSettings {
         var settings = settings
         settings.session.resumption = resumption
+        if let channelBinding { settings.session.channelBinding = channelBinding }
         if let redirect, let (host, port) = ConnectionRequest.hostAndPort(redirect) {
             settings.host = host
             if let port { settings.port = port }

@@ -7,7 +7,7 @@ import XMPPCore
 public enum ConnectionEvent: Sendable, Hashable {
     case connecting(Endpoint)
     case secured(TLSInfo)
-    case authenticated(mechanism: String)
+    case authenticated(Authentication)
     case established(jid: JID)
     /// A previous stream was resumed (XEP-0198) instead of a new session being bound.
     case resumed(jid: JID)
@@ -318,7 +318,7 @@ public final class XMPPConnection {
     private func report(_ event: SessionEvent) {
         switch event {
         case .secured(let info): onEvent(.secured(info))
-        case .authenticated(let mechanism): onEvent(.authenticated(mechanism: mechanism))
+        case .authenticated(let authentication): onEvent(.authenticated(authentication))
         case .established(let jid): onEvent(.established(jid: jid))
         case .resumed(let jid): onEvent(.resumed(jid: jid))
         case .streamManagement(let event): onEvent(.streamManagement(event))

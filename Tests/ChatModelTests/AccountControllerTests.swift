@@ -15,6 +15,33 @@ import XMPPCore
         #expect(fixture.account.status == .online)
     }
 
+    @Test func theChannelBindingThatWorkedIsReportedRememberedAndUsedNextTime() throws {
+        let fixture = ModelFixture()
+        var logged: [String] = []
+        let previous = fixture.account.onEvent
+        fixture.account.onEvent = { event in
+            if case .log(let entry) = event { logged.append(entry.text) }
+            previous(event)
+        }
+        fixture.connect()
+        fixture.connection.onEvent(
+            .authenticated(
+                Authentication(
+                    mechanism: "SCRAM-SHA-1-PLUS", channelBinding: .tlsUnique, refusedChannelBindings: [.tlsExporter])))
+        #expect(
+            logged.contains(
+                "the server refused channel binding tls-exporter and accepted tls-unique; "
+                    + "Tern uses tls-unique first for this account from now on"))
+        #expect(try fixture.store.channelBinding(account: fixture.account.accountID) == "tls-unique")
+        fixture.account.disconnect()
+        fixture.account.connect()
+        #expect(fixture.requests.last?.channelBinding == .tlsUnique)
+        #expect(fixture.harness.session.configuration.channelBinding == .tlsUnique)
+        let restarted = ModelFixture(store: fixture.store)
+        restarted.account.connect()
+        #expect(restarted.requests.last?.channelBinding == .tlsUnique, "kept across restarts")
+    }
+
     @Test func storesTheRosterResultAndItsVersion() throws {
         let fixture = ModelFixture()
         fixture.connect(

@@ -26,7 +26,8 @@ final class ModelFixture {
             let connection = HarnessConnection(
                 harness: SessionHarness(
                     configuration: SessionConfiguration(
-                        jid: jid, password: "secret", resource: "tern", resumption: request.resumption)))
+                        jid: jid, password: "secret", resource: "tern", resumption: request.resumption,
+                        channelBinding: request.channelBinding)))
             connection.streamManagement = box.script
             connection.reachable = box.reachable
             box.requests.append(request)
@@ -62,6 +63,7 @@ final class ModelFixture {
 
     /// The current connection's harness.
     var harness: SessionHarness { box.connections.last!.harness }
+    var connection: HarnessConnection { box.connections.last! }
     var connectionCount: Int { box.connections.count }
 
     /// Connects and answers the roster request with `items` (what else the account sent on login

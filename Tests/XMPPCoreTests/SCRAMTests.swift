@@ -120,15 +120,16 @@ import XMPPCore
         protocolVersion: .tls12, channelBindings: [.tlsUnique: [3], .tlsServerEndPoint: [2]],
         peerCertificateSHA256: "")
 
-    private func header(_ offered: [String], tls: TLSInfo, bindings: [ChannelBindingType]? = nil) throws -> (
-        String, String
-    ) {
-        var (mechanism, authenticator) = try SASLAuthenticator.select(
-            offered: offered, serverChannelBindings: bindings, tls: tls, username: "u", password: "p",
-            crypto: crypto)
-        let initial = String(decoding: authenticator.initialResponse(), as: UTF8.self)
+    private func header(
+        _ offered: [String], tls: TLSInfo, bindings: [ChannelBindingType]? = nil,
+        preferred: ChannelBindingType? = nil, excluded: Set<ChannelBindingType> = []
+    ) throws -> (String, String) {
+        var choice = try SASLAuthenticator.select(
+            offered: offered, serverChannelBindings: bindings, tls: tls, preferredChannelBinding: preferred,
+            excludedChannelBindings: excluded, username: "u", password: "p", crypto: crypto)
+        let initial = String(decoding: choice.authenticator.initialResponse(), as: UTF8.self)
         let gs2 = initial.components(separatedBy: ",,").first ?? ""
-        return (mechanism, gs2)
+        return (choice.mechanism, gs2)
     }
 
     @Test func strongestSCRAMWins() throws {
@@ -168,12 +169,36 @@ import XMPPCore
         #expect(gs2 == "y")
     }
 
+    @Test func theBindingThatWorkedBeforeComesFirstWithoutAList() throws {
+        let tls = TLSInfo(
+            protocolVersion: .tls13, channelBindings: [.tlsExporter: [1], .tlsUnique: [3], .tlsServerEndPoint: [2]],
+            peerCertificateSHA256: "")
+        #expect(try header(["SCRAM-SHA-1-PLUS"], tls: tls, preferred: .tlsUnique).1 == "p=tls-unique")
+        #expect(
+            try header(["SCRAM-SHA-1-PLUS"], tls: tls, bindings: [.tlsExporter], preferred: .tlsUnique).1
+                == "p=tls-exporter", "the server's own list wins")
+    }
+
+    @Test func refusedBindingsAreSkippedInOrder() throws {
+        let tls = TLSInfo(
+            protocolVersion: .tls13, channelBindings: [.tlsExporter: [1], .tlsUnique: [3], .tlsServerEndPoint: [2]],
+            peerCertificateSHA256: "")
+        #expect(try header(["SCRAM-SHA-1-PLUS"], tls: tls, excluded: [.tlsExporter]).1 == "p=tls-unique")
+        #expect(
+            try header(["SCRAM-SHA-1-PLUS"], tls: tls, excluded: [.tlsExporter, .tlsUnique]).1
+                == "p=tls-server-end-point")
+        #expect(
+            try header(["SCRAM-SHA-1-PLUS", "SCRAM-SHA-1"], tls: tls, excluded: Set(ChannelBindingType.allCases))
+                == ("SCRAM-SHA-1", "n"), "the caller sees that no binding is left (and refuses to retry)")
+    }
+
     @Test func plainOnlyWithoutAnySCRAM() throws {
         #expect(try header(["PLAIN"], tls: tls13).0 == "PLAIN")
         #expect(try header(["PLAIN", "SCRAM-SHA-1"], tls: tls13).0 == "SCRAM-SHA-1")
-        var (_, plain) = try SASLAuthenticator.select(
+        var plain = try SASLAuthenticator.select(
             offered: ["PLAIN"], serverChannelBindings: nil, tls: tls13, username: "juliet", password: "r0m30",
-            crypto: crypto)
+            crypto: crypto
+        ).authenticator
         #expect(plain.initialResponse() == [0] + Array("juliet".utf8) + [0] + Array("r0m30".utf8))
     }
 

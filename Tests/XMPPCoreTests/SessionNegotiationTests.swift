@@ -108,7 +108,7 @@ import XMPPCore
         #expect(harness.session.isEstablished)
         #expect(harness.session.boundJID.description == "juliet@example.org/tern")
         let events = harness.takeEvents()
-        #expect(events.contains(.authenticated(mechanism: "SCRAM-SHA-256")))
+        #expect(events.contains(.authenticated(Authentication(mechanism: "SCRAM-SHA-256"))))
         #expect(events.last == .established(jid: try JID("juliet@example.org/tern")))
         #expect(harness.takeWritten().isEmpty, "no presence or other stanza is sent by the core itself")
     }
@@ -181,7 +181,9 @@ import XMPPCore
         let server = authenticate(
             harness, mechanisms: ["SCRAM-SHA-256", "SCRAM-SHA-256-PLUS"], channelBinding: exporter)
         #expect(server.clientGS2Header == "p=tls-exporter,,")
-        #expect(harness.takeEvents().contains(.authenticated(mechanism: "SCRAM-SHA-256-PLUS")))
+        #expect(
+            harness.takeEvents().contains(
+                .authenticated(Authentication(mechanism: "SCRAM-SHA-256-PLUS", channelBinding: .tlsExporter))))
     }
 
     @Test func mismatchedChannelBindingFailsAtTheServer() {

@@ -165,5 +165,12 @@ enum Schema {
                 ALTER TABLE outbox ADD COLUMN sent_sequence INTEGER;
                 ALTER TABLE stream_state ADD COLUMN max_seconds INTEGER;
                 """),
+        // The channel-binding type (tls-exporter, tls-unique, ...) that worked for the account on
+        // a server that does not list the types it accepts (XEP-0440).
+        Migration(
+            name: "remember-channel-binding",
+            sql: """
+                ALTER TABLE account ADD COLUMN channel_binding TEXT;
+                """),
     ]
 }

@@ -25,6 +25,19 @@ public enum SASLError: Error, Sendable, Hashable {
     case serverRejected(String)
     /// None of the offered mechanisms is acceptable (PLAIN is refused when SCRAM is offered).
     case noAcceptableMechanism(offered: [String])
+    /// The server offers channel binding but refused every type this TLS session allows; Tern
+    /// does not fall back to authenticating without it.
+    case channelBindingRefused(types: [ChannelBindingType], text: String?)
+}
+
+extension SASLError {
+    /// Whether a `<failure/>` blames the channel binding (ejabberd: "Invalid channel binding").
+    var blamesChannelBinding: Bool {
+        guard case .failure(let condition, let text) = self,
+            condition == nil || condition == .notAuthorized || condition == .malformedRequest
+        else { return false }
+        return text?.lowercased().contains("binding") == true
+    }
 }
 
 extension SASLError: CustomStringConvertible {
@@ -55,6 +68,11 @@ extension SASLError: CustomStringConvertible {
         case .noAcceptableMechanism(let offered):
             let list = offered.isEmpty ? "none" : offered.joined(separator: ", ")
             return "no acceptable authentication mechanism (the server offers: \(list))"
+        case .channelBindingRefused(let types, let text):
+            let list = types.map(\.rawValue).joined(separator: ", ")
+            return "the server refused every TLS channel binding this connection allows (\(list))"
+                + (text.map { ": \($0)" } ?? "")
+                + "; Tern does not log in without channel binding when the server offers it"
         }
     }
 }

@@ -22,6 +22,34 @@ public struct TLSInfo: Sendable, Hashable {
     }
 }
 
+/// What authentication used, as the session reports it.
+public struct Authentication: Sendable, Hashable {
+    public var mechanism: String
+    /// The TLS channel binding of a -PLUS mechanism.
+    public var channelBinding: ChannelBindingType?
+    /// Binding types the server refused before this one worked (a server without XEP-0440 that
+    /// does not accept the default type for the TLS version).
+    public var refusedChannelBindings: [ChannelBindingType]
+
+    public init(
+        mechanism: String, channelBinding: ChannelBindingType? = nil, refusedChannelBindings: [ChannelBindingType] = []
+    ) {
+        self.mechanism = mechanism
+        self.channelBinding = channelBinding
+        self.refusedChannelBindings = refusedChannelBindings
+    }
+}
+
+/// The mechanism `SASLAuthenticator.select` chose, ready to start.
+public struct SASLChoice: Sendable {
+    public var mechanism: String
+    public var authenticator: SASLAuthenticator
+    public var channelBinding: ChannelBindingType?
+    /// The binding type was picked without the server's list of the types it supports (XEP-0440),
+    /// so another type may succeed where this one fails.
+    public var channelBindingGuessed: Bool
+}
+
 /// A SASL mechanism in progress.
 public enum SASLAuthenticator: Sendable {
     case scram(SCRAMClient)
@@ -30,26 +58,34 @@ public enum SASLAuthenticator: Sendable {
     /// Chooses the strongest acceptable mechanism among those offered (RFC 6120 §6.3.3).
     ///
     /// SCRAM-SHA-512 > -256 > -1, each with -PLUS when the server offers it and both sides can agree
-    /// on a channel-binding type (XEP-0440's list when present, else RFC 9266's default for TLS 1.3
-    /// and RFC 5929's for TLS 1.2). PLAIN only when no SCRAM variant is offered at all; the session
-    /// only authenticates over TLS.
+    /// on a channel-binding type: one from the server's XEP-0440 list when it sent one; else the
+    /// type that worked for this account before (`preferredChannelBinding`), then RFC 9266's
+    /// default for TLS 1.3 and RFC 5929's for TLS 1.2, then the others the TLS session allows.
+    /// `excludedChannelBindings` are types the server already refused on this stream. PLAIN only
+    /// when no SCRAM variant is offered at all; the session only authenticates over TLS.
     public static func select(
         offered: [String],
         serverChannelBindings: [ChannelBindingType]?,
         tls: TLSInfo,
+        preferredChannelBinding: ChannelBindingType? = nil,
+        excludedChannelBindings: Set<ChannelBindingType> = [],
         username: String,
         password: String,
         crypto: any CryptoProvider
-    ) throws(SASLError) -> (mechanism: String, authenticator: SASLAuthenticator) {
+    ) throws(SASLError) -> SASLChoice {
         let offeredSet = Set(offered.map { $0.uppercased() })
-        let binding = agreedChannelBinding(serverTypes: serverChannelBindings, tls: tls)
+        let binding = agreedChannelBinding(
+            serverTypes: serverChannelBindings, tls: tls, preferred: preferredChannelBinding,
+            excluded: excludedChannelBindings)
         for algorithm in [HashAlgorithm.sha512, .sha256, .sha1] {
             let base = "SCRAM-\(algorithm.rawValue)"
             if let binding, offeredSet.contains(base + "-PLUS") {
                 let client = SCRAMClient(
                     algorithm: algorithm, username: username, password: password,
                     channelBinding: .bound(type: binding.type, data: binding.data), crypto: crypto)
-                return (base + "-PLUS", .scram(client))
+                return SASLChoice(
+                    mechanism: base + "-PLUS", authenticator: .scram(client), channelBinding: binding.type,
+                    channelBindingGuessed: serverChannelBindings == nil)
             }
             if offeredSet.contains(base) {
                 let anyPlusOffered = offeredSet.contains { $0.hasPrefix("SCRAM-") && $0.hasSuffix("-PLUS") }
@@ -58,27 +94,33 @@ public enum SASLAuthenticator: Sendable {
                 let client = SCRAMClient(
                     algorithm: algorithm, username: username, password: password, channelBinding: flag,
                     crypto: crypto)
-                return (base, .scram(client))
+                return SASLChoice(
+                    mechanism: base, authenticator: .scram(client), channelBinding: nil, channelBindingGuessed: false)
             }
         }
         let anySCRAM = offeredSet.contains { $0.hasPrefix("SCRAM-") }
         if !anySCRAM && offeredSet.contains("PLAIN") {
-            return ("PLAIN", .plain(username: username, password: password))
+            return SASLChoice(
+                mechanism: "PLAIN", authenticator: .plain(username: username, password: password), channelBinding: nil,
+                channelBindingGuessed: false)
         }
         throw .noAcceptableMechanism(offered: offered)
     }
 
     static func agreedChannelBinding(
         serverTypes: [ChannelBindingType]?,
-        tls: TLSInfo
+        tls: TLSInfo,
+        preferred: ChannelBindingType? = nil,
+        excluded: Set<ChannelBindingType> = []
     ) -> (type: ChannelBindingType, data: [UInt8])? {
-        let candidates: [ChannelBindingType]
+        var candidates: [ChannelBindingType]
         if let serverTypes {
             candidates = ChannelBindingType.allCases.filter(serverTypes.contains)
         } else {
-            candidates = tls.protocolVersion == .tls13 ? [.tlsExporter] : [.tlsUnique]
+            let standard: ChannelBindingType = tls.protocolVersion == .tls13 ? .tlsExporter : .tlsUnique
+            candidates = [preferred, standard].compactMap { $0 } + [.tlsExporter, .tlsUnique, .tlsServerEndPoint]
         }
-        for type in candidates {
+        for type in candidates where !excluded.contains(type) {
             if let data = tls.channelBindings[type] { return (type, data) }
         }
         return nil

@@ -22,6 +22,9 @@ public struct SessionConfiguration: Sendable {
     public var streamManagement: Bool
     /// A previous stream to resume instead of binding a new session.
     public var resumption: StreamResumption?
+    /// The channel-binding type that worked for this account before: tried first when the server
+    /// does not list the types it supports (XEP-0440).
+    public var channelBinding: ChannelBindingType?
 
     public init(
         jid: JID,
@@ -35,7 +38,8 @@ public struct SessionConfiguration: Sendable {
         closeTimeout: Duration = .seconds(2),
         language: String = "en",
         streamManagement: Bool = true,
-        resumption: StreamResumption? = nil
+        resumption: StreamResumption? = nil,
+        channelBinding: ChannelBindingType? = nil
     ) {
         self.jid = jid
         self.password = password
@@ -49,5 +53,6 @@ public struct SessionConfiguration: Sendable {
         self.language = language
         self.streamManagement = streamManagement
         self.resumption = resumption
+        self.channelBinding = channelBinding
     }
 }

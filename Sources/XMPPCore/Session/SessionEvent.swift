@@ -15,7 +15,7 @@ public enum SessionAction: Sendable, Hashable {
 /// What happened, for the layers above.
 public enum SessionEvent: Sendable, Hashable {
     case secured(TLSInfo)
-    case authenticated(mechanism: String)
+    case authenticated(Authentication)
     /// The stream is ready for stanzas, with the JID the server bound.
     case established(jid: JID)
     /// A previous stream was resumed (XEP-0198): same JID, same server-side state; nothing was

@@ -101,43 +101,73 @@ extension XMPPSession {
                     ChannelBindingType(rawValue: $0[attribute: "type"] ?? "")
                 }
             }
+        authenticate(SASLState(offered: offered, serverChannelBindings: channelBindings))
+    }
+
+    /// Sends `<auth/>` with the best mechanism, skipping the binding types already refused.
+    private func authenticate(_ state: SASLState) {
         guard let tls else { return }
-        do {
-            var (mechanism, authenticator) = try SASLAuthenticator.select(
-                offered: offered, serverChannelBindings: channelBindings, tls: tls,
+        do throws(SASLError) {
+            var state = state
+            var choice = try SASLAuthenticator.select(
+                offered: state.offered, serverChannelBindings: state.serverChannelBindings, tls: tls,
+                preferredChannelBinding: configuration.channelBinding,
+                excludedChannelBindings: Set(state.refusedChannelBindings),
                 username: configuration.jid.localpart ?? "", password: configuration.password, crypto: crypto)
-            let initial = authenticator.initialResponse()
-            saslState = SASLState(mechanism: mechanism, authenticator: authenticator)
+            if !state.refusedChannelBindings.isEmpty && choice.channelBinding == nil {
+                // Never a retry without binding: that would let a refusal downgrade the login.
+                throw .channelBindingRefused(types: state.refusedChannelBindings, text: state.lastFailureText)
+            }
+            let initial = choice.authenticator.initialResponse()
+            state.choice = choice
+            saslState = state
             phase = .authenticating
+            phaseDeadline = now + configuration.negotiationTimeout
             write(
                 XMLElement(
-                    "auth", namespace: Namespace.sasl, ["mechanism": mechanism],
+                    "auth", namespace: Namespace.sasl, ["mechanism": choice.mechanism],
                     text: XMPPSession.base64(initial)))
         } catch {
+            saslState = nil
             actions.append(.write("</stream:stream>"))
             finish(with: .authentication(error), closeTransport: true)
         }
     }
 
     private func handleSASL(_ element: XMLElement) {
-        guard var state = saslState else { return }
+        guard var state = saslState, var choice = state.choice else { return }
         do throws(SASLError) {
             switch element.name {
             case "challenge":
-                let response = try state.authenticator.respond(to: try XMPPSession.decodeBase64(element.text))
+                let response = try choice.authenticator.respond(to: try XMPPSession.decodeBase64(element.text))
+                state.choice = choice
                 saslState = state
                 write(XMLElement("response", namespace: Namespace.sasl, [:], text: XMPPSession.base64(response)))
                 phaseDeadline = now + configuration.negotiationTimeout
             case "success":
-                try state.authenticator.complete(withSuccessData: try XMPPSession.decodeBase64(element.text))
+                try choice.authenticator.complete(withSuccessData: try XMPPSession.decodeBase64(element.text))
                 saslState = nil
                 isAuthenticated = true
-                emit(.authenticated(mechanism: state.mechanism))
+                emit(
+                    .authenticated(
+                        Authentication(
+                            mechanism: choice.mechanism, channelBinding: choice.channelBinding,
+                            refusedChannelBindings: state.refusedChannelBindings)))
                 actions.append(.resetParser)
                 openStream()
             case "failure":
                 let condition = element.elements.lazy.compactMap { SASLFailureCondition(rawValue: $0.name) }.first
-                throw .failure(condition: condition, text: element.childText("text"))
+                let failure = SASLError.failure(condition: condition, text: element.childText("text"))
+                if let binding = choice.channelBinding, choice.channelBindingGuessed, failure.blamesChannelBinding {
+                    // A server without XEP-0440 that does not take this type: another one may do
+                    // (RFC 6120 §6.4.5 allows retries on the same stream).
+                    state.refusedChannelBindings.append(binding)
+                    state.lastFailureText = element.childText("text")
+                    state.choice = nil
+                    authenticate(state)
+                    return
+                }
+                throw failure
             default:
                 throw .malformedChallenge("unexpected <\(element.name)/>")
             }
@@ -227,10 +257,19 @@ extension XMPPSession {
     }
 }
 
-/// The SASL exchange in progress.
+/// The SASL exchange in progress: what the server offered, the mechanism running, and the
+/// channel-binding types the server refused on this stream.
 struct SASLState {
-    var mechanism: String
-    var authenticator: SASLAuthenticator
+    var offered: [String]
+    var serverChannelBindings: [ChannelBindingType]?
+    var choice: SASLChoice?
+    var refusedChannelBindings: [ChannelBindingType] = []
+    var lastFailureText: String?
+
+    init(offered: [String], serverChannelBindings: [ChannelBindingType]?) {
+        self.offered = offered
+        self.serverChannelBindings = serverChannelBindings
+    }
 }
 
 extension XMLEscaping {
