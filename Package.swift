@@ -70,18 +70,18 @@ let package = Package(
         .executableTarget(
             name: "tern-bench",
             dependencies: [
-                "XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "ProsodyFixture", "ChatStore",
+                "XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "TestServers", "ChatStore",
                 "ChatModel", "TerminalUI", "Subprocess",
             ],
             swiftSettings: strict
         ),
 
-        .target(name: "ProsodyFixture", dependencies: ["Subprocess"], swiftSettings: strict),
+        .target(name: "TestServers", dependencies: ["Subprocess"], swiftSettings: strict),
         .target(
             name: "TestSupport",
             dependencies: [
                 "XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "OpenSSLSupport", "Subprocess",
-                "ProsodyFixture", "ChatModel",
+                "TestServers", "ChatModel",
             ],
             swiftSettings: strict
         ),
@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "OpenSSLSupportTests", dependencies: ["OpenSSLSupport", "COpenSSL", "XMPPCore", "Subprocess"],
             swiftSettings: strict),
-        .testTarget(name: "NetworkingTests", dependencies: ["Networking", "ProsodyFixture"], swiftSettings: strict),
+        .testTarget(name: "NetworkingTests", dependencies: ["Networking", "TestServers"], swiftSettings: strict),
         .testTarget(name: "TernConfigTests", dependencies: ["TernConfig", "XMPPClient"], swiftSettings: strict),
         .testTarget(
             name: "ChatModelTests", dependencies: ["ChatModel", "ChatStore", "TestSupport", "XMPPCore"],

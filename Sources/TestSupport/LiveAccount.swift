@@ -2,7 +2,7 @@ import ChatModel
 import ChatStore
 import Foundation
 import Networking
-import ProsodyFixture
+import TestServers
 import XMPPClient
 import XMPPCore
 
@@ -16,7 +16,7 @@ public final class LiveAccount {
 
     public init(
         loop: EventLoop,
-        server: ProsodyServer,
+        server: any XMPPTestServer,
         user: String,
         resource: String = "tern",
         databasePath: String? = nil,

@@ -1,6 +1,6 @@
 import Foundation
 import OpenSSLSupport
-import ProsodyFixture
+import TestServers
 import XMPPCore
 
 extension SessionHarness {

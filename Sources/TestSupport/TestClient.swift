@@ -1,5 +1,5 @@
 import Networking
-import ProsodyFixture
+import TestServers
 import XMPPClient
 import XMPPCore
 import XMPPExtensions
@@ -13,19 +13,22 @@ public final class TestClient {
 
     public init(
         loop: EventLoop,
-        server: ProsodyServer,
+        server: any XMPPTestServer,
         user: String,
         password: String? = nil,
         resource: String? = nil,
         tls: ConnectionSettings.TLSMode = .startTLS,
         trustCertificate: Bool = true,
         pin: String? = nil,
-        limitToTLS12: Bool = false
+        limitToTLS12: Bool = false,
+        channelBinding: ChannelBindingType? = nil
     ) throws {
         self.loop = loop
         let jid = try JID("\(user)@\(server.domain)")
         let settings = ConnectionSettings(
-            session: SessionConfiguration(jid: jid, password: password ?? server.users[user] ?? "", resource: resource),
+            session: SessionConfiguration(
+                jid: jid, password: password ?? server.users[user] ?? "", resource: resource,
+                channelBinding: channelBinding),
             host: "127.0.0.1", port: tls == .direct ? server.directTLSPort : server.c2sPort, tlsMode: tls,
             caFile: trustCertificate ? server.certificateFile : nil, pinnedSHA256: pin, limitToTLS12: limitToTLS12)
         connection = XMPPConnection(

@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
-import ProsodyFixture
 import Subprocess
+import TestServers
 
 /// A program running in a detached tmux session on its own server socket, driven as a person
 /// would: keys in with send-keys, the screen out with capture-pane.

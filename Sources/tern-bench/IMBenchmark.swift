@@ -2,8 +2,8 @@ import ChatModel
 import ChatStore
 import Foundation
 import Networking
-import ProsodyFixture
 import TerminalUI
+import TestServers
 import XMPPClient
 import XMPPCore
 import XMPPExtensions

@@ -1,5 +1,5 @@
 import Networking
-import ProsodyFixture
+import TestServers
 import XMPPClient
 import XMPPCore
 import XMPPExtensions

@@ -2,7 +2,7 @@ import ChatStore
 import Foundation
 import Glibc
 import Networking
-import ProsodyFixture
+import TestServers
 import TestSupport
 import Testing
 import XMPPCore

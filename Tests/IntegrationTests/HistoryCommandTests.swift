@@ -1,7 +1,7 @@
 import ChatStore
 import Foundation
-import ProsodyFixture
 import Subprocess
+import TestServers
 import Testing
 import XMPPCore
 
@@ -144,7 +144,7 @@ import XMPPCore
     /// docs/tern.1 is generated from the command and key tables; it must not drift from them.
     @Test func committedManPageIsCurrent() throws {
         let output = try Subprocess.run(SendCommandTests.ternBinary, ["manpage"])
-        let committed = try String(contentsOfFile: ProsodyServer.repositoryRoot + "/docs/tern.1", encoding: .utf8)
+        let committed = try String(contentsOfFile: repositoryRoot + "/docs/tern.1", encoding: .utf8)
         #expect(output.standardOutputText == committed, "regenerate it: tern manpage > docs/tern.1")
         #expect(committed.contains(".B /roster add jid [name]"))
         #expect(committed.contains("Alt\\-1 … Alt\\-9, Alt\\-0"))

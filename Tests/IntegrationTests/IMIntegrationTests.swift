@@ -2,7 +2,7 @@ import ChatModel
 import ChatStore
 import Foundation
 import Networking
-import ProsodyFixture
+import TestServers
 import TestSupport
 import Testing
 import XMPPCore

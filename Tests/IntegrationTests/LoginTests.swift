@@ -1,18 +1,18 @@
 import Foundation
 import Networking
 import OpenSSLSupport
-import ProsodyFixture
+import TestServers
 import TestSupport
 import Testing
 import XMPPClient
 import XMPPCore
 
-/// Logging in to a real Prosody on loopback.
-@Suite(.serialized, .prosody(users: ["alice": "alice-secret", "bob": "bob-secret"]))
+/// Logging in to a real Prosody and a real ejabberd on loopback.
+@Suite(.serialized, .servers(users: ["alice": "alice-secret", "bob": "bob-secret"]))
 struct LoginTests {
-    var server: ProsodyServer { ProsodyServer.current! }
 
-    @Test func loginWithSTARTTLS() throws {
+    @Test(arguments: ServerKind.allCases) func loginWithSTARTTLS(_ kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let client = try TestClient(loop: loop, server: server, user: "alice", resource: "desk")
         #expect(client.connect(), "events: \(client.events)\n\(server.log.suffix(2000))")
@@ -24,7 +24,8 @@ struct LoginTests {
         #expect(client.disconnection == .some(nil), "a requested disconnect ends without error")
     }
 
-    @Test func loginWithDirectTLS() throws {
+    @Test(arguments: ServerKind.allCases) func loginWithDirectTLS(_ kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let client = try TestClient(loop: loop, server: server, user: "bob", tls: .direct)
         #expect(client.connect(), "events: \(client.events)")
@@ -32,7 +33,8 @@ struct LoginTests {
         client.disconnect()
     }
 
-    @Test func wrongPasswordIsAClearNonRetryableError() throws {
+    @Test(arguments: ServerKind.allCases) func wrongPasswordIsAClearNonRetryableError(_ kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let client = try TestClient(loop: loop, server: server, user: "alice", password: "not-the-password")
         #expect(!client.connect())
@@ -45,7 +47,10 @@ struct LoginTests {
         #expect(!error.isRetryable)
     }
 
-    @Test func untrustedCertificateIsRefusedNamingItsFingerprint() throws {
+    @Test(arguments: ServerKind.allCases) func untrustedCertificateIsRefusedNamingItsFingerprint(_ kind: ServerKind)
+        throws
+    {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let client = try TestClient(loop: loop, server: server, user: "alice", trustCertificate: false)
         #expect(!client.connect())
@@ -57,7 +62,8 @@ struct LoginTests {
         #expect(client.disconnection??.description.contains(fingerprint) == true)
     }
 
-    @Test func pinnedCertificateIsAcceptedWithoutCA() throws {
+    @Test(arguments: ServerKind.allCases) func pinnedCertificateIsAcceptedWithoutCA(_ kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let pin = try server.certificateFingerprint().replacingOccurrences(of: ":", with: "").lowercased()
         let client = try TestClient(loop: loop, server: server, user: "alice", trustCertificate: false, pin: pin)
@@ -65,7 +71,8 @@ struct LoginTests {
         client.disconnect()
     }
 
-    @Test func wrongPinIsRefusedEvenWithTheCA() throws {
+    @Test(arguments: ServerKind.allCases) func wrongPinIsRefusedEvenWithTheCA(_ kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let pin = String(repeating: "AB:", count: 31) + "AB"
         let client = try TestClient(loop: loop, server: server, user: "alice", pin: pin)
@@ -76,16 +83,39 @@ struct LoginTests {
         }
     }
 
-    @Test func tls12WithTLSUniqueChannelBinding() throws {
+    /// ejabberd 23.01 takes only tls-unique (also over TLS 1.3) and says nothing of XEP-0440: the
+    /// login refused with tls-exporter is retried with tls-unique on the same stream.
+    @Test func ejabberdTakesTLSUniqueAfterRefusingTheExporterOverTLS13() throws {
+        let server = try TestServers.server(.ejabberd)
+        let loop = try EventLoop()
+        let client = try TestClient(loop: loop, server: server, user: "alice")
+        #expect(client.connect(), "events: \(client.events)")
+        let login = client.events.compactMap { if case .authenticated(let login) = $0 { login } else { nil } }.first
+        #expect(login?.mechanism.hasSuffix("-PLUS") == true)
+        #expect(login?.channelBinding == .tlsUnique)
+        #expect(login?.refusedChannelBindings == [.tlsExporter])
+        client.disconnect()
+        let remembered = try TestClient(loop: loop, server: server, user: "alice", channelBinding: .tlsUnique)
+        #expect(remembered.connect())
+        let second = remembered.events.compactMap { if case .authenticated(let login) = $0 { login } else { nil } }
+        #expect(second.first?.refusedChannelBindings == [], "the remembered type needs no retry")
+        remembered.disconnect()
+    }
+
+    @Test(arguments: ServerKind.allCases) func tls12WithTLSUniqueChannelBinding(_ kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let client = try TestClient(loop: loop, server: server, user: "bob", limitToTLS12: true)
         #expect(client.connect(), "events: \(client.events)")
-        let mechanism = client.events.compactMap { if case .authenticated(let name) = $0 { name } else { nil } }.first
-        #expect(mechanism?.hasSuffix("-PLUS") == true, "Prosody binds to tls-unique under TLS 1.2: \(mechanism ?? "-")")
+        let mechanism = client.events.compactMap {
+            if case .authenticated(let login) = $0 { login.mechanism } else { nil }
+        }.first
+        #expect(mechanism?.hasSuffix("-PLUS") == true, "\(kind) binds to tls-unique under TLS 1.2: \(mechanism ?? "-")")
         client.disconnect()
     }
 
-    @Test func serverPingsAndDiscoAreAnswered() throws {
+    @Test(arguments: ServerKind.allCases) func serverPingsAndDiscoAreAnswered(_ kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let alice = try TestClient(loop: loop, server: server, user: "alice", resource: "a")
         let bob = try TestClient(loop: loop, server: server, user: "bob")

@@ -1,7 +1,7 @@
 import ChatStore
 import Foundation
 import Networking
-import ProsodyFixture
+import TestServers
 import TestSupport
 import Testing
 import XMPPCore

@@ -1,5 +1,5 @@
 import Foundation
-import ProsodyFixture
+import TestServers
 import TestSupport
 
 /// A home for one run of `tern` against a test server: its configuration and data directories,
@@ -14,7 +14,7 @@ struct TernHome {
     }
 
     /// A configuration with one account, `user` on `server` (through `port` when given).
-    init(server: ProsodyServer, user: String, port: Int? = nil, extraConfig: String = "") throws {
+    init(server: any XMPPTestServer, user: String, port: Int? = nil, extraConfig: String = "") throws {
         directory =
             FileManager.default.temporaryDirectory.appendingPathComponent("tern-home-\(UUID().uuidString)")
             .path

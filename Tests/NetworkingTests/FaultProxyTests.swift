@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
-import ProsodyFixture
 import Synchronization
+import TestServers
 import Testing
 
 @Suite struct FaultProxyTests {

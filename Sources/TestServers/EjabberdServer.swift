@@ -1,0 +1,50 @@
+import Foundation
+
+/// A private ejabberd on loopback for integration tests, run by `scripts/ejabberd-server` in a
+/// temporary directory with free ports, its own Erlang node, certificate and test accounts.
+public final class EjabberdServer: XMPPTestServer {
+    public let kind = ServerKind.ejabberd
+    public let directory: String
+    public let domain: String
+    public let c2sPort: Int
+    public let directTLSPort: Int
+    public let certificateFile: String
+    public let users: [String: String]
+
+    static var script: String { repositoryRoot + "/scripts/ejabberd-server" }
+
+    /// Starts a server with these accounts on free loopback ports; a broken stream stays
+    /// resumable for `resumeTimeoutSeconds`.
+    public init(users: [String: String], resumeTimeoutSeconds: Int = 300, domain: String = "localhost") throws {
+        directory = "\(scratchDirectory)/tern-ejabberd-\(UUID().uuidString.prefix(8))"
+        self.domain = domain
+        self.users = users
+        c2sPort = try freePort()
+        directTLSPort = try freePort()
+        certificateFile = "\(directory)/certs/\(domain).crt"
+        var arguments = [
+            "start", directory, "--c2s", String(c2sPort), "--direct-tls", String(directTLSPort), "--domain", domain,
+            "--resume-timeout", String(resumeTimeoutSeconds),
+        ]
+        for (name, password) in users.sorted(by: { $0.key < $1.key }) {
+            arguments += ["--user", "\(name):\(password)"]
+        }
+        do {
+            try runTool(EjabberdServer.script, arguments)
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
+    deinit { stop() }
+
+    public func stop() {
+        _ = try? runTool(EjabberdServer.script, ["stop", directory])
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    public var log: String {
+        (try? String(contentsOfFile: "\(directory)/logs/ejabberd.log", encoding: .utf8)) ?? ""
+    }
+}
