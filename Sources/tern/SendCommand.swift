@@ -50,8 +50,12 @@ struct SendCommand: ParsableCommand {
             while body.last?.isNewline == true { body.removeLast() }
             guard !body.isEmpty else { exitWithFailure("nothing to send on standard input") }
         }
-        let (account, settings) = loadAccount(accountOptions)
+        let (account, accountSettings) = loadAccount(accountOptions)
         guard let recipient = JID(parsing: recipient) else { return }
+        let history = SendHistory(path: database ?? XDG.databasePath(), account: account)
+        var settings = accountSettings
+        settings.session.resource = OneShotSend.resource(for: account.resource)
+        settings.session.channelBinding = history.channelBinding
         let loop: EventLoop
         do {
             loop = try EventLoop()
@@ -62,12 +66,16 @@ struct SendCommand: ParsableCommand {
         loop.schedule(after: .seconds(timeout)) { outcome.give(up: "timed out after \(timeout) seconds") }
         outcome.start()
         loop.run { outcome.result != nil }
+        history.record(outcome, recipient: recipient, text: body)
         if case .failure(let message) = outcome.result { exitWithFailure(message) }
-        outcome.record(in: database ?? XDG.databasePath(), account: account)
     }
 }
 
-/// The state of one `tern send`: connect, send, ping, disconnect.
+/// The state of one `tern send`: connect, send, confirm, disconnect.
+///
+/// The message counts as sent once the server has processed it: its answer to a ping sent after
+/// it (a stream is handled in order) and, on a stream-managed stream, its acknowledgement of the
+/// message. An error the server returns for the message before then fails the send.
 final class OneShotSend {
     enum Outcome {
         case success
@@ -78,9 +86,14 @@ final class OneShotSend {
     private let connection: XMPPConnection
     private let recipient: JID
     private let text: String
-    private var delivered = false
-    private var sentID: String?
-    private var sentFrom: JID?
+    private(set) var sentID: String?
+    private(set) var sentFrom: JID?
+    /// The server's error for the message, if it sent one.
+    private(set) var rejection: String?
+    private(set) var authentication: Authentication?
+    private var pinged = false
+    /// The stream-management number of the message, until the server acknowledges it.
+    private var awaitingAck: UInt32?
 
     init(loop: EventLoop, settings: ConnectionSettings, recipient: JID, text: String) {
         connection = XMPPConnection(
@@ -89,28 +102,17 @@ final class OneShotSend {
         self.text = text
     }
 
+    /// `tern send` never takes over the interactive client's resource (the server would end that
+    /// session): with a configured resource it uses a random one next to it, else the server's.
+    static func resource(for configured: String?) -> String? {
+        guard let configured else { return nil }
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        return configured + "-send-" + String((0..<6).map { _ in alphabet.randomElement()! })
+    }
+
     func start() {
         connection.onEvent = { [unowned self] event in self.handle(event) }
         connection.connect()
-    }
-
-    /// Puts the sent message into the local history (the server has it: acked).
-    func record(in path: String, account: AccountConfiguration) {
-        guard let sentID else { return }
-        do {
-            let store = try ChatStore(path: path)
-            let accountID = try store.account(jid: account.jid, name: account.name)
-            _ = try store.insert(
-                NewMessage(
-                    conversation: recipient.bare, outgoing: true, sender: (sentFrom ?? account.jid).description,
-                    senderKey: account.jid.description, recipient: recipient.description, body: text,
-                    timestamp: Clock.nowMilliseconds(), idAttribute: sentID, originID: sentID, state: .acked),
-                account: accountID)
-        } catch {
-            // The message went out; only the local copy is missing.
-            let line = "tern: sent, but not recorded in the local history: \(error)\n"
-            _ = line.withCString { write(2, $0, strlen($0)) }
-        }
     }
 
     func give(up reason: String) {
@@ -120,34 +122,107 @@ final class OneShotSend {
 
     private func handle(_ event: ConnectionEvent) {
         switch event {
+        case .authenticated(let authentication):
+            self.authentication = authentication
         case .established:
             // No initial presence: a send-only session must not take the account's offline messages.
-            let id = connection.session.makeID()
+            let session = connection.session
+            let id = session.makeID()
             sentID = id
-            sentFrom = connection.session.boundJID
+            sentFrom = session.boundJID
+            awaitingAck = session.nextOutboundSequence
             connection.send(OutgoingMessage.chat(to: recipient, body: text, id: id, chatState: nil))
-            // A server round trip after the message proves the server has processed it (stanzas
-            // are handled in order on one stream).
             let ping = XMLElement.iq(
-                .get, id: connection.session.makeID(), to: connection.session.boundJID.domain,
+                .get, id: session.makeID(), to: session.boundJID.domain,
                 payload: XMLElement("ping", namespace: Namespace.ping))
             connection.sendIQ(ping) { [unowned self] result in
                 switch result {
                 case .success, .failure(.error):
-                    self.delivered = true
-                    self.connection.disconnect()
+                    self.pinged = true
+                    self.confirmIfDone()
                 case .failure(let failure):
                     self.give(up: "the server did not confirm the message: \(failure)")
                 }
             }
+        case .stanza(let stanza):
+            guard stanza.stanzaKind == .message, stanza.type == "error", stanza.id == sentID, rejection == nil else {
+                return
+            }
+            let error = StanzaError(stanza: stanza) ?? StanzaError(.undefinedCondition)
+            rejection = error.description
+            give(up: "the message to \(recipient) came back: \(error)")
+            connection.disconnect()
+        case .streamManagement(.acknowledged(let h)):
+            if let sequence = awaitingAck, !StreamResumption.isAfter(sequence, h) { awaitingAck = nil }
+            confirmIfDone()
+        case .streamManagement(.unavailable):
+            awaitingAck = nil
+            confirmIfDone()
         case .disconnected(let error):
-            if let error, !delivered {
+            if let error, result == nil {
                 give(up: error.description)
             } else if result == nil {
-                result = delivered ? .success : .failure("the connection closed before the message was sent")
+                result = .failure("the connection closed before the message was confirmed")
             }
-        case .connecting, .secured, .authenticated, .stanza, .resumed, .streamManagement:
+        case .connecting, .secured, .resumed, .streamManagement:
             return
+        }
+    }
+
+    var confirmed: Bool {
+        if case .success = result { true } else { false }
+    }
+
+    private func confirmIfDone() {
+        guard pinged, awaitingAck == nil, result == nil, rejection == nil else { return }
+        result = .success
+        connection.disconnect()
+    }
+}
+
+/// The local history `tern send` reads the account's channel binding from and records the
+/// message in; a database that cannot be opened only costs the local copy.
+struct SendHistory {
+    let opened: Result<(store: ChatStore, account: AccountID), any Error>
+    let account: AccountConfiguration
+
+    init(path: String, account: AccountConfiguration) {
+        self.account = account
+        opened = Result {
+            let store = try ChatStore(path: path)
+            return (store, try store.account(jid: account.jid, name: account.name))
+        }
+    }
+
+    var channelBinding: ChannelBindingType? {
+        guard case .success(let (store, accountID)) = opened else { return nil }
+        return (try? store.channelBinding(account: accountID)).flatMap { $0 }.flatMap(
+            ChannelBindingType.init(rawValue:))
+    }
+
+    /// Records the message as the server left it (acknowledged, failed with its error, or sent
+    /// without a confirmation), and the channel binding that worked.
+    func record(_ send: OneShotSend, recipient: JID, text: String) {
+        guard let sentID = send.sentID else { return }
+        do {
+            let (store, accountID) = try opened.get()
+            let outcome = try store.insert(
+                NewMessage(
+                    conversation: recipient.bare, outgoing: true, sender: (send.sentFrom ?? account.jid).description,
+                    senderKey: account.jid.description, recipient: recipient.description, body: text,
+                    timestamp: Clock.nowMilliseconds(), idAttribute: sentID, originID: sentID,
+                    state: send.confirmed ? .acked : .sent),
+                account: accountID)
+            if let rejection = send.rejection, case .inserted = outcome {
+                try store.markFailed(account: accountID, conversation: recipient, idAttribute: sentID, error: rejection)
+            }
+            if let type = send.authentication?.channelBinding, type != channelBinding {
+                try store.setChannelBinding(type.rawValue, account: accountID)
+            }
+        } catch {
+            // The message went out (or came back); only the local copy is missing.
+            let line = "tern: not recorded in the local history: \(error)\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }
         }
     }
 }

@@ -1,13 +1,13 @@
 import Foundation
 import Networking
-import ProsodyFixture
 import Subprocess
+import TestServers
 import TestSupport
 import Testing
 import XMPPCore
 
 /// `tern send` as a user runs it: the built binary with a config file.
-@Suite(.serialized, .prosody(users: ["alice": "alice-secret", "bob": "bob-secret"]))
+@Suite(.serialized, .servers(users: ["alice": "alice-secret", "bob": "bob-secret"]))
 struct SendCommandTests {
     var server: ProsodyServer { ProsodyServer.current! }
 
@@ -29,7 +29,10 @@ struct SendCommandTests {
         return (output.status, output.standardErrorText)
     }
 
-    func config(tls: String, port: Int, password: String = "alice-secret") -> String {
+    func config(
+        tls: String, port: Int, password: String = "alice-secret", server: (any XMPPTestServer)? = nil,
+        resource: String? = nil
+    ) -> String {
         """
         [accounts.test]
         jid = "alice@localhost"
@@ -37,18 +40,20 @@ struct SendCommandTests {
         host = "127.0.0.1"
         port = \(port)
         tls = "\(tls)"
-        ca_file = "\(server.certificateFile)"
+        ca_file = "\((server ?? self.server).certificateFile)"
+        \(resource.map { "resource = \"\($0)\"" } ?? "")
         """
     }
 
-    @Test(arguments: ["starttls", "direct"])
-    func deliversToASecondAccount(tls: String) throws {
+    @Test(arguments: ServerKind.allCases, ["starttls", "direct"])
+    func deliversToASecondAccount(kind: ServerKind, tls: String) throws {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let bob = try TestClient(loop: loop, server: server, user: "bob")
         #expect(bob.connect())
         bob.sendPresence()
         let port = tls == "direct" ? server.directTLSPort : server.c2sPort
-        let path = try writeConfig(config(tls: tls, port: port))
+        let path = try writeConfig(config(tls: tls, port: port, server: server))
         let text = "hello over \(tls) 😀 <&>"
         let result = try run(["send", "--config", path, "bob@localhost", text])
         #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -91,6 +96,48 @@ struct SendCommandTests {
         #expect(nothing.standardErrorText == "tern: nothing to send on standard input\n")
     }
 
+    /// The README's own example configures `resource = "tern"`: `tern send` must not take that
+    /// resource from the running client (the server would end the client's session).
+    @Test(arguments: ServerKind.allCases)
+    func neverTakesOverTheInteractiveClientsResource(kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
+        let loop = try EventLoop()
+        let alice = try LiveAccount(loop: loop, server: server, user: "alice", resource: "tern")
+        #expect(alice.connect())
+        let bound = alice.controller.boundJID
+        let connects = alice.events.filter { $0 == .statusChanged(.connecting) }.count
+        let path = try writeConfig(config(tls: "starttls", port: server.c2sPort, server: server, resource: "tern"))
+        let result = try run(["send", "--config", path, "bob@localhost", "from a script"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        // The carbon of the script's message reaches the running client on its own session.
+        #expect(alice.wait { alice.messages(with: "bob@localhost").contains { $0.body == "from a script" } })
+        let copy = try #require(alice.messages(with: "bob@localhost").first { $0.body == "from a script" })
+        #expect(copy.sender.hasPrefix("alice@localhost/tern-send-"), "\(copy.sender)")
+        #expect(alice.controller.status == .online)
+        #expect(alice.controller.boundJID == bound)
+        #expect(!alice.logText.contains("conflict"), "\(alice.logText)")
+        #expect(
+            alice.events.filter { $0 == .statusChanged(.connecting) }.count == connects, "the client kept its session")
+        alice.disconnect()
+    }
+
+    @Test(arguments: ServerKind.allCases)
+    func aMessageToAUserWhoDoesNotExistFailsWithTheServersReason(kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
+        let path = try writeConfig(config(tls: "starttls", port: server.c2sPort, server: server))
+        let database = URL(fileURLWithPath: path).deletingLastPathComponent().path + "/tern.sqlite"
+        let result = try run(["send", "--config", path, "--database", database, "nobody@localhost", "hello?"])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr == "tern: the message to nobody@localhost came back: service-unavailable\n", "\(kind)")
+        let history = try Subprocess.run(
+            Self.ternBinary, ["history", "--database", database, "--json", "nobody@localhost"])
+        let stored = try #require(
+            try JSONSerialization.jsonObject(with: Data(history.standardOutputText.utf8)) as? [String: Any])
+        #expect(stored["state"] as? String == "failed", "the history does not claim it was delivered")
+        #expect(stored["error"] as? String == "service-unavailable")
+    }
+
     @Test func failuresExitNonZeroWithOneLine() throws {
         let wrong = try writeConfig(config(tls: "starttls", port: server.c2sPort, password: "wrong"))
         let result = try run(["send", "--config", wrong, "bob@localhost", "x"])
@@ -98,7 +145,7 @@ struct SendCommandTests {
         #expect(result.stderr.hasPrefix("tern: wrong user name or password"))
         #expect(result.stderr.filter { $0 == "\n" }.count == 1)
 
-        let closed = try writeConfig(config(tls: "starttls", port: try ProsodyServer.freePort()))
+        let closed = try writeConfig(config(tls: "starttls", port: try freePort()))
         let refused = try run(["send", "--config", closed, "bob@localhost", "x"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("Connection refused"), "\(refused.stderr)")
