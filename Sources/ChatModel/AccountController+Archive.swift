@@ -29,7 +29,8 @@ extension AccountController {
                 let next = page.complete || newest == after || self.session == nil ? nil : newest
                 if let next { self.fetchForward(after: next, session: session) }
                 self.storeArchivePage(
-                    page.messages, sync: newest.map { (id: $0, timestamp: page.messages.last?.timestamp) })
+                    page.messages, sync: newest.map { (id: $0, timestamp: page.messages.last?.timestamp) },
+                    direction: .forward)
                 if next == nil { self.finishCatchUp() }
             case .failure(.error(let error)) where error.condition == .itemNotFound:
                 // The archive no longer has our sync point (expired, reset): start afresh.
@@ -63,9 +64,11 @@ extension AccountController {
                     self.fetchNewest(
                         before: older, remaining: remaining - page.messages.count, newest: syncID, session: session)
                 }
+                // Newest page first: each page goes before what is stored, in its own order.
                 self.storeArchivePage(
                     page.messages,
-                    sync: newest == nil ? syncID.map { (id: $0, timestamp: page.messages.last?.timestamp) } : nil)
+                    sync: newest == nil ? syncID.map { (id: $0, timestamp: page.messages.last?.timestamp) } : nil,
+                    direction: .backward)
                 if older == nil { self.finishCatchUp() }
             case .failure(let failure):
                 self.isCatchingUp = false
@@ -81,12 +84,14 @@ extension AccountController {
     }
 
     /// Stores one page in one transaction, with the sync point when given; returns the new
-    /// message ids by conversation.
+    /// message ids by conversation. `announce`: tell the windows (scrolling back tells its
+    /// requester instead).
     @discardableResult
     func storeArchivePage(
         _ messages: [ArchivedMessage],
         sync: (id: String, timestamp: Int64?)?,
-        olderThanStored: Bool = false
+        direction: ArchiveDirection,
+        announce: Bool = true
     ) -> [JID: [Int64]] {
         var rows: [NewMessage] = []
         var receipts: [(JID, String, DeliveryState)] = []
@@ -116,7 +121,7 @@ extension AccountController {
                     ArchiveSyncState(
                         archive: jid.description, lastStanzaID: $0.id, lastTimestamp: $0.timestamp,
                         syncedAt: scheduler.now)
-                }, account: accountID, olderThanStored: olderThanStored)
+                }, account: accountID, direction: direction)
             for (row, outcome) in zip(rows, outcomes) {
                 switch outcome {
                 case .inserted(let id), .correction(of: let id, _): stored[row.conversation, default: []].append(id)
@@ -130,38 +135,86 @@ extension AccountController {
             log(.error, "could not store archived messages: \(error)")
             return [:]
         }
-        if !stored.isEmpty || !receipts.isEmpty { onEvent(.archiveStored(stored)) }
+        if announce && (!stored.isEmpty || !receipts.isEmpty) {
+            onEvent(.archiveStored(stored, older: direction == .backward))
+        }
         return stored
     }
 
-    /// Fetches a page of older history of one conversation from the archive (scrolling back past
-    /// what is stored). Calls `completion` with how many messages were added.
-    public func fetchOlderFromArchive(_ contact: JID, completion: @escaping (Int) -> Void) {
+    /// Fetches older history of one conversation from the archive (scrolling back past what is
+    /// stored): the page before the oldest archive id reached, and the ones before it while a page
+    /// brings only messages already stored (at most `backfillPageLimit`). Ends with how many
+    /// messages were added, or with the archive having nothing older.
+    public func fetchOlderFromArchive(_ contact: JID, completion: @escaping (ArchiveBackfill) -> Void) {
+        let peer = contact.bare
         guard let session else {
-            completion(0)
+            completion(.unavailable("offline"))
             return
         }
-        let backfill =
-            (try? store.archiveBackfill(account: accountID, conversation: contact)) ?? (oldestID: nil, complete: false)
-        guard !backfill.complete else {
-            completion(0)
+        let marker =
+            (try? store.archiveBackfill(account: accountID, conversation: peer)) ?? (oldestID: nil, complete: false)
+        guard !marker.complete else {
+            completion(.complete)
             return
         }
-        let oldestStored = try? store.oldestArchiveID(account: accountID, conversation: contact, archive: jid)
-        let before = backfill.oldestID ?? oldestStored ?? ""
-        archive.query(ArchiveQuery(with: contact.bare, before: before, max: behaviour.archivePageSize), in: session) {
-            [weak self] result in
-            guard let self else { return }
-            guard case .success(let page) = result else {
-                completion(0)
-                return
-            }
-            let stored = self.storeArchivePage(page.messages, sync: nil, olderThanStored: true)
-            let oldest = page.first ?? page.messages.first?.archiveID ?? backfill.oldestID
-            try? self.store.setArchiveBackfill(
-                account: self.accountID, conversation: contact, oldestID: oldest,
-                complete: page.complete || page.messages.isEmpty)
-            completion(stored.values.reduce(0) { $0 + $1.count })
+        guard backfilling.insert(peer).inserted else { return }
+        let before =
+            marker.oldestID ?? (try? store.oldestArchiveID(account: accountID, conversation: peer, archive: jid)) ?? nil
+        backfill(peer, before: before ?? "", pages: AccountController.backfillPageLimit, session: session) {
+            [weak self] outcome in
+            self?.backfilling.remove(peer)
+            completion(outcome)
         }
     }
+
+    /// How many pages one scroll-back request reads at most while they add nothing new.
+    static let backfillPageLimit = 10
+
+    private func backfill(
+        _ peer: JID,
+        before: String,
+        pages: Int,
+        session: XMPPSession,
+        completion: @escaping (ArchiveBackfill) -> Void
+    ) {
+        archive.query(ArchiveQuery(with: peer, before: before, max: behaviour.archivePageSize), in: session) {
+            [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .success(let page):
+                let stored = self.storeArchivePage(page.messages, sync: nil, direction: .backward, announce: false)
+                let added = stored[peer]?.count ?? 0
+                let oldest = page.first ?? page.messages.first?.archiveID ?? before
+                let complete = page.complete || page.messages.isEmpty
+                do {
+                    try self.store.setArchiveBackfill(
+                        account: self.accountID, conversation: peer, oldestID: oldest, complete: complete)
+                } catch {
+                    self.log(.warning, "could not record how far back the history of \(peer) goes: \(error)")
+                }
+                if added == 0 && !complete && pages > 1 && oldest != before, self.session === session {
+                    self.backfill(peer, before: oldest, pages: pages - 1, session: session, completion: completion)
+                } else {
+                    completion(added > 0 ? .added(added) : complete ? .complete : .added(0))
+                }
+            case .failure(let failure):
+                if case .disconnected = failure {
+                    completion(.unavailable("offline"))
+                } else {
+                    self.log(.warning, "could not fetch older messages of \(peer) from the archive: \(failure)")
+                    completion(.unavailable(failure.description))
+                }
+            }
+        }
+    }
+}
+
+/// How a request for older history from the archive ended.
+public enum ArchiveBackfill: Sendable, Hashable {
+    /// This many messages older than the stored ones were added.
+    case added(Int)
+    /// The archive has nothing older (the history is complete).
+    case complete
+    /// The archive could not be asked (offline, or it answered with an error).
+    case unavailable(String)
 }

@@ -71,7 +71,7 @@ extension AccountController {
                 let sync = ArchiveSyncState(
                     archive: jid.description, lastStanzaID: stanzaID, lastTimestamp: stored.timestamp,
                     syncedAt: scheduler.now)
-                outcome = try store.storeArchivePage([stored], sync: sync, account: accountID)[0]
+                outcome = try store.storeArchivePage([stored], sync: sync, account: accountID, direction: .forward)[0]
             } else {
                 outcome = try store.insert(stored, account: accountID)
             }

@@ -43,6 +43,8 @@ public final class AccountController {
     var pausedTimers: [JID: ScheduledTimer] = [:]
     /// An archive catch-up is running on this session.
     public internal(set) var isCatchingUp = false
+    /// Conversations whose older history is being fetched from the archive.
+    var backfilling: Set<JID> = []
 
     private let makeConnection: (ConnectionRequest) -> any ClientConnection
     let scheduler: any Scheduler
@@ -213,6 +215,7 @@ public final class AccountController {
             for timer in pausedTimers.values { timer.cancel() }
             pausedTimers.removeAll()
             isCatchingUp = false
+            backfilling.removeAll()
             if let resumable, error != nil {
                 // Kept for resumption: the server holds the session and our unacknowledged
                 // stanzas stay in the queue handed to the next connection.

@@ -119,17 +119,14 @@ public final class AppModel {
         }
     }
 
-    /// Loads up to `count` older messages in front of the loaded ones; returns how many came.
+    /// Loads up to `count` older messages from the store in front of the loaded ones; returns how
+    /// many came. When the store has nothing older, `fetchFromArchive` asks the server.
     @discardableResult
     public func loadOlder(_ window: ChatWindow, count: Int = 100) -> Int {
-        guard window.hasOlder, let first = window.messages.first, let account else {
-            fetchFromArchive(window)
-            return 0
-        }
+        guard window.hasOlder, let first = window.messages.first, let account else { return 0 }
         do {
             let older = try account.store.messages(before: first.id, limit: count)
             window.hasOlder = older.count == count
-            if !window.hasOlder { fetchFromArchive(window) }
             window.prepend(older)
             // Keep memory bounded: drop the newest, but never what the view shows (PageDown or
             // End loads them again).
@@ -148,15 +145,27 @@ public final class AppModel {
         }
     }
 
-    /// The store has nothing older: ask the server's archive for the page before (once at a time).
-    private func fetchFromArchive(_ window: ChatWindow) {
-        guard let contact = window.jid, let account, account.status == .online, !window.fetchingArchive else { return }
+    /// The store has nothing older than the window's first message: asks the server's archive
+    /// for the page before (one request at a time; "loading older messages…" meanwhile). What
+    /// arrives is loaded in front at once, so the view can go on scrolling up.
+    public func fetchFromArchive(_ window: ChatWindow) {
+        guard let contact = window.jid, let account, account.status == .online, !window.fetchingArchive,
+            !window.historyComplete, !window.hasOlder
+        else { return }
         window.fetchingArchive = true
-        onChange(.status)
-        account.fetchOlderFromArchive(contact) { [weak self, weak window] added in
+        onChange([.status, .chat])
+        account.fetchOlderFromArchive(contact) { [weak self, weak window] outcome in
             guard let self, let window else { return }
             window.fetchingArchive = false
-            if added > 0 { window.hasOlder = true }
+            switch outcome {
+            case .added(let count) where count > 0:
+                window.hasOlder = true
+                if window.messages.isEmpty { self.loadLatest(window) } else { self.loadOlder(window) }
+            case .complete:
+                window.historyComplete = true
+            case .added, .unavailable:
+                break
+            }
             self.onChange([.status, .chat])
         }
     }
@@ -293,8 +302,8 @@ public final class AppModel {
                 window.pendingMarker = markable
                 if window === currentWindow && window.scrollAnchor == nil { markSeen(window) }
             }
-        case .archiveStored(let stored):
-            archiveStored(stored, account: account)
+        case .archiveStored(let stored, let older):
+            archiveStored(stored, older: older, account: account)
         case .readElsewhere(let conversation):
             try? account.store.markRead(account: account.accountID, conversation: conversation, upTo: scheduler.now)
             unreadCounts[conversation.description] = nil
@@ -306,8 +315,9 @@ public final class AppModel {
     }
 
     /// A page from the archive: refresh open windows at their live end, open windows (with
-    /// activity) for conversations that got unread messages.
-    private func archiveStored(_ stored: [JID: [Int64]], account: AccountController) {
+    /// activity) for conversations that got unread messages. `older` pages (a first login's
+    /// newest messages, fetched newest page first) go above what is stored: never "new below".
+    private func archiveStored(_ stored: [JID: [Int64]], older: Bool, account: AccountController) {
         let counts = (try? account.store.unreadCounts(account: account.accountID)) ?? unreadCounts
         for conversation in stored.keys {
             let unread = counts[conversation.description] ?? 0
@@ -316,6 +326,8 @@ public final class AppModel {
             guard let window else { continue }
             if window.scrollAnchor == nil && !window.droppedNewer {
                 loadLatest(window)
+            } else if older {
+                window.hasOlder = true
             } else {
                 window.newBelow += stored[conversation]?.count ?? 0
             }

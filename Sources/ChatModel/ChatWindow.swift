@@ -91,8 +91,12 @@ public final class ChatWindow {
     }
     /// The newest incoming message that asked for a displayed marker, and the last one we sent.
     var pendingMarker: String?
-    /// Older history is being fetched from the server's archive.
-    public internal(set) var fetchingArchive = false
+    /// Older history is being fetched from the server's archive (shown at the top of the pane).
+    public internal(set) var fetchingArchive = false {
+        didSet { if fetchingArchive != oldValue { record(.other) } }
+    }
+    /// The server's archive has nothing older than what is stored.
+    public internal(set) var historyComplete = false
     /// The newest messages were dropped from memory while scrolling far back.
     public internal(set) var droppedNewer = false
     /// Lines typed in this window, oldest first, for Up/Down.

@@ -35,11 +35,14 @@ extension ChatStore {
             case .unknown: corrects = nil
             }
         }
+        // After every stored message of the conversation; a page fetched backward renumbers its
+        // rows below them afterwards (`placeBeforeStored`).
         try db.statement(
             """
             INSERT INTO message (conversation_id, outgoing, sender, sender_key, recipient, body, timestamp, type,
-                id_attribute, origin_id, stanza_id, stanza_id_by, corrects, state, encryption)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                id_attribute, origin_id, stanza_id, stanza_id_by, corrects, state, encryption, seq)
+            VALUES (?1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                (SELECT coalesce(max(seq), 0) + 1 FROM message WHERE conversation_id = ?1))
             """
         ).bind(
             conversation.sql, message.outgoing.sql, message.sender.sql, message.senderKey.sql, message.recipient?.sql,
@@ -167,7 +170,7 @@ extension ChatStore {
             m.body),
         EXISTS (SELECT 1 FROM message x WHERE x.corrects = m.id),
         m.timestamp, m.type, m.id_attribute, m.origin_id, m.stanza_id, m.stanza_id_by, m.state, m.error, m.encryption,
-        coalesce(m.seq, m.id)
+        m.seq
         """
 
     static func storedMessage(_ row: Statement) -> StoredMessage {
@@ -187,7 +190,7 @@ extension ChatStore {
                 """
                 SELECT * FROM (SELECT \(ChatStore.messageColumns) FROM message m JOIN conversation c ON c.id = m.conversation_id
                     WHERE c.account_id = ? AND c.jid = ? AND m.corrects IS NULL
-                    ORDER BY m.timestamp DESC, coalesce(m.seq, m.id) DESC LIMIT ?) ORDER BY 8, 17
+                    ORDER BY m.timestamp DESC, m.seq DESC LIMIT ?) ORDER BY 8, 17
                 """
             ).bind(account.rawValue.sql, conversation.bare.description.sql, limit.sql).rows(ChatStore.storedMessage)
         }
@@ -199,10 +202,10 @@ extension ChatStore {
             try db.statement(
                 """
                 SELECT * FROM (SELECT \(ChatStore.messageColumns) FROM message m JOIN conversation c ON c.id = m.conversation_id,
-                    (SELECT conversation_id AS cid, timestamp AS t, coalesce(seq, id) AS k FROM message WHERE id = ?1) anchor
+                    (SELECT conversation_id AS cid, timestamp AS t, seq AS k FROM message WHERE id = ?1) anchor
                     WHERE m.conversation_id = anchor.cid AND m.corrects IS NULL
-                        AND (m.timestamp, coalesce(m.seq, m.id)) < (anchor.t, anchor.k)
-                    ORDER BY m.timestamp DESC, coalesce(m.seq, m.id) DESC LIMIT ?2) ORDER BY 8, 17
+                        AND (m.timestamp, m.seq) < (anchor.t, anchor.k)
+                    ORDER BY m.timestamp DESC, m.seq DESC LIMIT ?2) ORDER BY 8, 17
                 """
             ).bind(id.sql, limit.sql).rows(ChatStore.storedMessage)
         }
@@ -214,10 +217,10 @@ extension ChatStore {
             try db.statement(
                 """
                 SELECT \(ChatStore.messageColumns) FROM message m JOIN conversation c ON c.id = m.conversation_id,
-                    (SELECT conversation_id AS cid, timestamp AS t, coalesce(seq, id) AS k FROM message WHERE id = ?1) anchor
+                    (SELECT conversation_id AS cid, timestamp AS t, seq AS k FROM message WHERE id = ?1) anchor
                     WHERE m.conversation_id = anchor.cid AND m.corrects IS NULL
-                        AND (m.timestamp, coalesce(m.seq, m.id)) > (anchor.t, anchor.k)
-                    ORDER BY m.timestamp, coalesce(m.seq, m.id) LIMIT ?2
+                        AND (m.timestamp, m.seq) > (anchor.t, anchor.k)
+                    ORDER BY m.timestamp, m.seq LIMIT ?2
                 """
             ).bind(id.sql, limit.sql).rows(ChatStore.storedMessage)
         }

@@ -18,17 +18,19 @@ extension ChatStore {
     /// Stores one page of archived messages and the new sync point in a single transaction: if
     /// either is lost (crash, power cut), both are, and the next catch-up fetches the page again.
     ///
-    /// `olderThanStored`: the page comes from scrolling back into one conversation's archive, so it
-    /// sorts before everything stored for that conversation where timestamps tie.
+    /// `direction`: a page fetched forward (catch-up after the sync point) goes after everything
+    /// stored; a page fetched backward (the newest messages of a first login, scrolling back) goes
+    /// before everything stored, conversation by conversation, in the page's order. Either way the
+    /// archive's order decides between messages of the same timestamp, and nothing stored moves.
     public func storeArchivePage(
         _ messages: [NewMessage],
         sync: ArchiveSyncState?,
         account: AccountID,
-        olderThanStored: Bool = false
+        direction: ArchiveDirection = .forward
     ) throws -> [InsertOutcome] {
         try write {
             let outcomes = try messages.map { try insertOne($0, account: account) }
-            if olderThanStored { try placeBeforeStored(messages, outcomes, account: account) }
+            if direction == .backward { try placeBeforeStored(messages, outcomes, account: account) }
             if let sync {
                 try db.statement(
                     """
@@ -46,23 +48,38 @@ extension ChatStore {
         }
     }
 
-    /// Gives newly inserted back-filled rows order keys below the conversation's others, in page order.
+    /// Gives the rows a backward page inserted positions below every other row of their
+    /// conversation, keeping the page's order.
     private func placeBeforeStored(_ messages: [NewMessage], _ outcomes: [InsertOutcome], account: AccountID) throws {
-        let inserted = zip(messages, outcomes).compactMap { message, outcome -> (JID, Int64)? in
-            if case .inserted(let id) = outcome { return (message.conversation, id) }
-            return nil
+        var inserted: [Int64: [Int64]] = [:]
+        var conversations: [Int64] = []
+        for (message, outcome) in zip(messages, outcomes) {
+            let id: Int64
+            switch outcome {
+            case .inserted(let row), .correction(_, let row): id = row
+            case .duplicate, .rejectedCorrection: continue
+            }
+            let conversation = try conversationID(account: account, jid: message.conversation, kind: message.kind)
+            if inserted[conversation] == nil { conversations.append(conversation) }
+            inserted[conversation, default: []].append(id)
         }
-        guard let conversation = inserted.first?.0 else { return }
-        let conversationID = try conversationID(account: account, jid: conversation, kind: .chat)
-        let ids = inserted.filter { $0.0 == conversation }.map(\.1)
-        let lowest =
-            try db.statement(
-                "SELECT min(coalesce(seq, id)) FROM message WHERE conversation_id = ? AND id NOT IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
-            ).bind([conversationID.sql] + ids.map(\.sql)).first { $0.optionalInt64(0) } ?? nil
-        let base = (lowest ?? 0) - Int64(ids.count) - 1
-        for (offset, id) in ids.enumerated() {
-            try db.statement("UPDATE message SET seq = ? WHERE id = ?").bind((base + Int64(offset)).sql, id.sql).run()
+        for conversation in conversations {
+            let ids = inserted[conversation] ?? []
+            // The new rows took the highest positions; the lowest of the others is below them.
+            let lowest =
+                try db.statement(
+                    "SELECT seq FROM message WHERE conversation_id = ? AND seq < ? ORDER BY seq LIMIT 1"
+                ).bind(conversation.sql, (try position(of: ids[0])).sql).first { $0.int64(0) } ?? 1
+            let base = lowest - Int64(ids.count)
+            for (offset, id) in ids.enumerated() {
+                try db.statement("UPDATE message SET seq = ? WHERE id = ?").bind((base + Int64(offset)).sql, id.sql)
+                    .run()
+            }
         }
+    }
+
+    private func position(of id: Int64) throws -> Int64 {
+        try db.statement("SELECT seq FROM message WHERE id = ?").bind(id.sql).first { $0.int64(0) } ?? 0
     }
 
     /// Where scrolling back into the archive stopped for a conversation: the oldest archived id
@@ -83,7 +100,7 @@ extension ChatStore {
             try db.statement(
                 """
                 SELECT m.stanza_id FROM message m JOIN conversation c ON c.id = m.conversation_id
-                WHERE c.account_id = ? AND c.jid = ? AND m.stanza_id_by = ? ORDER BY m.timestamp, coalesce(m.seq, m.id) LIMIT 1
+                WHERE c.account_id = ? AND c.jid = ? AND m.stanza_id_by = ? ORDER BY m.timestamp, m.seq LIMIT 1
                 """
             ).bind(account.rawValue.sql, conversation.bare.description.sql, archive.bare.description.sql).first {
                 $0.optionalText(0)

@@ -6,6 +6,13 @@ public struct AccountID: Sendable, Hashable {
     public init(rawValue: Int64) { self.rawValue = rawValue }
 }
 
+/// Which way an archive page extends the stored history: forward from the sync point (newer than
+/// what is stored), or backward (older than what is stored).
+public enum ArchiveDirection: Sendable, Hashable {
+    case forward
+    case backward
+}
+
 /// What kind of conversation a message belongs to.
 public enum ConversationKind: String, Sendable, Hashable {
     case chat

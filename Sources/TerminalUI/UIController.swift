@@ -424,6 +424,8 @@ public final class UIController {
                 entries = chatView.entries(window, model: model)
                 (index, hidden) = position()
             }
+            // Near the top of what the store has: the server's archive may have more.
+            if index < page * 2 && !window.hasOlder { model.fetchFromArchive(window) }
             var remaining = page
             while remaining > 0 {
                 let visible = chatView.lineCount(entries[index], model: model, width: width) - hidden
@@ -469,7 +471,7 @@ public final class UIController {
                 }
             }
             setAnchor(window, entries: entries, index: index, hidden: hidden)
-            prefetchPending = index < page * 8 && window.hasOlder
+            prefetchPending = index < page * 8
         } else {
             var remaining = page
             while remaining > 0 {
@@ -590,7 +592,11 @@ public final class UIController {
         guard prefetchPending, let layout else { return false }
         prefetchPending = false
         let window = model.currentWindow
-        if window.hasOlder { model.loadOlder(window, count: 100) }
+        if window.hasOlder {
+            model.loadOlder(window, count: 100)
+        } else {
+            model.fetchFromArchive(window)
+        }
         // Bring the entries up to date and lay out the next pages above the view now, so that
         // the next PageUp only draws.
         let entries = chatView.entries(window, model: model)

@@ -166,6 +166,46 @@ import XMPPCore
         #expect(backfill.complete)
     }
 
+    /// Archive pages stored newest page first (a first login): messages of the same second keep
+    /// the archive's order across pages, and the newest ends up last.
+    @Test func pagesStoredNewestFirstKeepTheArchivesOrderWithinASecond() throws {
+        // 500 messages, 100 per second, fetched backward in pages of 50.
+        let archive = (0..<500).map { incoming("m\($0)", at: 1_000 * Int64($0 / 100), stanzaID: "s\($0)") }
+        for end in stride(from: 500, to: 0, by: -50) {
+            _ = try store.storeArchivePage(
+                Array(archive[(end - 50)..<end]), sync: nil, account: account, direction: .backward)
+        }
+        #expect(try store.all(account: account).map(\.body) == (0..<500).map { "m\($0)" })
+        #expect(try store.oldestArchiveID(account: account, conversation: romeo, archive: me) == "s0")
+        // Paging back from the newest walks the same order.
+        var paged: [String] = []
+        var anchor = try store.lastMessages(account: account, conversation: romeo, limit: 50)
+        paged = anchor.map(\.body)
+        while let first = anchor.first {
+            anchor = try store.messages(before: first.id, limit: 50)
+            paged = anchor.map(\.body) + paged
+        }
+        #expect(paged == (0..<500).map { "m\($0)" })
+    }
+
+    /// An older page inserted later goes in front; what was stored keeps its order; live
+    /// messages and forward pages go after everything, also within the same second.
+    @Test func laterInsertsNeverReorderWhatIsStored() throws {
+        _ = try store.storeArchivePage(
+            (10..<20).map { incoming("m\($0)", at: 5_000, stanzaID: "s\($0)") }, sync: nil, account: account,
+            direction: .backward)
+        let before = try store.all(account: account).map(\.id)
+        _ = try store.insert(incoming("live", at: 5_000, id: "l1", originID: "l1"), account: account)
+        _ = try store.storeArchivePage(
+            (0..<10).map { incoming("m\($0)", at: 5_000, stanzaID: "s\($0)") }, sync: nil, account: account,
+            direction: .backward)
+        _ = try store.storeArchivePage(
+            [incoming("m20", at: 5_000, stanzaID: "s20")], sync: nil, account: account, direction: .forward)
+        let all = try store.all(account: account)
+        #expect(all.map(\.body) == (0..<20).map { "m\($0)" } + ["live", "m20"])
+        #expect(Array(all.map(\.id)[10..<20]) == before, "the stored rows kept their places")
+    }
+
     @Test func streamStateRoundTrips() throws {
         #expect(try store.streamState(account: account) == nil)
         let state = StreamResumptionState(

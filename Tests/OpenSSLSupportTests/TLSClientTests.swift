@@ -108,7 +108,8 @@ struct TestCertificate {
         #expect(info.channelBindings[.tlsExporter] == server.exporter(), "both ends derive the same tls-exporter")
         #expect(
             info.channelBindings[.tlsUnique] == server.peerFinished(),
-            "TLS 1.3's tls-unique (not in RFC 9266; what ejabberd takes) is the client's Finished, as the server sees it")
+            "TLS 1.3's tls-unique (not in RFC 9266; what ejabberd takes) is the client's Finished, as the server sees it"
+        )
         #expect(info.channelBindings[.tlsServerEndPoint]?.count == 32)
     }
 

@@ -46,13 +46,17 @@ final class UIFixture {
     final class ConnectionBox { var items: [HarnessConnection] = [] }
     var harness: SessionHarness { box.items.last!.harness }
 
-    func connect(roster: String = "") {
+    /// Connects, answers the roster request with `roster`, and the archive catch-up from `archive`.
+    func connect(roster: String = "", archive: ScriptedArchive? = nil) {
         account.connect()
-        if let request = harness.takeWrittenElements().first(where: {
-            $0.child("query", namespace: "jabber:iq:roster") != nil
-        }) {
+        let written = harness.takeWrittenElements()
+        if let request = written.first(where: { $0.child("query", namespace: "jabber:iq:roster") != nil }) {
             harness.serverSends(
                 "<iq type='result' id='\(request.id!)'><query xmlns='jabber:iq:roster' ver='1'>\(roster)</query></iq>")
+        }
+        if let archive {
+            archive.answer(written, in: harness)
+            for _ in 0..<1_000 where archive.answerPending(in: harness) > 0 {}
         }
         render()
     }

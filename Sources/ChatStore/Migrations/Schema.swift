@@ -172,5 +172,16 @@ enum Schema {
             sql: """
                 ALTER TABLE account ADD COLUMN channel_binding TEXT;
                 """),
+        // Every message gets its place: `seq` orders messages of the same timestamp, in the
+        // archive's order. Live messages and pages fetched forward go after everything stored,
+        // pages fetched backward (a first login's newest messages, scrolling back) before it.
+        Migration(
+            name: "give-every-message-a-position",
+            sql: """
+                UPDATE message SET seq = id WHERE seq IS NULL;
+                CREATE INDEX message_by_position ON message(conversation_id, timestamp, seq);
+                CREATE INDEX message_by_seq ON message(conversation_id, seq);
+                DROP INDEX message_by_order;
+                """),
     ]
 }

@@ -88,9 +88,6 @@ public struct StatusBar {
             }
             parts.append(("] ", bar))
         }
-        if current.fetchingArchive {
-            parts.append(("[fetching history] ", theme.style("statusbar.activity").on(bar)))
-        }
         if current.scrollAnchor != nil {
             let count = current.newBelow
             parts.append(

@@ -13,12 +13,14 @@ public final class ChatView {
         var messageID: Int64?
     }
 
-    /// Something shown in the pane: a message, a notice, a day separator or the unread marker.
+    /// Something shown in the pane: a message, a notice, a day separator, the unread marker, or
+    /// (at the top) older history on its way from the server.
     enum Entry {
         case message(StoredMessage)
         case notice(LogEntry)
         case day(Int64)
         case unreadMarker
+        case loadingOlder
     }
 
     private var cache: [CacheKey: [Line]] = [:]
@@ -195,7 +197,7 @@ public final class ChatView {
     }
 
     private func buildEntries(_ window: ChatWindow, model: AppModel) -> [Entry] {
-        var entries: [Entry] = []
+        var entries: [Entry] = window.fetchingArchive ? [.loadingOlder] : []
         let notices = model.noticesOf(window)
         var noticeIndex = 0
         var lastDay: Int?
@@ -238,6 +240,8 @@ public final class ChatView {
                     (String(repeating: "─", count: side) + label + String(repeating: "─", count: side), "chat.day")
                 ])
             ]
+        case .loadingOlder:
+            return [Line(segments: [("loading older messages…", "chat.notice")])]
         case .unreadMarker:
             let label = " new messages "
             let side = max(2, (width - TextWidth.of(label)) / 2)
