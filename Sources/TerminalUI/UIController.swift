@@ -92,7 +92,9 @@ public final class UIController {
             }
             previous(changes)
         }
-        applyTheme(model.settings.theme, report: true)
+        if !applyTheme(model.settings.theme, report: true) && model.settings.theme != "default" {
+            model.addNotice("no theme named \(model.settings.theme); using the built-in one", level: .warning)
+        }
     }
 
     /// Whether anything needs drawing.
@@ -137,17 +139,11 @@ public final class UIController {
         }
     }
 
-    /// Loads and applies a theme; problems in its file are shown, the rest applies.
+    /// Loads and applies a theme; problems in its file are shown, the rest applies. An unknown
+    /// name changes nothing (at start, when there is no theme yet, the built-in one stays).
     @discardableResult
     public func applyTheme(_ name: String, report: Bool) -> Bool {
-        guard let (definition, problems) = themes.load(name) else {
-            if report && name != "default" {
-                model.addNotice("no theme named \(name); using the built-in one", level: .warning)
-            }
-            theme = Theme(definition: nil, colors: colorCount)
-            invalidateAll()
-            return false
-        }
+        guard let (definition, problems) = themes.load(name) else { return false }
         theme = Theme(definition: definition, colors: colorCount)
         for problem in problems where report { model.addNotice("theme: \(problem)", level: .warning) }
         invalidateAll()

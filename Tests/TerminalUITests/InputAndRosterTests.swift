@@ -292,9 +292,16 @@ import XMPPCore
         ui.press(.key(.enter))
         #expect(ui.controller.theme.name == "dark256")
         #expect(ui.controller.theme.style("chat.me").foreground == .index(75))
+        let style = ui.controller.theme.style("chat.me")
         ui.type("/theme nonexistent")
         ui.press(.key(.enter))
         #expect(ui.model.log.last?.text == "no theme named nonexistent (see /theme)")
+        #expect(ui.controller.theme.name == "dark256", "an unknown theme changes nothing")
+        #expect(ui.controller.theme.style("chat.me") == style)
+        #expect(ui.model.settings.theme == "dark256")
+        ui.type("/theme")
+        ui.press(.key(.enter))
+        #expect(ui.model.log.last?.text.hasSuffix("(current: dark256)") == true)
 
         let directory = "/tmp/tern-themes-\(ProcessInfo.processInfo.processIdentifier)"
         try FileManager.default.createDirectory(atPath: directory + "/tern/themes", withIntermediateDirectories: true)
