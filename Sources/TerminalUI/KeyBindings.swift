@@ -39,8 +39,8 @@ public enum KeyBindings {
                 ("r", "rename the contact"),
                 ("g", "set the contact's groups"),
                 ("s", "subscription: allow, deny, request or cancel"),
-                ("/", "filter the roster by name"),
-                ("Esc, F2", "back to the input line"),
+                ("/", "filter the roster by name or JID (shown on top; Esc clears it)"),
+                ("Esc, F2", "back to the input line (Esc first clears a filter)"),
             ]
         ),
     ]

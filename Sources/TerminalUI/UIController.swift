@@ -245,6 +245,7 @@ public final class UIController {
         case .key(.down): if prompt == nil { input.historyNext(model.currentWindow.inputHistory) }
         case .key(.escape):
             if prompt != nil {
+                if prompt == .filter { setRosterFilter("") }
                 prompt = nil
                 _ = input.take()
                 if promptReturnsToRoster { focus = .roster }
@@ -294,9 +295,7 @@ public final class UIController {
             }
             account.updateContact(jid, groups: groups)
         case .filter:
-            rosterFilter = text
-            rosterRows = []
-            dirty.insert(.roster)
+            setRosterFilter(text)
             focus = .roster
         case .subscription:
             return
@@ -330,7 +329,9 @@ public final class UIController {
         dirty.insert(.roster)
         let selected = rows.indices.contains(rosterSelection) ? rows[rosterSelection].jid : nil
         switch event {
-        case .key(.escape): setFocus(.input)
+        case .key(.escape):
+            // First the filter goes, then the focus.
+            if rosterFilter.isEmpty { setFocus(.input) } else { setRosterFilter("") }
         case .key(.up), .character("k"): moveSelection(-1, rows)
         case .key(.down), .character("j"): moveSelection(1, rows)
         case .key(.pageUp): moveSelection(-(layout?.roster?.height ?? 10), rows)
@@ -360,6 +361,13 @@ public final class UIController {
             ask(.filter, initial: rosterFilter)
         default: break
         }
+    }
+
+    private func setRosterFilter(_ text: String) {
+        rosterFilter = text
+        rosterRows = []
+        rosterSelection = 0
+        dirty.insert(.roster)
     }
 
     /// Moves the selection by `delta` rows, skipping headers (towards the movement, else back).

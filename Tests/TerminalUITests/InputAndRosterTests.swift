@@ -245,6 +245,33 @@ import XMPPCore
         #expect(ui.model.currentWindow.jid?.description == "romeo@example.net")
         #expect(ui.controller.focus == .input)
     }
+
+    @Test func aFilterShowsInThePaneAndEscClearsIt() throws {
+        let ui = try fixture()
+        ui.press(.key(.function(2)))
+        ui.press(.character("/"))
+        ui.type("zzz")
+        ui.press(.key(.enter))
+        #expect(ui.row(1).hasPrefix("filter: zzz (Esc clears)"))
+        #expect(ui.row(2).hasPrefix("no contact matches"), "an empty pane says why")
+        ui.press(.key(.escape))
+        #expect(ui.controller.focus == .roster)
+        #expect(!ui.render().contains("filter:"))
+        #expect(ui.row(1).hasPrefix("Requests"), "every contact is back")
+        ui.press(.character("/"))
+        ui.type("jul")
+        ui.press(.key(.enter))
+        #expect(ui.row(1).hasPrefix("filter: jul"))
+        #expect(ui.controller.selectedContact?.description == "juliet@example.com")
+        ui.press(.key(.escape))
+        ui.press(.key(.escape))
+        #expect(ui.controller.focus == .input, "the second Esc leaves the roster")
+        ui.press(.key(.function(2)))
+        ui.press(.character("/"))
+        ui.type("rom")
+        ui.press(.key(.escape))
+        #expect(!ui.render().contains("filter:"), "Esc at the filter question clears the filter too")
+    }
 }
 
 @Suite(.serialized) struct ThemeTests {

@@ -13,6 +13,8 @@ public final class RosterView {
             case contact(JID)
             case request(JID)
             case hiddenOffline(Int)
+            /// The filter in force (always the first row while there is one).
+            case filter(String)
         }
 
         public var kind: Kind
@@ -22,7 +24,7 @@ public final class RosterView {
         public var jid: JID? {
             switch kind {
             case .contact(let jid), .request(let jid): jid
-            case .header, .hiddenOffline: nil
+            case .header, .hiddenOffline, .filter: nil
             }
         }
     }
@@ -37,6 +39,12 @@ public final class RosterView {
         let folded = filter.lowercased()
         func matches(_ jid: JID) -> Bool {
             folded.isEmpty || jid.description.contains(folded) || account.displayName(jid).lowercased().contains(folded)
+        }
+        if !filter.isEmpty {
+            rows.append(
+                Row(
+                    kind: .filter(filter), text: "filter: " + TerminalSafe.sanitize(filter) + " (Esc clears)",
+                    element: "roster.header"))
         }
         let requests = account.subscriptionRequests.filter(matches).sorted()
         if !requests.isEmpty {
@@ -102,6 +110,9 @@ public final class RosterView {
                 section(group, groups[group]!)
             }
             section(groups.isEmpty ? nil : "Other", ungrouped)
+        }
+        if !filter.isEmpty && !rows.contains(where: { $0.jid != nil }) {
+            rows.append(Row(kind: .header("no match"), text: "no contact matches", element: "roster.offline"))
         }
         return rows
     }
