@@ -140,11 +140,13 @@ extension AccountController {
         return enqueue(body, to: contact, replacing: original)
     }
 
-    /// The last message we sent in a conversation (what /correct changes).
+    /// Our last message in a conversation, when it was typed here (what /correct changes): after
+    /// one from another of our devices there is nothing to correct here.
     public func lastSentMessage(to contact: JID) -> StoredMessage? {
-        (try? store.lastMessages(account: accountID, conversation: contact, limit: 50))?.last {
+        let last = (try? store.lastMessages(account: accountID, conversation: contact, limit: 50))?.last {
             $0.outgoing && $0.state != .failed
         }
+        return last?.sentHere == true ? last : nil
     }
 
     private func enqueue(_ body: String, to contact: JID, replacing original: String?) -> Int64? {

@@ -76,6 +76,11 @@ extension AccountController {
         } catch {
             log(.error, "could not store the roster: \(error)")
         }
+        // Without a subscription to them we see no presence of theirs: what we had is stale.
+        for item in update.items where item.subscription == .none || item.subscription == .from {
+            presenceManager.forget(item.jid)
+        }
+        for jid in update.removed { presenceManager.forget(jid) }
         onEvent(.rosterChanged)
     }
 
@@ -91,6 +96,7 @@ extension AccountController {
             log(.info, "\(contact) accepted your subscription request")
         case .refused:
             log(.info, "\(contact) refused or cancelled your subscription")
+            presenceManager.forget(contact)
         case .unsubscribed:
             log(.info, "\(contact) no longer sees your presence")
         }

@@ -299,6 +299,18 @@ public final class AccountController {
         }
     }
 
+    /// What /connect or /reconnect is about to do, for the user.
+    public func connectionSummary(asked command: String) -> String {
+        switch status {
+        case .online:
+            "already connected as \(boundJID)"
+                + (command == "reconnect" ? "; /disconnect and /connect start a new session" : "")
+        case .connecting: "already connecting as \(jid)"
+        case .reconnecting: "reconnecting now (instead of waiting)"
+        case .offline, .failed: "connecting as \(jid)"
+        }
+    }
+
     /// Reconnects now (skipping a pending backoff).
     public func reconnectNow() {
         reconnectTimer?.cancel()

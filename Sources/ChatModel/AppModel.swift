@@ -31,11 +31,35 @@ public final class AppModel {
     public static let logLimit = 2000
     let scheduler: any Scheduler
 
-    public init(accounts: [AccountController], settings: UISettings, scheduler: any Scheduler) {
+    /// The settings as configured (config.toml's `[ui]`, else the defaults), before /set.
+    public let configuredSettings: UISettings
+    /// Where /set and /theme keep what they change for the next start (nil: nowhere).
+    let settingsStore: ChatStore?
+    /// Keys whose value /set or /theme saved.
+    public private(set) var savedSettings: Set<String> = []
+
+    /// `settings` as configured; what `settingsStore` saved earlier goes over them.
+    public init(
+        accounts: [AccountController], settings: UISettings, scheduler: any Scheduler, settingsStore: ChatStore? = nil
+    ) {
         self.accounts = accounts
-        self.settings = settings
+        self.configuredSettings = settings
+        self.settingsStore = settingsStore
+        var current = settings
+        var problems: [String] = []
+        for (key, value) in ((try? settingsStore?.uiSettings()) ?? [:]).sorted(by: { $0.key < $1.key }) {
+            if key == "theme" {
+                current.theme = value
+            } else if let problem = current.set(key, value) {
+                problems.append("a saved setting no longer applies: \(problem)")
+                continue
+            }
+            savedSettings.insert(key)
+        }
+        self.settings = current
         self.scheduler = scheduler
         commands.register(AppModel.builtinCommands)
+        for problem in problems { appendLog(LogEntry(time: scheduler.now, level: .warning, text: problem)) }
         if let account = accounts.first {
             unreadCounts = (try? account.store.unreadCounts(account: account.accountID)) ?? [:]
         }
@@ -246,6 +270,47 @@ public final class AppModel {
         if window.kind == .console { log.removeAll() }
         window.scrollAnchor = nil
         onChange([.chat, .log])
+    }
+
+    // MARK: Settings
+
+    /// Changes a setting and saves it for the next start; returns what is wrong otherwise.
+    public func changeSetting(_ key: String, to value: String) -> String? {
+        var changed = settings
+        if key == "theme" {
+            changed.theme = value
+        } else if let problem = changed.set(key, value) {
+            return problem
+        }
+        settings = changed
+        save(key, changed.value(of: key) ?? value)
+        return nil
+    }
+
+    /// Forgets a saved setting: back to the configured value.
+    public func resetSetting(_ key: String) -> String? {
+        var changed = settings
+        if key == "theme" {
+            changed.theme = configuredSettings.theme
+        } else {
+            guard let configured = configuredSettings.value(of: key) else {
+                return "unknown setting \(key) (known: \(UISettings.keys.map(\.key).joined(separator: ", ")))"
+            }
+            _ = changed.set(key, configured)
+        }
+        settings = changed
+        save(key, nil)
+        return nil
+    }
+
+    private func save(_ key: String, _ value: String?) {
+        guard let settingsStore else { return }
+        do {
+            try settingsStore.setUISetting(key, to: value)
+            if value == nil { savedSettings.remove(key) } else { savedSettings.insert(key) }
+        } catch {
+            addNotice("could not save \(key) for the next start: \(error)", level: .warning)
+        }
     }
 
     public func requestQuit() {

@@ -13,6 +13,31 @@ public struct UISettings: Sendable, Hashable {
     /// `HH:MM` and friends: `%H`, `%M`, `%S`, `%d`, `%m`, `%Y`.
     public var timeFormat = "%H:%M"
     public var theme = "default"
+    /// How emoji sequences are drawn (see `EmojiStyle`).
+    public var emoji = EmojiStyle.simple
+    /// A key that types a newline in the input line (Alt-Enter always does).
+    public var newlineKey = NewlineKey.none
+
+    /// How emoji sequences are sent to the terminal. Terminals disagree on the width of some (tmux
+    /// 3.3 draws a ZWJ family in 2 columns, xterm in 6; kitty draws a skin-tone emoji in 2, xterm,
+    /// VTE and tmux in 4), while ncurses lays out each code point at its own width; Tern sends only
+    /// what every terminal draws at the width ncurses expects.
+    public enum EmojiStyle: String, Sendable, CaseIterable {
+        /// ZWJ sequences as their parts, without skin-tone modifiers and presentation selectors:
+        /// the same width in every terminal.
+        case simple
+        /// ZWJ sequences as their parts, modifiers and selectors kept: right in terminals that
+        /// draw each code point at its own width (xterm, VTE, tmux); kitty misdraws them.
+        case full
+    }
+
+    /// Keys that can type a newline besides Alt-Enter (for terminals whose Alt is taken).
+    public enum NewlineKey: String, Sendable, CaseIterable {
+        case none
+        case ctrlJ = "ctrl-j"
+        case ctrlO = "ctrl-o"
+        case ctrlT = "ctrl-t"
+    }
 
     public init() {}
 
@@ -25,6 +50,8 @@ public struct UISettings: Sendable, Hashable {
         ("log.visible", "on|off"),
         ("log.height", "1-30"),
         ("time.format", "a format such as %H:%M"),
+        ("text.emoji", "simple|full"),
+        ("input.newline", "none|ctrl-j|ctrl-o|ctrl-t"),
     ]
 
     /// Applies `key = value`; returns a message saying what is wrong otherwise.
@@ -60,6 +87,14 @@ public struct UISettings: Sendable, Hashable {
         case "time.format":
             guard !value.isEmpty else { return "time.format needs a format" }
             timeFormat = value
+        case "text.emoji":
+            guard let style = EmojiStyle(rawValue: value) else { return "text.emoji takes simple or full" }
+            emoji = style
+        case "input.newline":
+            guard let key = NewlineKey(rawValue: value.lowercased()) else {
+                return "input.newline takes none, ctrl-j, ctrl-o or ctrl-t"
+            }
+            newlineKey = key
         default:
             return "unknown setting \(key) (known: \(UISettings.keys.map(\.key).joined(separator: ", ")))"
         }
@@ -75,6 +110,8 @@ public struct UISettings: Sendable, Hashable {
         case "log.visible": logVisible ? "on" : "off"
         case "log.height": String(logHeight)
         case "time.format": timeFormat
+        case "text.emoji": emoji.rawValue
+        case "input.newline": newlineKey.rawValue
         default: nil
         }
     }

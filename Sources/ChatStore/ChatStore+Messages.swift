@@ -170,7 +170,7 @@ extension ChatStore {
             m.body),
         EXISTS (SELECT 1 FROM message x WHERE x.corrects = m.id),
         m.timestamp, m.type, m.id_attribute, m.origin_id, m.stanza_id, m.stanza_id_by, m.state, m.error, m.encryption,
-        m.seq
+        m.seq, m.sent_here
         """
 
     static func storedMessage(_ row: Statement) -> StoredMessage {
@@ -180,7 +180,7 @@ extension ChatStore {
             type: row.text(8), idAttribute: row.optionalText(9), originID: row.optionalText(10),
             stanzaID: row.optionalText(11), stanzaIDBy: row.optionalText(12),
             state: row.optionalInt64(13).flatMap { DeliveryState(rawValue: Int($0)) }, error: row.optionalText(14),
-            encryption: row.optionalText(15), order: row.int64(16))
+            encryption: row.optionalText(15), order: row.int64(16), sentHere: row.int(17) != 0)
     }
 
     /// The newest `limit` messages of a conversation, oldest first.

@@ -36,6 +36,7 @@ extension ChatStore {
                 try db.statement(
                     "INSERT OR IGNORE INTO outbox (message_id, account_id, stanza, queued_at) VALUES (?, ?, ?, ?)"
                 ).bind(id.sql, account.rawValue.sql, stanza.sql, Clock.nowMilliseconds().sql).run()
+                try db.statement("UPDATE message SET sent_here = 1 WHERE id = ?").bind(id.sql).run()
                 return (id, shown)
             }
         }

@@ -1,7 +1,30 @@
 import XMPPCore
 
-/// Per-contact settings and the entity-capabilities cache (XEP-0115).
+/// Per-contact settings, interface settings changed while running, and the entity-capabilities
+/// cache (XEP-0115).
 extension ChatStore {
+    /// Interface settings saved by /set and /theme, by key.
+    public func uiSettings() throws -> [String: String] {
+        try guarded {
+            Dictionary(
+                try db.statement("SELECT key, value FROM ui_setting").rows { ($0.text(0), $0.text(1)) },
+                uniquingKeysWith: { _, last in last })
+        }
+    }
+
+    /// Saves a setting (nil forgets it).
+    public func setUISetting(_ key: String, to value: String?) throws {
+        try write {
+            if let value {
+                try db.statement(
+                    "INSERT INTO ui_setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                ).bind(key.sql, value.sql).run()
+            } else {
+                try db.statement("DELETE FROM ui_setting WHERE key = ?").bind(key.sql).run()
+            }
+        }
+    }
+
     public func mutedContacts(account: AccountID) throws -> Set<String> {
         try guarded {
             Set(

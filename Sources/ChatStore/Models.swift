@@ -136,6 +136,8 @@ public struct StoredMessage: Sendable, Hashable, Identifiable {
     public var encryption: String?
     /// Breaks ties between messages with the same timestamp (display order is timestamp, order).
     public var order: Int64
+    /// Typed in this client (not a copy of what another of our devices sent).
+    public var sentHere: Bool = false
 }
 
 /// What storing one message did.

@@ -17,6 +17,7 @@ public enum KeyBindings {
             "Input line",
             [
                 ("Enter", "send the message or run the /command"),
+                ("Alt-Enter (and /set input.newline)", "a new line in the message"),
                 ("Tab", "complete commands, arguments, JIDs and contact names (again: next match)"),
                 ("Up / Down", "earlier / later lines typed in this window"),
                 ("← / →, Ctrl-B / Ctrl-F", "one character left / right"),

@@ -63,6 +63,24 @@ public final class UIController {
             case .filter: "Filter roster: "
             }
         }
+
+        var jid: JID? {
+            switch self {
+            case .addName(let jid), .confirmRemove(let jid), .rename(let jid), .groups(let jid),
+                .subscription(let jid):
+                jid
+            case .addJID, .filter: nil
+            }
+        }
+
+        /// The label in at most `width` columns: the JID shortened in the middle, so that the end
+        /// of the question ("(y/n)", the choices) stays on screen.
+        func label(fitting width: Int) -> String {
+            let full = label
+            guard TextWidth.of(full) > width, let jid = jid?.description else { return full }
+            let room = max(3, width - (TextWidth.of(full) - TextWidth.of(jid)))
+            return full.replacingOccurrences(of: jid, with: TextWidth.truncateMiddle(jid, to: room))
+        }
     }
 
     public init(
@@ -135,7 +153,7 @@ public final class UIController {
                 return
             }
             guard applyTheme(name, report: true) else { throw .failed("no theme named \(name) (see /theme)") }
-            model.settings.theme = name
+            _ = model.changeSetting("theme", to: name)
         }
     }
 
@@ -212,7 +230,8 @@ public final class UIController {
         switch event {
         case .character(let character): input.insert(String(character))
         case .paste(let text): input.insert(text)
-        case .key(.enter): submitInput()
+        case _ where isNewlineKey(event): input.insert("\n")
+        case .key(.enter), .control("j"): submitInput()
         case .key(.tab):
             input.complete { [model] text in model.commands.completions(for: text, values: model.completionValues) }
         case .key(.backspace): input.deleteBackward()
@@ -253,6 +272,16 @@ public final class UIController {
                 dirty.insert(.roster)
             }
         default: inputDirty = false
+        }
+    }
+
+    /// Alt-Enter, and the configured key, type a newline in a message (never in a question).
+    private func isNewlineKey(_ event: KeyEvent) -> Bool {
+        guard prompt == nil else { return false }
+        switch (event, model.settings.newlineKey) {
+        case (.altKey(.enter), _), (.control("j"), .ctrlJ), (.control("o"), .ctrlO), (.control("t"), .ctrlT):
+            return true
+        default: return false
         }
     }
 
@@ -533,6 +562,10 @@ public final class UIController {
     /// Draws what changed since the last call (everything when `full`).
     public func render(on canvas: some Canvas, full: Bool = false) {
         if full { invalidateAll() }
+        if TextWidth.mode != model.settings.emoji {
+            TextWidth.mode = model.settings.emoji
+            invalidateAll()
+        }
         let current = model.currentWindow
         let newLayout = Layout(
             rows: rows, columns: columns, settings: model.settings, logInChat: current.kind == .console)
@@ -623,7 +656,7 @@ public final class UIController {
 
     private func renderInput(canvas: some Canvas, rect: Rect) {
         let label =
-            prompt?.label
+            prompt?.label(fitting: max(rect.width / 2, rect.width - 12))
             ?? (focus == .roster
                 ? "roster: ↑↓ select, Enter chat, a add, d remove, r rename, g groups, s subscription, / filter, Esc back"
                 : "")

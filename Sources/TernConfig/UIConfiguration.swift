@@ -14,7 +14,7 @@ public struct UIConfiguration: Sendable, Hashable {
     static let keys: [String: String] = [
         "roster_visible": "roster.visible", "roster_width": "roster.width", "roster_grouping": "roster.grouping",
         "show_offline": "roster.offline", "log_visible": "log.visible", "log_height": "log.height",
-        "time_format": "time.format",
+        "time_format": "time.format", "emoji": "text.emoji", "newline_key": "input.newline",
     ]
 
     init(reader: ConfigReader) throws(ConfigError) {

@@ -58,7 +58,7 @@ final class InteractiveApp {
         behaviour.autoAwayMinutes = configuration.chat.autoAwayMinutes
         behaviour.initialArchiveMessages = configuration.chat.archiveInitial
         controller.behaviour = behaviour
-        model = AppModel(accounts: [controller], settings: ui, scheduler: scheduler)
+        model = AppModel(accounts: [controller], settings: ui, scheduler: scheduler, settingsStore: store)
         notifications = configuration.notifications
         for problem in problems { model.addNotice(problem, level: .warning) }
         model.onNotification = { [unowned self] notification in notify(notification) }

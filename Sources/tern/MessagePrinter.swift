@@ -54,7 +54,10 @@ struct MessagePrinter {
             object["snippet"] = snippet.plainText
             object["matches"] = snippet.segments.filter(\.highlighted).map(\.text)
         }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return }
         Swift.print(String(decoding: data, as: UTF8.self))
     }
 

@@ -34,7 +34,8 @@ struct RosterCommand: ParsableCommand {
                     "pending": item.pendingOut,
                 ]
                 object["name"] = item.name ?? NSNull()
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                let data = try JSONSerialization.data(
+                    withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 let name = TerminalSafe.sanitize(item.name ?? "")

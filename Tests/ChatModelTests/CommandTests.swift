@@ -24,6 +24,72 @@ import XMPPCore
         #expect(notices(fixture).last == "roster.width takes 10 to 80")
     }
 
+    @Test func connectAndReconnectSayWhatTheyDo() throws {
+        let fixture = ModelFixture()
+        fixture.connect()
+        fixture.model.submit("/connect")
+        #expect(notices(fixture).last == "already connected as alice@example.org/tern")
+        fixture.model.submit("/reconnect")
+        #expect(
+            notices(fixture).last
+                == "already connected as alice@example.org/tern; /disconnect and /connect start a new session")
+        #expect(fixture.connectionCount == 1, "nothing was torn down")
+        fixture.model.submit("/disconnect")
+        fixture.model.submit("/disconnect")
+        #expect(notices(fixture).last == "alice@example.org is already offline")
+        fixture.model.submit("/connect")
+        #expect(notices(fixture).contains("connecting as alice@example.org"))
+        #expect(fixture.account.status == .online)
+    }
+
+    @Test func setIsKeptForTheNextStartAndUnsetGoesBackToTheConfiguration() throws {
+        let fixture = ModelFixture()
+        var configured = UISettings()
+        configured.logHeight = 7
+        let first = AppModel(
+            accounts: [fixture.account], settings: configured, scheduler: fixture.scheduler,
+            settingsStore: fixture.store)
+        first.submit("/set roster.width 33")
+        first.submit("/set log.height 3")
+        #expect(first.noticesOf(first.currentWindow).isEmpty)
+        #expect(first.log.last?.text == "log.height = 3 (saved for the next start)")
+        #expect(first.changeSetting("theme", to: "dark256") == nil)
+        let restarted = AppModel(
+            accounts: [fixture.account], settings: configured, scheduler: fixture.scheduler,
+            settingsStore: fixture.store)
+        #expect(restarted.settings.rosterWidth == 33)
+        #expect(restarted.settings.logHeight == 3, "over the configured 7")
+        #expect(restarted.settings.theme == "dark256")
+        restarted.submit("/set")
+        #expect(restarted.log.contains { $0.text == "roster.width = 33 (10-80, saved)" })
+        restarted.submit("/unset log.height")
+        #expect(restarted.settings.logHeight == 7, "back to config.toml's value")
+        #expect(restarted.log.last?.text == "log.height = 7 (as configured)")
+        let again = AppModel(
+            accounts: [fixture.account], settings: configured, scheduler: fixture.scheduler,
+            settingsStore: fixture.store)
+        #expect(again.settings.logHeight == 7)
+        #expect(again.settings.rosterWidth == 33)
+    }
+
+    @Test func cancellingASubscriptionTakesTheContactOffline() throws {
+        let fixture = ModelFixture()
+        fixture.connect(rosterItems: "<item jid='romeo@example.net' subscription='both'/>")
+        let romeo = try JID("romeo@example.net")
+        fixture.harness.serverSends("<presence from='romeo@example.net/orchard'/>")
+        #expect(fixture.account.presenceManager.availability(of: romeo) == .online)
+        fixture.model.submit("/sub cancel romeo@example.net")
+        #expect(
+            fixture.harness.takeWrittenElements().contains {
+                $0.matches("<presence to='romeo@example.net' type='unsubscribe'/>")
+            })
+        // The server's roster push: we no longer see romeo's presence (and it sends no unavailable).
+        fixture.harness.serverSends(
+            "<iq type='set' id='push1'><query xmlns='jabber:iq:roster'><item jid='romeo@example.net' subscription='from'/></query></iq>"
+        )
+        #expect(fixture.account.presenceManager.availability(of: romeo) == .offline)
+    }
+
     @Test func msgOpensAChatAndSends() throws {
         let fixture = ModelFixture()
         fixture.connect()

@@ -91,6 +91,10 @@ import XMPPCore
         #expect(objects[0]["body"] as? String == "message 119")
         #expect(objects[0]["stanza_id"] as? String == "s119")
         #expect(objects[0]["time"] as? String == "2023-11-15T00:12:20.000Z")
+        #expect(
+            first.standardOutputText.contains("\"from\":\"romeo@example.net/phone\"")
+                || first.standardOutputText.contains("\"from\":\"alice@example.org/tern\""),
+            "slashes as they are, not \\/: \(first.standardOutputText)")
         let id = try #require(objects[0]["id"] as? Int)
         let older = try tern(
             ["history", "--database", database, "romeo@example.net", "--limit", "2", "--before", String(id), "--json"])

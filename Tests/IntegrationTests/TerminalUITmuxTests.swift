@@ -7,20 +7,23 @@ import Testing
 import XMPPCore
 import XMPPExtensions
 
-/// The interactive client in tmux, against a real server: keys in, screen out.
-@Suite(.serialized, .prosody(users: ["alice": "alice-secret", "bob": "bob-secret"]))
+/// The interactive client in tmux, against real servers (Prosody and ejabberd): keys in, screen out.
+@Suite(.serialized, .servers(users: ["alice": "alice-secret", "bob": "bob-secret"]))
 struct TerminalUITmuxTests {
     var server: ProsodyServer { ProsodyServer.current! }
 
-    func makeHome(user: String = "alice", extraConfig: String = "") throws -> TernHome {
-        try TernHome(server: server, user: user, extraConfig: extraConfig)
+    func makeHome(
+        user: String = "alice", extraConfig: String = "", on kind: ServerKind = .prosody
+    ) throws -> TernHome {
+        try TernHome(server: try TestServers.server(kind), user: user, extraConfig: extraConfig)
     }
 
     func start(_ home: TernHome, arguments: String = "", columns: Int = 120, rows: Int = 40) throws -> TmuxSession {
         try home.start(arguments: arguments, columns: columns, rows: rows)
     }
 
-    @Test func receivingAMessageShowsItAndNotifies() throws {
+    @Test(arguments: ServerKind.allCases) func receivingAMessageShowsItAndNotifies(_ kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
         let notified = FileManager.default.temporaryDirectory.appendingPathComponent("tern-notify-\(UUID().uuidString)")
             .path
         let home = try makeHome(
@@ -28,7 +31,7 @@ struct TerminalUITmuxTests {
 
                 [notifications]
                 command = 'printf "%s|%s|%s" "$TERN_FROM" "$TERN_SENDER" "$TERN_TEXT" > \(notified)'
-                """)
+                """, on: kind)
         let tmux = try start(home)
         try tmux.waitFor("connected as alice@localhost")
         let loop = try EventLoop()
@@ -49,8 +52,9 @@ struct TerminalUITmuxTests {
         bob.disconnect()
     }
 
-    @Test func typingAndEnterSendsIt() throws {
-        let home = try makeHome()
+    @Test(arguments: ServerKind.allCases) func typingAndEnterSendsIt(_ kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
+        let home = try makeHome(on: kind)
         let tmux = try start(home)
         try tmux.waitFor("connected as alice@localhost")
         let loop = try EventLoop()
@@ -114,8 +118,11 @@ struct TerminalUITmuxTests {
         try tmux.waitFor { $0.contains("old message 499") && !$0.contains("more below") }
     }
 
-    @Test func addingAContactFromTheRosterPaneReachesTheServer() throws {
-        let home = try makeHome()
+    @Test(arguments: ServerKind.allCases) func addingAContactFromTheRosterPaneReachesTheServer(_ kind: ServerKind)
+        throws
+    {
+        let server = try TestServers.server(kind)
+        let home = try makeHome(on: kind)
         let tmux = try start(home)
         try tmux.waitFor("connected as alice@localhost")
         try tmux.press("F2")
@@ -137,6 +144,30 @@ struct TerminalUITmuxTests {
         #expect(
             items.contains { $0[attribute: "jid"] == "carol@localhost" && $0[attribute: "name"] == "Carol Danvers" })
         alice.disconnect()
+    }
+
+    /// Text after emoji sequences stays on screen, in the terminal itself (ncurses lays out each
+    /// code point at its own width; tmux joins a ZWJ family into 2 columns and draws a skin-tone
+    /// emoji in 4).
+    @Test(arguments: ["simple", "full"]) func textAfterEmojiSequencesIsNeverCutOff(emoji: String) throws {
+        let home = try makeHome(extraConfig: "\n[ui]\nemoji = \"\(emoji)\"\nroster_visible = false")
+        let tmux = try start(home, columns: 60, rows: 20)
+        try tmux.waitFor("connected as alice@localhost")
+        let loop = try EventLoop()
+        let bob = try TestClient(loop: loop, server: server, user: "bob")
+        #expect(bob.connect())
+        let texts = ["👍🏽 end|", "👨‍👩‍👧 end|", "🇫🇷 end|", "❤️ end|", "x👋🏿 y 你好 end|"]
+        for (index, text) in texts.enumerated() {
+            bob.connection.send(
+                Message.chat(to: try JID("alice@localhost"), body: "\(emoji)\(index) \(text)", id: "\(emoji)-\(index)"))
+        }
+        try tmux.waitFor("[Act: 2]")
+        try tmux.press("M-2")
+        let screen = try tmux.waitFor("\(emoji)4 ")
+        let lines = screen.split(separator: "\n").filter { $0.contains("bob: \(emoji)") }
+        #expect(lines.count == 5, "\(screen)")
+        for line in lines { #expect(line.hasSuffix("end|"), "\(emoji): \(line)") }
+        bob.disconnect()
     }
 
     @Test func resizeKeepsTheInput() throws {

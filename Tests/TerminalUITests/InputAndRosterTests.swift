@@ -155,6 +155,78 @@ import XMPPCore
         #expect(ui.model.windows.count == 2)
     }
 
+    /// Whatever the first Tab puts on the line for a contact (a name, a quoted name, a common
+    /// prefix, a JID), /msg accepts it.
+    @Test(arguments: ["Carol", "Carol Jones", "carol", "CAROL"])
+    func whatTabCompletesForAContactIsAccepted(name: String) throws {
+        let ui = UIFixture(rows: 20, columns: 80)
+        ui.connect(
+            roster: "<item jid='carol@localhost' name='\(name)' subscription='both'/>"
+                + "<item jid='cathy@localhost' name='Cathy' subscription='both'/>")
+        for typed in ["/msg car", "/msg ca", "/msg carol@", "/msg Car"] {
+            ui.type(typed)
+            ui.press(.key(.tab))
+            let line = String(ui.render().split(separator: "\n").last ?? "")
+            ui.press(.key(.enter))
+            #expect(
+                ui.model.currentWindow.jid?.description.hasPrefix("ca") == true,
+                "\(typed) → \(line): \(ui.model.log.last?.text ?? "")")
+            ui.model.switchTo(0)
+        }
+    }
+
+    @Test func altEnterAndTheConfiguredKeyTypeANewline() throws {
+        let ui = UIFixture(rows: 20, columns: 80)
+        ui.connect()
+        ui.model.openChat(try JID("romeo@example.net"), focus: true)
+        ui.type("first")
+        ui.press(.altKey(.enter))
+        ui.type("second")
+        #expect(ui.render().split(separator: "\n").last == "first↵second")
+        ui.press(.control("j"))
+        #expect(ui.model.currentWindow.messages.last?.body == "first\nsecond", "Ctrl-J is Enter by default")
+        ui.model.submit("/set input.newline ctrl-j")
+        ui.type("one")
+        ui.press(.control("j"))
+        ui.type("two")
+        ui.press(.key(.enter))
+        #expect(ui.model.currentWindow.messages.last?.body == "one\ntwo")
+    }
+
+    @Test func upCorrectsOnlyWhatWasTypedHere() throws {
+        let ui = UIFixture(rows: 20, columns: 80)
+        ui.connect()
+        ui.model.openChat(try JID("romeo@example.net"), focus: true)
+        ui.type("typed here")
+        ui.press(.key(.enter))
+        ui.press(.key(.up))
+        #expect(ui.render().split(separator: "\n").last == "/correct typed here")
+        ui.press(.control("u"))
+        ui.press(.key(.enter))
+        // A message sent from the phone comes in as a carbon: it is now the last one of ours.
+        ui.harness.serverSends(
+            "<message from='alice@example.org' to='alice@example.org/tern' type='chat'>"
+                + "<sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>"
+                + "<message xmlns='jabber:client' to='romeo@example.net' from='alice@example.org/phone' type='chat'"
+                + " id='p1'><body>from the phone</body></message></forwarded></sent></message>")
+        ui.press(.key(.up))
+        #expect(
+            ui.render().split(separator: "\n").last?.hasPrefix("/correct") == false,
+            "the last message of ours came from another device")
+    }
+
+    @Test func aQuestionKeepsItsEndOnANarrowScreen() throws {
+        let ui = UIFixture(rows: 20, columns: 44)
+        ui.connect(
+            roster: "<item jid='juliet.capulet.of.verona@a-very-long-domain.example.com' subscription='both'/>")
+        ui.press(.key(.function(2)))
+        ui.press(.character("d"))
+        let line = String(ui.render().split(separator: "\n").last ?? "")
+        #expect(line.hasPrefix("Remove juliet."), "\(line)")
+        #expect(line.contains("…"), "\(line)")
+        #expect(line.hasSuffix("? (y/n)"), "the choice stays on screen: \(line)")
+    }
+
     @Test func tabCompletesInTheInputLine() throws {
         let ui = UIFixture(rows: 20, columns: 80)
         ui.connect(roster: "<item jid='romeo@example.net' name='Romeo' subscription='both'/>")

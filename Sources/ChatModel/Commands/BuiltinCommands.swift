@@ -31,20 +31,27 @@ extension AppModel {
                 summary: "connect (an account by name; default: the first)"
             ) { context throws(CommandError) in
                 let model = context.model
-                guard let name = context.argument("account") else {
-                    try model.requireAccount().connect()
-                    return
+                let account: AccountController
+                if let name = context.argument("account") {
+                    guard let named = model.accounts.first(where: { $0.name == name }) else {
+                        throw .failed("no account named \(name)")
+                    }
+                    account = named
+                } else {
+                    account = try model.requireAccount()
                 }
-                guard let account = model.accounts.first(where: { $0.name == name }) else {
-                    throw .failed("no account named \(name)")
-                }
+                model.addNotice(account.connectionSummary(asked: "connect"))
                 account.connect()
             },
             CommandSpec("disconnect", summary: "log out and stay offline") { context throws(CommandError) in
-                try context.model.requireAccount().disconnect()
+                let account = try context.model.requireAccount()
+                if account.status == .offline { context.model.addNotice("\(account.jid) is already offline") }
+                account.disconnect()
             },
             CommandSpec("reconnect", summary: "reconnect now instead of waiting") { context throws(CommandError) in
-                try context.model.requireAccount().reconnectNow()
+                let account = try context.model.requireAccount()
+                context.model.addNotice(account.connectionSummary(asked: "reconnect"))
+                account.reconnectNow()
             },
             CommandSpec(
                 "status",
@@ -67,12 +74,16 @@ extension AppModel {
                     ArgumentSpec("key", optional: true, completion: .setting),
                     ArgumentSpec("value", optional: true, rest: true),
                 ],
-                summary: "show or change a setting (/set alone lists them)"
+                summary: "show or change a setting (/set alone lists them); changes are kept for the next start",
+                help:
+                    "A changed setting is saved in the database and applies at the next start too, over\n"
+                    + "config.toml's [ui] table; /unset KEY goes back to the configured value."
             ) { context throws(CommandError) in
                 let model = context.model
                 guard let key = context.argument("key") else {
                     for (key, values) in UISettings.keys {
-                        model.addNotice("\(key) = \(model.settings.value(of: key) ?? "") (\(values))")
+                        let saved = model.savedSettings.contains(key) ? ", saved" : ""
+                        model.addNotice("\(key) = \(model.settings.value(of: key) ?? "") (\(values)\(saved))")
                     }
                     return
                 }
@@ -81,10 +92,20 @@ extension AppModel {
                         throw .failed(
                             "unknown setting \(key) (known: \(UISettings.keys.map(\.key).joined(separator: ", ")))")
                     }
-                    model.addNotice("\(key) = \(current)")
+                    model.addNotice("\(key) = \(current)\(model.savedSettings.contains(key) ? " (saved)" : "")")
                     return
                 }
-                if let problem = model.settings.set(key, value) { throw .failed(problem) }
+                if let problem = model.changeSetting(key, to: value) { throw .failed(problem) }
+                model.addNotice("\(key) = \(model.settings.value(of: key) ?? value) (saved for the next start)")
+            },
+            CommandSpec(
+                "unset", arguments: [ArgumentSpec("key", completion: .setting)],
+                summary: "forget a changed setting: back to config.toml's value or the default"
+            ) { context throws(CommandError) in
+                let model = context.model
+                let key = context.required("key")
+                if let problem = model.resetSetting(key) { throw .failed(problem) }
+                model.addNotice("\(key) = \(model.settings.value(of: key) ?? "") (as configured)")
             },
             CommandSpec(
                 "help", arguments: [ArgumentSpec("command", optional: true, completion: .command)],

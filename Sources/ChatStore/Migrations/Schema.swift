@@ -183,5 +183,22 @@ enum Schema {
                 CREATE INDEX message_by_seq ON message(conversation_id, seq);
                 DROP INDEX message_by_order;
                 """),
+        // What /set and /theme changed, kept for the next start (over config.toml's [ui]).
+        Migration(
+            name: "create-ui-settings",
+            sql: """
+                CREATE TABLE ui_setting (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """),
+        // Messages typed in this client (through its outbox), as opposed to copies of what our
+        // other devices sent: only these are offered for correction with Up.
+        Migration(
+            name: "mark-messages-sent-here",
+            sql: """
+                ALTER TABLE message ADD COLUMN sent_here INTEGER NOT NULL DEFAULT 0;
+                UPDATE message SET sent_here = 1 WHERE id IN (SELECT message_id FROM outbox);
+                """),
     ]
 }

@@ -167,12 +167,15 @@ public final class CursesCanvas: Canvas {
             used = buffer.count
         } else {
             for character in text {
-                let characterWidth = TextWidth.of(character)
+                let glyphs = TextWidth.glyphs(of: character)
+                let characterWidth = glyphs.reduce(0) { $0 + $1.width }
                 if used + characterWidth > limit {
                     truncated = used < limit
                     break
                 }
-                for scalar in character.unicodeScalars { buffer.append(wchar_t(bitPattern: scalar.value)) }
+                for glyph in glyphs {
+                    for scalar in glyph.scalars { buffer.append(wchar_t(bitPattern: scalar.value)) }
+                }
                 used += characterWidth
             }
         }

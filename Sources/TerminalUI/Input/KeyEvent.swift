@@ -126,7 +126,9 @@ public struct KeyDecoder: Sendable {
     static func plain(_ scalar: Unicode.Scalar) -> KeyEvent {
         switch scalar.value {
         case 9: return .key(.tab)
-        case 10, 13: return .key(.enter)
+        case 13: return .key(.enter)
+        // Ctrl-J (line feed): Enter unless `input.newline` makes it the newline key.
+        case 10: return .control("j")
         case 8, 127: return .key(.backspace)
         case 27: return .key(.escape)
         case 1...26: return .control(Character(Unicode.Scalar(scalar.value + 96)!))

@@ -28,7 +28,8 @@ extension Canvas {
 /// An in-memory screen: what a terminal would show, for tests and snapshots.
 public final class ScreenBuffer: Canvas {
     public struct Cell: Hashable, Sendable {
-        public var character: Character
+        /// What the cell shows: a grapheme as Tern sends it (see `TextWidth.glyphs`).
+        public var character: String
         public var style: Style
         /// The right half of a double-width character.
         public var isContinuation: Bool
@@ -64,13 +65,14 @@ public final class ScreenBuffer: Canvas {
             // ASCII: one cell per byte, no grapheme breaking needed.
             for byte in text.utf8.prefix(max(0, limit)) {
                 cells[row][column + used] = Cell(
-                    character: Character(Unicode.Scalar(byte)), style: style, isContinuation: false)
+                    character: String(Unicode.Scalar(byte)), style: style, isContinuation: false)
                 used += 1
             }
             return used
         }
         for character in text {
-            let characterWidth = TextWidth.of(character)
+            let glyphs = TextWidth.glyphs(of: character)
+            let characterWidth = glyphs.reduce(0) { $0 + $1.width }
             if characterWidth == 0 { continue }
             if used + characterWidth > limit {
                 if used < limit {
@@ -78,11 +80,13 @@ public final class ScreenBuffer: Canvas {
                 }
                 return used + (used < limit ? 1 : 0)
             }
-            cells[row][column + used] = Cell(character: character, style: style, isContinuation: false)
-            if characterWidth == 2 {
-                cells[row][column + used + 1] = Cell(character: " ", style: style, isContinuation: true)
+            for glyph in glyphs where glyph.width > 0 {
+                cells[row][column + used] = Cell(character: glyph.text, style: style, isContinuation: false)
+                for extra in 1..<glyph.width {
+                    cells[row][column + used + extra] = Cell(character: " ", style: style, isContinuation: true)
+                }
+                used += glyph.width
             }
-            used += characterWidth
         }
         return used
     }
@@ -100,7 +104,7 @@ public final class ScreenBuffer: Canvas {
     /// One row as text (trailing spaces removed).
     public func text(row: Int) -> String {
         var line = ""
-        for cell in cells[row] where !cell.isContinuation { line.append(cell.character) }
+        for cell in cells[row] where !cell.isContinuation { line += cell.character }
         while line.last == " " { line.removeLast() }
         return line
     }

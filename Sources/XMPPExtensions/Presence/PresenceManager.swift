@@ -54,6 +54,13 @@ public final class PresenceManager: SessionExtension {
         if session.resumption == nil { forgetAll() }
     }
 
+    /// A contact goes offline for us: we no longer receive its presence (our subscription ended,
+    /// or it left the roster). Servers need not send `unavailable` for that (RFC 6121 §3.3.3).
+    public func forget(_ jid: JID) {
+        guard presences.removeValue(forKey: jid.bare) != nil else { return }
+        onPresenceChanged(jid.bare)
+    }
+
     /// Every contact goes offline (the stream that told us their presence is gone).
     public func forgetAll() {
         let contacts = Array(presences.keys)
