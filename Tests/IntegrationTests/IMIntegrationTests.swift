@@ -8,12 +8,15 @@ import Testing
 import XMPPCore
 import XMPPExtensions
 
-/// Everyday IM against a real Prosody: roster versioning, carbons, archive catch-up, receipts.
-@Suite(.serialized, .prosody(users: ["alice": "alice-secret", "bob": "bob-secret", "carol": "carol-secret"]))
+/// Everyday IM against real servers (Prosody and ejabberd): roster versioning, carbons, archive
+/// catch-up, receipts.
+@Suite(.serialized, .servers(users: ["alice": "alice-secret", "bob": "bob-secret", "carol": "carol-secret"]))
 struct IMIntegrationTests {
-    var server: ProsodyServer { ProsodyServer.current! }
 
-    @Test func rosterVersioningAvoidsTheFullRosterOnTheNextLogin() throws {
+    @Test(arguments: ServerKind.allCases) func rosterVersioningAvoidsTheFullRosterOnTheNextLogin(_ kind: ServerKind)
+        throws
+    {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let alice = try LiveAccount(loop: loop, server: server, user: "carol")
         #expect(alice.connect())
@@ -40,7 +43,10 @@ struct IMIntegrationTests {
         alice.disconnect()
     }
 
-    @Test func aMessageSentFromAnotherResourceArrivesAsACarbon() throws {
+    @Test(arguments: ServerKind.allCases) func aMessageSentFromAnotherResourceArrivesAsACarbon(_ kind: ServerKind)
+        throws
+    {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let alice = try LiveAccount(loop: loop, server: server, user: "alice")
         #expect(alice.connect())
@@ -56,7 +62,10 @@ struct IMIntegrationTests {
         alice.disconnect()
     }
 
-    @Test func messagesSentWhileOfflineArriveOnceThroughTheArchive() throws {
+    @Test(arguments: ServerKind.allCases) func messagesSentWhileOfflineArriveOnceThroughTheArchive(_ kind: ServerKind)
+        throws
+    {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tern-mam-\(UUID().uuidString).sqlite")
             .path
@@ -85,7 +94,8 @@ struct IMIntegrationTests {
         back.disconnect()
     }
 
-    @Test func aReceiptMarksTheMessageDelivered() throws {
+    @Test(arguments: ServerKind.allCases) func aReceiptMarksTheMessageDelivered(_ kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let alice = try LiveAccount(loop: loop, server: server, user: "alice")
         #expect(alice.connect())
@@ -103,11 +113,13 @@ struct IMIntegrationTests {
     }
 }
 
-@Suite(.serialized, .prosody(users: ["dave": "dave-secret", "erin": "erin-secret"]))
+@Suite(.serialized, .servers(users: ["dave": "dave-secret", "erin": "erin-secret"]))
 struct ArchiveScrollBackTests {
-    var server: ProsodyServer { ProsodyServer.current! }
 
-    @Test func scrollingBackPastTheStoreFetchesOlderPagesFromTheArchive() throws {
+    @Test(arguments: ServerKind.allCases) func scrollingBackPastTheStoreFetchesOlderPagesFromTheArchive(
+        _ kind: ServerKind
+    ) throws {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         // Dave reads these on his phone (so they are not held as offline messages): the history
         // lives in the archive.

@@ -7,17 +7,16 @@ import Testing
 import XMPPCore
 
 /// Never lose a message: Tern behind a proxy that cuts and black-holes its connection to a real
-/// Prosody. Every scenario counts numbered messages: none lost, none twice.
-@Suite(.serialized, .prosody(users: ["alice": "alice-secret", "bob": "bob-secret", "carol": "carol-secret"]))
+/// server (Prosody and ejabberd). Every scenario counts numbered messages: none lost, none twice.
+@Suite(.serialized, .servers(users: ["alice": "alice-secret", "bob": "bob-secret", "carol": "carol-secret"]))
 struct ReliabilityTests {
-    var server: ProsodyServer { ProsodyServer.current! }
     static let quickKeepAlive = (interval: Duration.seconds(2), timeout: Duration.seconds(1))
 
     /// `user` logged in through `proxy`, with a keep-alive that notices a black hole within 3 s.
     static func connected(
         _ user: String,
         through proxy: FaultProxy,
-        server: ProsodyServer,
+        server: any XMPPTestServer,
         loop: EventLoop,
         databasePath: String? = nil
     ) throws -> LiveAccount {
@@ -42,7 +41,8 @@ struct ReliabilityTests {
         }
     }
 
-    @Test func aFloodThroughTenCutsIsStoredExactlyOnce() throws {
+    @Test(arguments: ServerKind.allCases) func aFloodThroughTenCutsIsStoredExactlyOnce(_ kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let proxy = try FaultProxy(targetPort: UInt16(server.c2sPort))
         defer { proxy.stop() }
@@ -75,7 +75,10 @@ struct ReliabilityTests {
         alice.disconnect()
     }
 
-    @Test func messagesSentThroughCutsAndBlackHolesArriveExactlyOnce() throws {
+    @Test(arguments: ServerKind.allCases) func messagesSentThroughCutsAndBlackHolesArriveExactlyOnce(_ kind: ServerKind)
+        throws
+    {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let proxy = try FaultProxy(targetPort: UInt16(server.c2sPort))
         defer { proxy.stop() }
@@ -115,7 +118,9 @@ struct ReliabilityTests {
         alice.disconnect()
     }
 
-    @Test func aRestartWithinTheWindowResumesTheStoredStream() throws {
+    @Test(arguments: ServerKind.allCases) func aRestartWithinTheWindowResumesTheStoredStream(_ kind: ServerKind) throws
+    {
+        let server = try TestServers.server(kind)
         let proxy = try FaultProxy(targetPort: UInt16(server.c2sPort))
         defer { proxy.stop() }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -155,20 +160,23 @@ struct ReliabilityTests {
 
     // MARK: The UI in tmux
 
-    func makeHome(user: String, port: UInt16) throws -> TernHome {
+    func makeHome(user: String, port: UInt16, server: any XMPPTestServer) throws -> TernHome {
         try TernHome(server: server, user: user, port: Int(port), extraConfig: "ping_interval = 2\nping_timeout = 1")
     }
 
     func start(_ home: TernHome) throws -> TmuxSession { try home.start() }
 
-    @Test func messagesTypedThroughCutsAndAnOutageArriveExactlyOnce() throws {
+    @Test(arguments: ServerKind.allCases) func messagesTypedThroughCutsAndAnOutageArriveExactlyOnce(_ kind: ServerKind)
+        throws
+    {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let proxy = try FaultProxy(targetPort: UInt16(server.c2sPort))
         defer { proxy.stop() }
         let bob = try TestClient(loop: loop, server: server, user: "bob", resource: "ui")
         #expect(bob.connect())
         bob.sendPresence()
-        let home = try makeHome(user: "carol", port: proxy.port)
+        let home = try makeHome(user: "carol", port: proxy.port, server: server)
         let tmux = try start(home)
         defer { tmux.kill() }
         try tmux.waitFor("connected as carol@localhost")
@@ -194,11 +202,12 @@ struct ReliabilityTests {
         bob.disconnect()
     }
 
-    @Test func killMinus9DuringAFloodLosesNothing() throws {
+    @Test(arguments: ServerKind.allCases) func killMinus9DuringAFloodLosesNothing(_ kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let proxy = try FaultProxy(targetPort: UInt16(server.c2sPort))
         defer { proxy.stop() }
-        let home = try makeHome(user: "carol", port: proxy.port)
+        let home = try makeHome(user: "carol", port: proxy.port, server: server)
         var tmux = try start(home)
         defer { tmux.kill() }
         try tmux.waitFor("connected as carol@localhost")
@@ -252,12 +261,14 @@ struct ReliabilityTests {
     }
 }
 
-/// Resumption windows that run out during an outage (a two-second window on this server).
-@Suite(.serialized, .prosody(users: ["alice": "alice-secret", "bob": "bob-secret"], hibernationSeconds: 2))
+/// Resumption windows that run out during an outage (a two-second window on these servers).
+@Suite(.serialized, .servers(users: ["alice": "alice-secret", "bob": "bob-secret"], resumptionSeconds: 2))
 struct ExpiredResumptionTests {
-    var server: ProsodyServer { ProsodyServer.current! }
 
-    @Test func aNewSessionResendsTheOutboxAndCatchesUpExactlyOnce() throws {
+    @Test(arguments: ServerKind.allCases) func aNewSessionResendsTheOutboxAndCatchesUpExactlyOnce(_ kind: ServerKind)
+        throws
+    {
+        let server = try TestServers.server(kind)
         let loop = try EventLoop()
         let proxy = try FaultProxy(targetPort: UInt16(server.c2sPort))
         defer { proxy.stop() }
