@@ -82,4 +82,7 @@ public final class ManualScheduler: Scheduler {
     }
 
     public var pendingTimers: Int { timers.count }
+
+    /// When the next timer is due.
+    public var nextDeadline: Int64? { timers.map(\.deadline).min() }
 }

@@ -8,8 +8,10 @@ import XMPPCore
 /// everything the session writes or reports is collected for assertions.
 public final class SessionHarness {
     public let session: XMPPSession
-    public var now: Instant { clock.now }
-    private let clock = ManualInstantClock(now: Instant(milliseconds: 1_000))
+    public var now: Instant { readClock() }
+    /// The harness's own clock, unless the test drives a clock shared with other parts.
+    private let clock: ManualInstantClock?
+    private let readClock: () -> Instant
     /// Everything the session wrote, one entry per write.
     public private(set) var written: [String] = []
     public private(set) var events: [SessionEvent] = []
@@ -19,9 +21,27 @@ public final class SessionHarness {
     public private(set) var transportClosed = false
     private let parser = XMLStreamParser()
 
-    public init(configuration: SessionConfiguration, crypto: any CryptoProvider = OpenSSLCrypto()) {
-        session = XMPPSession(configuration: configuration, crypto: crypto) { [clock] in clock.now }
+    /// A harness on its own manual clock (moved by `advance(by:)`), or on `clock` when the test
+    /// keeps one time for several parts (a model's scheduler and its sessions): then `tickIfDue()`
+    /// runs the session's timers.
+    public init(
+        configuration: SessionConfiguration, crypto: any CryptoProvider = OpenSSLCrypto(),
+        clock external: (() -> Instant)? = nil
+    ) {
+        let manual = external == nil ? ManualInstantClock(now: Instant(milliseconds: 1_000)) : nil
+        clock = manual
+        let readClock = external ?? { manual!.now }
+        self.readClock = readClock
+        session = XMPPSession(configuration: configuration, crypto: crypto, clock: readClock)
         session.onActionsAvailable = { [unowned self] in self.collect() }
+    }
+
+    /// Runs the session's timers that are due on a shared clock.
+    public func tickIfDue() {
+        while let deadline = session.nextDeadline, deadline <= now, session.phase != .closed {
+            session.tick()
+            collect()
+        }
     }
 
     /// The default TLS facts a harness reports (TLS 1.3, an exporter binding).
@@ -58,6 +78,7 @@ public final class SessionHarness {
     /// Moves the manual clock forward as a running driver would: the session is ticked at each of
     /// its deadlines on the way, and only then.
     public func advance(by duration: Duration) {
+        guard let clock else { preconditionFailure("advance(by:) needs the harness's own clock") }
         let target = now + duration
         while let deadline = session.nextDeadline, deadline <= target, session.phase != .closed {
             clock.now = max(clock.now, deadline)
@@ -69,6 +90,7 @@ public final class SessionHarness {
 
     /// Moves the clock forward without running anything, as when the machine sleeps.
     public func suspend(for duration: Duration) {
+        guard let clock else { preconditionFailure("suspend(for:) needs the harness's own clock") }
         clock.now = now + duration
     }
 
