@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "NetworkingTests", dependencies: ["Networking", "TestServers"], swiftSettings: strict),
         .testTarget(name: "TernConfigTests", dependencies: ["TernConfig", "XMPPClient"], swiftSettings: strict),
         .testTarget(
-            name: "ChatModelTests", dependencies: ["ChatModel", "ChatStore", "TestSupport", "XMPPCore"],
+            name: "ChatModelTests", dependencies: ["ChatModel", "ChatStore", "TestSupport", "TestServers", "XMPPCore"],
             swiftSettings: strict),
         .testTarget(
             name: "TerminalUITests",

@@ -16,21 +16,17 @@ public final class EjabberdServer: XMPPTestServer {
     /// Starts a server with these accounts on free loopback ports; a broken stream stays
     /// resumable for `resumeTimeoutSeconds`.
     public init(users: [String: String], resumeTimeoutSeconds: Int = 300, domain: String = "localhost") throws {
-        directory = "\(scratchDirectory)/tern-ejabberd-\(UUID().uuidString.prefix(8))"
+        let layout = try ServerLayout(name: "ejabberd", domain: domain)
+        directory = layout.directory
         self.domain = domain
         self.users = users
-        c2sPort = try freePort()
-        directTLSPort = try freePort()
-        certificateFile = "\(directory)/certs/\(domain).crt"
-        var arguments = [
-            "start", directory, "--c2s", String(c2sPort), "--direct-tls", String(directTLSPort), "--domain", domain,
-            "--resume-timeout", String(resumeTimeoutSeconds),
-        ]
-        for (name, password) in users.sorted(by: { $0.key < $1.key }) {
-            arguments += ["--user", "\(name):\(password)"]
-        }
+        c2sPort = layout.c2sPort
+        directTLSPort = layout.directTLSPort
+        certificateFile = layout.certificateFile
         do {
-            try runTool(EjabberdServer.script, arguments)
+            try runTool(
+                EjabberdServer.script,
+                layout.startArguments(users: users, extra: ["--resume-timeout", String(resumeTimeoutSeconds)]))
         } catch {
             stop()
             throw error

@@ -17,20 +17,16 @@ public final class ProsodyServer: XMPPTestServer {
 
     /// Starts a server with these accounts (name → password) on free loopback ports.
     public init(users: [String: String], hibernationSeconds: Int = 300, domain: String = "localhost") throws {
-        directory = "\(scratchDirectory)/tern-prosody-\(UUID().uuidString.prefix(8))"
+        let layout = try ServerLayout(name: "prosody", domain: domain)
+        directory = layout.directory
         self.domain = domain
         self.users = users
-        c2sPort = try freePort()
-        directTLSPort = try freePort()
-        certificateFile = "\(directory)/certs/\(domain).crt"
-        var arguments = [
-            "start", directory, "--c2s", String(c2sPort), "--direct-tls", String(directTLSPort), "--domain", domain,
-            "--hibernation", String(hibernationSeconds),
-        ]
-        for (name, password) in users.sorted(by: { $0.key < $1.key }) {
-            arguments += ["--user", "\(name):\(password)"]
-        }
-        try runTool(ProsodyServer.script, arguments)
+        c2sPort = layout.c2sPort
+        directTLSPort = layout.directTLSPort
+        certificateFile = layout.certificateFile
+        try runTool(
+            ProsodyServer.script,
+            layout.startArguments(users: users, extra: ["--hibernation", String(hibernationSeconds)]))
     }
 
     deinit { stop() }

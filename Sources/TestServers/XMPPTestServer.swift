@@ -35,6 +35,34 @@ extension XMPPTestServer {
     }
 }
 
+/// Where a new server lives and listens: a fresh scratch directory, two free loopback ports, and
+/// the arguments its start script takes (`scripts/prosody-server`, `scripts/ejabberd-server`).
+struct ServerLayout {
+    let directory: String
+    let domain: String
+    let c2sPort: Int
+    let directTLSPort: Int
+
+    init(name: String, domain: String) throws {
+        directory = "\(scratchDirectory)/tern-\(name)-\(UUID().uuidString.prefix(8))"
+        self.domain = domain
+        c2sPort = try freePort()
+        directTLSPort = try freePort()
+    }
+
+    var certificateFile: String { "\(directory)/certs/\(domain).crt" }
+
+    func startArguments(users: [String: String], extra: [String]) -> [String] {
+        var arguments = [
+            "start", directory, "--c2s", String(c2sPort), "--direct-tls", String(directTLSPort), "--domain", domain,
+        ]
+        for (name, password) in users.sorted(by: { $0.key < $1.key }) {
+            arguments += ["--user", "\(name):\(password)"]
+        }
+        return arguments + extra
+    }
+}
+
 /// The repository root, found from this source file.
 public let repositoryRoot: String = {
     var url = URL(fileURLWithPath: #filePath)

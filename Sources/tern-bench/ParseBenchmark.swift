@@ -1,3 +1,4 @@
+import TestServers
 import XMLStream
 import XMPPCore
 
@@ -88,17 +89,6 @@ enum ParseBenchmark {
             "parse (\(profile.rawValue)): \(format(Double(corpus.count) / 1_000_000)) MB, \(stanzas) stanzas;"
                 + " best \(format(rates.last!)) MB/s, median \(format(median)), worst \(format(rates.first!)) over 15 runs;"
                 + " \(Int(rates.last! * 1_000_000 / (Double(corpus.count) / Double(stanzas)))) stanzas/s at best")
-    }
-}
-
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,5 +1,6 @@
 import ChatStore
 import Foundation
+import TestServers
 import XMPPCore
 
 /// Store figures: insert throughput, paging and search latency with a million messages, database

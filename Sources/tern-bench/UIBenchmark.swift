@@ -3,6 +3,7 @@ import ChatStore
 import Foundation
 import Subprocess
 import TerminalUI
+import TestServers
 import XMPPCore
 
 /// The interactive client's responsiveness: start-up to the first full screen with a large store

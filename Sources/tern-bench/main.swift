@@ -9,6 +9,7 @@ case "store-insert": StoreBenchmark.runInsertOnly()
 case "ui": UIBenchmark.run()
 case "im": IMBenchmark.run(messages: Int(arguments.dropFirst().first ?? "") ?? 10_000, contacts: 1000)
 case "sm": SMBenchmark.run(outages: 10, messages: Int(arguments.dropFirst().first ?? "") ?? 10_000)
+case "history": HistoryBenchmark.run(messages: Int(arguments.dropFirst().first ?? "") ?? 10_000)
 case "all":
     ParseBenchmark.run()
     LoginBenchmark.run(runs: 20)
@@ -16,6 +17,7 @@ case "all":
     UIBenchmark.run()
     IMBenchmark.run(messages: 10_000, contacts: 1000)
     SMBenchmark.run(outages: 10, messages: 10_000)
+    HistoryBenchmark.run(messages: 10_000)
 default:
-    print("usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|sm [MESSAGES]|all]")
+    print("usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|sm [MESSAGES]|history [MESSAGES]|all]")
 }

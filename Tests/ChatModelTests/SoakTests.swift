@@ -1,6 +1,7 @@
 import ChatModel
 import ChatStore
 import Foundation
+import TestServers
 import TestSupport
 import Testing
 import XMPPClient
@@ -11,18 +12,6 @@ import XMPPCore
 /// every ack request, ping and query after a random delay under two seconds. Nothing may time out,
 /// reconnect or log a warning, and every message must be stored and confirmed.
 @Suite struct SoakTests {
-    /// A small seeded generator (SplitMix64), so that a failing run can be replayed.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let alice = try! JID("alice@example.org")
     static let contacts = [try! JID("romeo@example.net"), try! JID("juliet@example.com")]
 
@@ -31,7 +20,7 @@ import XMPPCore
         let store = try! ChatStore.inMemory()
         let account: AccountController
         let model: AppModel
-        var random: Random
+        var random: SplitMix64
         private let box = Box()
         /// Answers the server has yet to send, with when.
         private var answers: [(at: Int64, xml: String)] = []
@@ -48,7 +37,7 @@ import XMPPCore
         var harness: SessionHarness { box.connections.last!.harness }
 
         init(seed: UInt64, autoAwayMinutes: Int) throws {
-            random = Random(state: seed)
+            random = SplitMix64(state: seed)
             let scheduler = self.scheduler
             let box = self.box
             account = try AccountController(name: "soak", jid: SoakTests.alice, store: store, scheduler: scheduler) {

@@ -1,5 +1,6 @@
 import Glibc
 import Networking
+import TestServers
 import Testing
 
 @Suite struct EventLoopTests {
@@ -141,20 +142,8 @@ import Testing
 }
 
 @Suite struct SRVOrderingTests {
-    /// A deterministic generator (SplitMix64).
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func ordersByPriorityThenWeight() {
-        var generator = SeededGenerator(state: 42)
+        var generator = SplitMix64(state: 42)
         let records = [
             SRVRecord(priority: 20, weight: 0, port: 5222, target: "c.example"),
             SRVRecord(priority: 10, weight: 0, port: 5222, target: "a.example"),
