@@ -112,6 +112,18 @@ import XMPPCore
         }
     }
 
+    /// Prosody's client-state handling pauses its writes while the client is inactive; an answer
+    /// that slipped in just before a pause waits for the next important stanza. The halfway probe
+    /// is an IQ, whose result releases both.
+    @Test func anAnswerHeldByTheServerIsReleasedByTheProbe() throws {
+        for schedule in Self.schedules {
+            let simulation = try Simulation(delay: .milliseconds(300), silentFrom: nil, holdsFirstAnswer: true)
+            simulation.run(schedule, until: .seconds(90))
+            #expect(simulation.closedAt == nil, "\(schedule): \(simulation.closeReason as Any)")
+            #expect(simulation.held > 0, "\(schedule): the server held an answer")
+        }
+    }
+
     @Test(arguments: [Duration.zero, .seconds(7), .milliseconds(19_900), .seconds(25)])
     func aServerThatFallsSilentIsFoundWithinThirtySeconds(silentFrom: Duration) throws {
         for schedule in Self.schedules {
@@ -137,8 +149,13 @@ import XMPPCore
         private var received: UInt32 = 0
         private var answers: [(at: Instant, xml: String)] = []
         private var inboundCount = 0
+        /// Hold the answers to the first request after each quiet spell until the client sends an
+        /// IQ (as a server whose writes are paused does).
+        private let holdsFirstAnswer: Bool
+        private var holding: [String] = []
+        private(set) var held = 0
 
-        init(delay: Duration, silentFrom: Duration?) throws {
+        init(delay: Duration, silentFrom: Duration?, holdsFirstAnswer: Bool = false) throws {
             let harness = try KeepAliveTests.established()
             let start = harness.now
             self.harness = harness
@@ -146,6 +163,7 @@ import XMPPCore
             self.start = start
             lastInbound = start
             self.silentFrom = silentFrom.map { start + $0 }
+            self.holdsFirstAnswer = holdsFirstAnswer
             harness.onEvent = { [weak self] event in self?.observe(event) }
         }
 
@@ -211,11 +229,25 @@ import XMPPCore
                 if write.hasPrefix("<message") || write.hasPrefix("<iq") || write.hasPrefix("<presence") {
                     received &+= 1
                 }
-                if write == "<r xmlns='urn:xmpp:sm:3'/>" {
-                    answers.append((harness.now + delay, "<a xmlns='urn:xmpp:sm:3' h='\(received)'/>"))
-                }
+                var answer: String?
+                let isIQ = write.hasPrefix("<iq")
+                if write == "<r xmlns='urn:xmpp:sm:3'/>" { answer = "<a xmlns='urn:xmpp:sm:3' h='\(received)'/>" }
                 if let iq = XMLElement.parse(write), iq.name == "iq", iq.child("ping") != nil, let id = iq.id {
-                    answers.append((harness.now + delay, "<iq type='result' id='\(id)' from='example.org'/>"))
+                    answer = "<iq type='result' id='\(id)' from='example.org'/>"
+                }
+                var released = false
+                if holdsFirstAnswer && isIQ && !holding.isEmpty {
+                    // An IQ from the client: its result is important, the server flushes.
+                    for xml in holding { answers.append((harness.now + delay, xml)) }
+                    holding.removeAll()
+                    released = true
+                }
+                guard let answer else { continue }
+                if holdsFirstAnswer && !released && (!holding.isEmpty || harness.now - lastInbound >= .seconds(5)) {
+                    if holding.isEmpty { held += 1 }
+                    holding.append(answer)
+                } else {
+                    answers.append((harness.now + delay, answer))
                 }
             }
         }

@@ -275,6 +275,7 @@ extension XMPPSession {
     func requestAck() {
         guard sm.ackRequestedAt == nil else { return }
         sm.ackRequestedAt = now
+        noteRequest()
         actions.append(.write("<r xmlns='\(Namespace.streamManagement)'/>"))
     }
 
@@ -283,14 +284,4 @@ extension XMPPSession {
         if sm.mode == .enabled { sm.handled &+= 1 }
     }
 
-    /// An ack request unanswered for `pingTimeout` with no byte from the server since: dead link.
-    var ackDeadline: Instant? {
-        guard phase == .established, let requested = sm.ackRequestedAt, lastInbound <= requested else { return nil }
-        return requested + configuration.pingTimeout
-    }
-
-    func checkAckTimeout() {
-        guard let deadline = ackDeadline, now >= deadline else { return }
-        fail(.pingTimeout)
-    }
 }

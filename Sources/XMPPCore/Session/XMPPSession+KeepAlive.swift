@@ -1,8 +1,11 @@
 /// Keep-alive and dead-link detection (XEP-0199 pings, XEP-0198 ack requests), and the clock.
 ///
 /// The link counts as dead only when the server stays silent for `pingTimeout` after we asked it
-/// something: a ping sent after `pingInterval` without inbound bytes, or an `<r/>` with nothing
-/// received since. Every deadline is measured from the clock reading of the request itself.
+/// something (a ping sent after `pingInterval` without inbound bytes, or an `<r/>`), with no byte
+/// from it since. Halfway through that silence one more ping goes out: a server may hold what it
+/// has to send (Prosody's client-state handling pauses its writes while we are inactive, and an
+/// answer that slipped in just before the pause waits for the next important stanza, which an IQ
+/// result is). Every deadline is measured from the clock reading of the request itself.
 extension XMPPSession {
     /// How much later than its next deadline the session may be woken before it counts as not
     /// having run at all (the machine slept, or the process was stopped).
@@ -22,27 +25,62 @@ extension XMPPSession {
         phaseDeadline = phaseDeadline.map { $0 + asleep }
         iqs.postpone(by: asleep)
         lastInbound = lastInbound + asleep
-        sm.ackRequestedAt = sm.ackRequestedAt.map { $0 + asleep }
+        keepAlive.since = keepAlive.since.map { $0 + asleep }
         now = reading
-        if phase == .established && keepAlivePingID == nil { sendKeepAlivePing() }
+        if phase == .established && awaitingAnswer == nil { sendPing() }
+    }
+
+    /// When the server was last asked something it has not answered since (nothing came in since).
+    var awaitingAnswer: Instant? {
+        guard let since = keepAlive.since, lastInbound <= since else { return nil }
+        return since
+    }
+
+    /// The keep-alive's next deadline: the probe or the verdict while waiting, else the next ping.
+    var keepAliveDeadline: Instant? {
+        guard phase == .established else { return nil }
+        guard let since = awaitingAnswer else { return lastInbound + configuration.pingInterval }
+        return keepAlive.probed ? since + configuration.pingTimeout : since + probeDelay
+    }
+
+    private var probeDelay: Duration { configuration.pingTimeout / 2 }
+
+    /// We asked the server something (a ping, an `<r/>`): its silence from now on counts.
+    func noteRequest() {
+        if awaitingAnswer == nil {
+            keepAlive.since = now
+            keepAlive.probed = false
+        }
     }
 
     func checkKeepAlive() {
-        guard phase == .established, keepAlivePingID == nil, now - lastInbound >= configuration.pingInterval
-        else { return }
-        sendKeepAlivePing()
+        guard phase == .established else { return }
+        guard let since = awaitingAnswer else {
+            if now - lastInbound >= configuration.pingInterval { sendPing() }
+            return
+        }
+        if now - since >= configuration.pingTimeout {
+            fail(.pingTimeout)
+        } else if !keepAlive.probed && now - since >= probeDelay {
+            keepAlive.probed = true
+            sendPing()
+        }
     }
 
-    private func sendKeepAlivePing() {
-        let id = makeID()
-        keepAlivePingID = id
+    /// A ping to the server; its answer, like any byte, shows the link is alive (the verdict is
+    /// `checkKeepAlive`'s, not this request's own timeout).
+    private func sendPing() {
         let ping = XMLElement.iq(
-            .get, id: id, to: boundJID.domain, payload: XMLElement("ping", namespace: Namespace.ping))
-        iqs.track(id: id, to: boundJID.domain, deadline: now + configuration.pingTimeout) { [weak self] result in
-            guard let self else { return }
-            self.keepAlivePingID = nil
-            if case .failure(.timeout) = result { self.fail(.pingTimeout) }
-        }
+            .get, id: makeID(), to: boundJID.domain, payload: XMLElement("ping", namespace: Namespace.ping))
+        iqs.track(id: ping.id ?? "", to: boundJID.domain, deadline: now + configuration.iqTimeout) { _ in }
+        noteRequest()
         write(ping)
     }
+}
+
+/// The keep-alive's state: since when the server has been silent to a request, and whether the
+/// halfway probe went out.
+struct KeepAliveState {
+    var since: Instant?
+    var probed = false
 }

@@ -32,7 +32,7 @@ public final class XMPPSession {
     var isAuthenticated = false
     var phaseDeadline: Instant?
     var lastInbound: Instant = .zero
-    var keepAlivePingID: String?
+    var keepAlive = KeepAliveState()
     var boundResourceRetried = false
     /// The features the server offered on the current stream (after authentication: bind,
     /// roster versioning, stream management, ...).
@@ -89,10 +89,7 @@ public final class XMPPSession {
         var deadlines: [Instant] = []
         if let phaseDeadline { deadlines.append(phaseDeadline) }
         if let deadline = iqs.nextDeadline { deadlines.append(deadline) }
-        if phase == .established && keepAlivePingID == nil {
-            deadlines.append(lastInbound + configuration.pingInterval)
-        }
-        if let deadline = ackDeadline { deadlines.append(deadline) }
+        if let deadline = keepAliveDeadline { deadlines.append(deadline) }
         return deadlines.min()
     }
 
@@ -173,7 +170,6 @@ public final class XMPPSession {
             return
         }
         for handler in iqs.expire(now: now) { handler(.failure(.timeout)) }
-        checkAckTimeout()
         checkKeepAlive()
     }
 
