@@ -30,15 +30,16 @@ import XMPPCore
         #expect(info.st_mode & 0o777 == 0o600)
     }
 
-    /// POSIX locks this process holds on the file at `path` (from /proc/locks).
+    /// POSIX locks this process holds on the file at `path` (from /proc/locks), without the
+    /// leading table position, which shifts whenever another test takes or drops a lock.
     func locksHeld(on path: String) -> [String] {
         var info = stat()
         guard stat(path, &info) == 0,
             let table = try? String(contentsOfFile: "/proc/locks", encoding: .utf8)
         else { return [] }
-        return table.split(separator: "\n").map(String.init).filter {
+        return table.split(separator: "\n").filter {
             $0.contains(" \(getpid()) ") && $0.contains(":\(info.st_ino) ")
-        }
+        }.map { $0.drop { $0 != " " }.trimmingCharacters(in: .whitespaces) }
     }
 
     @Test func openingASecondStoreKeepsTheFirstOnesLocks() throws {
