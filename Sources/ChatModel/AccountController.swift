@@ -203,6 +203,8 @@ public final class AccountController {
             handleStreamManagement(event)
         case .stanza:
             return
+        case .discarded(let what):
+            log(.warning, "dropped a stanza the server relayed, unread: \(what)")
         case .disconnected(let error):
             let wasOnline = status == .online
             let resumable = connection?.session.resumption

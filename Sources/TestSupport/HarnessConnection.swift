@@ -21,6 +21,7 @@ public final class HarnessConnection: ClientConnection {
             case .resumed(let jid): self.onEvent(.resumed(jid: jid))
             case .streamManagement(let event): self.onEvent(.streamManagement(event))
             case .stanza(let stanza): self.onEvent(.stanza(stanza))
+            case .discarded(let what): self.onEvent(.discarded(what))
             case .closed(let error): self.onEvent(.disconnected(error.map(ConnectionError.session)))
             case .secured(let info): self.onEvent(.secured(info))
             case .authenticated(let authentication): self.onEvent(.authenticated(authentication))

@@ -18,6 +18,8 @@ final class TreeBuilder {
     private(set) var boundary = 0
 
     private var stack: [XMLElement] = []
+    /// The top-level element in progress that is being left out, and why.
+    private var discarding: (name: String, why: String)?
     private var text: [UInt8] = []
     private var interned: [UnsafeRawPointer: String] = [:]
     private var prefixedNames: [PrefixedName: String] = [:]
@@ -42,6 +44,7 @@ final class TreeBuilder {
         lastMessage = nil
         depth = 0
         boundary = 0
+        discarding = nil
         stack.removeAll()
         text.removeAll()
         interned.removeAll()
@@ -60,6 +63,7 @@ final class TreeBuilder {
         localname: UnsafePointer<xmlChar>?,
         prefix: UnsafePointer<xmlChar>?,
         uri: UnsafePointer<xmlChar>?,
+        namespaceCount: Int,
         attributeCount: Int,
         attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     ) {
@@ -67,6 +71,18 @@ final class TreeBuilder {
         depth += 1
         if depth == 1 {
             openStream(localname: localname, uri: uri, attributeCount: attributeCount, attributes: attributes)
+            return
+        }
+        // The rest of a top-level element past a limit is not built; the element is discarded
+        // whole when it ends (a trimmed stanza could lose its `from` and pass for the server's).
+        if discarding != nil { return }
+        if depth - 1 > XMLStreamParser.maximumDepth {
+            discard("a stanza nested deeper than \(XMLStreamParser.maximumDepth) levels", at: localname)
+            return
+        }
+        if attributeCount + namespaceCount >= XMLStreamParser.maximumAttributes {
+            discard(
+                "a stanza with an element of \(XMLStreamParser.maximumAttributes) attributes or more", at: localname)
             return
         }
         flushText(beforeChild: true)
@@ -88,6 +104,14 @@ final class TreeBuilder {
     func endElement() {
         guard error == nil else { return }
         defer { depth -= 1 }
+        if let reason = discarding {
+            if depth == 2 {
+                events.append(.discarded(name: reason.name, reason: reason.why))
+                discarding = nil
+                boundary = Int(xmlByteConsumed(context))
+            }
+            return
+        }
         if depth == 1 {
             events.append(.streamClosed)
             return
@@ -103,7 +127,7 @@ final class TreeBuilder {
     }
 
     func characters(_ characters: UnsafePointer<xmlChar>?, _ length: Int) {
-        guard error == nil, let characters else { return }
+        guard error == nil, discarding == nil, let characters else { return }
         if depth < 2 {
             // Whitespace between stanzas (keep-alives) is not part of any stanza.
             boundary = Int(xmlByteConsumed(context))
@@ -130,6 +154,12 @@ final class TreeBuilder {
     }
 
     // MARK: Helpers
+
+    private func discard(_ reason: String, at localname: UnsafePointer<xmlChar>) {
+        discarding = (stack.first?.name ?? intern(localname), reason)
+        stack.removeAll()
+        text.removeAll(keepingCapacity: true)
+    }
 
     private func stop(_ reason: XMLStreamParseError) {
         if error == nil { error = reason }

@@ -9,12 +9,23 @@ import XMPPCore
 /// `XMLElement` tree, and the stream end. It enforces RFC 6120 §11: a DTD, an entity declaration,
 /// a reference to anything but the five predefined entities, a comment or a processing instruction
 /// stops it with `restrictedXML` before anything is expanded. One top-level element may not exceed
-/// `maximumStanzaSize` bytes, which bounds the memory a hostile peer can make it hold.
+/// `maximumStanzaSize` bytes, which bounds the memory a hostile peer can make it hold. A stanza
+/// nested deeper than `maximumDepth` or with an element of `maximumAttributes` attributes is
+/// reported as `.discarded` instead of built, which bounds the stack and the time one stanza can
+/// take without ending the stream (a stanza the server archived would otherwise end every later
+/// catch-up too).
 ///
 /// Not thread-safe: use one parser from one thread.
 public final class XMLStreamParser {
     /// The largest top-level element accepted, in bytes of XML.
     public let maximumStanzaSize: Int
+    /// The deepest nesting inside a top-level element (the stanza itself is level 1).
+    public static let maximumDepth = 128
+    /// The most attributes (namespace declarations included) one element may carry.
+    public static let maximumAttributes = 128
+    private var scanner = MarkupScanner(limit: XMLStreamParser.maximumAttributes)
+    /// A copy of a slice whose excess attributes the scanner blanked.
+    private var limited: [UInt8] = []
     private let context: xmlParserCtxtPtr
     private let builder: TreeBuilder
     private var failed: XMLStreamParseError?
@@ -63,8 +74,16 @@ public final class XMLStreamParser {
         var offset = 0
         while offset < bytes.count {
             let length = min(sliceSize, bytes.count - offset)
-            let status = base.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: length) {
-                xmlParseChunk(context, $0, Int32(length), 0)
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
+            let status: Int32
+            if scanner.limit(slice, copyingInto: &limited) {
+                status = limited.withUnsafeBytes { chunk in
+                    chunk.withMemoryRebound(to: CChar.self) { xmlParseChunk(context, $0.baseAddress, Int32(length), 0) }
+                }
+            } else {
+                status = base.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: length) {
+                    xmlParseChunk(context, $0, Int32(length), 0)
+                }
             }
             offset += length
             bytesFed += length
@@ -99,6 +118,7 @@ public final class XMLStreamParser {
         xmlCtxtUseOptions(context, XMLStreamParser.options)
         xmlSwitchEncoding(context, XML_CHAR_ENCODING_UTF8)
         builder.reset()
+        scanner.reset()
         failed = nil
         bytesFed = 0
     }
@@ -111,10 +131,10 @@ public final class XMLStreamParser {
         var handler = xmlSAXHandler()
         handler.initialized = XML_SAX2_MAGIC
         handler.startDocument = { context in TreeBuilder.from(context).startDocument() }
-        handler.startElementNs = { context, localname, prefix, uri, _, _, attributeCount, _, attributes in
+        handler.startElementNs = { context, localname, prefix, uri, namespaceCount, _, attributeCount, _, attributes in
             TreeBuilder.from(context).startElement(
-                localname: localname, prefix: prefix, uri: uri, attributeCount: Int(attributeCount),
-                attributes: attributes)
+                localname: localname, prefix: prefix, uri: uri, namespaceCount: Int(namespaceCount),
+                attributeCount: Int(attributeCount), attributes: attributes)
         }
         handler.endElementNs = { context, _, _, _ in TreeBuilder.from(context).endElement() }
         handler.characters = { context, characters, length in

@@ -13,6 +13,8 @@ public enum ConnectionEvent: Sendable, Hashable {
     case resumed(jid: JID)
     case streamManagement(StreamManagementEvent)
     case stanza(XMLElement)
+    /// A stanza past the parser's limits was dropped unread; what it was and why.
+    case discarded(String)
     /// The connection is over: nil after a requested disconnect.
     case disconnected(ConnectionError?)
 }
@@ -323,6 +325,7 @@ public final class XMPPConnection {
         case .resumed(let jid): onEvent(.resumed(jid: jid))
         case .streamManagement(let event): onEvent(.streamManagement(event))
         case .stanza(let stanza): onEvent(.stanza(stanza))
+        case .discarded(let what): onEvent(.discarded(what))
         case .closed(let error): finish(error.map(ConnectionError.session))
         }
     }

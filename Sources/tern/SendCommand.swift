@@ -164,7 +164,7 @@ final class OneShotSend {
             } else if result == nil {
                 result = .failure("the connection closed before the message was confirmed")
             }
-        case .connecting, .secured, .resumed, .streamManagement:
+        case .connecting, .secured, .resumed, .streamManagement, .discarded:
             return
         }
     }

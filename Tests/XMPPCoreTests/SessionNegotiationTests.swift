@@ -289,6 +289,23 @@ import XMPPCore
         #expect(harness.transportClosed)
     }
 
+    @Test func featuresTooDeepToReadEndTheNegotiationWithAPolicyViolation() {
+        let harness = makeHarness()
+        throughTLS(harness)
+        _ = harness.takeWritten()
+        let deep = String(repeating: "<x>", count: 300) + String(repeating: "</x>", count: 300)
+        harness.serverSends("<stream:features>\(deep)</stream:features>")
+        #expect(
+            harness.takeWritten().joined()
+                == "<stream:error><policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
+                + "</stream:stream>")
+        #expect(
+            harness.takeEvents().last
+                == .closed(
+                    .protocolViolation("the server sent a stanza nested deeper than 128 levels during negotiation")))
+        #expect(harness.transportClosed)
+    }
+
     @Test func politeCloseWaitsForTheServerThenGivesUp() {
         let harness = makeHarness()
         establish(harness)

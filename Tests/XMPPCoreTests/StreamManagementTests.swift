@@ -57,6 +57,33 @@ import XMPPCore
         #expect(recorder.harness.takeWritten() == ["<a xmlns='urn:xmpp:sm:3' h='3'/>"])
     }
 
+    @Test func aStanzaTooDeepToReadStillCountsAndIsReported() throws {
+        let recorder = try Recorder(script: .enabled())
+        _ = recorder.harness.takeWritten()
+        let deep = String(repeating: "<a>", count: 200) + String(repeating: "</a>", count: 200)
+        recorder.harness.serverSends("<message from='romeo@example.net/orchard' id='deep'>\(deep)</message>")
+        recorder.receive(1)
+        recorder.harness.serverSends("<r xmlns='urn:xmpp:sm:3'/>")
+        #expect(recorder.harness.takeWritten() == ["<a xmlns='urn:xmpp:sm:3' h='2'/>"])
+        #expect(
+            recorder.events.contains(.discarded("<message/>: a stanza nested deeper than 128 levels")),
+            "the owner hears of it")
+        let delivered = recorder.events.compactMap { if case .stanza(let stanza) = $0 { stanza.id } else { nil } }
+        #expect(delivered == ["in0"])
+        #expect(recorder.harness.session.phase == .established)
+    }
+
+    @Test func aNonStanzaTooWideToReadIsReportedButNotCounted() throws {
+        let recorder = try Recorder(script: .enabled())
+        _ = recorder.harness.takeWritten()
+        let attributes = (0..<200).map { "a\($0)='\($0)'" }.joined(separator: " ")
+        recorder.harness.serverSends("<r xmlns='urn:xmpp:sm:3' \(attributes)/>")
+        recorder.receive(1)
+        recorder.harness.serverSends("<r xmlns='urn:xmpp:sm:3'/>")
+        #expect(recorder.harness.takeWritten() == ["<a xmlns='urn:xmpp:sm:3' h='1'/>"])
+        #expect(recorder.events.contains { if case .discarded = $0 { true } else { false } })
+    }
+
     @Test func aBurstOfRequestsGetsOneAckAndTheOwnerHearsOfItFirst() throws {
         let recorder = try Recorder(script: .enabled())
         let harness = recorder.harness

@@ -24,6 +24,8 @@ public enum SessionEvent: Sendable, Hashable {
     case streamManagement(StreamManagementEvent)
     /// A stanza that no extension consumed.
     case stanza(XMLElement)
+    /// A stanza past the parser's limits was dropped unread; what it was and why.
+    case discarded(String)
     /// The session ended: `nil` after a clean close we asked for.
     case closed(SessionError?)
 }

@@ -129,6 +129,7 @@ public final class XMPPSession {
         case .streamOpened(let attributes): handleStreamHeader(attributes)
         case .element(let element): handleElement(element)
         case .streamClosed: handleStreamClosed()
+        case .discarded(let name, let reason): handleDiscarded(name: name, reason: reason)
         }
     }
 
@@ -300,6 +301,22 @@ public final class XMPPSession {
         case .closing: if element.stanzaKind != nil { route(element) }
         case .closed, .idle: return
         default: negotiate(element)
+        }
+    }
+
+    /// A stanza too deep or too wide to build still counts for stream management, so the server's
+    /// and our counts agree; it is reported, not routed. Before the stream is up there is nothing
+    /// it could legitimately be.
+    private func handleDiscarded(name: String, reason: String) {
+        switch phase {
+        case .established, .closing:
+            if StanzaKind(rawValue: name) != nil { countInbound() }
+            emit(.discarded("<\(name)/>: \(reason)"))
+        case .closed, .idle: return
+        default:
+            fail(
+                .protocolViolation("the server sent \(reason) during negotiation"),
+                sending: StreamError(condition: .policyViolation))
         }
     }
 

@@ -6,6 +6,9 @@ public enum XMLStreamEvent: Sendable, Hashable {
     case element(XMLElement)
     /// `</stream:stream>` arrived.
     case streamClosed
+    /// A complete top-level element past the parser's structural limits (nesting depth, attributes
+    /// per element), left out unbuilt: its name, and a reason that says which limit.
+    case discarded(name: String, reason: String)
 }
 
 /// Why a parser stopped. Each maps to the stream error condition RFC 6120 §4.9.3 prescribes.
