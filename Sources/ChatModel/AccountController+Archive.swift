@@ -12,14 +12,22 @@ extension AccountController {
         isCatchingUp = true
         let sync = try? store.archiveSync(account: accountID, archive: jid)
         if let last = sync?.lastStanzaID {
-            fetchForward(after: last, session: session)
+            fetchForward(after: last, start: nil, restart: sync?.lastTimestamp, session: session)
         } else {
             fetchNewest(before: "", remaining: behaviour.initialArchiveMessages, newest: nil, session: session)
         }
     }
 
-    private func fetchForward(after: String, session: XMPPSession) {
-        archive.query(ArchiveQuery(after: after, max: behaviour.archivePageSize), in: session) { [weak self] result in
+    /// How far before the sync point's time a catch-up starts when the archive does not know the
+    /// sync point's id: the stored time may come from this machine's clock, and what is fetched
+    /// twice is stored once.
+    static let gapFillSlack: Int64 = 3_600_000
+
+    /// Pages forward after the archive id `after` (or, without one, from the time `start`).
+    /// `restart`: the time to start from instead if the archive does not know `after`.
+    private func fetchForward(after: String?, start: Int64?, restart: Int64?, session: XMPPSession) {
+        let query = ArchiveQuery(after: after, start: start, max: behaviour.archivePageSize)
+        archive.query(query, in: session) { [weak self] result in
             guard let self else { return }
             switch result {
             case .success(let page):
@@ -27,16 +35,28 @@ extension AccountController {
                 // The next page is asked for before this one is stored, so that the server
                 // works on it meanwhile.
                 let next = page.complete || newest == after || self.session == nil ? nil : newest
-                if let next { self.fetchForward(after: next, session: session) }
+                if let next { self.fetchForward(after: next, start: start, restart: nil, session: session) }
                 self.storeArchivePage(
                     page.messages, sync: newest.map { (id: $0, timestamp: page.messages.last?.timestamp) },
                     direction: .forward)
                 if next == nil { self.finishCatchUp() }
             case .failure(.error(let error)) where error.condition == .itemNotFound:
-                // The archive no longer has our sync point (expired, reset): start afresh.
-                self.log(.info, "the archive does not know where we left off; fetching the newest messages")
-                self.fetchNewest(
-                    before: "", remaining: self.behaviour.initialArchiveMessages, newest: nil, session: session)
+                guard let restart else {
+                    // Nothing to go by: start afresh.
+                    self.log(.info, "the archive does not know where we left off; fetching the newest messages")
+                    self.fetchNewest(
+                        before: "", remaining: self.behaviour.initialArchiveMessages, newest: nil, session: session)
+                    return
+                }
+                // The archive no longer has our sync point (expired, reset, or an id that was
+                // never its own): what came since that time is fetched again, so nothing
+                // between the sync point and now is skipped.
+                let since = restart - Self.gapFillSlack
+                self.log(
+                    .info,
+                    "the archive does not know where we left off; fetching everything since "
+                        + XMPPDateTime.string(fromMilliseconds: since))
+                self.fetchForward(after: nil, start: since, restart: nil, session: session)
             case .failure(let failure):
                 self.isCatchingUp = false
                 if case .disconnected = failure { return }

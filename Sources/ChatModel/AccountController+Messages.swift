@@ -56,7 +56,16 @@ extension AccountController {
     }
 
     private func store(body: String, of message: ChatMessage, from: JID, outgoing: Bool, peer: JID) {
-        let stanzaID = message.stanzaID(by: jid)
+        var stanzaID: String?
+        switch archive.stanzaID(of: message, assignedBy: jid) {
+        case .trusted(let id): stanzaID = id
+        case .conflicting(let count):
+            log(
+                .warning,
+                "a message from \(from) carried \(count) archive ids claiming to be our server's; one was forged,"
+                    + " so none is used")
+        case .none, .unvouched: break
+        }
         let stored = NewMessage(
             conversation: peer, outgoing: outgoing, sender: from.description,
             senderKey: (outgoing ? jid : peer).description, recipient: message.to?.description, body: body,

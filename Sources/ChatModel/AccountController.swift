@@ -23,7 +23,7 @@ public final class AccountController {
     public let presenceManager = PresenceManager()
     public let messageHandler = MessageHandler()
     public let carbons = CarbonsManager()
-    public let archive = ArchiveManager()
+    public let archive: ArchiveManager
     public let blocking = BlockingManager()
     public let disco = DiscoClient()
     public let capabilities: EntityCapabilities
@@ -98,6 +98,7 @@ public final class AccountController {
         channelBinding = (try? store.channelBinding(account: accountID)).flatMap { $0 }.flatMap(
             ChannelBindingType.init(rawValue:))
         capabilities = EntityCapabilities(disco: disco, known: (try? store.capabilities()) ?? [:])
+        archive = ArchiveManager(disco: disco)
         wireExtensions()
         loadStreamState()
     }

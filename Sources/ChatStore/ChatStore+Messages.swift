@@ -11,8 +11,8 @@ extension ChatStore {
     ///
     /// The same message may arrive live, as a carbon, from the archive, and again after a
     /// reconnection. It is recognised by its archive id (stanza-id and the archive that assigned
-    /// it), else by its origin-id from the same sender, else (for clients without either) by its
-    /// id attribute, sender and body. A duplicate fills in what the stored copy lacked (the
+    /// it, within its conversation), else by its origin-id from the same sender, else (for clients
+    /// without either) by its id attribute, sender and body. A duplicate fills in what the stored copy lacked (the
     /// archive id) and moves an outgoing message's state forward.
     ///
     /// A correction (XEP-0308) joins the chain of the message it corrects, but only when that
@@ -21,10 +21,12 @@ extension ChatStore {
         try write { try insertOne(message, account: account) }
     }
 
-    func insertOne(_ message: NewMessage, account: AccountID) throws -> InsertOutcome {
+    /// `afterStored`: the message goes after every stored row of its conversation (live, sent, a
+    /// page fetched forward); `false` for a page fetched backward, which is placed before them.
+    func insertOne(_ message: NewMessage, account: AccountID, afterStored: Bool = true) throws -> InsertOutcome {
         let conversation = try conversationID(account: account, jid: message.conversation, kind: message.kind)
         if let existing = try findDuplicate(of: message, conversation: conversation) {
-            try merge(message, into: existing)
+            try merge(message, into: existing, conversation: conversation)
             return .duplicate(existing)
         }
         var corrects: Int64?
@@ -34,6 +36,17 @@ extension ChatStore {
             case .found(let root): corrects = root
             case .unknown: corrects = nil
             }
+        }
+        // Archives and delay stamps count whole seconds, arrival times milliseconds: a message
+        // stamped in the same second as the newest stored one, yet coming after it, takes that
+        // one's time, or it would be drawn above it.
+        var timestamp = message.timestamp
+        if afterStored, timestamp % 1000 == 0,
+            let newest = try db.statement("SELECT max(timestamp) FROM message WHERE conversation_id = ?")
+                .bind(conversation.sql).first({ $0.optionalInt64(0) }) ?? nil,
+            newest > timestamp, newest < timestamp + 1000
+        {
+            timestamp = newest
         }
         // After every stored message of the conversation; a page fetched backward renumbers its
         // rows below them afterwards (`placeBeforeStored`).
@@ -46,21 +59,22 @@ extension ChatStore {
             """
         ).bind(
             conversation.sql, message.outgoing.sql, message.sender.sql, message.senderKey.sql, message.recipient?.sql,
-            message.body.sql, message.timestamp.sql, message.type.sql, message.idAttribute?.sql, message.originID?.sql,
+            message.body.sql, timestamp.sql, message.type.sql, message.idAttribute?.sql, message.originID?.sql,
             message.stanzaID?.sql, message.stanzaIDBy?.sql, corrects?.sql, message.state?.rawValue.sql,
             message.encryption?.sql
         ).run()
         let id = db.lastInsertRowID
         searchIndexPending = true
-        pendingActivity[conversation] = max(pendingActivity[conversation] ?? 0, message.timestamp)
+        pendingActivity[conversation] = max(pendingActivity[conversation] ?? 0, timestamp)
         if let corrects { return .correction(of: corrects, row: id) }
         return .inserted(id)
     }
 
     private func findDuplicate(of message: NewMessage, conversation: Int64) throws -> Int64? {
         if let stanzaID = message.stanzaID, let by = message.stanzaIDBy,
-            let id = try db.statement("SELECT id FROM message WHERE stanza_id_by = ? AND stanza_id = ?")
-                .bind(by.sql, stanzaID.sql).first({ $0.int64(0) })
+            let id = try db.statement(
+                "SELECT id FROM message WHERE conversation_id = ? AND stanza_id_by = ? AND stanza_id = ?"
+            ).bind(conversation.sql, by.sql, stanzaID.sql).first({ $0.int64(0) })
         {
             return id
         }
@@ -80,14 +94,14 @@ extension ChatStore {
         return nil
     }
 
-    private func merge(_ message: NewMessage, into id: Int64) throws {
+    private func merge(_ message: NewMessage, into id: Int64, conversation: Int64) throws {
         if let stanzaID = message.stanzaID, let by = message.stanzaIDBy {
             try db.statement(
                 """
                 UPDATE message SET stanza_id = ?, stanza_id_by = ? WHERE id = ? AND stanza_id IS NULL
-                    AND NOT EXISTS (SELECT 1 FROM message WHERE stanza_id_by = ? AND stanza_id = ?)
+                    AND NOT EXISTS (SELECT 1 FROM message WHERE conversation_id = ? AND stanza_id_by = ? AND stanza_id = ?)
                 """
-            ).bind(stanzaID.sql, by.sql, id.sql, by.sql, stanzaID.sql).run()
+            ).bind(stanzaID.sql, by.sql, id.sql, conversation.sql, by.sql, stanzaID.sql).run()
         }
         if message.outgoing, message.stanzaID != nil {
             // The server archived our message: it certainly has it.

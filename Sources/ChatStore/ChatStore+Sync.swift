@@ -29,7 +29,7 @@ extension ChatStore {
         direction: ArchiveDirection = .forward
     ) throws -> [InsertOutcome] {
         try write {
-            let outcomes = try messages.map { try insertOne($0, account: account) }
+            let outcomes = try messages.map { try insertOne($0, account: account, afterStored: direction == .forward) }
             if direction == .backward { try placeBeforeStored(messages, outcomes, account: account) }
             if let sync {
                 try db.statement(

@@ -122,7 +122,7 @@ enum IMBenchmark {
     /// Fetches the whole archive of `bench` oldest first with a bare connection; returns the
     /// first archive id.
     static func fetchAll(server: ProsodyServer, page handle: (ArchivePage) throws -> Void) throws -> String? {
-        let archive = ArchiveManager()
+        let archive = ArchiveManager(disco: DiscoClient())
         let (loop, connection) = try connect(server: server, user: "bench", extensions: [archive])
         defer { close(loop, connection) }
         var after: String?

@@ -66,16 +66,24 @@ final class ModelFixture {
     var connection: HarnessConnection { box.connections.last! }
     var connectionCount: Int { box.connections.count }
 
-    /// Connects and answers the roster request with `items` (what else the account sent on login
-    /// stays for the test to read).
-    func connect(rosterItems: String = "") {
+    /// Connects and answers the roster request with `items` and the account's disco#info with
+    /// `accountFeatures` (what else the account sent on login stays for the test to read).
+    func connect(rosterItems: String = "", accountFeatures: [String] = ["urn:xmpp:mam:2", "urn:xmpp:sid:0"]) {
         account.connect()
-        let request = harness.written.compactMap { XMLElement.parse($0) }.first {
-            $0.child("query", namespace: "jabber:iq:roster") != nil
-        }
-        if let id = request?.id {
+        let written = harness.written.compactMap { XMLElement.parse($0) }
+        if let id = written.first(where: { $0.child("query", namespace: "jabber:iq:roster") != nil })?.id {
             harness.serverSends(
                 "<iq type='result' id='\(id)'><query xmlns='jabber:iq:roster' ver='v2'>\(rosterItems)</query></iq>")
+        }
+        if let id = written.first(where: {
+            $0.child("query", namespace: "http://jabber.org/protocol/disco#info") != nil
+                && $0[attribute: "to"] == "alice@example.org"
+        })?.id {
+            let features = accountFeatures.map { "<feature var='\($0)'/>" }.joined()
+            harness.serverSends(
+                "<iq type='result' id='\(id)' from='alice@example.org'>"
+                    + "<query xmlns='http://jabber.org/protocol/disco#info'>"
+                    + "<identity category='account' type='registered'/>\(features)</query></iq>")
         }
     }
 }

@@ -62,7 +62,7 @@ import XMPPCore
         #expect(fixture.connectionCount == 2)
         let request = try #require(fixture.requests.last?.resumption)
         #expect(request.id == "sm-1")
-        #expect(request.handled == 2, "the roster result and in-1")
+        #expect(request.handled == 3, "the roster result, the account's disco#info and in-1")
         #expect(fixture.account.status == .online)
         let written = fixture.harness.takeWritten()
         #expect(copies(of: "out-1", in: written) == 1, "what the server missed goes again, once")
@@ -89,7 +89,7 @@ import XMPPCore
             "<message from='romeo@example.net/orchard' type='chat' id='x1'><body>in-1</body>"
                 + "<stanza-id xmlns='urn:xmpp:sid:0' by='alice@example.org' id='arch-1'/></message>")
         first.harness.serverSends("<r xmlns='urn:xmpp:sm:3'/>")
-        #expect(first.harness.written.last == "<a xmlns='urn:xmpp:sm:3' h='2'/>")
+        #expect(first.harness.written.last == "<a xmlns='urn:xmpp:sm:3' h='3'/>")
         first.harness.serverSends(
             "<presence from='romeo@example.net/orchard'/><iq type='get' id='v1' from='example.org'>"
                 + "<query xmlns='jabber:iq:version'/></iq>")
@@ -102,7 +102,7 @@ import XMPPCore
         second.account.connect()
         let request = try #require(second.requests.first?.resumption)
         #expect(request.id == "sm-1")
-        #expect(request.handled == 2, "what the server was last told: the roster result and in-1")
+        #expect(request.handled == 3, "what the server was last told: roster, disco#info and in-1")
         #expect(request.sent == nil)
         let written = second.harness.takeWritten()
         #expect(copies(of: "out-1", in: written) == 1)

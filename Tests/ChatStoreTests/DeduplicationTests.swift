@@ -31,6 +31,20 @@ import XMPPCore
         #expect(third == .duplicate(first.messageID!), "now recognised by its archive id alone")
     }
 
+    @Test func anArchiveIDIsUniqueOnlyWithinItsConversation() throws {
+        let first = try store.insert(incoming("to romeo", stanzaID: "s1"), account: account)
+        let other = try store.insert(incoming("a different chat", from: mallory, stanzaID: "s1"), account: account)
+        #expect(other.isNew, "an id seen in one chat never hides a message of another")
+        #expect(try store.all(mallory, account: account).map(\.body) == ["a different chat"])
+        let again = try store.insert(incoming("to romeo", stanzaID: "s1"), account: account)
+        #expect(again == .duplicate(first.messageID!), "within the chat it still recognises the message")
+        let live = try store.insert(incoming("live", from: mallory, originID: "o9"), account: account)
+        let archived = try store.insert(
+            incoming("live", from: mallory, originID: "o9", stanzaID: "s2"), account: account)
+        #expect(archived == .duplicate(live.messageID!))
+        #expect(try store.all(mallory, account: account).map(\.stanzaID) == ["s1", "s2"], "merged into its own chat")
+    }
+
     @Test func sameMessageTwiceInOneArchivePage() throws {
         let page = [
             incoming("one", at: 1, stanzaID: "a"), incoming("two", at: 2, stanzaID: "b"),

@@ -16,6 +16,20 @@ import XMPPCore
         #expect(try store.all(account: account).map(\.body) == ["early", "tie-1", "tie-2", "late"])
     }
 
+    @Test func aWholeSecondStampFromTheSameSecondAsTheNewestGoesBelowIt() throws {
+        _ = try store.insert(incoming("live, 5.7 s", at: 5_700), account: account)
+        _ = try store.storeArchivePage(
+            [incoming("archived next, stamped 5 s", at: 5_000, stanzaID: "a2")], sync: nil, account: account)
+        _ = try store.insert(incoming("a second later", at: 6_000), account: account)
+        _ = try store.storeArchivePage(
+            [incoming("an older page, 5 s", at: 5_000, stanzaID: "a0")], sync: nil, account: account,
+            direction: .backward)
+        let stored = try store.all(account: account)
+        #expect(
+            stored.map(\.body) == ["an older page, 5 s", "live, 5.7 s", "archived next, stamped 5 s", "a second later"])
+        #expect(stored.map(\.timestamp) == [5_000, 5_700, 5_700, 6_000], "moved within its second, no further")
+    }
+
     @Test func pagingReachesTheWholeHistoryInOrderOnce() throws {
         let messages = (0..<1000).map { incoming("m\($0)", at: Int64($0 / 3), stanzaID: "s\($0)") }
         _ = try store.insert(messages, account: account)

@@ -200,5 +200,14 @@ enum Schema {
                 ALTER TABLE message ADD COLUMN sent_here INTEGER NOT NULL DEFAULT 0;
                 UPDATE message SET sent_here = 1 WHERE id IN (SELECT message_id FROM outbox);
                 """),
+        // An archive id is unique within one archive's conversation, not across conversations:
+        // an id that turns up in one chat can never make a message of another look stored.
+        Migration(
+            name: "scope-archive-ids-to-conversations",
+            sql: """
+                DROP INDEX message_by_archive_id;
+                CREATE UNIQUE INDEX message_by_archive_id ON message(conversation_id, stanza_id_by, stanza_id)
+                    WHERE stanza_id IS NOT NULL;
+                """),
     ]
 }

@@ -17,9 +17,30 @@ import XMPPCore
 ///
 /// Results are accepted only from our own archive (no `from`, or our bare JID) and only for a
 /// query this session sent and has not finished (CVE-2019-16237); anything else is dropped.
+///
+/// It also decides which live stanza-ids (XEP-0359) to believe: any sender can put a
+/// `<stanza-id by='our-jid'/>` in a message, and an archive id taken from a stranger would send
+/// the next catch-up to a place the archive does not know.
 public final class ArchiveManager: SessionExtension {
     /// A result that was not ours to accept, dropped.
     public var onSpoofedResult: (XMLElement) -> Void = { _ in }
+
+    /// Archives (bare JIDs) that said in disco#info that they stamp messages with stanza-ids:
+    /// `urn:xmpp:sid:0`, or MAM, which requires them. Kept across sessions until an answer says
+    /// otherwise; empty until the first answer, so nothing is believed before it.
+    public private(set) var stampingArchives: Set<JID> = []
+
+    /// What a live message's stanza-ids say about its place in an archive.
+    public enum StanzaIDClaim: Sendable, Hashable {
+        /// No stanza-id claims to come from the archive.
+        case none
+        /// The archive has not said that it assigns stanza-ids, so any claim may be forged.
+        case unvouched
+        /// Several elements claim the archive: one at most is the archive's, none is believed.
+        case conflicting(Int)
+        /// The archive's id for the message.
+        case trusted(String)
+    }
 
     private struct PendingQuery {
         var messages: [ArchivedMessage] = []
@@ -31,7 +52,37 @@ public final class ArchiveManager: SessionExtension {
     /// which are ours but no longer wanted (the owner asks again). Dropped without a word.
     private var abandoned: Set<String> = []
 
-    public init() {}
+    private let disco: DiscoClient
+
+    public init(disco: DiscoClient) {
+        self.disco = disco
+    }
+
+    /// XEP-0359 §5: a stanza-id is believed only when `by` is the archive, the archive announces
+    /// stanza-ids, and it is the only one claiming to be the archive's. A server that assigns ids
+    /// replaces a sender's claim (§3) or, if it does not, adds its own beside it; either way a
+    /// second claim means someone other than the archive wrote one.
+    public func stanzaID(of message: ChatMessage, assignedBy archive: JID) -> StanzaIDClaim {
+        let claims = message.stanzaIDs(claimingToBe: archive)
+        guard let claim = claims.first else { return .none }
+        guard stampingArchives.contains(archive.bare) else { return .unvouched }
+        return claims.count == 1 ? .trusted(claim) : .conflicting(claims.count)
+    }
+
+    /// Asks `archive` whether it stamps messages with stanza-ids; `completion` runs once the
+    /// answer (or an error, which keeps what was known) is in.
+    public func learnWhetherStamps(_ archive: JID, in session: XMPPSession, completion: @escaping () -> Void = {}) {
+        disco.info(archive.bare, in: session) { [weak self] result in
+            if let self, case .success(let info) = result {
+                if info.features.contains(Namespace.stanzaID) || info.features.contains(Namespace.mam) {
+                    self.stampingArchives.insert(archive.bare)
+                } else {
+                    self.stampingArchives.remove(archive.bare)
+                }
+            }
+            completion()
+        }
+    }
 
     /// Queries the archive for one page; `completion` gets the page (in archive order, oldest
     /// first) when the server has sent all of it.
@@ -66,6 +117,7 @@ public final class ArchiveManager: SessionExtension {
 
     public func sessionEstablished(_ session: XMPPSession) {
         abandoned.removeAll()
+        learnWhetherStamps(session.boundJID.bare, in: session)
     }
 
     public func handle(_ stanza: XMLElement, in session: XMPPSession) -> Bool {

@@ -61,9 +61,10 @@ public struct ChatMessage: Sendable, Hashable {
         thread = element.childText("thread")
     }
 
-    /// The stanza-id assigned by `archive` (our own bare JID, or a room), if any.
-    public func stanzaID(by archive: JID) -> String? {
-        stanzaIDs.first { JID(parsing: $0.by) == archive.bare }?.id
+    /// Every stanza-id that claims to come from `archive` (our own bare JID, or a room). Anyone
+    /// can put one in a message: see `ArchiveManager.stanzaID(of:assignedBy:)` for the one to believe.
+    public func stanzaIDs(claimingToBe archive: JID) -> [String] {
+        stanzaIDs.filter { JID(parsing: $0.by) == archive.bare }.map(\.id)
     }
 
     /// `/me` (XEP-0245): the body starts with "/me ".
