@@ -12,7 +12,8 @@ extension AccountController {
         isCatchingUp = true
         let sync = try? store.archiveSync(account: accountID, archive: jid)
         if let last = sync?.lastStanzaID {
-            fetchForward(after: last, start: nil, restart: sync?.lastTimestamp, session: session)
+            fetchForward(
+                after: last, start: nil, restart: sync?.lastTimestamp, progress: CatchUpProgress(), session: session)
         } else {
             fetchNewest(before: "", remaining: behaviour.initialArchiveMessages, newest: nil, session: session)
         }
@@ -23,23 +24,63 @@ extension AccountController {
     /// twice is stored once.
     static let gapFillSlack: Int64 = 3_600_000
 
+    /// The most pages one catch-up reads (100,000 messages at the default page size). A catch-up
+    /// cut there is not finished: the next connection goes on from where it stopped.
+    static let maximumCatchUpPages = 1_000
+
+    /// How far one catch-up got, so that a server that sends the same pages over and over, or
+    /// empty pages without end, cannot keep it going.
+    struct CatchUpProgress {
+        var pages = 0
+        var seen: Set<String> = []
+    }
+
     /// Pages forward after the archive id `after` (or, without one, from the time `start`).
     /// `restart`: the time to start from instead if the archive does not know `after`.
-    private func fetchForward(after: String?, start: Int64?, restart: Int64?, session: XMPPSession) {
+    private func fetchForward(
+        after: String?,
+        start: Int64?,
+        restart: Int64?,
+        progress: CatchUpProgress,
+        session: XMPPSession
+    ) {
         let query = ArchiveQuery(after: after, start: start, max: behaviour.archivePageSize)
         archive.query(query, in: session) { [weak self] result in
             guard let self else { return }
             switch result {
             case .success(let page):
                 let newest = page.last ?? page.messages.last?.archiveID
+                var progress = progress
+                progress.pages += 1
+                let repeated = newest.map { !progress.seen.insert($0).inserted } ?? false
+                if repeated || (page.messages.isEmpty && !page.complete) {
+                    self.log(
+                        .warning,
+                        "the archive sent \(repeated ? "a page it had sent before" : "an empty page that is not the last");"
+                            + " the catch-up stops here")
+                }
+                let capped = progress.pages >= Self.maximumCatchUpPages
                 // The next page is asked for before this one is stored, so that the server
                 // works on it meanwhile.
-                let next = page.complete || newest == after || self.session == nil ? nil : newest
-                if let next { self.fetchForward(after: next, start: start, restart: nil, session: session) }
+                let next =
+                    page.complete || page.messages.isEmpty || repeated || capped || self.session == nil ? nil : newest
+                if let next {
+                    self.fetchForward(after: next, start: start, restart: nil, progress: progress, session: session)
+                }
                 self.storeArchivePage(
-                    page.messages, sync: newest.map { (id: $0, timestamp: page.messages.last?.timestamp) },
+                    page.messages,
+                    sync: repeated || page.messages.isEmpty
+                        ? nil : newest.map { (id: $0, timestamp: page.messages.last?.timestamp) },
                     direction: .forward)
-                if next == nil { self.finishCatchUp() }
+                if next == nil && capped && !page.complete {
+                    self.isCatchingUp = false
+                    self.log(
+                        .warning,
+                        "fetched \(Self.maximumCatchUpPages) pages of missed messages; the rest comes with the next connection"
+                    )
+                } else if next == nil {
+                    self.finishCatchUp()
+                }
             case .failure(.error(let error)) where error.condition == .itemNotFound:
                 guard let restart else {
                     // Nothing to go by: start afresh.
@@ -56,7 +97,7 @@ extension AccountController {
                     .info,
                     "the archive does not know where we left off; fetching everything since "
                         + XMPPDateTime.string(fromMilliseconds: since))
-                self.fetchForward(after: nil, start: since, restart: nil, session: session)
+                self.fetchForward(after: nil, start: since, restart: nil, progress: progress, session: session)
             case .failure(let failure):
                 self.isCatchingUp = false
                 if case .disconnected = failure { return }
@@ -77,9 +118,9 @@ extension AccountController {
             case .success(let page):
                 // The newest id of the very first page is where the next catch-up starts.
                 let syncID = newest ?? page.last ?? page.messages.last?.archiveID
+                let first = page.first ?? page.messages.first?.archiveID
                 let older =
-                    page.complete || page.messages.isEmpty || self.session == nil
-                    ? nil : page.first ?? page.messages.first?.archiveID
+                    page.complete || page.messages.isEmpty || first == before || self.session == nil ? nil : first
                 if let older {
                     self.fetchNewest(
                         before: older, remaining: remaining - page.messages.count, newest: syncID, session: session)

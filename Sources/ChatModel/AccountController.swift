@@ -61,8 +61,15 @@ public final class AccountController {
     private var onlineSince: Int64?
     /// Where the server told us to go (`see-other-host`), for the next connection.
     private var redirect: String?
+    /// Redirects followed since a connection last stayed online for 10 s; past
+    /// `maximumRedirects` none is followed until one does.
+    private var redirectsFollowed = 0
+    /// How many redirects in a row are followed; after that the configured host is tried again.
+    static let maximumRedirects = 3
     /// The channel-binding type that worked last (for servers that do not list theirs).
     private var channelBinding: ChannelBindingType?
+    /// The strongest SASL mechanism that worked (XMPPCore refuses a weaker one).
+    private var pinnedMechanism: String?
     /// Outbox entries written to the stream and waiting for the server's acknowledgement.
     var awaitingAck: [Int64] = []
     var ackPending = false
@@ -97,6 +104,7 @@ public final class AccountController {
         muted = try store.mutedContacts(account: accountID)
         channelBinding = (try? store.channelBinding(account: accountID)).flatMap { $0 }.flatMap(
             ChannelBindingType.init(rawValue:))
+        pinnedMechanism = (try? store.pinnedMechanism(account: accountID)) ?? nil
         capabilities = EntityCapabilities(disco: disco, known: (try? store.capabilities()) ?? [:])
         archive = ArchiveManager(disco: disco)
         wireExtensions()
@@ -115,7 +123,8 @@ public final class AccountController {
         reconnectTimer = nil
         setStatus(.connecting)
         let request = ConnectionRequest(
-            resumption: usableResumption(), redirect: redirect ?? resumption?.location, channelBinding: channelBinding)
+            resumption: usableResumption(), redirect: redirect ?? resumption?.location, channelBinding: channelBinding,
+            pinnedMechanism: pinnedMechanism)
         redirect = nil
         let connection = makeConnection(request)
         self.connection = connection
@@ -208,6 +217,7 @@ public final class AccountController {
             log(.warning, "dropped a stanza the server relayed, unread: \(what)")
         case .disconnected(let error):
             let wasOnline = status == .online
+            if wasOnline, let onlineSince, scheduler.now - onlineSince >= 10_000 { redirectsFollowed = 0 }
             let resumable = connection?.session.resumption
             connection = nil
             ackPending = false
@@ -235,8 +245,16 @@ public final class AccountController {
                 if case .session(.streamError(let streamError)) = error, streamError.condition == .seeOtherHost,
                     let host = streamError.otherHost
                 {
-                    redirect = host
-                    log(.info, "the server sends us to \(host)")
+                    if redirectsFollowed < Self.maximumRedirects {
+                        redirectsFollowed += 1
+                        redirect = host
+                        log(.info, "the server sends us to \(host)")
+                    } else {
+                        log(
+                            .warning,
+                            "not following the server to \(host): \(Self.maximumRedirects) redirects in a row;"
+                                + " trying the configured server again")
+                    }
                 }
                 if error.isRetryable && !userDisconnected {
                     scheduleReconnect(after: error, wasOnline: wasOnline)
@@ -251,10 +269,28 @@ public final class AccountController {
         }
     }
 
-    /// Logs how the login went and remembers the channel binding that worked.
+    /// Logs how the login went and remembers the mechanism and channel binding that worked.
     private func authenticated(_ authentication: Authentication) {
         let binding = authentication.channelBinding.map { " (\($0.rawValue))" } ?? ""
         log(.debug, "authenticated with \(authentication.mechanism)\(binding)")
+        // A weaker mechanism than the pinned one gets this far only when the configuration allows
+        // the downgrade: from then on it is the one to expect.
+        if authentication.mechanism != pinnedMechanism {
+            if let pinnedMechanism,
+                SASLAuthenticator.strength(of: authentication.mechanism)
+                    < SASLAuthenticator.strength(of: pinnedMechanism)
+            {
+                log(
+                    .warning,
+                    "logged in with \(authentication.mechanism), weaker than \(pinnedMechanism) before, as configured")
+            }
+            pinnedMechanism = authentication.mechanism
+            do {
+                try store.setPinnedMechanism(authentication.mechanism, account: accountID)
+            } catch {
+                log(.warning, "could not remember the authentication mechanism: \(error)")
+            }
+        }
         guard let type = authentication.channelBinding, type != channelBinding else { return }
         if !authentication.refusedChannelBindings.isEmpty {
             let refused = authentication.refusedChannelBindings.map(\.rawValue).joined(separator: ", ")
@@ -290,7 +326,6 @@ public final class AccountController {
         if case .session(.streamError(let streamError)) = error {
             switch streamError.condition {
             case .systemShutdown: delay = max(delay, Double.random(in: 5...15))
-            case .seeOtherHost: delay = 0
             default: break
             }
         }

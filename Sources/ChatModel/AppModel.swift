@@ -430,7 +430,9 @@ public final class AppModel {
         if isNew && !outgoing && !seen { unreadCounts[conversation.description, default: 0] += 1 }
         if isNew && !outgoing && !seen && !account.muted.contains(conversation.description) {
             onNotification(
-                Notification(conversation: conversation, sender: account.displayName(conversation), text: message.body))
+                Notification(
+                    account: account.name, conversation: conversation, sender: account.displayName(conversation),
+                    text: message.body))
         }
         if window === currentWindow {
             if seen { markSeen(window) }

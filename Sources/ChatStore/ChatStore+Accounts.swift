@@ -31,4 +31,20 @@ extension ChatStore {
                 .run()
         }
     }
+
+    /// The strongest SASL mechanism that worked for an account (pinned: weaker ones are refused).
+    public func pinnedMechanism(account: AccountID) throws -> String? {
+        try guarded {
+            try db.statement("SELECT sasl_mechanism FROM account WHERE id = ?").bind(account.rawValue.sql).first {
+                $0.optionalText(0)
+            } ?? nil
+        }
+    }
+
+    public func setPinnedMechanism(_ mechanism: String, account: AccountID) throws {
+        try write {
+            try db.statement("UPDATE account SET sasl_mechanism = ? WHERE id = ?")
+                .bind(mechanism.sql, account.rawValue.sql).run()
+        }
+    }
 }

@@ -20,10 +20,14 @@ public struct AccountConfiguration: Sendable, Hashable {
     public var pingTimeout: Int
     /// XEP-0198 stream management (acks and resumption) when the server offers it.
     public var streamManagement: Bool
+    /// The most SCRAM iterations a server may ask for.
+    public var scramMaximumIterations: Int
+    /// Log in even when the server offers only mechanisms weaker than the one that worked before.
+    public var allowMechanismDowngrade: Bool
 
     static let keys: Set<String> = [
         "jid", "password_command", "password_file", "resource", "host", "port", "tls", "ca_file", "pin_sha256",
-        "ping_interval", "ping_timeout", "stream_management",
+        "ping_interval", "ping_timeout", "stream_management", "scram_max_iterations", "allow_mechanism_downgrade",
     ]
 
     public init(
@@ -38,7 +42,9 @@ public struct AccountConfiguration: Sendable, Hashable {
         pinSHA256: String? = nil,
         pingInterval: Int = 20,
         pingTimeout: Int = 10,
-        streamManagement: Bool = true
+        streamManagement: Bool = true,
+        scramMaximumIterations: Int = SCRAMClient.defaultMaximumIterations,
+        allowMechanismDowngrade: Bool = false
     ) {
         self.name = name
         self.jid = jid
@@ -52,6 +58,8 @@ public struct AccountConfiguration: Sendable, Hashable {
         self.pingInterval = pingInterval
         self.pingTimeout = pingTimeout
         self.streamManagement = streamManagement
+        self.scramMaximumIterations = scramMaximumIterations
+        self.allowMechanismDowngrade = allowMechanismDowngrade
     }
 
     init(name: String, reader: ConfigReader, baseDirectory: String) throws(ConfigError) {
@@ -103,7 +111,11 @@ public struct AccountConfiguration: Sendable, Hashable {
             pinSHA256: pin.flatMap(TLSConfiguration.normalizedFingerprint),
             pingInterval: try reader.int("ping_interval", in: 1...3600) ?? 20,
             pingTimeout: try reader.int("ping_timeout", in: 1...600) ?? 10,
-            streamManagement: try reader.bool("stream_management") ?? true)
+            streamManagement: try reader.bool("stream_management") ?? true,
+            scramMaximumIterations: try reader.int(
+                "scram_max_iterations", in: SCRAMClient.minimumIterations...10_000_000)
+                ?? SCRAMClient.defaultMaximumIterations,
+            allowMechanismDowngrade: try reader.bool("allow_mechanism_downgrade") ?? false)
     }
 
     /// The settings to connect with, once the password is known.
@@ -111,7 +123,9 @@ public struct AccountConfiguration: Sendable, Hashable {
         ConnectionSettings(
             session: SessionConfiguration(
                 jid: jid, password: password, resource: resource, pingInterval: .seconds(pingInterval),
-                pingTimeout: .seconds(pingTimeout), streamManagement: streamManagement), host: host, port: port,
+                pingTimeout: .seconds(pingTimeout), streamManagement: streamManagement,
+                allowMechanismDowngrade: allowMechanismDowngrade, maximumSCRAMIterations: scramMaximumIterations),
+            host: host, port: port,
             tlsMode: tls, caFile: caFile, pinnedSHA256: pinSHA256)
     }
 

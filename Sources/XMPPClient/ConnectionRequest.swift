@@ -8,12 +8,19 @@ public struct ConnectionRequest: Sendable, Hashable {
     /// `host`, `host:port` or `[v6-address]:port`, as the server sent it.
     public var redirect: String?
     public var channelBinding: ChannelBindingType?
+    /// The strongest SASL mechanism that worked for the account before.
+    public var pinnedMechanism: String?
 
-    public init(resumption: StreamResumption? = nil, redirect: String? = nil, channelBinding: ChannelBindingType? = nil)
-    {
+    public init(
+        resumption: StreamResumption? = nil,
+        redirect: String? = nil,
+        channelBinding: ChannelBindingType? = nil,
+        pinnedMechanism: String? = nil
+    ) {
         self.resumption = resumption
         self.redirect = redirect
         self.channelBinding = channelBinding
+        self.pinnedMechanism = pinnedMechanism
     }
 
     /// The settings for this attempt. A redirect changes where to connect, never what the
@@ -22,6 +29,7 @@ public struct ConnectionRequest: Sendable, Hashable {
         var settings = settings
         settings.session.resumption = resumption
         if let channelBinding { settings.session.channelBinding = channelBinding }
+        if let pinnedMechanism { settings.session.pinnedMechanism = pinnedMechanism }
         if let redirect, let (host, port) = ConnectionRequest.hostAndPort(redirect) {
             settings.host = host
             if let port { settings.port = port }

@@ -65,20 +65,39 @@ final class InteractiveApp {
     }
 
     private let notifications: NotificationConfiguration
+    private var coalescer = NotificationCoalescer()
 
-    /// The bell, and the notify command with the message in its environment (run off the loop
-    /// thread so that a slow command never freezes the screen).
+    /// The bell and the notify command, at the pace `NotificationCoalescer` allows.
     private func notify(_ notification: ChatModel.Notification) {
-        if notifications.bell { terminal?.bell() }
-        guard let command = notifications.command else { return }
+        perform(
+            coalescer.arrived(
+                notification, now: scheduler.now, bell: notifications.bell, command: notifications.command != nil))
+    }
+
+    private func perform(_ actions: [NotificationCoalescer.Action]) {
+        for action in actions {
+            switch action {
+            case .bell: terminal?.bell()
+            case .run(let notification): run(notifications.command ?? "", for: notification)
+            }
+        }
+    }
+
+    /// The notify command with the message in its environment, run off the loop thread so that a
+    /// slow command never freezes the screen.
+    private func run(_ command: String, for notification: ChatModel.Notification) {
         let environment = [
-            "TERN_FROM": notification.conversation.description, "TERN_SENDER": notification.sender,
+            "TERN_ACCOUNT": TerminalSafe.sanitize(notification.account),
+            "TERN_FROM": TerminalSafe.sanitize(notification.conversation.description),
+            "TERN_SENDER": TerminalSafe.sanitize(notification.sender),
             "TERN_TEXT": TerminalSafe.sanitize(notification.text),
         ]
         loop.runInBackground {
             (try? Subprocess.run("/bin/sh", ["-c", command], environment: environment))?.status ?? -1
         } completion: { [weak self] status in
-            if status != 0 { self?.model.addNotice("the notify command failed (status \(status))", level: .warning) }
+            guard let self else { return }
+            if status != 0 { model.addNotice("the notify command failed (status \(status))", level: .warning) }
+            perform(coalescer.commandFinished(account: notification.account))
         }
     }
 

@@ -56,6 +56,7 @@ struct SendCommand: ParsableCommand {
         var settings = accountSettings
         settings.session.resource = OneShotSend.resource(for: account.resource)
         settings.session.channelBinding = history.channelBinding
+        settings.session.pinnedMechanism = history.pinnedMechanism
         let loop: EventLoop
         do {
             loop = try EventLoop()
@@ -200,8 +201,13 @@ struct SendHistory {
             ChannelBindingType.init(rawValue:))
     }
 
+    var pinnedMechanism: String? {
+        guard case .success(let (store, accountID)) = opened else { return nil }
+        return (try? store.pinnedMechanism(account: accountID)) ?? nil
+    }
+
     /// Records the message as the server left it (acknowledged, failed with its error, or sent
-    /// without a confirmation), and the channel binding that worked.
+    /// without a confirmation), and the mechanism and channel binding that worked.
     func record(_ send: OneShotSend, recipient: JID, text: String) {
         guard let sentID = send.sentID else { return }
         do {
@@ -219,10 +225,12 @@ struct SendHistory {
             if let type = send.authentication?.channelBinding, type != channelBinding {
                 try store.setChannelBinding(type.rawValue, account: accountID)
             }
+            if let mechanism = send.authentication?.mechanism, mechanism != pinnedMechanism {
+                try store.setPinnedMechanism(mechanism, account: accountID)
+            }
         } catch {
             // The message went out (or came back); only the local copy is missing.
-            let line = "tern: not recorded in the local history: \(error)\n"
-            _ = line.withCString { write(2, $0, strlen($0)) }
+            printError("not recorded in the local history: \(error)")
         }
     }
 }

@@ -42,6 +42,38 @@ import XMPPCore
         #expect(restarted.requests.last?.channelBinding == .tlsUnique, "kept across restarts")
     }
 
+    @Test func theStrongestMechanismThatWorkedIsPinnedAcrossRestarts() throws {
+        let fixture = ModelFixture()
+        fixture.connect()
+        fixture.connection.onEvent(
+            .authenticated(Authentication(mechanism: "SCRAM-SHA-1-PLUS", channelBinding: .tlsUnique)))
+        #expect(try fixture.store.pinnedMechanism(account: fixture.account.accountID) == "SCRAM-SHA-1-PLUS")
+
+        // The next start meets a server (the scripted one) offering only SCRAM-SHA-256.
+        let restarted = ModelFixture(store: fixture.store)
+        restarted.account.connect()
+        #expect(restarted.requests.last?.pinnedMechanism == "SCRAM-SHA-1-PLUS")
+        guard case .failed(let reason) = restarted.account.status else {
+            Issue.record("expected a failed login, got \(restarted.account.status)")
+            return
+        }
+        #expect(reason.contains("allow_mechanism_downgrade = true"), "the way out is in the message")
+        #expect(
+            restarted.model.log.contains {
+                $0.level == .error && $0.text.contains("logged in with SCRAM-SHA-1-PLUS before")
+            })
+        restarted.scheduler.advance(by: .seconds(600))
+        #expect(restarted.connectionCount == 1)
+
+        // Only a configuration that allows the downgrade lets a weaker one through; then it is the pin.
+        fixture.connection.onEvent(.authenticated(Authentication(mechanism: "SCRAM-SHA-1")))
+        #expect(try fixture.store.pinnedMechanism(account: fixture.account.accountID) == "SCRAM-SHA-1")
+        #expect(
+            fixture.model.log.contains {
+                $0.text == "logged in with SCRAM-SHA-1, weaker than SCRAM-SHA-1-PLUS before, as configured"
+            })
+    }
+
     @Test func storesTheRosterResultAndItsVersion() throws {
         let fixture = ModelFixture()
         fixture.connect(

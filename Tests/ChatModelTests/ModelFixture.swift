@@ -27,7 +27,7 @@ final class ModelFixture {
                 harness: SessionHarness(
                     configuration: SessionConfiguration(
                         jid: jid, password: "secret", resource: "tern", resumption: request.resumption,
-                        channelBinding: request.channelBinding)))
+                        channelBinding: request.channelBinding, pinnedMechanism: request.pinnedMechanism)))
             connection.streamManagement = box.script
             connection.reachable = box.reachable
             box.requests.append(request)

@@ -242,6 +242,37 @@ import XMPPCore
         #expect(fixture.requests.last?.redirect == nil, "the redirect is for one attempt")
     }
 
+    @Test func aRedirectStormIsFollowedThreeTimesThenNotUntilAConnectionLasts() throws {
+        let fixture = ModelFixture()
+        fixture.connect()
+        let redirect =
+            "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>other.example:5222"
+            + "</see-other-host></stream:error>"
+        fixture.harness.serverSends(redirect)
+        // Every server it is sent to redirects again at once, for a minute.
+        var redirected = 1
+        for _ in 0..<60 {
+            fixture.scheduler.advance(by: .seconds(1))
+            if fixture.connectionCount > redirected {
+                redirected += 1
+                fixture.harness.serverSends(redirect)
+            }
+        }
+        let followed = fixture.requests.map(\.redirect)
+        #expect(followed.prefix(4) == [nil, "other.example:5222", "other.example:5222", "other.example:5222"])
+        #expect(followed.dropFirst(4).allSatisfy { $0 == nil }, "\(followed)")
+        #expect(fixture.connectionCount <= 60, "never faster than the backoff allows: \(fixture.connectionCount)")
+        #expect(
+            fixture.model.log.contains {
+                $0.level == .warning && $0.text.contains("not following the server to other.example:5222")
+            })
+        // A connection that lasts: the next redirect is followed again.
+        fixture.scheduler.advance(by: .seconds(11))
+        fixture.harness.serverSends(redirect)
+        fixture.scheduler.advance(by: .seconds(1))
+        #expect(fixture.requests.last?.redirect == "other.example:5222")
+    }
+
     @Test func aShuttingDownServerGetsAFewSeconds() throws {
         let fixture = ModelFixture()
         fixture.connect()

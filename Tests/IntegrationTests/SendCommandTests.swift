@@ -24,8 +24,12 @@ struct SendCommandTests {
         return path
     }
 
+    /// Runs `tern` with its data beside the config file (never in this machine's own data
+    /// directory, where one test's account would meet another server's).
     func run(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let output = try Subprocess.run(Self.ternBinary, arguments)
+        let config = arguments.firstIndex(of: "--config").map { arguments[$0 + 1] } ?? "/nonexistent/config.toml"
+        let data = URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent("data").path
+        let output = try Subprocess.run(Self.ternBinary, arguments, environment: ["XDG_DATA_HOME": data])
         return (output.status, output.standardErrorText)
     }
 

@@ -52,6 +52,39 @@ struct TerminalUITmuxTests {
         bob.disconnect()
     }
 
+    @Test func aFloodRunsAFewNotifyCommandsThatCountEveryMessage() throws {
+        let server = try TestServers.server(.prosody)
+        let notified = FileManager.default.temporaryDirectory.appendingPathComponent("tern-flood-\(UUID().uuidString)")
+            .path
+        let home = try makeHome(
+            extraConfig: """
+
+                [notifications]
+                command = 'printf "%s\\n" "$TERN_TEXT" >> \(notified); sleep 0.3'
+                """, on: .prosody)
+        let tmux = try start(home)
+        try tmux.waitFor("connected as alice@localhost")
+        let loop = try EventLoop()
+        let bob = try TestClient(loop: loop, server: server, user: "bob")
+        #expect(bob.connect())
+        for index in 0..<300 {
+            bob.connection.send(Message.chat(to: try JID("alice@localhost"), body: "flood \(index)", id: "f\(index)"))
+        }
+        /// Messages the notifications so far account for: one each, or the count of a summary.
+        func counted() -> (commands: Int, messages: Int) {
+            let lines = ((try? String(contentsOfFile: notified, encoding: .utf8)) ?? "").split(separator: "\n")
+            let messages = lines.reduce(0) { total, line in
+                total + (line.hasSuffix(" new messages from bob@localhost") ? Int(line.prefix { $0 != " " }) ?? 0 : 1)
+            }
+            return (lines.count, messages)
+        }
+        for _ in 0..<200 where counted().messages < 300 { usleep(100_000) }
+        let (commands, messages) = counted()
+        #expect(messages == 300, "every message is in a notification: \(messages)")
+        #expect(commands <= 20, "a few commands, not one per message: \(commands)")
+        bob.disconnect()
+    }
+
     @Test(arguments: ServerKind.allCases) func typingAndEnterSendsIt(_ kind: ServerKind) throws {
         let server = try TestServers.server(kind)
         let home = try makeHome(on: kind)

@@ -112,6 +112,17 @@ import XMPPCore
         #expect(ui.harness.takeWrittenElements().contains { $0.childText("body") == "hello 😀 你好" })
     }
 
+    @Test func aLookalikeAddressIsSpelledOutInTheTitleAndTheRequests() throws {
+        let ui = UIFixture(rows: 20, columns: 120)
+        ui.connect()
+        // "pаypal" with a Cyrillic а asks to be a contact, and writes.
+        ui.harness.serverSends("<presence from='p\u{0430}ypal@ex\u{0430}mple.org' type='subscribe'/>")
+        ui.model.openChat(try JID("p\u{0430}ypal@ex\u{0430}mple.org"), focus: true)
+        let screen = ui.render()
+        #expect(screen.contains("p\u{0430}ypal@ex\u{0430}mple.org (p\u{0430}ypal@xn--exmple-4nf.org, mixed scripts)"))
+        #expect(screen.contains("? p\u{0430}ypal@ex\u{0430}mple.org (p…"), "the narrow roster shows that more follows")
+    }
+
     @Test func multiLinePasteIsOneMessage() throws {
         let ui = UIFixture(rows: 20, columns: 80)
         ui.connect()

@@ -36,6 +36,8 @@ import XMPPClient
             ping_interval = 60
             ping_timeout = 15
             stream_management = false
+            scram_max_iterations = 500000
+            allow_mechanism_downgrade = true
 
             [accounts.home]
             jid = "alice@home.example"
@@ -55,7 +57,14 @@ import XMPPClient
         let session = work.connectionSettings(password: "pw").session
         #expect(session.pingInterval == .seconds(60) && session.pingTimeout == .seconds(15))
         #expect(!session.streamManagement)
+        #expect(session.maximumSCRAMIterations == 500_000 && session.allowMechanismDowngrade)
         let home = try config.account(named: "home")
+        let homeSession = home.connectionSettings(password: "pw").session
+        #expect(homeSession.maximumSCRAMIterations == 100_000, "what Prosody and ejabberd use, with room")
+        #expect(!homeSession.allowMechanismDowngrade, "pinning is on unless turned off")
+        #expect(
+            error("[accounts.w]\njid = \"a@b.c\"\nscram_max_iterations = 1000\n")?.description.contains(
+                "scram_max_iterations") == true, "below RFC 7677's 4096")
         #expect(home.password == .prompt)
         #expect(home.tls == .auto)
         #expect(

@@ -65,14 +65,32 @@ import XMPPCore
         #expect(throws: SASLError.nonceMismatch) { try client.respond(to: bytes("r=abc,s=QSXCR+Q6sek8bf92,i=4096")) }
     }
 
-    @Test(arguments: ["1", "4095", "99999999999", "x"])
+    @Test(arguments: ["1", "4095", "100001", "10000000", "99999999999", "x"])
     func implausibleIterationCountsAreRefused(count: String) {
         var client = SCRAMClient(
             algorithm: .sha1, username: "user", password: "pencil", channelBinding: .notSupported, crypto: crypto,
             clientNonce: "abc")
         _ = client.initialResponse()
-        #expect(throws: SASLError.iterationCountOutOfRange(count)) {
+        #expect(throws: SASLError.iterationCountOutOfRange(count, maximum: 100_000)) {
             try client.respond(to: bytes("r=abcdef,s=QSXCR+Q6sek8bf92,i=\(count)"))
+        }
+    }
+
+    @Test func theCeilingIsTheAccountsAndNamedInTheError() throws {
+        var client = SCRAMClient(
+            algorithm: .sha1, username: "user", password: "pencil", channelBinding: .notSupported, crypto: crypto,
+            clientNonce: "abc", maximumIterations: 200_000)
+        _ = client.initialResponse()
+        #expect(!(try client.respond(to: bytes("r=abcdef,s=QSXCR+Q6sek8bf92,i=150000"))).isEmpty)
+        let error = SASLError.iterationCountOutOfRange("10000000", maximum: 100_000)
+        #expect(error.description.contains("4096 to 100000") && error.description.contains("scram_max_iterations"))
+        var hostile = SCRAMClient(
+            algorithm: .sha1, username: "user", password: "pencil", channelBinding: .notSupported, crypto: crypto,
+            clientNonce: "abc")
+        _ = hostile.initialResponse()
+        let endless = String(repeating: "9", count: 5_000)
+        #expect(throws: SASLError.iterationCountOutOfRange(String(repeating: "9", count: 20), maximum: 100_000)) {
+            try hostile.respond(to: bytes("r=abcdef,s=QSXCR+Q6sek8bf92,i=\(endless)"))
         }
     }
 
@@ -122,11 +140,13 @@ import XMPPCore
 
     private func header(
         _ offered: [String], tls: TLSInfo, bindings: [ChannelBindingType]? = nil,
-        preferred: ChannelBindingType? = nil, excluded: Set<ChannelBindingType> = []
+        preferred: ChannelBindingType? = nil, excluded: Set<ChannelBindingType> = [], pinned: String? = nil,
+        allowDowngrade: Bool = false
     ) throws -> (String, String) {
         var choice = try SASLAuthenticator.select(
             offered: offered, serverChannelBindings: bindings, tls: tls, preferredChannelBinding: preferred,
-            excludedChannelBindings: excluded, username: "u", password: "p", crypto: crypto)
+            excludedChannelBindings: excluded, pinnedMechanism: pinned, allowDowngrade: allowDowngrade, username: "u",
+            password: "p", crypto: crypto)
         let initial = String(decoding: choice.authenticator.initialResponse(), as: UTF8.self)
         let gs2 = initial.components(separatedBy: ",,").first ?? ""
         return (choice.mechanism, gs2)
@@ -136,6 +156,50 @@ import XMPPCore
         #expect(
             try header(["PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-512"], tls: tls13).0 == "SCRAM-SHA-512")
         #expect(try header(["SCRAM-SHA-1", "SCRAM-SHA-256"], tls: tls13).0 == "SCRAM-SHA-256")
+    }
+
+    @Test func anyPlusBeatsAStrongerHashWithoutBinding() throws {
+        #expect(
+            try header(["SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256"], tls: tls13)
+                == ("SCRAM-SHA-1-PLUS", "p=tls-exporter"))
+        #expect(
+            try header(["SCRAM-SHA-512", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-1-PLUS"], tls: tls12)
+                == ("SCRAM-SHA-256-PLUS", "p=tls-unique"), "the strongest hash among the bound ones")
+    }
+
+    @Test func aPinnedMechanismIsNotDowngraded() throws {
+        #expect(
+            throws: SASLError.downgradeRefused(pinned: "SCRAM-SHA-1-PLUS", offered: ["SCRAM-SHA-1", "SCRAM-SHA-256"])
+        ) {
+            try header(["SCRAM-SHA-1", "SCRAM-SHA-256"], tls: tls13, pinned: "SCRAM-SHA-1-PLUS")
+        }
+        #expect(throws: SASLError.downgradeRefused(pinned: "SCRAM-SHA-512", offered: ["SCRAM-SHA-256", "PLAIN"])) {
+            try header(["SCRAM-SHA-256", "PLAIN"], tls: tls13, pinned: "SCRAM-SHA-512")
+        }
+        #expect(
+            throws: SASLError.downgradeRefused(pinned: "SCRAM-SHA-256", offered: ["PLAIN"]),
+            "PLAIN after SCRAM is the classic stripping attack"
+        ) { try header(["PLAIN"], tls: tls13, pinned: "SCRAM-SHA-256") }
+        #expect(
+            try header(["SCRAM-SHA-256-PLUS", "SCRAM-SHA-512"], tls: tls13, pinned: "SCRAM-SHA-1-PLUS").0
+                == "SCRAM-SHA-256-PLUS")
+        #expect(try header(["SCRAM-SHA-1", "SCRAM-SHA-256"], tls: tls13, pinned: "SCRAM-SHA-256").0 == "SCRAM-SHA-256")
+        #expect(
+            try header(["SCRAM-SHA-1"], tls: tls13, pinned: "SCRAM-SHA-1-PLUS", allowDowngrade: true) == (
+                "SCRAM-SHA-1", "y"
+            ),
+            "the escape hatch, still telling the server that Tern could have bound")
+        let message = SASLError.downgradeRefused(pinned: "SCRAM-SHA-1-PLUS", offered: ["SCRAM-SHA-1"]).description
+        #expect(message.contains("SCRAM-SHA-1-PLUS") && message.contains("allow_mechanism_downgrade = true"))
+    }
+
+    @Test func strengthRanksBindingThenHash() {
+        let ranked = [
+            "PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-512", "SCRAM-SHA-1-PLUS", "scram-sha-256-plus",
+        ]
+        #expect(ranked.map(SASLAuthenticator.strength(of:)) == ranked.map(SASLAuthenticator.strength(of:)).sorted())
+        #expect(Set(ranked.map(SASLAuthenticator.strength(of:))).count == ranked.count)
+        #expect(SASLAuthenticator.strength(of: "X-UNKNOWN") < SASLAuthenticator.strength(of: "PLAIN"))
     }
 
     @Test func plusWithTheTLS13DefaultBinding() throws {

@@ -277,6 +277,17 @@ import XMPPCore
         #expect(harness.transportClosed)
     }
 
+    @Test func aRedirectBeforeTLSEndsTheStreamButSendsUsNowhere() {
+        let harness = makeHarness()
+        harness.connect()
+        harness.serverSends(SessionHarness.serverHeader())
+        harness.serverSends(
+            "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>evil.example:5222"
+                + "</see-other-host></stream:error>")
+        #expect(harness.takeEvents().last == .closed(.streamError(StreamError(condition: .seeOtherHost))))
+        #expect(harness.transportClosed)
+    }
+
     @Test func restrictedXMLGetsTheMatchingStreamError() {
         let harness = makeHarness()
         establish(harness)

@@ -142,6 +142,24 @@ import XMPPExtensions
         #expect(spoofed == ["mallory@evil.example", "juliet@capulet.lit/balcony", ""])
     }
 
+    @Test func noMoreResultsThanThePageSizeAreKept() throws {
+        var dropped = 0
+        archive.onSpoofedResult = { _ in dropped += 1 }
+        var page: ArchivePage?
+        archive.query(ArchiveQuery(max: 2), in: harness.session) { page = try? $0.get() }
+        let iq = try #require(harness.takeWrittenElements().last)
+        let queryID = try #require(iq.child("query")?[attribute: "queryid"])
+        for index in 0..<5 {
+            harness.serverSends(
+                "<message><result xmlns='urn:xmpp:mam:2' queryid='\(queryID)' id='r\(index)'>"
+                    + "<forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' from='romeo@montague.lit/o'"
+                    + " type='chat'><body>\(index)</body></message></forwarded></result></message>")
+        }
+        harness.serverSends("<iq type='result' id='\(iq.id!)'><fin xmlns='urn:xmpp:mam:2'/></iq>")
+        #expect(page?.messages.map(\.archiveID) == ["r0", "r1"])
+        #expect(dropped == 3)
+    }
+
     @Test func aQueryFromATimeCarriesTheStartField() throws {
         archive.query(ArchiveQuery(start: 1_278_803_305_000, max: 5), in: harness.session) { _ in }
         let iq = try #require(harness.takeWrittenElements().last)

@@ -209,5 +209,12 @@ enum Schema {
                 CREATE UNIQUE INDEX message_by_archive_id ON message(conversation_id, stanza_id_by, stanza_id)
                     WHERE stanza_id IS NOT NULL;
                 """),
+        // The strongest SASL mechanism that worked for the account: a later login offering only
+        // weaker ones is refused (mechanism pinning).
+        Migration(
+            name: "pin-sasl-mechanism",
+            sql: """
+                ALTER TABLE account ADD COLUMN sasl_mechanism TEXT;
+                """),
     ]
 }

@@ -114,11 +114,13 @@ public struct TitleBar {
         var text: String
         var state: String?
         if let contact = model.currentWindow.jid, let account = model.account {
-            let name = account.displayName(contact)
-            text = name == contact.description ? contact.description : "\(name) <\(contact)>"
+            // The address in full, so that a look-alike of a known contact shows (its name is
+            // only what the roster says).
+            let address = TerminalSafe.address(contact.description)
+            text = account.roster[contact.bare]?.name.map { "\(TerminalSafe.sanitize($0)) <\(address)>" } ?? address
             let best = account.presenceManager.best(for: contact)
             text += " — " + (best?.availability ?? .offline).rawValue
-            if let status = best?.status, !status.isEmpty { text += ": " + status }
+            if let status = best?.status, !status.isEmpty { text += ": " + TerminalSafe.sanitize(status) }
             switch account.chatStates[contact] {
             case .composing: state = "typing…"
             case .paused: state = "stopped typing"
@@ -128,7 +130,6 @@ public struct TitleBar {
         } else {
             text = "Tern — console (type /help for commands, /msg JID to chat)"
         }
-        text = TerminalSafe.sanitize(text)
         var column = canvas.draw(" " + text, row: rect.row, column: rect.column, width: rect.width, style: style)
         if let state {
             column += canvas.draw(

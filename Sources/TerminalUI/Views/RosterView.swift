@@ -52,14 +52,15 @@ public final class RosterView {
             for jid in requests {
                 rows.append(
                     Row(
-                        kind: .request(jid), text: "? " + TerminalSafe.sanitize(jid.description),
+                        kind: .request(jid), text: "? " + TerminalSafe.address(jid.description),
                         element: "roster.pending"))
             }
         }
         let contacts = account.roster.values.filter { matches($0.jid) }
         func row(_ item: RosterItem) -> Row {
             let availability = account.presenceManager.availability(of: item.jid)
-            var text = RosterView.indicator(availability) + " " + TerminalSafe.sanitize(account.displayName(item.jid))
+            let name = item.name.map { TerminalSafe.sanitize($0) } ?? TerminalSafe.address(item.jid.description)
+            var text = RosterView.indicator(availability) + " " + name
             if let count = unread[item.jid.description], count > 0 { text += " (\(count))" }
             if item.pendingOut { text += " …" }
             if account.blocking.blocked.contains(item.jid) { text += " (blocked)" }

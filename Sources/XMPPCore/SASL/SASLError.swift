@@ -19,7 +19,8 @@ public enum SASLError: Error, Sendable, Hashable {
     case failure(condition: SASLFailureCondition?, text: String?)
     case malformedChallenge(String)
     case nonceMismatch
-    case iterationCountOutOfRange(String)
+    /// The server asked for an iteration count outside 4096...`maximum` (the account's ceiling).
+    case iterationCountOutOfRange(String, maximum: Int)
     case serverSignatureMismatch
     case serverSignatureMissing
     case serverRejected(String)
@@ -28,6 +29,10 @@ public enum SASLError: Error, Sendable, Hashable {
     /// The server offers channel binding but refused every type this TLS session allows; Tern
     /// does not fall back to authenticating without it.
     case channelBindingRefused(types: [ChannelBindingType], text: String?)
+    /// The best mechanism offered now is weaker than `pinned`, which worked for this account
+    /// before (mechanism pinning): someone between Tern and the server may have removed the
+    /// stronger ones.
+    case downgradeRefused(pinned: String, offered: [String])
 }
 
 extension SASLError {
@@ -59,8 +64,10 @@ extension SASLError: CustomStringConvertible {
             return result
         case .malformedChallenge(let detail): return "authentication failed: \(detail)"
         case .nonceMismatch: return "authentication failed: the server's SCRAM nonce does not extend ours"
-        case .iterationCountOutOfRange(let count):
-            return "authentication refused: the server asked for \(count) SCRAM iterations (accepted: 4096 to 10000000)"
+        case .iterationCountOutOfRange(let count, let maximum):
+            return
+                "authentication refused: the server asked for \(count) SCRAM iterations (accepted: 4096 to \(maximum);"
+                + " scram_max_iterations in the account's configuration raises the ceiling)"
         case .serverSignatureMismatch:
             return "authentication failed: the server could not prove it knows the password (wrong server signature)"
         case .serverSignatureMissing: return "authentication failed: the server did not send its SCRAM signature"
@@ -73,6 +80,11 @@ extension SASLError: CustomStringConvertible {
             return "the server refused every TLS channel binding this connection allows (\(list))"
                 + (text.map { ": \($0)" } ?? "")
                 + "; Tern does not log in without channel binding when the server offers it"
+        case .downgradeRefused(let pinned, let offered):
+            let list = offered.isEmpty ? "none" : offered.joined(separator: ", ")
+            return "authentication refused: this account logged in with \(pinned) before, and the server now offers"
+                + " only weaker mechanisms (\(list)); someone may be tampering with the connection."
+                + " If the server was changed on purpose, set allow_mechanism_downgrade = true for the account"
         }
     }
 }

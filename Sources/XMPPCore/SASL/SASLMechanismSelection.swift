@@ -57,18 +57,26 @@ public enum SASLAuthenticator: Sendable {
 
     /// Chooses the strongest acceptable mechanism among those offered (RFC 6120 §6.3.3).
     ///
-    /// SCRAM-SHA-512 > -256 > -1, each with -PLUS when the server offers it and both sides can agree
-    /// on a channel-binding type: one from the server's XEP-0440 list when it sent one; else the
+    /// Any SCRAM -PLUS for which both sides agree on a channel-binding type comes before every
+    /// SCRAM without it, whatever the hash: without binding, whoever terminates TLS can relay the
+    /// exchange. The binding type is one from the server's XEP-0440 list when it sent one; else the
     /// type that worked for this account before (`preferredChannelBinding`), then RFC 9266's
     /// default for TLS 1.3 and RFC 5929's for TLS 1.2, then the others the TLS session allows.
-    /// `excludedChannelBindings` are types the server already refused on this stream. PLAIN only
-    /// when no SCRAM variant is offered at all; the session only authenticates over TLS.
+    /// `excludedChannelBindings` are types the server already refused on this stream. Within each
+    /// group SHA-512 > SHA-256 > SHA-1. PLAIN only when no SCRAM variant is offered at all; the
+    /// session only authenticates over TLS.
+    ///
+    /// `pinnedMechanism`: the strongest mechanism that worked for this account before. A weaker
+    /// choice is refused (`downgradeRefused`) unless `allowDowngrade`.
     public static func select(
         offered: [String],
         serverChannelBindings: [ChannelBindingType]?,
         tls: TLSInfo,
         preferredChannelBinding: ChannelBindingType? = nil,
         excludedChannelBindings: Set<ChannelBindingType> = [],
+        pinnedMechanism: String? = nil,
+        allowDowngrade: Bool = false,
+        maximumIterations: Int = SCRAMClient.defaultMaximumIterations,
         username: String,
         password: String,
         crypto: any CryptoProvider
@@ -77,34 +85,57 @@ public enum SASLAuthenticator: Sendable {
         let binding = agreedChannelBinding(
             serverTypes: serverChannelBindings, tls: tls, preferred: preferredChannelBinding,
             excluded: excludedChannelBindings)
-        for algorithm in [HashAlgorithm.sha512, .sha256, .sha1] {
-            let base = "SCRAM-\(algorithm.rawValue)"
-            if let binding, offeredSet.contains(base + "-PLUS") {
-                let client = SCRAMClient(
-                    algorithm: algorithm, username: username, password: password,
-                    channelBinding: .bound(type: binding.type, data: binding.data), crypto: crypto)
-                return SASLChoice(
-                    mechanism: base + "-PLUS", authenticator: .scram(client), channelBinding: binding.type,
-                    channelBindingGuessed: serverChannelBindings == nil)
-            }
-            if offeredSet.contains(base) {
-                let anyPlusOffered = offeredSet.contains { $0.hasPrefix("SCRAM-") && $0.hasSuffix("-PLUS") }
-                let flag: SCRAMChannelBinding =
-                    anyPlusOffered || tls.channelBindings.isEmpty ? .notSupported : .notOfferedByServer
-                let client = SCRAMClient(
-                    algorithm: algorithm, username: username, password: password, channelBinding: flag,
-                    crypto: crypto)
-                return SASLChoice(
-                    mechanism: base, authenticator: .scram(client), channelBinding: nil, channelBindingGuessed: false)
-            }
+        func scram(_ algorithm: HashAlgorithm, _ flag: SCRAMChannelBinding) -> SASLAuthenticator {
+            .scram(
+                SCRAMClient(
+                    algorithm: algorithm, username: username, password: password, channelBinding: flag, crypto: crypto,
+                    maximumIterations: maximumIterations))
         }
-        let anySCRAM = offeredSet.contains { $0.hasPrefix("SCRAM-") }
-        if !anySCRAM && offeredSet.contains("PLAIN") {
-            return SASLChoice(
+        let algorithms = [HashAlgorithm.sha512, .sha256, .sha1]
+        var choice: SASLChoice?
+        if let binding,
+            let algorithm = algorithms.first(where: { offeredSet.contains("SCRAM-\($0.rawValue)-PLUS") })
+        {
+            choice = SASLChoice(
+                mechanism: "SCRAM-\(algorithm.rawValue)-PLUS",
+                authenticator: scram(algorithm, .bound(type: binding.type, data: binding.data)),
+                channelBinding: binding.type, channelBindingGuessed: serverChannelBindings == nil)
+        } else if let algorithm = algorithms.first(where: { offeredSet.contains("SCRAM-\($0.rawValue)") }) {
+            // RFC 5802 §6: "y" when we could bind but the server offers no -PLUS (a server that did
+            // offer one then sees the downgrade), "n" when we cannot.
+            let anyPlusOffered = offeredSet.contains { $0.hasPrefix("SCRAM-") && $0.hasSuffix("-PLUS") }
+            let flag: SCRAMChannelBinding =
+                anyPlusOffered || tls.channelBindings.isEmpty ? .notSupported : .notOfferedByServer
+            choice = SASLChoice(
+                mechanism: "SCRAM-\(algorithm.rawValue)", authenticator: scram(algorithm, flag), channelBinding: nil,
+                channelBindingGuessed: false)
+        } else if !offeredSet.contains(where: { $0.hasPrefix("SCRAM-") }) && offeredSet.contains("PLAIN") {
+            choice = SASLChoice(
                 mechanism: "PLAIN", authenticator: .plain(username: username, password: password), channelBinding: nil,
                 channelBindingGuessed: false)
         }
-        throw .noAcceptableMechanism(offered: offered)
+        guard let choice else { throw .noAcceptableMechanism(offered: offered) }
+        if let pinnedMechanism, !allowDowngrade, strength(of: choice.mechanism) < strength(of: pinnedMechanism) {
+            throw .downgradeRefused(pinned: pinnedMechanism, offered: offered)
+        }
+        return choice
+    }
+
+    /// How strong a mechanism is, for pinning: channel binding first, then the hash; unknown
+    /// mechanisms count as nothing.
+    public static func strength(of mechanism: String) -> Int {
+        let name = mechanism.uppercased()
+        let plus = name.hasSuffix("-PLUS")
+        let base = plus ? String(name.dropLast(5)) : name
+        let hash: Int
+        switch base {
+        case "SCRAM-SHA-512": hash = 3
+        case "SCRAM-SHA-256": hash = 2
+        case "SCRAM-SHA-1": hash = 1
+        case "PLAIN": return 0
+        default: return -1
+        }
+        return (plus ? 10 : 0) + hash
     }
 
     static func agreedChannelBinding(

@@ -25,6 +25,12 @@ public struct SessionConfiguration: Sendable {
     /// The channel-binding type that worked for this account before: tried first when the server
     /// does not list the types it supports (XEP-0440).
     public var channelBinding: ChannelBindingType?
+    /// The strongest SASL mechanism that worked for this account before: a login offering only
+    /// weaker ones is refused, unless `allowMechanismDowngrade`.
+    public var pinnedMechanism: String?
+    public var allowMechanismDowngrade: Bool
+    /// The most SCRAM iterations a server may ask for (PBKDF2 runs on the event loop).
+    public var maximumSCRAMIterations: Int
 
     public init(
         jid: JID,
@@ -39,7 +45,10 @@ public struct SessionConfiguration: Sendable {
         language: String = "en",
         streamManagement: Bool = true,
         resumption: StreamResumption? = nil,
-        channelBinding: ChannelBindingType? = nil
+        channelBinding: ChannelBindingType? = nil,
+        pinnedMechanism: String? = nil,
+        allowMechanismDowngrade: Bool = false,
+        maximumSCRAMIterations: Int = SCRAMClient.defaultMaximumIterations
     ) {
         self.jid = jid
         self.password = password
@@ -54,5 +63,8 @@ public struct SessionConfiguration: Sendable {
         self.streamManagement = streamManagement
         self.resumption = resumption
         self.channelBinding = channelBinding
+        self.pinnedMechanism = pinnedMechanism
+        self.allowMechanismDowngrade = allowMechanismDowngrade
+        self.maximumSCRAMIterations = maximumSCRAMIterations
     }
 }

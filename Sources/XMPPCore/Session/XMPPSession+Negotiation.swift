@@ -113,6 +113,9 @@ extension XMPPSession {
                 offered: state.offered, serverChannelBindings: state.serverChannelBindings, tls: tls,
                 preferredChannelBinding: configuration.channelBinding,
                 excludedChannelBindings: Set(state.refusedChannelBindings),
+                pinnedMechanism: configuration.pinnedMechanism,
+                allowDowngrade: configuration.allowMechanismDowngrade,
+                maximumIterations: configuration.maximumSCRAMIterations,
                 username: configuration.jid.localpart ?? "", password: configuration.password, crypto: crypto)
             if !state.refusedChannelBindings.isEmpty && choice.channelBinding == nil {
                 // Never a retry without binding: that would let a refusal downgrade the login.

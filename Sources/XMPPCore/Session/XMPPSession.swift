@@ -288,8 +288,12 @@ public final class XMPPSession {
 
     private func handleElement(_ element: XMLElement) {
         if element.namespace == Namespace.streams && element.name == "error" {
+            var error = StreamError(element: element)
+            // RFC 6120 §4.9.3.19: a redirect before TLS (and before the certificate was verified)
+            // may come from anyone on the path; it ends the stream but sends us nowhere.
+            if tls == nil { error.otherHost = nil }
             actions.append(.write("</stream:stream>"))
-            finish(with: .streamError(StreamError(element: element)), closeTransport: true)
+            finish(with: .streamError(error), closeTransport: true)
             return
         }
         if element.namespace == Namespace.streamManagement && (phase == .established || phase == .closing) {

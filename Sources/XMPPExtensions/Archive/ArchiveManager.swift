@@ -15,8 +15,9 @@ import XMPPCore
 ///         </forwarded></result></message>
 ///     <iq type='result' id='juliet1'><fin xmlns='urn:xmpp:mam:2' complete='true'>...</fin></iq>
 ///
-/// Results are accepted only from our own archive (no `from`, or our bare JID) and only for a
-/// query this session sent and has not finished (CVE-2019-16237); anything else is dropped.
+/// Results are accepted only from our own archive (no `from`, or our bare JID), only for a
+/// query this session sent and has not finished (CVE-2019-16237), and no more than the page size
+/// asked for (RSM's `max`); anything else is dropped.
 ///
 /// It also decides which live stanza-ids (XEP-0359) to believe: any sender can put a
 /// `<stanza-id by='our-jid'/>` in a message, and an archive id taken from a stranger would send
@@ -43,6 +44,8 @@ public final class ArchiveManager: SessionExtension {
     }
 
     private struct PendingQuery {
+        /// The page size asked for: a server sending more results is not believed beyond it.
+        var limit: Int
         var messages: [ArchivedMessage] = []
         var completion: (Result<ArchivePage, IQFailure>) -> Void
     }
@@ -92,7 +95,7 @@ public final class ArchiveManager: SessionExtension {
         completion: @escaping (Result<ArchivePage, IQFailure>) -> Void
     ) {
         let queryID = session.makeID()
-        queries[queryID] = PendingQuery(completion: completion)
+        queries[queryID] = PendingQuery(limit: query.max, completion: completion)
         session.sendIQ(
             .iq(.set, id: session.makeID(), payload: query.element(queryID: queryID)), timeout: .seconds(120)
         ) {
@@ -127,8 +130,8 @@ public final class ArchiveManager: SessionExtension {
         let from = stanza[attribute: "from"]
         let ownArchive = from == nil || JID(parsing: from) == session.boundJID.bare
         if ownArchive, let queryID = result[attribute: "queryid"], abandoned.contains(queryID) { return true }
-        guard ownArchive, let queryID = result[attribute: "queryid"], queries[queryID] != nil,
-            let archiveID = result[attribute: "id"],
+        guard ownArchive, let queryID = result[attribute: "queryid"], let pending = queries[queryID],
+            pending.messages.count < pending.limit, let archiveID = result[attribute: "id"],
             let forwarded = result.child("forwarded", namespace: Namespace.forward),
             let message = forwarded.child("message")
         else {
