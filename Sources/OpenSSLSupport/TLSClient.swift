@@ -32,8 +32,12 @@ public final class TLSClient {
         writeBIO = BIO_new(BIO_s_mem())
         SSL_set_bio(ssl, readBIO, writeBIO)
         SSL_set_connect_state(ssl)
-        tern_ssl_set_tlsext_host_name(ssl, configuration.serverName)
-        SSL_set1_host(ssl, configuration.serverName)
+        // SNI carries a DNS name only (RFC 6066 §3); the name itself is checked in `verifyPeer`.
+        if !TLSClient.isIPAddress(configuration.serverName),
+            tern_ssl_set_tlsext_host_name(ssl, configuration.serverName) != 1
+        {
+            throw .invalidConfiguration("OpenSSL refused the server name \(configuration.serverName)")
+        }
         if !configuration.alpnProtocols.isEmpty {
             var wire: [UInt8] = []
             for name in configuration.alpnProtocols {
@@ -138,17 +142,45 @@ public final class TLSClient {
             let reason = String(cString: X509_verify_cert_error_string(result))
             throw .certificateUntrusted(reason: reason, fingerprintSHA256: fingerprint)
         }
+        guard TLSClient.certificate(certificate, isFor: configuration.serverName) else {
+            throw .certificateUntrusted(reason: "hostname mismatch", fingerprintSHA256: fingerprint)
+        }
+    }
+
+    /// RFC 6125 as RFC 7590 and RFC 6120 §13.7.1.2 apply it to XMPP: the certificate names
+    /// `domain` as a DNS name in subjectAltName (a wildcard only as the whole leftmost label), as
+    /// an XmppAddr, or as the SRV-ID `_xmpp-client.domain`; an IP address as an IP SAN. The
+    /// subject's common name is never consulted.
+    static func certificate(_ certificate: OpaquePointer, isFor domain: String) -> Bool {
+        if isIPAddress(domain) { return X509_check_ip_asc(certificate, unbracketed(domain), 0) == 1 }
+        let flags = UInt32(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS | X509_CHECK_FLAG_NEVER_CHECK_SUBJECT)
+        return X509_check_host(certificate, domain, domain.utf8.count, flags, nil) == 1
+            || tern_x509_has_othername(certificate, "1.3.6.1.5.5.7.8.5", domain) == 1
+            || tern_x509_has_othername(certificate, "1.3.6.1.5.5.7.8.7", "_xmpp-client." + domain) == 1
+    }
+
+    /// An IPv4 address, or an IPv6 address with or without the brackets a JID puts around it.
+    static func isIPAddress(_ name: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, name, &v4) == 1 || inet_pton(AF_INET6, unbracketed(name), &v6) == 1
+    }
+
+    static func unbracketed(_ name: String) -> String {
+        name.hasPrefix("[") && name.hasSuffix("]") ? String(name.dropFirst().dropLast()) : name
     }
 
     /// What the core needs to know about the channel (version, channel bindings, fingerprint).
     public func info() -> TLSInfo {
         let version: TLSInfo.ProtocolVersion = SSL_version(ssl) == tern_tls1_3_version() ? .tls13 : .tls12
         var bindings: [ChannelBindingType: [UInt8]] = [:]
-        // RFC 9266: only where the exporter is secure (TLS 1.3, or 1.2 with extended master secret).
+        // RFC 9266: only where the exporter is secure (TLS 1.3, or 1.2 with extended master secret),
+        // with a zero-length context: under TLS 1.2 (RFC 5705) that differs from no context.
         if version == .tls13 || tern_ssl_get_extms_support(ssl) == 1 {
             var exporter = [UInt8](repeating: 0, count: 32)
             let label = "EXPORTER-Channel-Binding"
-            if SSL_export_keying_material(ssl, &exporter, 32, label, label.utf8.count, nil, 0, 0) == 1 {
+            let context: [UInt8] = []
+            if SSL_export_keying_material(ssl, &exporter, 32, label, label.utf8.count, context, 0, 1) == 1 {
                 bindings[.tlsExporter] = exporter
             }
         }

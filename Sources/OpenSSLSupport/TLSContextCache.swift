@@ -39,9 +39,12 @@ final class TLSContextCache: Sendable {
         guard let context = SSL_CTX_new(TLS_client_method()) else {
             throw .invalidConfiguration("OpenSSL could not create a context: \(TLSClient.errorQueue())")
         }
-        tern_ssl_ctx_set_min_proto_version(context, tern_tls1_2_version())
-        if key.maximumVersion == .tls12 {
-            tern_ssl_ctx_set_max_proto_version(context, tern_tls1_2_version())
+        // A context that failed to take its minimum version would allow TLS 1.0: refuse it.
+        guard tern_ssl_ctx_set_min_proto_version(context, tern_tls1_2_version()) == 1,
+            key.maximumVersion != .tls12 || tern_ssl_ctx_set_max_proto_version(context, tern_tls1_2_version()) == 1
+        else {
+            SSL_CTX_free(context)
+            throw .invalidConfiguration("OpenSSL refused the TLS version limits: \(TLSClient.errorQueue())")
         }
         // Verification is decided after the handshake (TLSClient.verifyPeer) so that a failure can
         // name the certificate.

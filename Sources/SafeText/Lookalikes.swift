@@ -37,7 +37,9 @@ extension TerminalSafe {
 
     /// RFC 3492 §6.3: the Punycode of one label (without the `xn--` prefix).
     static func punycode(_ label: String) -> String {
-        let base = 36, tMin = 1, tMax = 26
+        let base = 36
+        let tMin = 1
+        let tMax = 26
         let input = label.unicodeScalars.map { Int($0.value) }
         var output = input.filter { $0 < 0x80 }.map { Character(Unicode.Scalar(UInt8($0))) }
         let basicCount = output.count
@@ -55,7 +57,10 @@ extension TerminalSafe {
             }
             return k + (base - tMin + 1) * delta / (delta + 38)
         }
-        var n = 128, delta = 0, bias = 72, handled = basicCount
+        var n = 128
+        var delta = 0
+        var bias = 72
+        var handled = basicCount
         while handled < input.count {
             let next = input.filter { $0 >= n }.min()!
             delta += (next - n) * (handled + 1)

@@ -41,10 +41,13 @@ final class MemoryTLSServer {
         return output
     }
 
-    func exporter() -> [UInt8] {
+    /// RFC 9266's tls-exporter as the server computes it: with a zero-length context, or (the
+    /// mistake to avoid, different under TLS 1.2) with no context at all.
+    func exporter(withContext: Bool = true) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: 32)
         let label = "EXPORTER-Channel-Binding"
-        SSL_export_keying_material(ssl, &output, 32, label, label.utf8.count, nil, 0, 0)
+        let empty: [UInt8] = []
+        SSL_export_keying_material(ssl, &output, 32, label, label.utf8.count, empty, 0, withContext ? 1 : 0)
         return output
     }
 
@@ -62,6 +65,24 @@ struct TestCertificate {
     let fingerprint: String
 
     static let localhost = try! TestCertificate(name: "localhost")
+
+    /// A certificate with this subject and these extensions (`-addext` values; none for a CN-only one).
+    init(subject: String, extensions: [String]) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        certificate = directory.appendingPathComponent("cert.pem").path
+        key = directory.appendingPathComponent("key.pem").path
+        let output = try Subprocess.run(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-subj", subject, "-keyout", key, "-out", certificate,
+            ] + extensions.flatMap { ["-addext", $0] })
+        guard output.status == 0 else { throw TLSError.invalidConfiguration(output.standardErrorText) }
+        let print = try Subprocess.run("openssl", ["x509", "-in", certificate, "-noout", "-fingerprint", "-sha256"])
+        fingerprint = String(print.standardOutputText.split(separator: "=").last ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     init(name: String) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-tls-\(UUID().uuidString)")
@@ -154,6 +175,9 @@ struct TestCertificate {
         #expect(info.protocolVersion == .tls12)
         #expect(info.channelBindings[.tlsUnique] == server.peerFinished())
         #expect(info.channelBindings[.tlsExporter] == server.exporter(), "with extended master secret")
+        #expect(
+            info.channelBindings[.tlsExporter] != server.exporter(withContext: false),
+            "RFC 9266: a zero-length context, which TLS 1.2 tells apart from none")
     }
 
     @Test func applicationDataRoundTrips() throws {
@@ -211,5 +235,66 @@ struct TestCertificate {
     @Test func randomIdentifiersDiffer() {
         #expect(crypto.randomIdentifier() != crypto.randomIdentifier())
         #expect(crypto.randomIdentifier(length: 10).count == 10)
+    }
+}
+
+/// RFC 6125 as RFC 7590 applies it: which certificates are for `chat.example.org`.
+@Suite struct CertificateNameTests {
+    func verify(_ certificate: TestCertificate, for domain: String) throws {
+        let server = MemoryTLSServer(certificate: certificate.certificate, key: certificate.key)
+        let client = try TLSClientTests().handshake(
+            TLSConfiguration(serverName: domain, extraCAFile: certificate.certificate), server: server)
+        try client.verifyPeer()
+    }
+
+    func refused(_ certificate: TestCertificate, for domain: String) -> Bool {
+        do {
+            try verify(certificate, for: domain)
+            return false
+        } catch let error as TLSError {
+            return error
+                == .certificateUntrusted(reason: "hostname mismatch", fingerprintSHA256: certificate.fingerprint)
+        } catch {
+            return false
+        }
+    }
+
+    @Test func aCommonNameWithoutSubjectAltNameIsRefused() throws {
+        let cnOnly = try TestCertificate(subject: "/CN=chat.example.org", extensions: [])
+        #expect(refused(cnOnly, for: "chat.example.org"))
+    }
+
+    @Test func onlyAWholeLeftmostLabelWildcardMatches() throws {
+        let partial = try TestCertificate(subject: "/CN=x", extensions: ["subjectAltName=DNS:c*.example.org"])
+        #expect(refused(partial, for: "chat.example.org"))
+        let whole = try TestCertificate(subject: "/CN=x", extensions: ["subjectAltName=DNS:*.example.org"])
+        try verify(whole, for: "chat.example.org")
+        #expect(refused(whole, for: "example.org"), "a wildcard is one label, never none")
+        #expect(refused(whole, for: "a.chat.example.org"), "and never two")
+    }
+
+    @Test func anXmppAddrNamesTheDomain() throws {
+        let xmpp = try TestCertificate(
+            subject: "/CN=x", extensions: ["subjectAltName=otherName:1.3.6.1.5.5.7.8.5;UTF8:chat.example.org"])
+        try verify(xmpp, for: "chat.example.org")
+        #expect(refused(xmpp, for: "example.org"))
+    }
+
+    @Test func anSRVIDForTheClientServiceNamesTheDomain() throws {
+        let srv = try TestCertificate(
+            subject: "/CN=x",
+            extensions: ["subjectAltName=otherName:1.3.6.1.5.5.7.8.7;IA5:_xmpp-client.chat.example.org"])
+        try verify(srv, for: "chat.example.org")
+        let server = try TestCertificate(
+            subject: "/CN=x",
+            extensions: ["subjectAltName=otherName:1.3.6.1.5.5.7.8.7;IA5:_xmpp-server.chat.example.org"])
+        #expect(refused(server, for: "chat.example.org"), "a server-to-server identity is not a client service")
+    }
+
+    @Test func anIPAddressNeedsAnIPSubjectAltName() throws {
+        let ip = try TestCertificate(subject: "/CN=127.0.0.1", extensions: ["subjectAltName=IP:127.0.0.1"])
+        try verify(ip, for: "127.0.0.1")
+        let dns = try TestCertificate(subject: "/CN=127.0.0.1", extensions: ["subjectAltName=DNS:127.0.0.1"])
+        #expect(refused(dns, for: "127.0.0.1"))
     }
 }

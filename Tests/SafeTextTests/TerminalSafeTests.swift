@@ -1,5 +1,6 @@
-@testable import SafeText
 import Testing
+
+@testable import SafeText
 
 @Suite struct TerminalSafeTests {
     @Test func escapeSequencesBecomeVisible() {
@@ -65,9 +66,12 @@ import Testing
     @Test func punycodeMatchesRFC3492AndKnownDomains() {
         // RFC 3492 §7.1 (A) Arabic (Egyptian) and (L) "3<nen>B<gumi><kinpachi><sensei>".
         #expect(
-            TerminalSafe.punycode("\u{0644}\u{064A}\u{0647}\u{0645}\u{0627}\u{0628}\u{062A}\u{0643}\u{0644}\u{0645}\u{0648}\u{0634}\u{0639}\u{0631}\u{0628}\u{064A}\u{061F}")
+            TerminalSafe.punycode(
+                "\u{0644}\u{064A}\u{0647}\u{0645}\u{0627}\u{0628}\u{062A}\u{0643}\u{0644}\u{0645}\u{0648}\u{0634}\u{0639}\u{0631}\u{0628}\u{064A}\u{061F}"
+            )
                 == "egbpdaj6bu4bxfgehfvwxn")
-        #expect(TerminalSafe.punycode("3\u{5E74}B\u{7D44}\u{91D1}\u{516B}\u{5148}\u{751F}") == "3B-ww4c5e180e575a65lsy2b")
+        #expect(
+            TerminalSafe.punycode("3\u{5E74}B\u{7D44}\u{91D1}\u{516B}\u{5148}\u{751F}") == "3B-ww4c5e180e575a65lsy2b")
         #expect(TerminalSafe.punycode("bücher") == "bcher-kva")
         #expect(TerminalSafe.punycode("münchen") == "mnchen-3ya")
     }
