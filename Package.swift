@@ -67,6 +67,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address -DFUZZING);
+        // a plain build replays a corpus.
+        .executableTarget(
+            name: "tern-fuzz",
+            dependencies: [
+                "XMPPCore", "XMLStream", "XMPPExtensions", "TestSupport", "TernConfig", "TerminalUI", "SafeText",
+                "OpenSSLSupport",
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "tern-bench",
             dependencies: [

@@ -56,14 +56,7 @@ public struct TernConfiguration: Sendable {
 
     /// Parses configuration text; `file` names it in errors and anchors relative paths.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> TernConfiguration {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError(file: file, line: error.source.begin.line, message: "invalid TOML: \(error.description)")
-        } catch {
-            throw ConfigError(file: file, message: "invalid TOML: \(error)")
-        }
+        let table = try TOMLDocument.parse(text, file: file)
         let root = ConfigReader(table: table, path: [], source: SourceLines(file: file, text: text))
         try root.rejectUnknownKeys(allowed: ["default_account", "accounts", "ui", "chat", "notifications"])
         var accounts: [AccountConfiguration] = []

@@ -108,14 +108,9 @@ public struct ThemeDefinition: Sendable, Hashable {
         let source = SourceLines(file: file, text: text)
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            return (
-                theme,
-                [ConfigError(file: file, line: error.source.begin.line, message: "invalid TOML: \(error.description)")]
-            )
+            table = try TOMLDocument.parse(text, file: file)
         } catch {
-            return (theme, [ConfigError(file: file, message: "invalid TOML: \(error)")])
+            return (theme, [error])
         }
         func visit(_ table: TOMLTable, path: [String]) {
             for key in table.keys.sorted() {

@@ -74,6 +74,24 @@ import XMPPClient
         #expect(settings.session.resource == "tern")
     }
 
+    @Test func aControlCharacterIsAClearErrorNotACrash() throws {
+        // Found by scripts/fuzz: toml++ asserted on "[" followed by U+0016.
+        let problem = error("[accounts.w]\njid = \"a@b.c\"\n[\u{16}")
+        #expect(
+            problem?.description.hasPrefix("/home/u/.config/tern/config.toml:3: ") == true,
+            "\(String(describing: problem))")
+        #expect(problem?.description.contains("control character U+0016") == true)
+        #expect(error("# a comment with a tab\t is fine\r\n[accounts.w]\r\njid = \"a@b.c\"\r\n") == nil)
+        for header in ["[:", "[\n", "[\u{597}x]"] {
+            #expect(
+                error("[accounts.w]\njid = \"a@b.c\"\n" + header)?.description.contains("a table name starts with")
+                    == true,
+                "\(header.unicodeScalars.map { $0.value })")
+        }
+        #expect(
+            error("[accounts.w]\njid = \"a@b.c\"\n[ \"quoted\" ]\nx = 1\n")?.description.contains("table name") != true)
+    }
+
     @Test func chatAndNotificationTables() throws {
         let defaults = try parse("[accounts.w]\njid = \"a@b.c\"\n")
         #expect(defaults.chat == ChatConfiguration())
