@@ -12,8 +12,21 @@ public struct AccountBehaviour: Sendable, Hashable {
     public var archivePageSize = 100
     /// Minutes without a key press before going away (0: never).
     public var autoAwayMinutes = 15
+    /// What becomes of messages from someone not in the roster.
+    public var strangers = StrangerMessages.requests
 
     public init() {}
+}
+
+/// Messages from someone not in the roster (a stranger, or a spammer sending thousands).
+public enum StrangerMessages: String, Sendable, Hashable, CaseIterable {
+    /// A window each, as for contacts.
+    case window
+    /// Stored, and listed under Requests in the roster (with the number unread) instead of
+    /// opening a window; opening one from there makes it a chat like any other.
+    case requests
+    /// Not stored at all (counted in the log).
+    case drop
 }
 
 /// Tern's version, as XEP-0092 and the about text show it.

@@ -165,7 +165,7 @@ extension AccountController {
                 if let id = message.receiptFor { receipts.append((peer, id, .delivered)) }
                 if let id = message.displayedMarkerFor { receipts.append((peer, id, .displayed)) }
             }
-            guard let body = message.body else { continue }
+            guard let body = message.body, outgoing || !droppedAsStranger(peer) else { continue }
             rows.append(
                 NewMessage(
                     conversation: peer, outgoing: outgoing, sender: (message.from ?? jid).description,

@@ -27,7 +27,7 @@ extension AccountController {
         if let id = message.receiptFor { markReceived(peer, id, .delivered) }
         if let id = message.displayedMarkerFor { markReceived(peer, id, .displayed) }
         guard let body = message.body else { return }
-        if message.requestsReceipt, behaviour.sendReceipts, let id = message.id, let session {
+        if message.requestsReceipt, behaviour.sendReceipts, isContact(peer), let id = message.id, let session {
             session.send(OutgoingMessage.receipt(to: from, for: id, newID: session.makeID()))
         }
         store(body: body, of: message, from: from, outgoing: false, peer: peer)
@@ -56,6 +56,7 @@ extension AccountController {
     }
 
     private func store(body: String, of message: ChatMessage, from: JID, outgoing: Bool, peer: JID) {
+        if !outgoing, droppedAsStranger(peer) { return }
         var stanzaID: String?
         switch archive.stanzaID(of: message, assignedBy: jid) {
         case .trusted(let id): stanzaID = id
@@ -163,7 +164,8 @@ extension AccountController {
         let target = lockedResources[contact.bare] ?? contact.bare
         let stanza = OutgoingMessage.chat(
             to: target, body: body, id: id, replacing: original,
-            chatState: behaviour.sendChatStates && chatStatePeers.contains(contact.bare) ? .active : nil)
+            chatState: behaviour.sendChatStates && isContact(contact) && chatStatePeers.contains(contact.bare)
+                ? .active : nil)
         let message = NewMessage(
             conversation: contact.bare, outgoing: true, sender: boundJID.description, senderKey: jid.description,
             recipient: target.description, body: body, timestamp: scheduler.now, idAttribute: id, originID: id,
@@ -267,11 +269,32 @@ extension AccountController {
         return String((0..<16).map { _ in alphabet.randomElement()! })
     }
 
+    /// Whether a message from `peer` is dropped as one from a stranger (`[chat] strangers =
+    /// "drop"`); the log counts them, at most one line a minute.
+    func droppedAsStranger(_ peer: JID) -> Bool {
+        guard behaviour.strangers == .drop, !isContact(peer) else { return false }
+        droppedStrangerMessages += 1
+        if strangerDropLoggedAt.map({ scheduler.now - $0 >= 60_000 }) ?? true {
+            strangerDropLoggedAt = scheduler.now
+            log(
+                .info,
+                "dropped \(droppedStrangerMessages) message(s) from people not in your roster so far, the latest from"
+                    + " \(peer) ([chat] strangers = \"drop\")")
+        }
+        return true
+    }
+
     // MARK: Markers and chat states
+
+    /// Someone in the roster (or our own account). Receipts, markers and chat states go only to
+    /// them: to a stranger they would confirm that the account is read, and when.
+    func isContact(_ jid: JID) -> Bool {
+        jid.bare == self.jid || roster[jid.bare] != nil
+    }
 
     /// XEP-0333: tells `contact` we have seen everything up to its message `id`.
     public func sendDisplayed(to contact: JID, for id: String) {
-        guard behaviour.sendMarkers, let session else { return }
+        guard behaviour.sendMarkers, isContact(contact), let session else { return }
         session.send(
             OutgoingMessage.displayed(
                 to: lockedResources[contact.bare] ?? contact.bare, for: id, newID: session.makeID()))
@@ -299,6 +322,7 @@ extension AccountController {
     }
 
     func usesChatStates(_ peer: JID) -> Bool {
+        guard isContact(peer) else { return false }
         if chatStatePeers.contains(peer) { return true }
         guard let best = presenceManager.best(for: peer), let features = capabilities.features(of: best) else {
             return false

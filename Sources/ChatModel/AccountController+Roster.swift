@@ -13,6 +13,11 @@ extension AccountController {
         presenceManager.onPresenceChanged = { [unowned self] jid in presenceChanged(jid) }
         presenceManager.onSubscription = { [unowned self] jid, event in subscriptionEvent(jid, event) }
         presenceManager.onError = { [unowned self] jid, error in log(.warning, "presence error from \(jid): \(error)") }
+        presenceManager.onTooManyResources = { [unowned self] jid in
+            log(
+                .warning,
+                "\(jid) announced more than \(PresenceManager.maximumResources) resources; the others are ignored")
+        }
         messageHandler.onMessage = { [unowned self] message, _ in receive(message) }
         carbons.onCarbon = { [unowned self] message, direction in receiveCarbon(message, direction: direction) }
         carbons.onSpoofedCarbon = { [unowned self] stanza in
@@ -87,9 +92,21 @@ extension AccountController {
     private func subscriptionEvent(_ contact: JID, _ event: PresenceManager.SubscriptionEvent) {
         switch event {
         case .requested(let status):
-            subscriptionRequests.insert(contact)
-            let note = status.map { ": \($0)" } ?? ""
-            log(.info, "\(contact) asks to see your presence\(note) — /sub allow \(contact) or /sub deny \(contact)")
+            // A repeated request is folded into the one waiting; past a few, one summary a
+            // minute stands for the rest (they are all in the roster's Requests).
+            guard subscriptionRequests.insert(contact).inserted else { return }
+            if subscriptionRequests.count <= Self.requestsLoggedOneByOne {
+                let note = status.map { ": \($0)" } ?? ""
+                log(
+                    .info, "\(contact) asks to see your presence\(note) — /sub allow \(contact) or /sub deny \(contact)"
+                )
+            } else if requestSummaryLoggedAt.map({ scheduler.now - $0 >= 60_000 }) ?? true {
+                requestSummaryLoggedAt = scheduler.now
+                log(
+                    .info,
+                    "\(subscriptionRequests.count) requests to see your presence are waiting (Requests in the roster;"
+                        + " /sub allow or /sub deny, /block)")
+            }
             onEvent(.subscriptionRequest(contact))
             onEvent(.rosterChanged)
         case .approved:

@@ -6,13 +6,24 @@ import XMPPExtensions
 extension AccountController {
     // MARK: Blocking (XEP-0191)
 
-    public func block(_ contact: JID) {
+    /// Blocks `contact`, reporting it to the server's operator as spam or abuse when `report` is
+    /// given (XEP-0377); a request it made is dropped.
+    public func block(_ contact: JID, report: BlockingManager.Report? = nil) {
         guard let session else {
             log(.warning, "not connected: cannot block \(contact)")
             return
         }
-        blocking.block([contact], in: session) { [weak self] result in
-            if case .failure(let error) = result { self?.log(.error, "could not block \(contact): \(error)") }
+        blocking.block([contact], report: report, in: session) { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .success:
+                if subscriptionRequests.remove(contact.bare) != nil { onEvent(.rosterChanged) }
+                if let report {
+                    log(.info, "blocked \(contact) and reported it as \(report == .spam ? "spam" : "abuse")")
+                }
+            case .failure(let error):
+                log(.error, "could not block \(contact): \(error)")
+            }
         }
     }
 

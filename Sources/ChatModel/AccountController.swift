@@ -45,6 +45,13 @@ public final class AccountController {
     public internal(set) var isCatchingUp = false
     /// Conversations whose older history is being fetched from the archive.
     var backfilling: Set<JID> = []
+    /// When the last "N requests are waiting" line was logged.
+    var requestSummaryLoggedAt: Int64?
+    /// Messages from strangers dropped (`StrangerMessages.drop`), and when that was last logged.
+    var droppedStrangerMessages = 0
+    var strangerDropLoggedAt: Int64?
+    /// Subscription requests logged one line each before they are summarised.
+    static let requestsLoggedOneByOne = 3
 
     private let makeConnection: (ConnectionRequest) -> any ClientConnection
     let scheduler: any Scheduler

@@ -18,6 +18,10 @@ public final class AppModel {
     public private(set) var quitRequested = false
     /// Unread incoming messages per conversation (bare JID), kept in step with the store.
     public private(set) var unreadCounts: [String: Int] = [:]
+    /// Conversations with someone not in the roster that wrote, listed under Requests instead of
+    /// having a window (`StrangerMessages.requests`).
+    public private(set) var strangers: Set<JID> = []
+    private var strangerNoticeAt: Int64?
     public var onChange: (ModelChanges) -> Void = { _ in }
     /// A message arrived that the user has not seen: ring the bell, run the notify command.
     public var onNotification: (Notification) -> Void = { _ in }
@@ -86,6 +90,7 @@ public final class AppModel {
             return windows[index]
         }
         let window = ChatWindow(kind: .chat(bare))
+        strangers.remove(bare)
         windows.append(window)
         loadLatest(window)
         if focus { switchTo(windows.count - 1) } else { onChange(.status) }
@@ -387,6 +392,12 @@ public final class AppModel {
         for conversation in stored.keys {
             let unread = counts[conversation.description] ?? 0
             var window = windows.first { $0.jid == conversation }
+            if window == nil && unread > 0 && !account.isContact(conversation)
+                && account.behaviour.strangers == .requests
+            {
+                strangers.insert(conversation.bare)
+                continue
+            }
             if window == nil && unread > 0 { window = openChat(conversation, focus: false) }
             guard let window else { continue }
             if window.scrollAnchor == nil && !window.droppedNewer {
@@ -410,8 +421,18 @@ public final class AppModel {
 
     private func messageStored(conversation: JID, id: Int64, isNew: Bool, outgoing: Bool, account: AccountController) {
         guard let message = try? account.store.message(id: id) else { return }
-        let window =
-            isNew && !outgoing ? openChat(conversation, focus: false) : windows.first { $0.jid == conversation }
+        let open = windows.first { $0.jid == conversation }
+        let stranger = !account.isContact(conversation) && account.behaviour.strangers == .requests
+        if stranger && open == nil {
+            // Listed under Requests, with its unread count, until a window is opened for it.
+            if isNew && !outgoing {
+                if strangers.insert(conversation.bare).inserted { noteStranger(conversation, account: account) }
+                unreadCounts[conversation.description, default: 0] += 1
+            }
+            onChange(.roster)
+            return
+        }
+        let window = isNew && !outgoing ? openChat(conversation, focus: false) : open
         guard let window else {
             onChange(.roster)
             return
@@ -440,6 +461,18 @@ public final class AppModel {
         } else if isNew && !outgoing {
             window.activity = max(window.activity, .highlight)
             onChange([.status, .roster])
+        }
+    }
+
+    /// Says that someone not in the roster wrote: one line each for the first few, then a count
+    /// at most once a minute (a flood of strangers must not push everything out of the log).
+    private func noteStranger(_ jid: JID, account: AccountController) {
+        if strangers.count <= 3 {
+            account.log(
+                .info, "\(jid) (not in your roster) wrote; the message waits under Requests — /msg \(jid) to read it")
+        } else if strangerNoticeAt.map({ scheduler.now - $0 >= 60_000 }) ?? true {
+            strangerNoticeAt = scheduler.now
+            account.log(.info, "\(strangers.count) people not in your roster wrote; their messages wait under Requests")
         }
     }
 

@@ -57,6 +57,7 @@ final class InteractiveApp {
         behaviour.sendChatStates = configuration.chat.chatStates
         behaviour.autoAwayMinutes = configuration.chat.autoAwayMinutes
         behaviour.initialArchiveMessages = configuration.chat.archiveInitial
+        behaviour.strangers = StrangerMessages(rawValue: configuration.chat.strangers.rawValue) ?? .requests
         controller.behaviour = behaviour
         model = AppModel(accounts: [controller], settings: ui, scheduler: scheduler, settingsStore: store)
         notifications = configuration.notifications

@@ -114,7 +114,7 @@ import XMPPCore
 
     @Test func incomingMessageIsStoredAndOpensAWindowWithActivity() throws {
         let fixture = ModelFixture()
-        fixture.connect()
+        fixture.connect(rosterItems: "<item jid='romeo@example.net' subscription='both'/>")
         fixture.harness.serverSends(
             "<message from='romeo@example.net/orchard' to='alice@example.org/tern' type='chat' id='m1'>"
                 + "<body>Art thou there?</body><origin-id xmlns='urn:xmpp:sid:0' id='m1'/>"

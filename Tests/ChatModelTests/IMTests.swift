@@ -91,7 +91,7 @@ import XMPPExtensions
 
     @Test func firstLoginFetchesTheNewestPageAndRemembersWhereItEnded() throws {
         let fixture = ModelFixture()
-        fixture.connect()
+        fixture.connect(rosterItems: "<item jid='romeo@montague.lit' subscription='both'/>")
         let query = try answer(
             fixture,
             results: [
@@ -200,7 +200,13 @@ import XMPPExtensions
 
     @Test func receiptRequestsAreAnsweredAndReceiptsOnlyCountFromThePeer() throws {
         let fixture = ModelFixture()
-        fixture.connect()
+        fixture.connect(rosterItems: "<item jid='northumberland@shakespeare.lit' subscription='both'/>")
+        fixture.harness.serverSends(
+            "<message from='mallory@evil.example/x' id='spam-1' type='chat'><body>is this account read?</body>"
+                + "<request xmlns='urn:xmpp:receipts'/></message>")
+        #expect(
+            !fixture.harness.takeWrittenElements().contains { $0.name == "message" },
+            "no receipt to a stranger: it would tell them the account is in use")
         // XEP-0184 example 1.
         fixture.harness.serverSends(
             "<message from='northumberland@shakespeare.lit/westminster' id='richard2-4.1.247'"
@@ -230,12 +236,21 @@ import XMPPExtensions
 
     @Test func displayedMarkerIsSentOnceTheWindowIsSeen() throws {
         let fixture = ModelFixture()
-        fixture.connect()
+        fixture.connect(rosterItems: "<item jid='romeo@example.net' subscription='both'/>")
+        fixture.harness.serverSends(
+            "<message from='mallory@evil.example/x' type='chat' id='s-1'><body>spam</body>"
+                + "<markable xmlns='urn:xmpp:chat-markers:0'/></message>")
+        fixture.model.openChat(try JID("mallory@evil.example"), focus: true)
+        #expect(
+            !fixture.harness.takeWrittenElements().contains { $0.child("displayed") != nil },
+            "a stranger never learns that it was read")
+        fixture.model.switchTo(0)
         fixture.harness.serverSends(
             "<message from='romeo@example.net/orchard' type='chat' id='m-77'><body>read me</body>"
                 + "<markable xmlns='urn:xmpp:chat-markers:0'/></message>")
         #expect(!fixture.harness.takeWrittenElements().contains { $0.child("displayed") != nil }, "not seen yet")
         fixture.model.switchTo(1)
+        fixture.model.switchTo(2)
         let marker = try #require(fixture.harness.takeWrittenElements().first { $0.child("displayed") != nil })
         #expect(
             marker.matches(
@@ -245,7 +260,19 @@ import XMPPExtensions
 
     @Test func chatStatesFollowTheInputLineForContactsWhoUseThem() throws {
         let fixture = ModelFixture()
-        fixture.connect()
+        fixture.connect(rosterItems: "<item jid='romeo@example.net' subscription='both'/>")
+        let mallory = try JID("mallory@evil.example")
+        fixture.harness.serverSends(
+            "<message from='mallory@evil.example/x' type='chat'><active xmlns='http://jabber.org/protocol/chatstates'/></message>"
+        )
+        fixture.model.openChat(mallory, focus: true)
+        fixture.model.inputChanged("h")
+        #expect(
+            !fixture.harness.takeWrittenElements().contains { $0.name == "message" },
+            "no typing notifications to a stranger, though it sent chat states")
+        fixture.model.inputChanged("")
+        fixture.model.switchTo(0)
+        _ = fixture.harness.takeWrittenElements()
         let romeo = try JID("romeo@example.net")
         fixture.model.openChat(romeo, focus: true)
         fixture.model.inputChanged("h")
@@ -272,7 +299,7 @@ import XMPPExtensions
                 "active", namespace: "http://jabber.org/protocol/chatstates") != nil)
         fixture.model.switchTo(0)
         #expect(fixture.harness.takeWrittenElements().first?.child("inactive") != nil)
-        fixture.model.closeWindow(1)
+        fixture.model.closeWindow(2)
         #expect(fixture.harness.takeWrittenElements().first?.child("gone") != nil)
     }
 }
@@ -295,7 +322,7 @@ import XMPPExtensions
 
     @Test func correctionByAnotherSenderIsDroppedAndLogged() throws {
         let fixture = ModelFixture()
-        fixture.connect()
+        fixture.connect(rosterItems: "<item jid='romeo@example.net' subscription='both'/>")
         fixture.harness.serverSends(
             "<message from='romeo@example.net/orchard' type='chat' id='r1'><body>meet at noon</body></message>")
         fixture.harness.serverSends(
@@ -403,7 +430,7 @@ import XMPPExtensions
 @Suite struct NotificationAndIdleTests {
     @Test func notificationsForUnseenMessagesButNotMutedOnes() throws {
         let fixture = ModelFixture()
-        fixture.connect()
+        fixture.connect(rosterItems: "<item jid='romeo@example.net' subscription='both'/>")
         var notified: [ChatModel.Notification] = []
         fixture.model.onNotification = { notified.append($0) }
         fixture.harness.serverSends("<message from='romeo@example.net/orchard' type='chat'><body>psst</body></message>")

@@ -38,7 +38,9 @@ struct HostileInputTests {
         let clock = ContinuousClock()
         let start = clock.now
         #expect(alice.wait { alice.messages(with: "mallory@localhost").map(\.body) == ["after"] })
-        #expect(clock.now - start < .seconds(3), "no stall: \(clock.now - start)")
+        // Prosody itself takes about 3 s to pass the 210 KB deep stanza on; what Tern spends on
+        // it is bounded in ParserLimitsTests. The bound here catches a stalled or a lost stream.
+        #expect(clock.now - start < .seconds(10), "no stall: \(clock.now - start)")
         #expect(alice.controller.status == .online)
         #expect(
             alice.logText.components(separatedBy: "dropped a stanza").count == 3, "both are told:\n\(alice.logText)")

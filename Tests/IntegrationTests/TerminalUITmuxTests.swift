@@ -13,9 +13,29 @@ struct TerminalUITmuxTests {
     var server: ProsodyServer { ProsodyServer.current! }
 
     func makeHome(
-        user: String = "alice", extraConfig: String = "", on kind: ServerKind = .prosody
+        user: String = "alice", extraConfig: String = "", on kind: ServerKind = .prosody, strangers: String = "window"
     ) throws -> TernHome {
-        try TernHome(server: try TestServers.server(kind), user: user, extraConfig: extraConfig)
+        try TernHome(server: try TestServers.server(kind), user: user, extraConfig: extraConfig, strangers: strangers)
+    }
+
+    @Test func aStrangersMessagesWaitUnderRequestsUntilOpened() throws {
+        let server = try TestServers.server(.prosody)
+        let tmux = try start(try makeHome(strangers: "requests"))
+        try tmux.waitFor("connected as alice@localhost")
+        let loop = try EventLoop()
+        let bob = try TestClient(loop: loop, server: server, user: "bob")
+        #expect(bob.connect())
+        for index in 1...3 {
+            bob.connection.send(Message.chat(to: try JID("alice@localhost"), body: "hello \(index)", id: "st\(index)"))
+        }
+        let screen = try tmux.waitFor("✉ bob@localhost (3)")
+        #expect(screen.contains("bob@localhost (not in your roster) wrote"))
+        #expect(!screen.contains("[Act:"), "no window was opened")
+        try tmux.send("/msg bob@localhost")
+        try tmux.press("Enter")
+        let opened = try tmux.waitFor("bob: hello 3")
+        #expect(opened.contains("bob: hello 1"))
+        bob.disconnect()
     }
 
     func start(_ home: TernHome, arguments: String = "", columns: Int = 120, rows: Int = 40) throws -> TmuxSession {

@@ -14,7 +14,12 @@ struct TernHome {
     }
 
     /// A configuration with one account, `user` on `server` (through `port` when given).
-    init(server: any XMPPTestServer, user: String, port: Int? = nil, extraConfig: String = "") throws {
+    /// `strangers`: the test users are not in each other's rosters, so their messages open
+    /// windows only with "window".
+    init(
+        server: any XMPPTestServer, user: String, port: Int? = nil, extraConfig: String = "",
+        strangers: String = "window"
+    ) throws {
         directory =
             FileManager.default.temporaryDirectory.appendingPathComponent("tern-home-\(UUID().uuidString)")
             .path
@@ -27,7 +32,9 @@ struct TernHome {
         port = \(port ?? server.c2sPort)
         tls = "starttls"
         ca_file = "\(server.certificateFile)"
-        \(extraConfig)
+        \(extraConfig.contains("[chat]")
+            ? extraConfig.replacingOccurrences(of: "[chat]", with: "[chat]\nstrangers = \"\(strangers)\"")
+            : extraConfig + "\n[chat]\nstrangers = \"\(strangers)\"")
         """.write(toFile: config, atomically: true, encoding: .utf8)
     }
 

@@ -72,7 +72,7 @@ import XMPPCore
 
     @Test func networkTextCannotControlTheTerminal() throws {
         let ui = UIFixture(rows: 20, columns: 80)
-        ui.connect()
+        ui.connect(roster: "<item jid='romeo@example.net' subscription='both'/>")
         ui.harness.serverSends(
             "<message from='romeo@example.net/phone' type='chat'><body>a\u{9B}31mb\u{202E}txt.exe\u{85}</body></message>"
         )
@@ -99,7 +99,7 @@ import XMPPCore
 
     @Test func unreadMarkerAndActivity() throws {
         let ui = UIFixture(rows: 24, columns: 80)
-        ui.connect()
+        ui.connect(roster: "<item jid='romeo@example.net' subscription='both'/>")
         ui.harness.serverSends(
             "<message from='romeo@example.net/phone' type='chat'><body>are you there?</body></message>")
         #expect(ui.render().contains("[Act: 2]"))

@@ -290,11 +290,19 @@ extension AppModel {
                 }
             },
             CommandSpec(
-                "block", arguments: [ArgumentSpec("jid", completion: .contact)],
-                summary: "block a contact (no messages, presence or requests from it)"
+                "block",
+                arguments: [ArgumentSpec("jid", completion: .contact), ArgumentSpec("report", optional: true)],
+                summary: "block a contact (no messages, presence or requests from it); spam or abuse also reports it"
             ) { context throws(CommandError) in
                 let model = context.model
-                try model.requireAccount().block(try model.contact(context.required("jid")))
+                var report: BlockingManager.Report?
+                switch context.argument("report") {
+                case nil: report = nil
+                case "spam": report = .spam
+                case "abuse": report = .abuse
+                case let other?: throw .usage("\"\(other)\" is not a report: spam or abuse")
+                }
+                try model.requireAccount().block(try model.contact(context.required("jid")), report: report)
             },
             CommandSpec(
                 "unblock", arguments: [ArgumentSpec("jid", completion: .contact)], summary: "unblock a contact"

@@ -46,14 +46,16 @@ public final class RosterView {
                     kind: .filter(filter), text: "filter: " + TerminalSafe.sanitize(filter) + " (Esc clears)",
                     element: "roster.header"))
         }
-        let requests = account.subscriptionRequests.filter(matches).sorted()
+        // Requests to see our presence (?) and people not in the roster who wrote (✉, unread).
+        let requests = account.subscriptionRequests.union(model.strangers).filter(matches).sorted()
         if !requests.isEmpty {
             rows.append(Row(kind: .header("Requests"), text: "Requests", element: "roster.header"))
             for jid in requests {
-                rows.append(
-                    Row(
-                        kind: .request(jid), text: "? " + TerminalSafe.address(jid.description),
-                        element: "roster.pending"))
+                var marks = account.subscriptionRequests.contains(jid) ? "? " : ""
+                if model.strangers.contains(jid) { marks += "✉ " }
+                var text = marks + TerminalSafe.address(jid.description)
+                if let count = unread[jid.description], count > 0 { text += " (\(count))" }
+                rows.append(Row(kind: .request(jid), text: text, element: "roster.pending"))
             }
         }
         let contacts = account.roster.values.filter { matches($0.jid) }

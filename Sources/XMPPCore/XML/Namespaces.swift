@@ -30,6 +30,7 @@ public enum Namespace {
     public static let caps = "http://jabber.org/protocol/caps"
     public static let csi = "urn:xmpp:csi:0"
     public static let blocking = "urn:xmpp:blocking"
+    public static let reporting = "urn:xmpp:reporting:1"
     public static let version = "jabber:iq:version"
     public static let hints = "urn:xmpp:hints"
 }

@@ -5,8 +5,17 @@ import XMPPCore
 ///     <iq type='set' id='block1'><block xmlns='urn:xmpp:blocking'><item jid='romeo@montague.net'/></block></iq>
 ///
 /// The list is fetched on login; pushes are accepted only from our own account (no `from`, or our
-/// bare JID).
+/// bare JID). A block may carry a report for the server's operator (XEP-0377):
+///
+///     <block xmlns='urn:xmpp:blocking'><item jid='spam@example.org'>
+///       <report xmlns='urn:xmpp:reporting:1' reason='urn:xmpp:reporting:spam'/></item></block>
 public final class BlockingManager: SessionExtension {
+    /// XEP-0377's reasons.
+    public enum Report: String, Sendable, Hashable, CaseIterable {
+        case spam = "urn:xmpp:reporting:spam"
+        case abuse = "urn:xmpp:reporting:abuse"
+    }
+
     public private(set) var blocked: Set<JID> = []
     public var onChange: () -> Void = {}
     public var onSpoofedPush: (XMLElement) -> Void = { _ in }
@@ -48,23 +57,35 @@ public final class BlockingManager: SessionExtension {
         return true
     }
 
-    public func block(_ jids: [JID], in session: XMPPSession, completion: @escaping (Result<Void, IQFailure>) -> Void) {
-        send("block", jids, session, completion)
+    public func block(
+        _ jids: [JID],
+        report: Report? = nil,
+        in session: XMPPSession,
+        completion: @escaping (Result<Void, IQFailure>) -> Void
+    ) {
+        send("block", jids, report: report, session, completion)
     }
 
     public func unblock(_ jids: [JID], in session: XMPPSession, completion: @escaping (Result<Void, IQFailure>) -> Void)
     {
-        send("unblock", jids, session, completion)
+        send("unblock", jids, report: nil, session, completion)
     }
 
     private func send(
         _ name: String,
         _ jids: [JID],
+        report: Report?,
         _ session: XMPPSession,
         _ completion: @escaping (Result<Void, IQFailure>) -> Void
     ) {
         var command = XMLElement(name, namespace: Namespace.blocking)
-        for jid in jids { command.append(XMLElement("item", ["jid": jid.description])) }
+        for jid in jids {
+            var item = XMLElement("item", ["jid": jid.description])
+            if let report {
+                item.append(XMLElement("report", namespace: Namespace.reporting, ["reason": report.rawValue]))
+            }
+            command.append(item)
+        }
         session.sendIQ(.iq(.set, id: session.makeID(), payload: command)) { completion($0.map { _ in () }) }
     }
 }

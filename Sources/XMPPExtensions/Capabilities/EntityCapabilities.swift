@@ -16,6 +16,9 @@ public final class EntityCapabilities: SessionExtension {
     public var onLearnt: (String, Set<String>) -> Void = { _, _ in }
     private let disco: DiscoClient
     private var asking: Set<String> = []
+    /// The most caps queries in flight: thousands of resources with fresh hashes must not become
+    /// thousands of queries. A hash not asked now is asked when it comes again.
+    public static let maximumQueries = 8
 
     public init(disco: DiscoClient, known: [String: Set<String>] = [:]) {
         self.disco = disco
@@ -61,6 +64,7 @@ public final class EntityCapabilities: SessionExtension {
     /// Learns what a presence's caps stand for (asking its sender once per unknown hash).
     public func learn(from presence: ResourcePresence, of jid: JID, in session: XMPPSession) {
         guard let ver = presence.capsVersion, let node = presence.capsNode, known[ver] == nil, !asking.contains(ver),
+            asking.count < Self.maximumQueries,
             let full = try? jid.bare.with(resource: presence.resource.isEmpty ? nil : presence.resource)
         else { return }
         asking.insert(ver)
@@ -68,8 +72,8 @@ public final class EntityCapabilities: SessionExtension {
             guard let self else { return }
             self.asking.remove(ver)
             guard case .success(let info) = result else { return }
-            // Only a hash that matches what the entity answered is trusted (XEP-0115 §5.4).
-            guard
+            // Only a well-formed answer whose hash matches is trusted (XEP-0115 §5.4).
+            guard !info.hasDuplicates,
                 EntityCapabilities.verification(
                     identities: info.identities, features: Array(info.features), crypto: session.crypto) == ver
             else { return }

@@ -18,10 +18,13 @@ public struct DiscoInfo: Sendable, Hashable {
 
     public var identities: [Identity]
     public var features: Set<String>
+    /// The answer named an identity or a feature twice (XEP-0115 §5.4: ill-formed for caps).
+    public var hasDuplicates: Bool
 
-    public init(identities: [Identity], features: Set<String>) {
+    public init(identities: [Identity], features: Set<String>, hasDuplicates: Bool = false) {
         self.identities = identities
         self.features = features
+        self.hasDuplicates = hasDuplicates
     }
 
     init(query: XMLElement) {
@@ -31,7 +34,9 @@ public struct DiscoInfo: Sendable, Hashable {
                 name: $0[attribute: "name"],
                 lang: $0[attribute: "xml:lang"])
         }
-        features = Set(query.children("feature").compactMap { $0[attribute: "var"] })
+        let listed = query.children("feature").compactMap { $0[attribute: "var"] }
+        features = Set(listed)
+        hasDuplicates = listed.count != features.count || Set(identities).count != identities.count
     }
 }
 

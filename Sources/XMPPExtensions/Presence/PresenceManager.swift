@@ -33,6 +33,14 @@ public final class PresenceManager: SessionExtension {
     /// Extra children for our outgoing presence (entity capabilities).
     public var presenceExtensions: () -> [XMLElement] = { [] }
     private var sequence = 0
+    /// The most resources tracked per contact: a contact (or a server) announcing thousands would
+    /// otherwise grow the table, and the caps queries, without bound. A presence for a further
+    /// resource is dropped until one goes offline.
+    public static let maximumResources = 32
+    /// A presence was dropped because its contact has `maximumResources` already (once per contact
+    /// until one of them goes offline).
+    public var onTooManyResources: (JID) -> Void = { _ in }
+    private var warnedResources: Set<JID> = []
 
     public init() {}
 
@@ -80,6 +88,10 @@ public final class PresenceManager: SessionExtension {
                 status: stanza.childText("status"),
                 priority: stanza.childText("priority").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0,
                 capsNode: caps?[attribute: "node"], capsVersion: caps?[attribute: "ver"], sequence: sequence)
+            if presences[bare]?[presence.resource] == nil, presences[bare]?.count ?? 0 >= Self.maximumResources {
+                if warnedResources.insert(bare).inserted { onTooManyResources(bare) }
+                return true
+            }
             presences[bare, default: [:]][presence.resource] = presence
             onPresenceChanged(bare)
         case "unavailable":
@@ -89,6 +101,7 @@ public final class PresenceManager: SessionExtension {
                 presences[bare] = nil
             }
             if presences[bare]?.isEmpty == true { presences[bare] = nil }
+            warnedResources.remove(bare)
             onPresenceChanged(bare)
         case "subscribe":
             onSubscription(bare, .requested(status: stanza.childText("status")))
