@@ -74,4 +74,47 @@ import XMPPExtensions
         answer(try announce("garden"), duplicate: false)
         #expect(caps.known[ver] == Set(features))
     }
+
+    @Test func theComplexExampleOfXEP0115WithAnExtendedFormVerifies() throws {
+        // XEP-0115 §5.3: two identities, four features and a software-information form.
+        let query = XMLElement.parse(
+            "<query xmlns='http://jabber.org/protocol/disco#info' node='http://psi-im.org#q07IKJEyjvHSyhy//CH0CxmKi8w='>"
+                + "<identity xml:lang='en' category='client' name='Psi 0.11' type='pc'/>"
+                + "<identity xml:lang='el' category='client' name='Ψ 0.11' type='pc'/>"
+                + "<feature var='http://jabber.org/protocol/caps'/><feature var='http://jabber.org/protocol/disco#info'/>"
+                + "<feature var='http://jabber.org/protocol/disco#items'/><feature var='http://jabber.org/protocol/muc'/>"
+                + "<x xmlns='jabber:x:data' type='result'>"
+                + "<field var='FORM_TYPE' type='hidden'><value>urn:xmpp:dataforms:softwareinfo</value></field>"
+                + "<field var='ip_version'><value>ipv4</value><value>ipv6</value></field>"
+                + "<field var='os'><value>Mac</value></field><field var='os_version'><value>10.5.1</value></field>"
+                + "<field var='software'><value>Psi</value></field>"
+                + "<field var='software_version'><value>0.11</value></field></x></query>")!
+        let iq = "<iq type='result' id='x' from='benvolio@capulet.lit/230193'>\(query.serialized())</iq>"
+        harness.serverSends(
+            "<presence from='benvolio@capulet.lit/230193'><c xmlns='http://jabber.org/protocol/caps'"
+                + " hash='sha-1' node='http://psi-im.org' ver='q07IKJEyjvHSyhy//CH0CxmKi8w='/></presence>")
+        let asked = try #require(harness.takeWrittenElements().first { $0.name == "iq" })
+        harness.serverSends(iq.replacingOccurrences(of: "id='x'", with: "id='\(asked.id!)'"))
+        #expect(caps.known["q07IKJEyjvHSyhy//CH0CxmKi8w="]?.contains("http://jabber.org/protocol/muc") == true)
+    }
+
+    @Test func twoFormsOfOneTypeMakeTheAnswerIllFormed() throws {
+        let identity = DiscoInfo.Identity(category: "client", type: "pc", name: nil, lang: nil)
+        let form = DiscoInfo.Form(type: "urn:xmpp:dataforms:softwareinfo", fields: [:])
+        // The hash over both forms: it would match if the duplicate went unnoticed.
+        let ver = EntityCapabilities.verification(
+            identities: [identity], features: [], forms: [form, form], crypto: harness.session.crypto)
+        harness.serverSends(
+            "<presence from='tybalt@capulet.lit/x'><c xmlns='http://jabber.org/protocol/caps'"
+                + " hash='sha-1' node='https://x' ver='\(ver)'/></presence>")
+        let asked = try #require(harness.takeWrittenElements().first { $0.name == "iq" })
+        let xml =
+            "<x xmlns='jabber:x:data' type='result'><field var='FORM_TYPE' type='hidden'>"
+            + "<value>urn:xmpp:dataforms:softwareinfo</value></field></x>"
+        harness.serverSends(
+            "<iq type='result' id='\(asked.id!)' from='tybalt@capulet.lit/x'>"
+                + "<query xmlns='http://jabber.org/protocol/disco#info'><identity category='client' type='pc'/>"
+                + "\(xml)\(xml)</query></iq>")
+        #expect(caps.known[ver] == nil, "XEP-0115 §5.4: two forms of one FORM_TYPE")
+    }
 }

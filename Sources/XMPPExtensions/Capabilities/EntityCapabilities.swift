@@ -44,15 +44,27 @@ public final class EntityCapabilities: SessionExtension {
             ])
     }
 
-    /// XEP-0115 §5.1: the verification string of identities and features (no extended forms).
-    public static func verification(identities: [DiscoInfo.Identity], features: [String], crypto: any CryptoProvider)
-        -> String
-    {
+    /// XEP-0115 §5.1: the verification string of identities, features and extended forms
+    /// (XEP-0128, as clients add their software version): each form by FORM_TYPE, then its
+    /// fields by name, each with its values sorted.
+    public static func verification(
+        identities: [DiscoInfo.Identity],
+        features: [String],
+        forms: [DiscoInfo.Form] = [],
+        crypto: any CryptoProvider
+    ) -> String {
         var text = ""
         for identity in identities.map({ "\($0.category)/\($0.type)/\($0.lang ?? "")/\($0.name ?? "")" }).sorted() {
             text += identity + "<"
         }
         for feature in Set(features).sorted() { text += feature + "<" }
+        for form in forms.sorted(by: { $0.type < $1.type }) {
+            text += form.type + "<"
+            for (name, values) in form.fields.sorted(by: { $0.key < $1.key }) {
+                text += name + "<"
+                for value in values.sorted() { text += value + "<" }
+            }
+        }
         return Data(crypto.hash(.sha1, Array(text.utf8))).base64EncodedString()
     }
 
@@ -75,7 +87,8 @@ public final class EntityCapabilities: SessionExtension {
             // Only a well-formed answer whose hash matches is trusted (XEP-0115 §5.4).
             guard !info.hasDuplicates,
                 EntityCapabilities.verification(
-                    identities: info.identities, features: Array(info.features), crypto: session.crypto) == ver
+                    identities: info.identities, features: Array(info.features), forms: info.forms,
+                    crypto: session.crypto) == ver
             else { return }
             self.known[ver] = info.features
             self.onLearnt(ver, info.features)

@@ -16,14 +16,29 @@ public struct DiscoInfo: Sendable, Hashable {
         }
     }
 
+    /// An extended information form (XEP-0128): its FORM_TYPE and its other fields' values.
+    public struct Form: Sendable, Hashable {
+        public var type: String
+        public var fields: [String: [String]]
+
+        public init(type: String, fields: [String: [String]]) {
+            self.type = type
+            self.fields = fields
+        }
+    }
+
     public var identities: [Identity]
     public var features: Set<String>
-    /// The answer named an identity or a feature twice (XEP-0115 §5.4: ill-formed for caps).
+    /// Extended forms whose FORM_TYPE is a hidden field (the others count for nothing, §5.4).
+    public var forms: [Form]
+    /// The answer named an identity, a feature or a form type twice (XEP-0115 §5.4: ill-formed
+    /// for caps).
     public var hasDuplicates: Bool
 
-    public init(identities: [Identity], features: Set<String>, hasDuplicates: Bool = false) {
+    public init(identities: [Identity], features: Set<String>, forms: [Form] = [], hasDuplicates: Bool = false) {
         self.identities = identities
         self.features = features
+        self.forms = forms
         self.hasDuplicates = hasDuplicates
     }
 
@@ -36,7 +51,21 @@ public struct DiscoInfo: Sendable, Hashable {
         }
         let listed = query.children("feature").compactMap { $0[attribute: "var"] }
         features = Set(listed)
-        hasDuplicates = listed.count != features.count || Set(identities).count != identities.count
+        forms = query.children("x", namespace: Namespace.dataForms).compactMap { form in
+            let fields = form.children("field", namespace: Namespace.dataForms)
+            guard let type = fields.first(where: { $0[attribute: "var"] == "FORM_TYPE" }),
+                type[attribute: "type"] == "hidden", let name = type.childText("value", namespace: Namespace.dataForms)
+            else { return nil }
+            var values: [String: [String]] = [:]
+            for field in fields {
+                guard let key = field[attribute: "var"], key != "FORM_TYPE" else { continue }
+                values[key, default: []] += field.children("value", namespace: Namespace.dataForms).map(\.text)
+            }
+            return Form(type: name, fields: values)
+        }
+        hasDuplicates =
+            listed.count != features.count || Set(identities).count != identities.count
+            || Set(forms.map(\.type)).count != forms.count
     }
 }
 
