@@ -23,6 +23,10 @@ public final class AppModel {
     public private(set) var strangers: Set<JID> = []
     private var strangerNoticeAt: Int64?
     public var onChange: (ModelChanges) -> Void = { _ in }
+    /// The unread count of one conversation (its bare JID) changed, and nothing else about the
+    /// roster: the UI updates that row instead of rebuilding the pane. The roster's other changes
+    /// come through `onChange(.roster)`.
+    public var onUnreadChange: (String) -> Void = { _ in }
     /// A message arrived that the user has not seen: ring the bell, run the notify command.
     public var onNotification: (Notification) -> Void = { _ in }
     /// When the user last pressed a key (for auto-away).
@@ -126,7 +130,7 @@ public final class AppModel {
     func markSeen(_ window: ChatWindow) {
         guard let contact = window.jid, let account, let last = window.messages.last else { return }
         try? account.store.markRead(account: account.accountID, conversation: contact, upTo: last.timestamp)
-        if unreadCounts.removeValue(forKey: contact.description) != nil { onChange(.roster) }
+        if unreadCounts.removeValue(forKey: contact.description) != nil { onUnreadChange(contact.description) }
         if let marker = window.pendingMarker {
             window.pendingMarker = nil
             account.sendDisplayed(to: contact, for: marker)
@@ -376,9 +380,11 @@ public final class AppModel {
             archiveStored(stored, older: older, account: account)
         case .readElsewhere(let conversation):
             try? account.store.markRead(account: account.accountID, conversation: conversation, upTo: scheduler.now)
-            unreadCounts[conversation.description] = nil
+            if unreadCounts.removeValue(forKey: conversation.description) != nil {
+                onUnreadChange(conversation.description)
+            }
             if let window = windows.first(where: { $0.jid == conversation }) { window.activity = .none }
-            onChange([.roster, .status])
+            onChange(.status)
         case .blockListChanged:
             onChange(.roster)
         }
@@ -425,30 +431,32 @@ public final class AppModel {
         let stranger = !account.isContact(conversation) && account.behaviour.strangers == .requests
         if stranger && open == nil {
             // Listed under Requests, with its unread count, until a window is opened for it.
-            if isNew && !outgoing {
-                if strangers.insert(conversation.bare).inserted { noteStranger(conversation, account: account) }
-                unreadCounts[conversation.description, default: 0] += 1
+            guard isNew && !outgoing else { return }
+            unreadCounts[conversation.description, default: 0] += 1
+            if strangers.insert(conversation.bare).inserted {
+                noteStranger(conversation, account: account)
+                onChange(.roster)
+            } else {
+                onUnreadChange(conversation.description)
             }
-            onChange(.roster)
             return
         }
         let window = isNew && !outgoing ? openChat(conversation, focus: false) : open
-        guard let window else {
-            onChange(.roster)
-            return
-        }
-        if let index = window.messages.firstIndex(where: { $0.id == id }) {
+        guard let window else { return }
+        if let index = window.messages.lastIndex(where: { $0.id == id }) {
             window.messages[index] = message
         } else if isNew && !window.droppedNewer {
-            // Keep time order: a delayed message may belong before the newest loaded ones.
-            let position = window.messages.lastIndex { ($0.timestamp, $0.order) <= (message.timestamp, message.order) }
-            window.messages.insert(message, at: position.map { $0 + 1 } ?? 0)
+            window.insert(message)
             if window.scrollAnchor != nil { window.newBelow += 1 }
+            window.trimToLiveLimit()
         } else if isNew {
             window.newBelow += 1
         }
         let seen = window === currentWindow && window.scrollAnchor == nil
-        if isNew && !outgoing && !seen { unreadCounts[conversation.description, default: 0] += 1 }
+        if isNew && !outgoing && !seen {
+            unreadCounts[conversation.description, default: 0] += 1
+            onUnreadChange(conversation.description)
+        }
         if isNew && !outgoing && !seen && !account.muted.contains(conversation.description) {
             onNotification(
                 Notification(
@@ -460,7 +468,7 @@ public final class AppModel {
             onChange(.chat)
         } else if isNew && !outgoing {
             window.activity = max(window.activity, .highlight)
-            onChange([.status, .roster])
+            onChange(.status)
         }
     }
 

@@ -44,6 +44,11 @@ public final class ChatWindow {
         case prepended(Int)
         /// The newest messages were dropped from memory.
         case droppedNewest(Int)
+        /// New messages were added at the end.
+        case appended(Int)
+        /// The oldest messages were dropped from memory (a window at its live end keeps a bounded
+        /// scrollback; scrolling up reads them from the store again).
+        case droppedOldest(Int)
         case other
     }
 
@@ -74,6 +79,29 @@ public final class ChatWindow {
     func dropNewest(_ count: Int) {
         pendingChange = .droppedNewest(count)
         messages.removeLast(count)
+    }
+
+    /// Adds a message where the display order (timestamp, order) puts it: at the end, unless it
+    /// was delayed behind the newest loaded ones.
+    func insert(_ message: StoredMessage) {
+        let position =
+            messages.lastIndex { ($0.timestamp, $0.order) <= (message.timestamp, message.order) }.map { $0 + 1 } ?? 0
+        if position == messages.count { pendingChange = .appended(1) }
+        messages.insert(message, at: position)
+    }
+
+    /// At the live end, keeps at most `liveLimit` messages in memory (in steps of
+    /// `liveLimitSlack`, so the drop is rare): the oldest go, and come back from the store when
+    /// scrolling up. A /clear point that goes with them is forgotten.
+    func trimToLiveLimit() {
+        guard scrollAnchor == nil, messages.count > ChatWindow.liveLimit + ChatWindow.liveLimitSlack else { return }
+        let count = messages.count - ChatWindow.liveLimit
+        if let clearedBefore, !messages.dropFirst(count).contains(where: { $0.id == clearedBefore }) {
+            self.clearedBefore = nil
+        }
+        pendingChange = .droppedOldest(count)
+        messages.removeFirst(count)
+        hasOlder = true
     }
     /// The store has messages before the first loaded one.
     public internal(set) var hasOlder = false
@@ -122,6 +150,11 @@ public final class ChatWindow {
     /// How many messages a window keeps loaded at most; scrolling far back drops the newest ones
     /// (reloaded when scrolling down again).
     static let loadLimit = 1000
+
+    /// How many messages a window at its live end keeps in memory (a few screens of a tall
+    /// terminal), and how many more it may hold before the oldest are dropped.
+    static let liveLimit = 500
+    static let liveLimitSlack = 100
 
     func recordInput(_ line: String) {
         if inputHistory.last != line { inputHistory.append(line) }

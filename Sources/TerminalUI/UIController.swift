@@ -24,7 +24,11 @@ public final class UIController {
     private var inputDirty = true
     private let chatView = ChatView()
     private let rosterView = RosterView()
-    private var rosterRows: [RosterView.Row] = []
+    private var rosterRows: [RosterView.Row] = [] {
+        didSet { rosterPositions = nil }
+    }
+    /// Where each contact's rows are in `rosterRows` (built when first needed).
+    private var rosterPositions: [String: [Int]]?
     private var rosterSelection = 0
     private var rosterScroll = 0
     private var rosterFilter = ""
@@ -109,6 +113,17 @@ public final class UIController {
                 self.chatView.rosterChanged()
             }
             previous(changes)
+        }
+        let previousUnread = model.onUnreadChange
+        model.onUnreadChange = { [unowned self] conversation in
+            if !self.rosterRows.isEmpty {
+                let positions = self.rosterPositions ?? RosterView.positions(of: self.rosterRows)
+                self.rosterView.updateUnread(
+                    &self.rosterRows, positions: positions, conversation: conversation, model: self.model)
+                self.rosterPositions = positions
+            }
+            self.dirty.insert(.roster)
+            previousUnread(conversation)
         }
         if !applyTheme(model.settings.theme, report: true) && model.settings.theme != "default" {
             model.addNotice("no theme named \(model.settings.theme); using the built-in one", level: .warning)

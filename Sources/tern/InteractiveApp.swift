@@ -134,7 +134,7 @@ final class InteractiveApp {
             return
         }
         while !leaving {
-            loop.runOnce()
+            loop.runOnce(maximumWait: controller.needsRender ? untilNextFrame() : nil)
             // A resize interrupts poll; ncurses reports it as a key.
             if !leaving { readKeys() }
             if model.quitRequested { leaving = true }
@@ -158,9 +158,21 @@ final class InteractiveApp {
         }
     }
 
+    /// At most one screen update per frame, however fast messages arrive: what comes in between
+    /// is drawn together.
+    static let frameInterval = Duration.milliseconds(16)
+    private var lastFrame: EventLoop.Time?
+
+    private func untilNextFrame() -> Duration {
+        guard let lastFrame else { return .zero }
+        return max(.zero, InteractiveApp.frameInterval - (loop.now - lastFrame))
+    }
+
     private func render() {
         guard let terminal, let controller else { return }
         if controller.needsRender {
+            guard untilNextFrame() == .zero else { return }
+            lastFrame = loop.now
             controller.render(on: terminal.canvas)
             terminal.flush()
         }

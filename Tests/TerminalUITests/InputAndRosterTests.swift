@@ -283,6 +283,37 @@ import XMPPCore
         #expect((1..<9).map { ui.row($0) }.contains { $0.contains("(1 offline)") })
     }
 
+    /// Unread counts change one row in place; the rows around it, the order and the selection
+    /// stay, also for a contact in two groups, and reading the chat clears the count.
+    @Test func unreadCountsUpdateTheirRowsInPlace() throws {
+        let ui = try fixture()
+        ui.harness.serverSends(
+            "<iq type='set' id='push1'><query xmlns='jabber:iq:roster'><item jid='juliet@example.com' name='Juliet'"
+                + " subscription='both'><group>Verona</group><group>Capulets</group></item></query></iq>")
+        ui.render()
+        let before = (1..<10).map { ui.row($0) }
+        for index in 0..<3 {
+            ui.harness.serverSends(
+                "<message from='juliet@example.com/balcony' type='chat' id='j\(index)'><body>hi \(index)</body></message>"
+            )
+        }
+        ui.render()
+        let after = (1..<10).map { ui.row($0) }
+        let changed = zip(before, after).filter { $0 != $1 }
+        #expect(changed.count == 2, "the two rows of Juliet and nothing else: \(after)")
+        #expect(changed.allSatisfy { $0.1.contains("● Juliet (3)") })
+        ui.harness.serverSends(
+            "<message from='romeo@example.net/orchard' type='chat' id='r1'><body>hey</body></message>")
+        ui.render()
+        #expect((1..<10).map { ui.row($0) }.contains { $0.contains("◐ Romeo (1)") })
+        ui.model.submit("/msg Juliet")
+        ui.render()
+        let read = (1..<10).map { String(ui.row($0).prefix(24)) }
+        #expect(read.filter { $0.hasPrefix("● Juliet") }.count == 2)
+        #expect(!read.contains { $0.contains("Juliet (") }, "read: \(read)")
+        #expect(read.contains { $0.contains("◐ Romeo (1)") })
+    }
+
     @Test func keyboardRosterManagement() throws {
         let ui = try fixture()
         _ = ui.harness.takeWritten()

@@ -43,6 +43,7 @@ final class UIFixture {
     }
 
     private let box: ConnectionBox
+    private var views: [View] = []
     final class ConnectionBox { var items: [HarnessConnection] = [] }
     var harness: SessionHarness { box.items.last!.harness }
 
@@ -105,6 +106,37 @@ final class UIFixture {
         guard let layout = controller.layout else { return [] }
         return (layout.chat.row..<(layout.chat.row + layout.chat.height)).map { row in
             String(screen.text(row: row).dropFirst(layout.chat.column))
+        }
+    }
+}
+
+extension UIFixture {
+    /// A second UI on the same model (a fresh view: nothing cached), alive as long as the
+    /// fixture (the model keeps calling it).
+    func freshView() -> View {
+        let view = View(
+            model: model, rows: screen.rows, columns: screen.columns, clock: { [scheduler] in scheduler.now })
+        views.append(view)
+        return view
+    }
+
+    final class View {
+        let controller: UIController
+        let screen: ScreenBuffer
+
+        init(model: AppModel, rows: Int, columns: Int, clock: @escaping () -> Int64) {
+            screen = ScreenBuffer(rows: rows, columns: columns)
+            controller = UIController(
+                model: model, themes: ThemeLibrary(environment: ["HOME": "/nonexistent"]), colorCount: 8, rows: rows,
+                columns: columns, clock: clock)
+        }
+
+        func chatRows() -> [String] {
+            controller.render(on: screen)
+            guard let layout = controller.layout else { return [] }
+            return (layout.chat.row..<(layout.chat.row + layout.chat.height)).map { row in
+                String(screen.text(row: row).dropFirst(layout.chat.column))
+            }
         }
     }
 }

@@ -147,52 +147,120 @@ public final class ChatView {
         return entries
     }
 
-    /// Applies prepends and drops to cached entries; false when a rebuild is needed.
+    /// Applies prepends and drops (scrolling back) or appends and drops of the oldest (the live
+    /// end) to cached entries; false when a rebuild is needed.
     private func update(_ cache: inout EntriesCache, window: ChatWindow, changes: [ChatWindow.Change]) -> Bool {
         guard window.clearedBefore == nil else { return false }
         var prepended = 0
-        var dropped = 0
+        var droppedNewest = 0
+        var appended = 0
+        var droppedOldest = 0
         for change in changes {
             switch change {
             case .other: return false
             case .prepended(let count): prepended += count
-            case .droppedNewest(let count): dropped += count
+            case .droppedNewest(let count): droppedNewest += count
+            case .appended(let count): appended += count
+            case .droppedOldest(let count): droppedOldest += count
             }
         }
-        if prepended > 0 {
-            var added: [Entry] = []
-            var lastDay: Int?
-            for message in window.messages.prefix(prepended) {
-                let day = TimeFormat.localDay(message.timestamp)
-                if day != lastDay {
-                    added.append(.day(message.timestamp))
-                    lastDay = day
-                }
-                added.append(.message(message))
+        if prepended + droppedNewest > 0 && appended + droppedOldest > 0 { return false }
+        if prepended > 0 { prepend(&cache, window.messages.prefix(prepended)) }
+        if droppedNewest > 0 { dropNewest(&cache, droppedNewest) }
+        if appended > 0 {
+            guard append(&cache, window.messages.suffix(appended), unreadMarker: window.unreadMarker) else {
+                return false
             }
-            // When the old first message is on the same day, its separator goes.
-            if case .day(let timestamp)? = cache.entries.first, TimeFormat.localDay(timestamp) == lastDay {
-                cache.entries.removeFirst()
-                cache.base += 1
-            }
-            cache.base -= added.count
-            for (offset, entry) in added.enumerated() {
-                if case .message(let message) = entry { cache.positionByMessage[message.id] = offset + cache.base }
-            }
-            cache.entries.insert(contentsOf: added, at: 0)
         }
+        if droppedOldest > 0 {
+            guard dropOldest(&cache, droppedOldest) else { return false }
+        }
+        cache.version = window.version
+        return true
+    }
+
+    private func prepend(_ cache: inout EntriesCache, _ messages: ArraySlice<StoredMessage>) {
+        var added: [Entry] = []
+        var lastDay: Int?
+        for message in messages {
+            let day = TimeFormat.localDay(message.timestamp)
+            if day != lastDay {
+                added.append(.day(message.timestamp))
+                lastDay = day
+            }
+            added.append(.message(message))
+        }
+        // When the old first message is on the same day, its separator goes.
+        if case .day(let timestamp)? = cache.entries.first, TimeFormat.localDay(timestamp) == lastDay {
+            cache.entries.removeFirst()
+            cache.base += 1
+        }
+        cache.base -= added.count
+        for (offset, entry) in added.enumerated() {
+            if case .message(let message) = entry { cache.positionByMessage[message.id] = offset + cache.base }
+        }
+        cache.entries.insert(contentsOf: added, at: 0)
+    }
+
+    private func dropNewest(_ cache: inout EntriesCache, _ count: Int) {
         var removed = 0
-        while removed < dropped, let last = cache.entries.last {
+        while removed < count, let last = cache.entries.last {
             cache.entries.removeLast()
             if case .message(let message) = last {
                 cache.positionByMessage[message.id] = nil
                 removed += 1
             }
         }
-        if dropped > 0 {
-            while case .day? = cache.entries.last { cache.entries.removeLast() }
+        while case .day? = cache.entries.last { cache.entries.removeLast() }
+    }
+
+    /// New messages at the end, each after a day separator when its day differs from the last
+    /// one shown. False when one of them carries the unread marker (a rebuild places it).
+    private func append(
+        _ cache: inout EntriesCache, _ messages: ArraySlice<StoredMessage>, unreadMarker: Int64?
+    ) -> Bool {
+        var lastDay: Int?
+        for entry in cache.entries.reversed() {
+            if case .message(let message) = entry {
+                lastDay = TimeFormat.localDay(message.timestamp)
+                break
+            }
         }
-        cache.version = window.version
+        for message in messages {
+            if message.id == unreadMarker { return false }
+            let day = TimeFormat.localDay(message.timestamp)
+            if day != lastDay {
+                cache.entries.append(.day(message.timestamp))
+                lastDay = day
+            }
+            cache.positionByMessage[message.id] = cache.entries.count + cache.base
+            cache.entries.append(.message(message))
+        }
+        return true
+    }
+
+    /// The oldest messages leave, with the separators and the unread marker before them; the new
+    /// first message keeps a day separator. False when the entries start with something else.
+    private func dropOldest(_ cache: inout EntriesCache, _ count: Int) -> Bool {
+        var removed = 0
+        var front = 0
+        while removed < count && front < cache.entries.count {
+            switch cache.entries[front] {
+            case .message(let message):
+                cache.positionByMessage[message.id] = nil
+                removed += 1
+            case .day, .unreadMarker: break
+            case .notice, .loadingOlder: return false
+            }
+            front += 1
+        }
+        while front < cache.entries.count, case .day = cache.entries[front] { front += 1 }
+        cache.entries.removeFirst(front)
+        cache.base += front
+        if case .message(let message)? = cache.entries.first {
+            cache.entries.insert(.day(message.timestamp), at: 0)
+            cache.base -= 1
+        }
         return true
     }
 

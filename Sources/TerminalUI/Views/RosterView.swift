@@ -35,7 +35,6 @@ public final class RosterView {
     public func rows(model: AppModel, filter: String = "") -> [Row] {
         guard let account = model.account else { return [] }
         var rows: [Row] = []
-        let unread = model.unreadCounts
         let folded = filter.lowercased()
         func matches(_ jid: JID) -> Bool {
             folded.isEmpty || jid.description.contains(folded) || account.displayName(jid).lowercased().contains(folded)
@@ -50,28 +49,12 @@ public final class RosterView {
         let requests = account.subscriptionRequests.union(model.strangers).filter(matches).sorted()
         if !requests.isEmpty {
             rows.append(Row(kind: .header("Requests"), text: "Requests", element: "roster.header"))
-            for jid in requests {
-                var marks = account.subscriptionRequests.contains(jid) ? "? " : ""
-                if model.strangers.contains(jid) { marks += "✉ " }
-                var text = marks + TerminalSafe.address(jid.description)
-                if let count = unread[jid.description], count > 0 { text += " (\(count))" }
-                rows.append(Row(kind: .request(jid), text: text, element: "roster.pending"))
-            }
+            rows += requests.map { requestRow($0, model: model) }
         }
         let contacts = account.roster.values.filter { matches($0.jid) }
-        func row(_ item: RosterItem) -> Row {
-            let availability = account.presenceManager.availability(of: item.jid)
-            let name = item.name.map { TerminalSafe.sanitize($0) } ?? TerminalSafe.address(item.jid.description)
-            var text = RosterView.indicator(availability) + " " + name
-            if let count = unread[item.jid.description], count > 0 { text += " (\(count))" }
-            if item.pendingOut { text += " …" }
-            if account.blocking.blocked.contains(item.jid) { text += " (blocked)" }
-            if account.muted.contains(item.jid.description) { text += " (muted)" }
-            let element = "roster." + (availability == .online ? "online" : availability.rawValue)
-            return Row(kind: .contact(item.jid), text: text, element: element)
-        }
+        // Each name is folded once, not once per comparison.
         func sorted(_ items: [RosterItem]) -> [RosterItem] {
-            items.sorted { account.displayName($0.jid).lowercased() < account.displayName($1.jid).lowercased() }
+            items.map { (account.displayName($0.jid).lowercased(), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
         }
         func section(_ title: String?, _ items: [RosterItem]) {
             let shown =
@@ -81,7 +64,7 @@ public final class RosterView {
             if let title {
                 rows.append(Row(kind: .header(title), text: TerminalSafe.sanitize(title), element: "roster.header"))
             }
-            rows += sorted(shown).map(row)
+            rows += sorted(shown).map { contactRow($0, model: model) }
             if shown.count < items.count {
                 let hidden = items.count - shown.count
                 rows.append(Row(kind: .hiddenOffline(hidden), text: "  (\(hidden) offline)", element: "roster.offline"))
@@ -118,6 +101,57 @@ public final class RosterView {
             rows.append(Row(kind: .header("no match"), text: "no contact matches", element: "roster.offline"))
         }
         return rows
+    }
+
+    /// A contact's row: presence, name, unread count and marks.
+    func contactRow(_ item: RosterItem, model: AppModel) -> Row {
+        guard let account = model.account else { return Row(kind: .contact(item.jid), text: "", element: "") }
+        let availability = account.presenceManager.availability(of: item.jid)
+        let name = item.name.map { TerminalSafe.sanitize($0) } ?? TerminalSafe.address(item.jid.description)
+        var text = RosterView.indicator(availability) + " " + name
+        if let count = model.unreadCounts[item.jid.description], count > 0 { text += " (\(count))" }
+        if item.pendingOut { text += " …" }
+        if account.blocking.blocked.contains(item.jid) { text += " (blocked)" }
+        if account.muted.contains(item.jid.description) { text += " (muted)" }
+        let element = "roster." + (availability == .online ? "online" : availability.rawValue)
+        return Row(kind: .contact(item.jid), text: text, element: element)
+    }
+
+    /// A row under Requests: a subscription request (?), a stranger who wrote (✉), or both.
+    func requestRow(_ jid: JID, model: AppModel) -> Row {
+        let requested = model.account?.subscriptionRequests.contains(jid) == true
+        var marks = requested ? "? " : ""
+        if model.strangers.contains(jid) { marks += "✉ " }
+        var text = marks + TerminalSafe.address(jid.description)
+        if let count = model.unreadCounts[jid.description], count > 0 { text += " (\(count))" }
+        return Row(kind: .request(jid), text: text, element: "roster.pending")
+    }
+
+    /// The rows again after the unread count of `conversation` changed: only its rows are
+    /// rebuilt. `positions` maps each bare JID to its rows (a contact in several groups has
+    /// several).
+    public func updateUnread(
+        _ rows: inout [Row], positions: [String: [Int]], conversation: String, model: AppModel
+    ) {
+        for index in positions[conversation] ?? [] {
+            switch rows[index].kind {
+            case .contact(let jid):
+                if let item = model.account?.roster[jid] { rows[index] = contactRow(item, model: model) }
+            case .request(let jid):
+                rows[index] = requestRow(jid, model: model)
+            case .header, .hiddenOffline, .filter:
+                break
+            }
+        }
+    }
+
+    /// Where each contact's rows are, for `updateUnread`.
+    public static func positions(of rows: [Row]) -> [String: [Int]] {
+        var positions: [String: [Int]] = [:]
+        for (index, row) in rows.enumerated() {
+            if let jid = row.jid { positions[jid.description, default: []].append(index) }
+        }
+        return positions
     }
 
     static func indicator(_ availability: Availability) -> String {
