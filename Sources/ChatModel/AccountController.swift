@@ -80,6 +80,8 @@ public final class AccountController {
     /// Outbox entries written to the stream and waiting for the server's acknowledgement.
     var awaitingAck: [Int64] = []
     var ackPending = false
+    /// A burst of input could not be committed (see `burstEnded`).
+    var inputLost = false
     /// The stream to resume on the next connection (XEP-0198), and when it broke.
     var resumption: StreamResumption?
     var resumptionBrokeAt: Int64 = 0
@@ -146,6 +148,9 @@ public final class AccountController {
             guard let self, let connection, connection === self.connection else { return }
             self.handle(event)
         }
+        connection.inputBurst = InputBurstHandler(
+            began: { [store] in store.beginBatch() },
+            ended: { [weak self] in self?.burstEnded() ?? true })
         connection.connect()
     }
 
@@ -163,6 +168,18 @@ public final class AccountController {
             connection.disconnect()
         } else {
             setStatus(.offline)
+        }
+    }
+
+    /// Commits what a burst of input stored; only then do the acks for it leave.
+    private func burstEnded() -> Bool {
+        do {
+            try store.endBatch()
+            return true
+        } catch {
+            log(.error, "could not store what the server sent: \(error)")
+            inputLost = true
+            return false
         }
     }
 
@@ -225,7 +242,13 @@ public final class AccountController {
         case .disconnected(let error):
             let wasOnline = status == .online
             if wasOnline, let onlineSince, scheduler.now - onlineSince >= 10_000 { redirectsFollowed = 0 }
-            let resumable = connection?.session.resumption
+            // What the last burst brought was not stored: the stream's count is ahead of the
+            // store, so it must not be resumed (a new session and the archive bring it again).
+            let resumable = inputLost ? nil : connection?.session.resumption
+            if inputLost {
+                inputLost = false
+                forgetResumption()
+            }
             connection = nil
             ackPending = false
             chatStates.removeAll()

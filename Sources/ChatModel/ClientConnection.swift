@@ -6,6 +6,7 @@ import XMPPCore
 public protocol ClientConnection: AnyObject {
     var session: XMPPSession { get }
     var onEvent: (ConnectionEvent) -> Void { get set }
+    var inputBurst: InputBurstHandler? { get set }
     func connect()
     func disconnect()
     @discardableResult func send(_ stanza: XMLElement) -> Bool

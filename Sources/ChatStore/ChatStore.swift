@@ -17,6 +17,8 @@ public final class ChatStore {
     let db: SQLiteConnection
     /// Messages were written in the current transaction: index them before it commits.
     var searchIndexPending = false
+    /// Between `beginBatch()` and `endBatch()`.
+    private var batchOpen = false
     /// Conversation row ids by account and bare JID (rows are never renumbered).
     var conversationIDs: [ConversationKey: Int64] = [:]
     /// The newest message time per conversation written in the current transaction.
@@ -51,10 +53,13 @@ public final class ChatStore {
                     + " PRAGMA journal_size_limit = 67108864;")
             if existed && integrityCheck { try checkIntegrity() }
             try Migrator.migrate(db)
-            db.rollbackHandler = { [unowned self] in
+            db.rollbackHandler = { [unowned self] whole in
                 conversationIDs.removeAll()
-                pendingActivity.removeAll()
-                searchIndexPending = false
+                // After a savepoint's rollback, the rest of the transaction still has work left.
+                if whole {
+                    pendingActivity.removeAll()
+                    searchIndexPending = false
+                }
             }
             // Another tool may have left rows unindexed; index them (a reader that finds the
             // database busy leaves that to the writer).
@@ -94,30 +99,52 @@ public final class ChatStore {
     }
 
     /// A write transaction (joining an enclosing one) that indexes new messages for search before
-    /// it commits.
+    /// the outermost one commits (once per batch: the full-text index is costly per statement).
     func write<T>(_ body: () throws -> T) throws -> T {
         try guarded {
-            try db.transaction {
+            if batchOpen && !db.isInTransaction { try db.begin() }
+            let outermost = !db.isInTransaction
+            return try db.transaction {
                 let result = try body()
-                for (conversation, timestamp) in pendingActivity {
-                    try db.statement("UPDATE conversation SET last_activity = max(last_activity, ?) WHERE id = ?")
-                        .bind(timestamp.sql, conversation.sql).run()
-                }
-                pendingActivity.removeAll(keepingCapacity: true)
-                if searchIndexPending {
-                    try db.statement(
-                        """
-                        INSERT INTO message_search (rowid, text)
-                            SELECT q.message_id, tern_search_text(m.body) FROM message_search_queue q
-                            JOIN message m ON m.id = q.message_id
-                        """
-                    ).run()
-                    try db.statement("DELETE FROM message_search_queue").run()
-                    searchIndexPending = false
-                }
+                if outermost { try finishWrites() }
                 return result
             }
         }
+    }
+
+    /// What writes leave for the commit: conversations' last activity and the search index.
+    private func finishWrites() throws {
+        for (conversation, timestamp) in pendingActivity {
+            try db.statement("UPDATE conversation SET last_activity = max(last_activity, ?) WHERE id = ?")
+                .bind(timestamp.sql, conversation.sql).run()
+        }
+        pendingActivity.removeAll(keepingCapacity: true)
+        if searchIndexPending {
+            try db.statement(
+                """
+                INSERT INTO message_search (rowid, text)
+                    SELECT q.message_id, tern_search_text(m.body) FROM message_search_queue q
+                    JOIN message m ON m.id = q.message_id
+                """
+            ).run()
+            try db.statement("DELETE FROM message_search_queue").run()
+            searchIndexPending = false
+        }
+    }
+
+    /// Starts a batch: the writes until `endBatch()` share one transaction, begun by the first
+    /// of them (each still atomic on its own, as a savepoint). The client stores a burst of
+    /// input this way and acknowledges it to the server only after `endBatch()`.
+    public func beginBatch() {
+        batchOpen = true
+    }
+
+    /// Commits what the batch wrote (nothing to do when it wrote nothing). When the commit fails,
+    /// none of it is stored, and the error says why.
+    public func endBatch() throws {
+        batchOpen = false
+        guard db.isInTransaction else { return }
+        try guarded { try db.commit(finishing: finishWrites) }
     }
 
     /// Runs `body`, turning SQLite failures into `StoreError`s a user can act on.

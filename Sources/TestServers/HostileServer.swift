@@ -10,6 +10,7 @@ public final class HostileServer: Sendable {
         case mechanisms
         case deepFeatures = "deep-features"
         case errorText = "error-text"
+        case ackBurst = "ack-burst"
     }
 
     public let directory: String
@@ -37,10 +38,17 @@ public final class HostileServer: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// What happened so far, one event per line: `connection`, `tls`, `auth MECHANISM`, `closed`.
+    /// What happened so far, one event per line: `connection`, `tls`, `auth MECHANISM`, `enabled`,
+    /// `ack N stored|unstored`, `closed`.
     public var events: [String] {
         ((try? String(contentsOfFile: directory + "/events", encoding: .utf8)) ?? "").split(separator: "\n").map(
             String.init)
+    }
+
+    /// Lets the `ack-burst` mode go on, looking for what it sent in the database at `database`.
+    public func go(database: String) throws {
+        try database.write(toFile: directory + "/database", atomically: true, encoding: .utf8)
+        _ = FileManager.default.createFile(atPath: directory + "/go", contents: Data())
     }
 
     public var connections: Int { events.filter { $0 == "connection" }.count }

@@ -6,6 +6,7 @@ import XMPPCore
 public final class HarnessConnection: ClientConnection {
     public let harness: SessionHarness
     public var onEvent: (ConnectionEvent) -> Void = { _ in }
+    public var inputBurst: InputBurstHandler?
     public private(set) var connectCalls = 0
     public private(set) var disconnectCalls = 0
     /// How the scripted server answers stream management on `connect()`.

@@ -13,6 +13,12 @@ public final class LiveAccount {
     public let controller: AccountController
     public let databasePath: String
     public private(set) var events: [AccountEvent] = []
+    /// The connection made last (tests reach into it, e.g. to slow a commit down).
+    public var connection: XMPPConnection? { made.connection }
+    private final class Made {
+        weak var connection: XMPPConnection?
+    }
+    private let made = Made()
 
     public init(
         loop: EventLoop,
@@ -38,7 +44,11 @@ public final class LiveAccount {
             host: "127.0.0.1", port: port ?? server.c2sPort, tlsMode: .startTLS, caFile: server.certificateFile)
         controller = try AccountController(
             name: user, jid: jid, store: store, scheduler: EventLoopScheduler(loop: loop)
-        ) { XMPPConnection(loop: loop, settings: $0.applied(to: settings)) }
+        ) { [made] in
+            let connection = XMPPConnection(loop: loop, settings: $0.applied(to: settings))
+            made.connection = connection
+            return connection
+        }
         controller.onEvent = { [unowned self] event in self.events.append(event) }
     }
 

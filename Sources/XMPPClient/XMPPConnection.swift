@@ -28,6 +28,10 @@ public final class XMPPConnection {
     public let settings: ConnectionSettings
     public let session: XMPPSession
     public var onEvent: (ConnectionEvent) -> Void = { _ in }
+    /// Brackets each burst of input (what one wake-up reads); see `InputBurstHandler`.
+    public var inputBurst: InputBurstHandler?
+    /// Inside a burst: output waits until the burst has ended (its replies include the acks).
+    private var inBurst = false
 
     private let loop: EventLoop
     private let parser: XMLStreamParser
@@ -223,6 +227,9 @@ public final class XMPPConnection {
         guard let socket, !finished else { return }
         if events.contains(.writable) { flush() }
         guard events.contains(.readable) || events.hasFailed else { return }
+        beginBurst()
+        defer { endBurst() }
+        var reads = 0
         do {
             while !finished, let count = try readBuffer.withUnsafeMutableBytes({ try socket.read(into: $0) }) {
                 if count == 0 {
@@ -233,13 +240,39 @@ public final class XMPPConnection {
                 }
                 session.noteInboundActivity()
                 try readBuffer.withUnsafeBytes { try received(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-                if count < readBuffer.count { break }
+                reads += 1
+                // A full buffer means more is waiting; after a few, the loop gets a turn (the
+                // screen, timers) and poll brings us back at once.
+                if count < readBuffer.count || reads == XMPPConnection.readsPerWake { break }
             }
         } catch let error as TLSError {
             fail(.tls(error))
         } catch {
             fail(.transport(String(describing: error)))
         }
+    }
+
+    static let readsPerWake = 8
+
+    private func beginBurst() {
+        guard !inBurst else { return }
+        inBurst = true
+        inputBurst?.began()
+    }
+
+    /// Ends the burst: the handler commits what it stored, then what was held is written. When it
+    /// could not keep what arrived, nothing held is written (no ack for it) and the connection
+    /// ends.
+    private func endBurst() {
+        guard inBurst else { return }
+        inBurst = false
+        if inputBurst?.ended() == false {
+            output.removeAll()
+            outputOffset = 0
+            fail(.transport("what the server sent could not be stored"))
+            return
+        }
+        flush()
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) throws {
@@ -310,6 +343,7 @@ public final class XMPPConnection {
             case .startTLS: startTLS()
             case .resetParser: parser.reset()
             case .closeTransport:
+                endBurst()
                 flush()
                 closeSocket()
             case .event(let event): report(event)
@@ -347,7 +381,7 @@ public final class XMPPConnection {
     private func queue(_ bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
         output += bytes
-        flush()
+        if !inBurst { flush() }
     }
 
     private func flush() {

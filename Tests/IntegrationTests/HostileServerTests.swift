@@ -5,6 +5,7 @@ import Subprocess
 import TestServers
 import TestSupport
 import Testing
+import XMPPClient
 import XMPPCore
 
 /// The account against `scripts/hostile-server` on loopback, which holds the test Prosody's
@@ -117,6 +118,35 @@ struct HostileServerTests {
         alice.wait { alice.logText.contains("during negotiation") }
         #expect(alice.logText.contains("the server sent"), "\(alice.logText)")
         #expect(alice.logText.contains("during negotiation"), "\(alice.logText)")
+        alice.disconnect()
+    }
+
+    /// The server asks for an ack right after a message, with more messages behind it in the same
+    /// write: the ack may leave only once that message is committed (it looks in the database the
+    /// moment the ack arrives, and the commit is slowed down).
+    @Test func anAckLeavesOnlyAfterWhatItAcknowledgesIsCommitted() throws {
+        let hostile = try HostileServer(.ackBurst, certificate: server.certificateFile)
+        defer { hostile.stop() }
+        let alice = try account(against: hostile)
+        alice.controller.connect()
+        alice.wait { hostile.events.contains("enabled") }
+        // A slow commit: an ack written before it would be seen before the message is stored.
+        let connection = try #require(alice.connection)
+        let burst = try #require(connection.inputBurst)
+        connection.inputBurst = InputBurstHandler(began: burst.began) {
+            Thread.sleep(forTimeInterval: 0.5)
+            return burst.ended()
+        }
+        try hostile.go(database: alice.databasePath)
+        alice.wait { hostile.events.contains { $0.hasPrefix("ack ") } }
+        let acks = hostile.events.filter { $0.hasPrefix("ack ") }
+        // One ack, counting the message (and what was read with it), sent after the commit.
+        #expect(acks.count == 1, "\(hostile.events)")
+        #expect(acks.first?.hasSuffix(" stored") == true, "\(hostile.events)")
+        #expect((acks.first?.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0) >= 1)
+        let stored = try alice.store.lastMessages(
+            account: alice.controller.accountID, conversation: JID("mallory@localhost"), limit: 400)
+        #expect(stored.count == 301)
         alice.disconnect()
     }
 }

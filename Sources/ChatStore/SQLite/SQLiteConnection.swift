@@ -7,8 +7,9 @@ public final class SQLiteConnection {
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
     private var transactionDepth = 0
-    /// Called after a transaction was rolled back (to drop state cached for it).
-    public var rollbackHandler: (() -> Void)?
+    /// Called after a transaction (true) or a savepoint in one (false) was rolled back, to drop
+    /// state cached for it.
+    public var rollbackHandler: ((_ whole: Bool) -> Void)?
     public let path: String
 
     public enum Mode: Sendable {
@@ -67,9 +68,20 @@ public final class SQLiteConnection {
     /// Runs `body` in a transaction (nested calls join the outer one); rolls back if it throws.
     public func transaction<T>(immediate: Bool = true, _ body: () throws -> T) throws -> T {
         if transactionDepth > 0 {
+            // Nested: a savepoint, so that a failing inner part leaves the outer one intact.
+            try statement("SAVEPOINT nested").run()
             transactionDepth += 1
             defer { transactionDepth -= 1 }
-            return try body()
+            do {
+                let result = try body()
+                try statement("RELEASE nested").run()
+                return result
+            } catch {
+                try? statement("ROLLBACK TO nested").run()
+                try? statement("RELEASE nested").run()
+                rollbackHandler?(false)
+                throw error
+            }
         }
         try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
         transactionDepth = 1
@@ -80,10 +92,36 @@ public final class SQLiteConnection {
             return result
         } catch {
             try? execute("ROLLBACK")
-            rollbackHandler?()
+            rollbackHandler?(true)
             throw error
         }
     }
+
+    /// Opens a transaction that `transaction` calls join until `commit()` (one commit for many
+    /// writes that arrive together).
+    public func begin() throws(SQLiteError) {
+        precondition(transactionDepth == 0, "begin() inside a transaction")
+        try execute("BEGIN IMMEDIATE")
+        transactionDepth = 1
+    }
+
+    /// Runs `finishing` (the last writes) and commits what `begin()` opened; rolls it all back
+    /// when either fails.
+    public func commit(finishing: () throws -> Void = {}) throws {
+        precondition(transactionDepth == 1, "commit() without begin()")
+        do {
+            try finishing()
+            transactionDepth = 0
+            try execute("COMMIT")
+        } catch {
+            transactionDepth = 0
+            try? execute("ROLLBACK")
+            rollbackHandler?(true)
+            throw error
+        }
+    }
+
+    public var isInTransaction: Bool { transactionDepth > 0 }
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import XMPPCore
+
+@testable import ChatStore
+
+/// A burst of input is stored in one transaction (`beginBatch`/`endBatch`): invisible to other
+/// connections until it ends, each write in it still atomic on its own.
+@Suite struct BatchTests {
+    struct Refused: Error {}
+
+    @Test func writesInABatchAreSeenByOthersOnlyWhenItEnds() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        let store = try ChatStore(path: path)
+        let account = try store.account(jid: me)
+        let reader = try ChatStore(path: path)
+        store.beginBatch()
+        for index in 0..<3 {
+            _ = try store.insert(incoming("burst \(index)", at: 1_000 + Int64(index)), account: account)
+        }
+        #expect(try store.all(account: account).count == 3, "the writer sees its own batch")
+        #expect(try reader.all(account: account).isEmpty)
+        try store.endBatch()
+        #expect(try reader.all(account: account).map(\.body) == ["burst 0", "burst 1", "burst 2"])
+        #expect(try reader.search("burst", account: account).count == 3, "indexed for search with the commit")
+    }
+
+    @Test func aFailingWriteInABatchUndoesOnlyItself() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        let store = try ChatStore(path: path)
+        let account = try store.account(jid: me)
+        store.beginBatch()
+        _ = try store.insert(incoming("kept", at: 1_000), account: account)
+        #expect(throws: Refused.self) {
+            try store.transaction {
+                _ = try store.insert(incoming("undone", at: 2_000, from: mallory), account: account)
+                throw Refused()
+            }
+        }
+        _ = try store.insert(incoming("also kept", at: 3_000), account: account)
+        try store.endBatch()
+        let reader = try ChatStore(path: path)
+        #expect(try reader.all(account: account).map(\.body) == ["kept", "also kept"])
+        #expect(try reader.all(mallory, account: account).isEmpty)
+        #expect(
+            try reader.conversations(account: account).map(\.jid) == [romeo.description], "no conversation left behind")
+    }
+
+    @Test func aBatchThatWroteNothingLeavesNoTransactionOpen() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        let store = try ChatStore(path: path)
+        let account = try store.account(jid: me)
+        store.beginBatch()
+        try store.endBatch()
+        _ = try store.insert(incoming("after"), account: account)
+        #expect(try ChatStore(path: path).all(account: account).map(\.body) == ["after"])
+    }
+}
