@@ -32,10 +32,27 @@ import XMPPCore
         "", "@example.com", "juliet@", "juliet@example.com/", "jul iet@example.com", "a\"b@example.com",
         "a<b@example.com", "juliet@exa mple.com", "juliet@[::1", "juliet@exa..mple",
         String(repeating: "a", count: 1024) + "@example.com",
+        // The ASCII fast path refuses what the general one refuses.
+        "juliet@" + String(repeating: "a", count: 64) + ".com", "juliet@.example.com", "juliet@example..com",
+        "jul\u{7f}iet@example.com", "jul\tiet@example.com", "juliet@exa!mple.com", "juliet@exa%mple.com/r",
+        "juliet@example.com/bal\u{1}cony", "juliet@example.com/bal\u{7f}cony", "a:b@example.com", "a&b@example.com",
     ])
     func rejectsInvalidAddresses(text: String) {
         #expect(throws: JIDError.self) { try JID(text) }
         #expect(JID(parsing: text) == nil)
+    }
+
+    @Test func asciiAndUnicodeAddressesNormaliseAlike() throws {
+        let ascii = try JID("Juliet_2-B@Mail-1.EXAMPLE.com/The Balcony #1")
+        #expect(ascii.localpart == "juliet_2-b")
+        #expect(ascii.domainpart == "mail-1.example.com")
+        #expect(ascii.resourcepart == "The Balcony #1")
+        let unicode = try JID("J\u{dc}LIET@B\u{dc}CHER.example/Z\u{fc}rich")
+        #expect(unicode.localpart == "j\u{fc}liet")
+        #expect(unicode.domainpart == "b\u{fc}cher.example")
+        #expect(unicode.resourcepart == "Z\u{fc}rich")
+        let longest = String(repeating: "a", count: 63)
+        #expect((try JID("x@\(longest).com")).domainpart == longest + ".com")
     }
 
     @Test func acceptsIPLiterals() throws {

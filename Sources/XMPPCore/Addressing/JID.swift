@@ -67,6 +67,15 @@ public struct JID: Sendable, Hashable, Comparable {
 
     private static func normaliseLocalpart(_ part: String) throws(JIDError) -> String {
         guard !part.isEmpty else { throw .emptyLocalpart }
+        if let ascii = asciiLowercased(
+            part,
+            allowed: { byte in
+                byte > 0x20 && byte != 0x7F && !"\"&'/:<>@".utf8.contains(byte)
+            })
+        {
+            guard ascii.utf8.count <= maximumPartLength else { throw .tooLong(part: "localpart") }
+            return ascii
+        }
         let normalised = part.lowercased().precomposedStringWithCanonicalMapping
         for scalar in normalised.unicodeScalars
         where forbiddenInLocalpart.contains(scalar) || scalar.properties.isWhitespace || isControl(scalar) {
@@ -86,6 +95,10 @@ public struct JID: Sendable, Hashable, Comparable {
             else { throw .invalidDomain(part) }
             return domain.lowercased()
         }
+        if let ascii = asciiDomain(domain) {
+            guard ascii.utf8.count <= maximumPartLength else { throw .tooLong(part: "domainpart") }
+            return ascii
+        }
         let normalised = domain.lowercased().precomposedStringWithCanonicalMapping
         for label in normalised.split(separator: ".", omittingEmptySubsequences: false) {
             guard !label.isEmpty, label.utf8.count <= 63 else { throw .invalidDomain(part) }
@@ -104,12 +117,49 @@ public struct JID: Sendable, Hashable, Comparable {
 
     private static func normaliseResourcepart(_ part: String) throws(JIDError) -> String {
         guard !part.isEmpty else { throw .emptyResourcepart }
+        if part.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            guard part.utf8.count <= maximumPartLength else { throw .tooLong(part: "resourcepart") }
+            return part
+        }
         let normalised = part.precomposedStringWithCanonicalMapping
         for scalar in normalised.unicodeScalars where isControl(scalar) {
             throw .invalidCharacter(part: "resourcepart", character: scalar)
         }
         guard normalised.utf8.count <= maximumPartLength else { throw .tooLong(part: "resourcepart") }
         return normalised
+    }
+
+    /// An all-ASCII part lowercased, when each byte is `allowed`: ASCII needs no Unicode
+    /// normalisation, which is the costly part of parsing the addresses of every stanza. Nil
+    /// sends the part through the general path (which also reports what is wrong).
+    private static func asciiLowercased(_ part: String, allowed: (UInt8) -> Bool) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(part.utf8.count)
+        for byte in part.utf8 {
+            guard byte < 0x80, allowed(byte) else { return nil }
+            bytes.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// An all-ASCII domain lowercased, when its labels are valid (1–63 letters, digits, `-`,
+    /// `_`); nil sends it through the general path, which says what is wrong.
+    private static func asciiDomain(_ domain: String) -> String? {
+        var label = 0
+        var valid = true
+        let lowered = asciiLowercased(domain) { byte in
+            if byte == UInt8(ascii: ".") {
+                valid = valid && label > 0
+                label = 0
+                return true
+            }
+            label += 1
+            let letter = byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")
+            let digit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+            return label <= 63 && (letter || digit || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_"))
+        }
+        guard valid, label > 0, label <= 63 else { return nil }
+        return lowered
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
