@@ -81,7 +81,7 @@ let package = Package(
             name: "tern-bench",
             dependencies: [
                 "XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "TestServers", "ChatStore",
-                "ChatModel", "TerminalUI", "Subprocess",
+                "ChatModel", "TerminalUI", "Subprocess", "TestSupport",
             ],
             swiftSettings: strict
         ),

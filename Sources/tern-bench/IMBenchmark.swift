@@ -207,14 +207,17 @@ enum IMBenchmark {
                 + " (min \(ms(full[0]))), with roster versioning median \(ms(versioned[3])) (min \(ms(versioned[0])))")
     }
 
-    static func fillRoster(server: ProsodyServer, count: Int) throws {
-        let (loop, connection) = try connect(server: server, user: "peer")
+    /// `count` contacts in `user`'s roster (12 groups), and the users `extra` in the first group.
+    static func fillRoster(server: ProsodyServer, user: String = "peer", count: Int, extra: [String] = []) throws {
+        let (loop, connection) = try connect(server: server, user: user)
         defer { close(loop, connection) }
+        let items =
+            (0..<count).map { ("contact\($0)@example.net", "Contact \($0)", "Group \($0 % 12)") }
+            + extra.map { ("\($0)@\(server.domain)", $0, "Group 0") }
         var answered = 0
-        for index in 0..<count {
+        for (index, (jid, name, group)) in items.enumerated() {
             let item = XMLElement(
-                "item", ["jid": "contact\(index)@example.net", "name": "Contact \(index)"],
-                elements: [XMLElement("group", [:], text: "Group \(index % 12)")])
+                "item", ["jid": jid, "name": name], elements: [XMLElement("group", [:], text: group)])
             let query = XMLElement("query", namespace: Namespace.roster, [:], elements: [item])
             connection.sendIQ(.iq(.set, id: "r\(index)", payload: query)) { _ in answered += 1 }
             if index % 100 == 99 {
@@ -223,7 +226,7 @@ enum IMBenchmark {
                 }
             }
         }
-        guard loop.run(for: .seconds(60), until: { answered == count }) else {
+        guard loop.run(for: .seconds(60), until: { answered == items.count }) else {
             throw FixtureError("the server stalled")
         }
     }

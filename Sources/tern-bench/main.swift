@@ -1,4 +1,8 @@
 // Benchmarks that print figures (release build: `swift run -c release tern-bench [parse|login]`).
+@preconcurrency import Glibc
+
+// Figures appear as they are measured, also when the output goes to a file.
+setvbuf(stdout, nil, _IOLBF, 0)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
 switch which {
@@ -9,6 +13,10 @@ case "store-insert": StoreBenchmark.runInsertOnly()
 case "ui": UIBenchmark.run()
 case "im": IMBenchmark.run(messages: Int(arguments.dropFirst().first ?? "") ?? 10_000, contacts: 1000)
 case "sm": SMBenchmark.run(outages: 10, messages: Int(arguments.dropFirst().first ?? "") ?? 10_000)
+case "client":
+    ProcessBenchmark.run(
+        messages: Int(arguments.dropFirst().first ?? "") ?? 10_000, contacts: 1000,
+        launches: Int(arguments.dropFirst(2).first ?? "") ?? 7)
 case "history": HistoryBenchmark.run(messages: Int(arguments.dropFirst().first ?? "") ?? 10_000)
 case "all":
     ParseBenchmark.run()
@@ -18,6 +26,9 @@ case "all":
     IMBenchmark.run(messages: 10_000, contacts: 1000)
     SMBenchmark.run(outages: 10, messages: 10_000)
     HistoryBenchmark.run(messages: 10_000)
+    ProcessBenchmark.run(messages: 10_000, contacts: 1000, launches: 7)
 default:
-    print("usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|sm [MESSAGES]|history [MESSAGES]|all]")
+    print(
+        "usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|sm [MESSAGES]|history [MESSAGES]|client [MESSAGES [LAUNCHES]]|all]"
+    )
 }

@@ -1,0 +1,240 @@
+import ChatStore
+import Foundation
+import Glibc
+import Networking
+import TestServers
+import TestSupport
+import XMPPClient
+import XMPPCore
+
+/// The release `tern` as a user runs it: in tmux (200×50) against a private Prosody, the screen
+/// read with capture-pane and the process read from /proc. Launch → "connected" and → roster
+/// names on screen with a stored roster, resident memory after login and after a flood, and the
+/// CPU the process spends per received message during that flood, with a large roster and with
+/// one contact.
+enum ProcessBenchmark {
+    static func run(messages: Int, contacts: Int, launches: Int) {
+        let server: ProsodyServer
+        do {
+            server = try ProsodyServer(users: [
+                "alice": "alice-password", "carol": "carol-password", "bob": "bob-password",
+            ])
+        } catch {
+            print("client: cannot start Prosody: \(error)")
+            return
+        }
+        defer { server.stop() }
+        do {
+            try IMBenchmark.fillRoster(server: server, user: "alice", count: contacts, extra: ["bob"])
+            try IMBenchmark.fillRoster(server: server, user: "carol", count: 0, extra: ["bob"])
+            let large = try Home(server: server, user: "alice")
+            let small = try Home(server: server, user: "carol")
+            defer {
+                large.remove()
+                small.remove()
+            }
+            if launches > 0 { try startUp(home: large, contacts: contacts, launches: launches) }
+            for (home, count) in [(large, contacts), (small, 1)] {
+                try flood(server: server, home: home, contacts: count, messages: messages)
+            }
+        } catch {
+            print("client: \(error)")
+        }
+    }
+
+    /// A configuration and data directory for `user`.
+    struct Home {
+        let directory: String
+        let user: String
+        var database: String { directory + "/data/tern/tern.sqlite" }
+
+        init(server: ProsodyServer, user: String) throws {
+            self.user = user
+            directory =
+                FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "tern-clientbench-\(UUID().uuidString)"
+                ).path
+            try FileManager.default.createDirectory(
+                atPath: directory + "/config/tern", withIntermediateDirectories: true)
+            try """
+            [accounts.bench]
+            jid = "\(user)@\(server.domain)"
+            password_command = "echo \(server.users[user]!)"
+            host = "127.0.0.1"
+            port = \(server.c2sPort)
+            tls = "starttls"
+            ca_file = "\(server.certificateFile)"
+            """.write(toFile: directory + "/config/tern/config.toml", atomically: true, encoding: .utf8)
+        }
+
+        /// Starts the release `tern` in tmux; the shell writes the launch time (ns) to `started`.
+        /// `TERN_BENCH_WRAPPER` runs it under a profiler (e.g. `valgrind --tool=callgrind`).
+        func launch() throws -> TmuxSession {
+            try? FileManager.default.removeItem(atPath: started)
+            let wrapper = ProcessInfo.processInfo.environment["TERN_BENCH_WRAPPER"].map { $0 + " " } ?? ""
+            return try TmuxSession(
+                command: "sh -c 'date +%s%N > \(started); exec \(wrapper)\(ternBinary)'", columns: 200, rows: 50,
+                environment: [
+                    "XDG_CONFIG_HOME": directory + "/config", "XDG_DATA_HOME": directory + "/data",
+                    "HOME": directory, "TZ": "UTC",
+                ])
+        }
+
+        var started: String { directory + "/started" }
+
+        func remove() { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
+    static var ternBinary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tern").path
+    }
+
+    // MARK: Start-up
+
+    /// Launches after a first run that stored the roster: time until the roster's first name and
+    /// until "connected" are on screen, and memory once logged in.
+    static func startUp(home: Home, contacts: Int, launches: Int) throws {
+        try session(home) { tmux, _ in try tmux.waitFor("connected as", timeout: .seconds(30)) }
+        var roster: [Double] = []
+        var connected: [Double] = []
+        var memory: [Memory] = []
+        for _ in 0..<launches {
+            try session(home) { tmux, pid in
+                var seen: [String: Double] = [:]
+                let deadline = Date().addingTimeInterval(30)
+                while seen.count < 2 && Date() < deadline {
+                    let screen = try tmux.screen()
+                    let now = Date().timeIntervalSince1970
+                    for mark in ["Contact 0", "connected as"] where seen[mark] == nil && screen.contains(mark) {
+                        seen[mark] = now
+                    }
+                }
+                guard let rosterShown = seen["Contact 0"], let online = seen["connected as"] else {
+                    throw FixtureError("the screen never showed the roster and the connection")
+                }
+                let launched = try launchTime(home)
+                roster.append(rosterShown - launched)
+                connected.append(online - launched)
+                Thread.sleep(forTimeInterval: 2)
+                memory.append(try Memory(pid: pid))
+            }
+        }
+        func ms(_ values: [Double]) -> String {
+            let sorted = values.sorted()
+            return "median \(format(sorted[sorted.count / 2] * 1000)) ms (min \(format(sorted[0] * 1000)) ms)"
+        }
+        print("client launch → roster names on screen (\(contacts) contacts, stored roster): \(ms(roster))")
+        print("client launch → \"connected\" on screen: \(ms(connected))")
+        let median = memory.sorted { $0.rss < $1.rss }[memory.count / 2]
+        print("client memory after login (\(contacts) contacts): \(median)")
+    }
+
+    static func launchTime(_ home: Home) throws -> Double {
+        let text = try String(contentsOfFile: home.started, encoding: .utf8)
+        guard let nanoseconds = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw FixtureError("no launch time recorded")
+        }
+        return nanoseconds / 1e9
+    }
+
+    /// Runs `body` with Tern running in tmux, then quits it with /quit.
+    static func session(_ home: Home, _ body: (TmuxSession, Int32) throws -> Void) throws {
+        let tmux = try home.launch()
+        defer { tmux.kill() }
+        var pid: Int32?
+        for _ in 0..<200 where pid == nil {
+            pid = try tmux.programPIDs().first
+            if pid == nil { Thread.sleep(forTimeInterval: 0.01) }
+        }
+        guard let pid else { throw FixtureError("tern did not start") }
+        try body(tmux, pid)
+        try tmux.send("/quit")
+        try tmux.press("Enter")
+        _ = try tmux.exitStatus()
+    }
+
+    // MARK: Flood
+
+    /// `bob` sends `messages` chat messages to the home's user while Tern runs, as fast as the
+    /// server takes them; the CPU Tern used from the first to the last one on screen.
+    static func flood(server: ProsodyServer, home: Home, contacts: Int, messages: Int) throws {
+        try session(home) { tmux, pid in
+            try tmux.waitFor("connected as", timeout: .seconds(30))
+            Thread.sleep(forTimeInterval: 2)
+            let before = try cpuSeconds(pid: pid)
+            let start = Date()
+            try send(server: server, to: "\(home.user)@\(server.domain)", count: messages)
+            try tmux.waitFor("bob (\(messages))", timeout: .seconds(600))
+            let wall = Date().timeIntervalSince(start)
+            let cpu = try cpuSeconds(pid: pid) - before
+            let after = try Memory(pid: pid)
+            print(
+                "client flood of \(messages) messages, \(contacts) contacts: "
+                    + "\(format(cpu * 1000 / Double(messages), digits: 3)) ms CPU per message"
+                    + " (\(format(cpu, digits: 2)) s CPU in \(format(wall, digits: 2)) s); memory after: \(after)")
+        }
+        let store = try ChatStore(path: home.database)
+        guard let account = try store.accounts().first?.id else { throw FixtureError("no account stored") }
+        let stored = try store.lastMessages(
+            account: account, conversation: JID("bob@\(server.domain)"), limit: messages + 10
+        ).count
+        guard stored == messages else { throw FixtureError("\(stored) of \(messages) messages stored") }
+    }
+
+    /// `bob` sends `count` numbered messages in rounds of 250, each closed by a ping.
+    static func send(server: ProsodyServer, to recipient: String, count: Int) throws {
+        let (loop, sender) = try IMBenchmark.connect(server: server, user: "bob")
+        defer { IMBenchmark.close(loop, sender) }
+        var sent = 0
+        while sent < count {
+            let round = min(250, count - sent)
+            for index in sent..<(sent + round) {
+                _ = sender.send(
+                    XMLElement(
+                        "message", namespace: Namespace.client,
+                        ["to": recipient, "type": "chat", "id": "flood-\(index)"],
+                        elements: [
+                            XMLElement("body", [:], text: "flood message \(index) with some ordinary chat text")
+                        ]))
+            }
+            sent += round
+            var answered = false
+            sender.sendIQ(.iq(.get, id: "p\(sent)", payload: XMLElement("ping", namespace: Namespace.ping))) { _ in
+                answered = true
+            }
+            guard loop.run(for: .seconds(60), until: { answered }) else { throw FixtureError("the server stalled") }
+        }
+    }
+
+    /// utime + stime of a process, in seconds.
+    static func cpuSeconds(pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // The fields after the command name (which is in parentheses and may hold spaces).
+        guard let close = stat.lastIndex(of: ")") else { throw FixtureError("unreadable /proc/\(pid)/stat") }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            throw FixtureError("unreadable /proc/\(pid)/stat")
+        }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Resident memory from /proc/PID/status.
+    struct Memory: CustomStringConvertible {
+        var rss: Double
+        var anonymous: Double
+
+        init(pid: Int32) throws {
+            let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+            func kilobytes(_ key: String) -> Double {
+                guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else {
+                    return 0
+                }
+                return Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+            }
+            rss = kilobytes("VmRSS") / 1024
+            anonymous = kilobytes("RssAnon") / 1024
+        }
+
+        var description: String { "RSS \(format(rss)) MiB (anonymous \(format(anonymous)) MiB)" }
+    }
+}
