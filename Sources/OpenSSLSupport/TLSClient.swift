@@ -19,6 +19,11 @@ public final class TLSClient {
     public private(set) var isHandshakeComplete = false
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
 
+    /// Loads the trust store for `configuration` in the background, ahead of the first handshake.
+    public static func prepare(_ configuration: TLSConfiguration) {
+        TLSContextCache.shared.prepare(configuration)
+    }
+
     public init(configuration: TLSConfiguration) throws(TLSError) {
         self.configuration = configuration
         let context = try TLSContextCache.shared.context(for: configuration)

@@ -1,4 +1,5 @@
 internal import COpenSSL
+import Dispatch
 import Glibc
 import Synchronization
 
@@ -15,24 +16,32 @@ final class TLSContextCache: Sendable {
         var maximumVersion: TLSConfiguration.TLSVersionLimit?
     }
 
-    /// Context pointers by configuration; never freed (a handful per process at most).
+    /// Context pointers by configuration; never freed (a handful per process at most). The lock
+    /// is held while a context is built, so a connection that needs one while `prepare` builds it
+    /// waits for that build instead of starting another.
     private let contexts = Mutex<[Key: UInt]>([:])
 
     /// A context with one reference for the caller (release it with SSL_CTX_free).
     func context(for configuration: TLSConfiguration) throws(TLSError) -> OpaquePointer {
         let key = Key(extraCAFile: configuration.extraCAFile, maximumVersion: configuration.maximumVersion)
-        if let address = contexts.withLock({ $0[key] }), let context = OpaquePointer(bitPattern: address) {
+        return try contexts.withLock { cache throws(TLSError) -> OpaquePointer in
+            if let address = cache[key], let context = OpaquePointer(bitPattern: address) {
+                SSL_CTX_up_ref(context)
+                return context
+            }
+            let context = try TLSContextCache.makeContext(key)
             SSL_CTX_up_ref(context)
+            cache[key] = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(context)))
             return context
         }
-        let context = try TLSContextCache.makeContext(key)
-        contexts.withLock { cache in
-            if cache[key] == nil {
-                SSL_CTX_up_ref(context)
-                cache[key] = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(context)))
-            }
+    }
+
+    /// Builds the context for `configuration` on another thread, so that loading the trust store
+    /// overlaps the start-up instead of delaying the TLS handshake.
+    func prepare(_ configuration: TLSConfiguration) {
+        DispatchQueue.global().async {
+            if let context = try? self.context(for: configuration) { SSL_CTX_free(context) }
         }
-        return context
     }
 
     private static func makeContext(_ key: Key) throws(TLSError) -> OpaquePointer {

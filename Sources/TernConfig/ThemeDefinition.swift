@@ -122,19 +122,23 @@ public struct ThemeDefinition: Sendable, Hashable {
                     continue
                 }
                 if name == "description" { continue }
-                let line = source.line(of: keyPath) ?? source.line(of: [name])
+                // Found only for a problem: scanning the file per key would dominate start-up.
+                func problem(_ message: String) {
+                    let line = source.line(of: keyPath) ?? source.line(of: [name])
+                    problems.append(ConfigError(file: file, line: line, key: name, message: message))
+                }
                 guard elements.contains(name) else {
-                    problems.append(ConfigError(file: file, line: line, key: name, message: "unknown element"))
+                    problem("unknown element")
                     continue
                 }
                 guard let string = value.string else {
-                    problems.append(ConfigError(file: file, line: line, key: name, message: "expected a style string"))
+                    problem("expected a style string")
                     continue
                 }
                 do {
                     theme.styles[name] = try StyleSpec(parsing: string)
                 } catch {
-                    problems.append(ConfigError(file: file, line: line, key: name, message: error.message))
+                    problem(error.message)
                 }
             }
         }

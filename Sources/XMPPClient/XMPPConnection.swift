@@ -189,11 +189,21 @@ public final class XMPPConnection {
         }
     }
 
-    private func startTLS(alpn: [String] = []) {
-        let configuration = TLSConfiguration(
-            serverName: session.configuration.jid.domainpart, extraCAFile: settings.caFile,
+    /// Starts loading the trust store these settings need, so that the first connection does
+    /// not wait for it (called at start-up, before the terminal and the store are set up).
+    public static func prepareTLS(for settings: ConnectionSettings) {
+        TLSClient.prepare(tlsConfiguration(settings))
+    }
+
+    private static func tlsConfiguration(_ settings: ConnectionSettings, alpn: [String] = []) -> TLSConfiguration {
+        TLSConfiguration(
+            serverName: settings.session.jid.domainpart, extraCAFile: settings.caFile,
             pinnedSHA256: settings.pinnedSHA256, alpnProtocols: alpn,
             maximumVersion: settings.limitToTLS12 ? .tls12 : nil)
+    }
+
+    private func startTLS(alpn: [String] = []) {
+        let configuration = XMPPConnection.tlsConfiguration(settings, alpn: alpn)
         do {
             let client = try TLSClient(configuration: configuration)
             tls = client

@@ -34,6 +34,7 @@ struct InteractiveCommand: ParsableCommand {
         let (configuration, account) = loadConfiguration(
             accountOptions,
             hint: "\nCreate \(path) (see README.md), or run scripts/tern to try Tern against a local demo server.")
+        if !offline { XMPPConnection.prepareTLS(for: account.connectionSettings(password: "")) }
         let databasePath = database ?? XDG.databasePath()
         let store: ChatStore
         do {
