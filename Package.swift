@@ -41,8 +41,7 @@ let package = Package(
             name: "TerminalUI", dependencies: ["ChatModel", "ChatStore", "TernConfig", "SafeText", "CNCursesW"],
             swiftSettings: strict),
         .target(
-            name: "ChatModel", dependencies: ["XMPPCore", "XMPPExtensions", "XMPPClient", "ChatStore", "Networking"],
-            swiftSettings: strict),
+            name: "ChatModel", dependencies: ["XMPPCore", "XMPPExtensions", "ChatStore"], swiftSettings: strict),
 
         // The edge that drives the core over a real socket.
         .target(
@@ -52,17 +51,21 @@ let package = Package(
         ),
         .target(
             name: "TernConfig",
-            dependencies: [
-                "XMPPCore", "XMPPClient", "OpenSSLSupport", "Subprocess",
-                .product(name: "TOMLKit", package: "TOMLKit"),
-            ],
+            dependencies: ["XMPPCore", "Subprocess", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strict
+        ),
+        // The model wired to the real edge: XMPPConnection as a ClientConnection, the event loop as
+        // a Scheduler, an account's configuration as connection settings.
+        .target(
+            name: "ChatRuntime",
+            dependencies: ["ChatModel", "ChatStore", "TernConfig", "XMPPClient", "XMPPCore", "Networking"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "tern",
             dependencies: [
                 "XMPPCore", "XMPPExtensions", "XMPPClient", "TernConfig", "Networking", "ChatStore", "SafeText",
-                "ChatModel", "TerminalUI", "Subprocess",
+                "ChatModel", "ChatRuntime", "TerminalUI", "Subprocess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -81,7 +84,7 @@ let package = Package(
             name: "tern-bench",
             dependencies: [
                 "XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "TestServers", "ChatStore",
-                "ChatModel", "TerminalUI", "Subprocess", "TestSupport",
+                "ChatModel", "ChatRuntime", "TerminalUI", "Subprocess", "TestSupport",
             ],
             swiftSettings: strict
         ),
@@ -91,7 +94,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "OpenSSLSupport", "Subprocess",
-                "TestServers", "ChatModel",
+                "TestServers", "ChatModel", "ChatRuntime",
             ],
             swiftSettings: strict
         ),
@@ -104,7 +107,9 @@ let package = Package(
             name: "OpenSSLSupportTests", dependencies: ["OpenSSLSupport", "COpenSSL", "XMPPCore", "Subprocess"],
             swiftSettings: strict),
         .testTarget(name: "NetworkingTests", dependencies: ["Networking", "TestServers"], swiftSettings: strict),
-        .testTarget(name: "TernConfigTests", dependencies: ["TernConfig", "XMPPClient"], swiftSettings: strict),
+        .testTarget(
+            name: "TernConfigTests", dependencies: ["TernConfig", "ChatRuntime", "XMPPClient", "XMPPCore"],
+            swiftSettings: strict),
         .testTarget(
             name: "ChatModelTests", dependencies: ["ChatModel", "ChatStore", "TestSupport", "TestServers", "XMPPCore"],
             swiftSettings: strict),
@@ -117,7 +122,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "XMPPClient", "TestSupport", "TernConfig", "Subprocess", "ChatStore", "ChatModel", "XMPPExtensions",
+                "XMPPClient", "TestSupport", "TernConfig", "Subprocess", "ChatStore", "ChatModel", "ChatRuntime",
+                "XMPPExtensions",
             ],
             swiftSettings: strict
         ),

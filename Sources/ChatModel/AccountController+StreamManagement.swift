@@ -1,5 +1,4 @@
 import ChatStore
-import XMPPClient
 import XMPPCore
 
 /// Stream management (XEP-0198) as the account sees it: which outbox entries the server has,

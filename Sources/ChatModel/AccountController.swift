@@ -1,5 +1,4 @@
 import ChatStore
-import XMPPClient
 import XMPPCore
 import XMPPExtensions
 
@@ -183,12 +182,10 @@ public final class AccountController {
         }
     }
 
-    private func handle(_ event: ConnectionEvent) {
+    private func handle(_ event: LinkEvent) {
         switch event {
-        case .connecting(let endpoint):
-            log(.debug, "connecting to \(endpoint)")
-        case .secured(let info):
-            log(.debug, "secured with \(info.protocolVersion.rawValue)")
+        case .progress(let step):
+            log(.debug, step)
         case .authenticated(let authentication):
             authenticated(authentication)
         case .established(let bound):
@@ -235,8 +232,6 @@ public final class AccountController {
             if !archiveCaughtUp { catchUpWithArchive() }
         case .streamManagement(let event):
             handleStreamManagement(event)
-        case .stanza:
-            return
         case .discarded(let what):
             log(.warning, "dropped a stanza the server relayed, unread: \(what)")
         case .disconnected(let error):
@@ -272,7 +267,7 @@ public final class AccountController {
             }
             if let error {
                 log(.error, error.description)
-                if case .session(.streamError(let streamError)) = error, streamError.condition == .seeOtherHost,
+                if let streamError = error.streamError, streamError.condition == .seeOtherHost,
                     let host = streamError.otherHost
                 {
                     if redirectsFollowed < Self.maximumRedirects {
@@ -340,7 +335,7 @@ public final class AccountController {
     /// Reconnects at once when a working connection broke (a failed write, a dead link, a cut:
     /// the network may already be back), then after 1, 2, 4 ... up to 300 seconds, with ±25 %
     /// jitter. A server shutting down gets a few seconds first; a redirect is followed at once.
-    private func scheduleReconnect(after error: ConnectionError, wasOnline: Bool) {
+    private func scheduleReconnect(after error: ConnectionFailure, wasOnline: Bool) {
         var delay: Double
         let lived = onlineSince.map { scheduler.now - $0 >= 10_000 } ?? false
         let immediate =
@@ -353,7 +348,7 @@ public final class AccountController {
             delay = min(300.0, pow2(reconnectAttempts)) * Double.random(in: 0.75...1.25)
             reconnectAttempts += 1
         }
-        if case .session(.streamError(let streamError)) = error {
+        if let streamError = error.streamError {
             switch streamError.condition {
             case .systemShutdown: delay = max(delay, Double.random(in: 5...15))
             default: break

@@ -136,7 +136,7 @@ public final class TLSClient {
         defer { X509_free(certificate) }
         let fingerprint = TLSClient.fingerprint(certificate)
         if let pin = configuration.pinnedSHA256 {
-            guard let expected = TLSConfiguration.normalizedFingerprint(pin) else {
+            guard let expected = CertificateFingerprint.normalized(pin) else {
                 throw .invalidConfiguration("the pinned fingerprint \(pin) is not a SHA-256 fingerprint")
             }
             guard expected == fingerprint else { throw .pinMismatch(expected: expected, actual: fingerprint) }

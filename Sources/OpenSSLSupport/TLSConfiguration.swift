@@ -30,20 +30,6 @@ public struct TLSConfiguration: Sendable, Hashable {
         self.alpnProtocols = alpnProtocols
         self.maximumVersion = maximumVersion
     }
-
-    /// A fingerprint in the canonical form `AB:CD:...`, or nil if it is not 32 hex bytes.
-    public static func normalizedFingerprint(_ text: String) -> String? {
-        let hex = text.uppercased().filter { $0.isHexDigit }
-        guard hex.count == 64, text.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == " " }) else { return nil }
-        var pairs: [String] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            pairs.append(String(hex[index..<next]))
-            index = next
-        }
-        return pairs.joined(separator: ":")
-    }
 }
 
 /// Why a TLS connection failed.

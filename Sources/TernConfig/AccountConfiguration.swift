@@ -1,17 +1,25 @@
 import Foundation
-import OpenSSLSupport
-import XMPPClient
 import XMPPCore
 
 /// One `[accounts.NAME]` table.
 public struct AccountConfiguration: Sendable, Hashable {
+    /// How TLS is reached (the `tls` key).
+    public enum TLSMode: String, Sendable, Hashable, CaseIterable {
+        /// Both SRV services (XEP-0368), falling back to STARTTLS on port 5222.
+        case auto
+        /// STARTTLS only.
+        case startTLS = "starttls"
+        /// Direct TLS only.
+        case direct
+    }
+
     public var name: String
     public var jid: JID
     public var password: PasswordSource
     public var resource: String?
     public var host: String?
     public var port: Int?
-    public var tls: ConnectionSettings.TLSMode
+    public var tls: TLSMode
     public var caFile: String?
     public var pinSHA256: String?
     /// Seconds without traffic before a keep-alive ping, and how long it may go unanswered: together
@@ -24,10 +32,13 @@ public struct AccountConfiguration: Sendable, Hashable {
     public var scramMaximumIterations: Int
     /// Log in even when the server offers only mechanisms weaker than the one that worked before.
     public var allowMechanismDowngrade: Bool
+    /// Connect when the interactive client starts (`autoconnect = false`: only on /connect).
+    public var autoconnect: Bool
 
     static let keys: Set<String> = [
         "jid", "password_command", "password_file", "resource", "host", "port", "tls", "ca_file", "pin_sha256",
         "ping_interval", "ping_timeout", "stream_management", "scram_max_iterations", "allow_mechanism_downgrade",
+        "autoconnect",
     ]
 
     public init(
@@ -37,14 +48,15 @@ public struct AccountConfiguration: Sendable, Hashable {
         resource: String? = nil,
         host: String? = nil,
         port: Int? = nil,
-        tls: ConnectionSettings.TLSMode = .auto,
+        tls: TLSMode = .auto,
         caFile: String? = nil,
         pinSHA256: String? = nil,
         pingInterval: Int = 20,
         pingTimeout: Int = 10,
         streamManagement: Bool = true,
         scramMaximumIterations: Int = SCRAMClient.defaultMaximumIterations,
-        allowMechanismDowngrade: Bool = false
+        allowMechanismDowngrade: Bool = false,
+        autoconnect: Bool = true
     ) {
         self.name = name
         self.jid = jid
@@ -60,6 +72,7 @@ public struct AccountConfiguration: Sendable, Hashable {
         self.streamManagement = streamManagement
         self.scramMaximumIterations = scramMaximumIterations
         self.allowMechanismDowngrade = allowMechanismDowngrade
+        self.autoconnect = autoconnect
     }
 
     init(name: String, reader: ConfigReader, baseDirectory: String) throws(ConfigError) {
@@ -95,38 +108,28 @@ public struct AccountConfiguration: Sendable, Hashable {
             throw reader.error("ca_file", "the file \(caFile) does not exist or cannot be read")
         }
         let pin = try reader.string("pin_sha256")
-        if let pin, TLSConfiguration.normalizedFingerprint(pin) == nil {
+        if let pin, CertificateFingerprint.normalized(pin) == nil {
             throw reader.error("pin_sha256", "expected a SHA-256 fingerprint (64 hex digits, colons allowed)")
         }
         let resource = try reader.string("resource")
         if let resource, resource.isEmpty { throw reader.error("resource", "the resource must not be empty") }
         let host = try reader.string("host")
         if let host, host.isEmpty { throw reader.error("host", "the host must not be empty") }
-        let tlsText = try reader.choice("tls", of: ConnectionSettings.TLSMode.allCases.map(\.rawValue))
+        let tlsText = try reader.choice("tls", of: TLSMode.allCases.map(\.rawValue))
 
         self.init(
             name: name, jid: jid.bare, password: password, resource: resource ?? jid.resourcepart, host: host,
             port: try reader.int("port", in: 1...65535),
-            tls: tlsText.flatMap(ConnectionSettings.TLSMode.init(rawValue:)) ?? .auto, caFile: caFile,
-            pinSHA256: pin.flatMap(TLSConfiguration.normalizedFingerprint),
+            tls: tlsText.flatMap(TLSMode.init(rawValue:)) ?? .auto, caFile: caFile,
+            pinSHA256: pin.flatMap(CertificateFingerprint.normalized),
             pingInterval: try reader.int("ping_interval", in: 1...3600) ?? 20,
             pingTimeout: try reader.int("ping_timeout", in: 1...600) ?? 10,
             streamManagement: try reader.bool("stream_management") ?? true,
             scramMaximumIterations: try reader.int(
                 "scram_max_iterations", in: SCRAMClient.minimumIterations...10_000_000)
                 ?? SCRAMClient.defaultMaximumIterations,
-            allowMechanismDowngrade: try reader.bool("allow_mechanism_downgrade") ?? false)
-    }
-
-    /// The settings to connect with, once the password is known.
-    public func connectionSettings(password: String) -> ConnectionSettings {
-        ConnectionSettings(
-            session: SessionConfiguration(
-                jid: jid, password: password, resource: resource, pingInterval: .seconds(pingInterval),
-                pingTimeout: .seconds(pingTimeout), streamManagement: streamManagement,
-                allowMechanismDowngrade: allowMechanismDowngrade, maximumSCRAMIterations: scramMaximumIterations),
-            host: host, port: port,
-            tlsMode: tls, caFile: caFile, pinnedSHA256: pinSHA256)
+            allowMechanismDowngrade: try reader.bool("allow_mechanism_downgrade") ?? false,
+            autoconnect: try reader.bool("autoconnect") ?? true)
     }
 
     private static func resolve(_ path: String, against directory: String) -> String {

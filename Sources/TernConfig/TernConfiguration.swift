@@ -1,6 +1,5 @@
 import Foundation
 import TOMLKit
-import XMPPClient
 import XMPPCore
 
 /// The user's configuration file, `$XDG_CONFIG_HOME/tern/config.toml`.

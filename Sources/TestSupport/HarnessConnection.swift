@@ -1,11 +1,10 @@
 import ChatModel
-import XMPPClient
 import XMPPCore
 
 /// A `ClientConnection` over a `SessionHarness`: the model under test talks to a scripted server.
 public final class HarnessConnection: ClientConnection {
     public let harness: SessionHarness
-    public var onEvent: (ConnectionEvent) -> Void = { _ in }
+    public var onEvent: (LinkEvent) -> Void = { _ in }
     public var inputBurst: InputBurstHandler?
     public private(set) var connectCalls = 0
     public private(set) var disconnectCalls = 0
@@ -21,10 +20,10 @@ public final class HarnessConnection: ClientConnection {
             case .established(let jid): self.onEvent(.established(jid: jid))
             case .resumed(let jid): self.onEvent(.resumed(jid: jid))
             case .streamManagement(let event): self.onEvent(.streamManagement(event))
-            case .stanza(let stanza): self.onEvent(.stanza(stanza))
+            case .stanza: break
             case .discarded(let what): self.onEvent(.discarded(what))
-            case .closed(let error): self.onEvent(.disconnected(error.map(ConnectionError.session)))
-            case .secured(let info): self.onEvent(.secured(info))
+            case .closed(let error): self.onEvent(.disconnected(error.map(ConnectionFailure.init)))
+            case .secured(let info): self.onEvent(.progress("secured with \(info.protocolVersion.rawValue)"))
             case .authenticated(let authentication): self.onEvent(.authenticated(authentication))
             }
         }

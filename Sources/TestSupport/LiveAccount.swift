@@ -1,4 +1,5 @@
 import ChatModel
+import ChatRuntime
 import ChatStore
 import Foundation
 import Networking
@@ -45,8 +46,8 @@ public final class LiveAccount {
         controller = try AccountController(
             name: user, jid: jid, store: store, scheduler: EventLoopScheduler(loop: loop)
         ) { [made] in
-            let connection = XMPPConnection(loop: loop, settings: $0.applied(to: settings))
-            made.connection = connection
+            let connection = LiveConnection(loop: loop, settings: $0.applied(to: settings))
+            made.connection = connection.connection
             return connection
         }
         controller.onEvent = { [unowned self] event in self.events.append(event) }

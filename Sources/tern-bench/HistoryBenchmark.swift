@@ -1,4 +1,5 @@
 import ChatModel
+import ChatRuntime
 import ChatStore
 import Foundation
 import Networking
@@ -42,7 +43,7 @@ enum HistoryBenchmark {
         let peer = try JID("peer@\(server.domain)")
         let settings = IMBenchmark.settings(server: server, user: "bench")
         let account = try AccountController(name: "bench", jid: bench, store: store, scheduler: scheduler) {
-            XMPPConnection(loop: loop, settings: $0.applied(to: settings))
+            LiveConnection(loop: loop, settings: $0.applied(to: settings))
         }
         let model = AppModel(accounts: [account], settings: UISettings(), scheduler: scheduler)
         TextWidth.prepareLocale()

@@ -1,4 +1,5 @@
 import ChatModel
+import ChatRuntime
 import ChatStore
 import Foundation
 import Networking
@@ -152,7 +153,7 @@ enum IMBenchmark {
             let jid = try JID("bench@\(server.domain)")
             let controller = try AccountController(
                 name: "bench", jid: jid, store: store, scheduler: EventLoopScheduler(loop: loop)
-            ) { XMPPConnection(loop: loop, settings: $0.applied(to: settings(server: server, user: "bench"))) }
+            ) { LiveConnection(loop: loop, settings: $0.applied(to: settings(server: server, user: "bench"))) }
             controller.behaviour.initialArchiveMessages = expected
             try prepare(store, controller.accountID)
             controller.connect()
@@ -239,7 +240,7 @@ enum IMBenchmark {
         let scheduler = EventLoopScheduler(loop: loop)
         let controller = try AccountController(
             name: "peer", jid: JID("peer@\(server.domain)"), store: store, scheduler: scheduler
-        ) { XMPPConnection(loop: loop, settings: $0.applied(to: settings(server: server, user: "peer"))) }
+        ) { LiveConnection(loop: loop, settings: $0.applied(to: settings(server: server, user: "peer"))) }
         controller.behaviour.initialArchiveMessages = 0
         let model = AppModel(accounts: [controller], settings: UISettings(), scheduler: scheduler)
         let screen = ScreenBuffer(rows: 50, columns: 200)

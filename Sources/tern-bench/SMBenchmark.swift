@@ -1,4 +1,5 @@
 import ChatModel
+import ChatRuntime
 import ChatStore
 import Foundation
 import Networking
@@ -51,7 +52,7 @@ enum SMBenchmark {
         let controller = try AccountController(
             name: "bench", jid: JID("bench@\(server.domain)"), store: try ChatStore(path: database),
             scheduler: EventLoopScheduler(loop: loop)
-        ) { XMPPConnection(loop: loop, settings: $0.applied(to: settings)) }
+        ) { LiveConnection(loop: loop, settings: $0.applied(to: settings)) }
         controller.behaviour.initialArchiveMessages = 0
         return controller
     }

@@ -1,3 +1,4 @@
+import ChatRuntime
 import TernConfig
 import XMPPClient
 

@@ -1,4 +1,5 @@
 import ChatModel
+import ChatRuntime
 import ChatStore
 import Foundation
 import Glibc
@@ -41,7 +42,7 @@ final class InteractiveApp {
         do {
             controller = try AccountController(
                 name: account.name, jid: account.jid, store: store, scheduler: scheduler
-            ) { [loop] in XMPPConnection(loop: loop, settings: $0.applied(to: settings)) }
+            ) { [loop] in LiveConnection(loop: loop, settings: $0.applied(to: settings)) }
         } catch {
             exitWithFailure(String(describing: error))
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatModel
+import ChatRuntime
 import ChatStore
 import Glibc
 import Networking

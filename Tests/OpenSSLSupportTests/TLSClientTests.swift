@@ -203,9 +203,9 @@ struct TestCertificate {
 
     @Test func fingerprintsAreNormalised() {
         let hex = String(repeating: "ab", count: 32)
-        #expect(TLSConfiguration.normalizedFingerprint(hex) == String(repeating: "AB:", count: 31) + "AB")
-        #expect(TLSConfiguration.normalizedFingerprint("ab:cd") == nil)
-        #expect(TLSConfiguration.normalizedFingerprint(String(repeating: "zz", count: 32)) == nil)
+        #expect(CertificateFingerprint.normalized(hex) == String(repeating: "AB:", count: 31) + "AB")
+        #expect(CertificateFingerprint.normalized("ab:cd") == nil)
+        #expect(CertificateFingerprint.normalized(String(repeating: "zz", count: 32)) == nil)
     }
 }
 

@@ -1,3 +1,4 @@
+import ChatRuntime
 import Foundation
 import TernConfig
 import Testing
