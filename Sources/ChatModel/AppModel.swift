@@ -5,7 +5,11 @@ import XMPPExtensions
 /// Everything the terminal shows, independent of the terminal: accounts, windows, the log, settings
 /// and commands. Changes are reported through `onChange` with the parts of the screen they touch.
 public final class AppModel {
+    /// Every configured account, in the configuration's order.
     public let accounts: [AccountController]
+    private let accountsByName: [String: AccountController]
+    /// The account the console's commands act on (config.toml's `default_account`, else the first).
+    public let defaultAccountName: String?
     public let commands = CommandRegistry()
     public private(set) var windows: [ChatWindow] = [ChatWindow(kind: .console)]
     public private(set) var currentIndex = 0
@@ -16,23 +20,23 @@ public final class AppModel {
     /// Notices shown in a window (command output, errors), by window, with their time.
     public private(set) var notices: [ObjectIdentifier: [LogEntry]] = [:]
     public private(set) var quitRequested = false
-    /// Unread incoming messages per conversation (bare JID), kept in step with the store.
-    public private(set) var unreadCounts: [String: Int] = [:]
+    /// Unread incoming messages per conversation, kept in step with the store.
+    public private(set) var unreadCounts: [ConversationKey: Int] = [:]
     /// Conversations with someone not in the roster that wrote, listed under Requests instead of
     /// having a window (`StrangerMessages.requests`).
-    public private(set) var strangers: Set<JID> = []
+    public private(set) var strangers: Set<ConversationKey> = []
     private var strangerNoticeAt: Int64?
     public var onChange: (ModelChanges) -> Void = { _ in }
-    /// The unread count of one conversation (its bare JID) changed, and nothing else about the
-    /// roster: the UI updates that row instead of rebuilding the pane. The roster's other changes
-    /// come through `onChange(.roster)`.
-    public var onUnreadChange: (String) -> Void = { _ in }
+    /// The unread count of one conversation changed, and nothing else about the roster: the UI
+    /// updates that row instead of rebuilding the pane. The roster's other changes come through
+    /// `onChange(.roster)`.
+    public var onUnreadChange: (ConversationKey) -> Void = { _ in }
     /// A message arrived that the user has not seen: ring the bell, run the notify command.
     public var onNotification: (Notification) -> Void = { _ in }
     /// When the user last pressed a key (for auto-away).
     private var lastActivity: Int64 = 0
-    /// The presence to restore when the user comes back from auto-away.
-    private var presenceBeforeAutoAway: (Availability, String?)?
+    /// The presence to restore when the user comes back from auto-away, by account.
+    private var presenceBeforeAutoAway: [String: (Availability, String?)] = [:]
     /// Values for completing arguments the model does not know (theme names).
     public var extraCompletions: (ArgumentCompletion) -> [String] = { _ in [] }
     /// How many log entries the console keeps.
@@ -48,9 +52,12 @@ public final class AppModel {
 
     /// `settings` as configured; what `settingsStore` saved earlier goes over them.
     public init(
-        accounts: [AccountController], settings: UISettings, scheduler: any Scheduler, settingsStore: ChatStore? = nil
+        accounts: [AccountController], settings: UISettings, scheduler: any Scheduler, settingsStore: ChatStore? = nil,
+        defaultAccount: String? = nil
     ) {
         self.accounts = accounts
+        accountsByName = Dictionary(accounts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        defaultAccountName = defaultAccount
         self.configuredSettings = settings
         self.settingsStore = settingsStore
         var current = settings
@@ -68,18 +75,45 @@ public final class AppModel {
         self.scheduler = scheduler
         commands.register(AppModel.builtinCommands)
         for problem in problems { appendLog(LogEntry(time: scheduler.now, level: .warning, text: problem)) }
-        if let account = accounts.first {
-            unreadCounts = (try? account.store.unreadCounts(account: account.accountID)) ?? [:]
-        }
         for account in accounts {
+            for (address, count) in (try? account.store.unreadCounts(account: account.accountID)) ?? [:] {
+                guard let jid = JID(parsing: address) else { continue }
+                unreadCounts[ConversationKey(account: account.name, jid: jid)] = count
+            }
+
             account.onEvent = { [unowned self, unowned account] event in handle(event, from: account) }
         }
         lastActivity = scheduler.now
         checkIdle()
     }
 
-    /// The account commands act on (the first one; several accounts share the windows).
-    public var account: AccountController? { accounts.first }
+    public func account(named name: String) -> AccountController? { accountsByName[name] }
+
+    /// The account of a conversation.
+    public func account(of key: ConversationKey) -> AccountController? { accountsByName[key.account] }
+
+    /// The account the console's commands act on.
+    public var defaultAccount: AccountController? {
+        defaultAccountName.flatMap { accountsByName[$0] } ?? accounts.first
+    }
+
+    /// The account commands act on: the current window's, else the default one.
+    public var currentAccount: AccountController? {
+        currentWindow.account.flatMap { accountsByName[$0] } ?? defaultAccount
+    }
+
+    /// More than one account: the roster, titles and window names say which.
+    public var hasSeveralAccounts: Bool { accounts.count > 1 }
+
+    /// The conversation with `contact` on `account`.
+    public func conversation(_ contact: JID, on account: AccountController) -> ConversationKey {
+        ConversationKey(account: account.name, jid: contact)
+    }
+
+    /// The window of a conversation, if open.
+    public func window(of key: ConversationKey) -> ChatWindow? {
+        windows.first { $0.conversation == key }
+    }
 
     public var currentWindow: ChatWindow { windows[currentIndex] }
 
@@ -87,14 +121,13 @@ public final class AppModel {
 
     /// The window of a conversation, opened (and loaded from the store) if needed.
     @discardableResult
-    public func openChat(_ contact: JID, focus: Bool) -> ChatWindow {
-        let bare = contact.bare
-        if let index = windows.firstIndex(where: { $0.kind == .chat(bare) }) {
+    public func openChat(_ key: ConversationKey, focus: Bool) -> ChatWindow {
+        if let index = windows.firstIndex(where: { $0.conversation == key }) {
             if focus { switchTo(index) }
             return windows[index]
         }
-        let window = ChatWindow(kind: .chat(bare))
-        strangers.remove(bare)
+        let window = ChatWindow(kind: .chat(key))
+        strangers.remove(key)
         windows.append(window)
         loadLatest(window)
         if focus { switchTo(windows.count - 1) } else { onChange(.status) }
@@ -104,13 +137,13 @@ public final class AppModel {
     public func switchTo(_ index: Int) {
         guard windows.indices.contains(index), index != currentIndex else { return }
         markSeen(currentWindow)
-        if let left = currentWindow.jid { account?.setChatState(.inactive, for: left) }
+        if let left = currentWindow.conversation { account(of: left)?.setChatState(.inactive, for: left.jid) }
         currentIndex = index
         let window = windows[index]
         window.activity = .none
-        if let contact = window.jid, let account {
+        if let key = window.conversation, let account = account(of: key) {
             // Where unread begins: the first incoming message after the read marker.
-            let unread = (try? account.store.unreadCounts(account: account.accountID)[contact.description]) ?? 0
+            let unread = (try? account.store.unreadCounts(account: account.accountID)[key.address]) ?? 0
             window.unreadMarker = unread > 0 ? window.messages.suffix(unread).first?.id : nil
         }
         markSeen(window)
@@ -120,7 +153,7 @@ public final class AppModel {
     /// Closes a window (not the console).
     public func closeWindow(_ index: Int) {
         guard index > 0, windows.indices.contains(index) else { return }
-        if let contact = windows[index].jid { account?.setChatState(.gone, for: contact) }
+        if let key = windows[index].conversation { account(of: key)?.setChatState(.gone, for: key.jid) }
         windows.remove(at: index)
         if currentIndex >= index { currentIndex = max(0, currentIndex - 1) }
         onChange(.all)
@@ -128,12 +161,14 @@ public final class AppModel {
 
     /// Records that the user has seen everything in a shown chat window.
     func markSeen(_ window: ChatWindow) {
-        guard let contact = window.jid, let account, let last = window.messages.last else { return }
-        try? account.store.markRead(account: account.accountID, conversation: contact, upTo: last.timestamp)
-        if unreadCounts.removeValue(forKey: contact.description) != nil { onUnreadChange(contact.description) }
+        guard let key = window.conversation, let account = account(of: key), let last = window.messages.last else {
+            return
+        }
+        try? account.store.markRead(account: account.accountID, conversation: key.jid, upTo: last.timestamp)
+        if unreadCounts.removeValue(forKey: key) != nil { onUnreadChange(key) }
         if let marker = window.pendingMarker {
             window.pendingMarker = nil
-            account.sendDisplayed(to: contact, for: marker)
+            account.sendDisplayed(to: key.jid, for: marker)
         }
     }
 
@@ -141,14 +176,15 @@ public final class AppModel {
 
     /// Loads the newest messages of a window (on open, and on End after scrolling far back).
     public func loadLatest(_ window: ChatWindow, count: Int = 200) {
-        guard let contact = window.jid, let account else { return }
+        guard let key = window.conversation, let account = account(of: key) else { return }
         do {
             window.messages = try account.store.lastMessages(
-                account: account.accountID, conversation: contact, limit: count)
+                account: account.accountID, conversation: key.jid, limit: count
+            ).map(MessageRow.init)
             window.hasOlder = window.messages.count == count
             window.newBelow = 0
         } catch {
-            addNotice("could not read the history of \(contact): \(error)", level: .error)
+            addNotice("could not read the history of \(key.jid): \(error)", level: .error)
         }
     }
 
@@ -156,9 +192,11 @@ public final class AppModel {
     /// many came. When the store has nothing older, `fetchFromArchive` asks the server.
     @discardableResult
     public func loadOlder(_ window: ChatWindow, count: Int = 100) -> Int {
-        guard window.hasOlder, let first = window.messages.first, let account else { return 0 }
+        guard window.hasOlder, let first = window.messages.first, let key = window.conversation,
+            let account = account(of: key)
+        else { return 0 }
         do {
-            let older = try account.store.messages(before: first.id, limit: count)
+            let older = try account.store.messages(before: first.id, limit: count).map(MessageRow.init)
             window.hasOlder = older.count == count
             window.prepend(older)
             // Keep memory bounded: drop the newest, but never what the view shows (PageDown or
@@ -182,12 +220,12 @@ public final class AppModel {
     /// for the page before (one request at a time; "loading older messages…" meanwhile). What
     /// arrives is loaded in front at once, so the view can go on scrolling up.
     public func fetchFromArchive(_ window: ChatWindow) {
-        guard let contact = window.jid, let account, account.status == .online, !window.fetchingArchive,
-            !window.historyComplete, !window.hasOlder
+        guard let key = window.conversation, let account = account(of: key), account.status == .online,
+            !window.fetchingArchive, !window.historyComplete, !window.hasOlder
         else { return }
         window.fetchingArchive = true
         onChange([.status, .chat])
-        account.fetchOlderFromArchive(contact) { [weak self, weak window] outcome in
+        account.fetchOlderFromArchive(key.jid) { [weak self, weak window] outcome in
             guard let self, let window else { return }
             window.fetchingArchive = false
             switch outcome {
@@ -207,9 +245,11 @@ public final class AppModel {
     /// back); returns how many came.
     @discardableResult
     public func loadNewer(_ window: ChatWindow, count: Int = 100) -> Int {
-        guard window.droppedNewer, let last = window.messages.last, let account else { return 0 }
+        guard window.droppedNewer, let last = window.messages.last, let key = window.conversation,
+            let account = account(of: key)
+        else { return 0 }
         do {
-            let newer = try account.store.messages(after: last.id, limit: count)
+            let newer = try account.store.messages(after: last.id, limit: count).map(MessageRow.init)
             if newer.count < count { window.droppedNewer = false }
             window.messages.append(contentsOf: newer)
             return newer.count
@@ -248,12 +288,12 @@ public final class AppModel {
             return
         }
         let text = line.hasPrefix("//") ? String(line.dropFirst()) : line
-        guard let contact = window.jid else {
+        guard let key = window.conversation else {
             addNotice("this is the console: open a chat with /msg JID, or type /help", level: .warning)
             return
         }
-        guard let account else { return }
-        account.send(text, to: contact)
+        guard let account = account(of: key) else { return }
+        account.send(text, to: key.jid)
         scrollToEnd()
     }
 
@@ -327,8 +367,8 @@ public final class AppModel {
         onChange(.all)
     }
 
-    /// A contact given as a JID or as a roster name (case-insensitive).
-    public func resolveContact(_ text: String) -> JID? {
+    /// A contact of `account` given as a JID or as a roster name (case-insensitive).
+    public func resolveContact(_ text: String, on account: AccountController?) -> JID? {
         guard let account else { return JID(parsing: text) }
         let folded = text.lowercased()
         if let item = account.roster.values.first(where: { $0.name?.lowercased() == folded }) { return item.jid }
@@ -340,14 +380,14 @@ public final class AppModel {
     public func completionValues(_ kind: ArgumentCompletion) -> [String] {
         switch kind {
         case .contact:
-            guard let account else { return [] }
+            guard let account = currentAccount else { return [] }
             var values = account.roster.keys.map(\.description)
             values += account.roster.values.compactMap(\.name).map { $0.contains(" ") ? "\"\($0)\"" : $0 }
-            values += windows.compactMap { $0.jid?.description }
+            values += windows.compactMap { $0.account == account.name ? $0.conversation?.address : nil }
             return values
         case .setting: return UISettings.keys.map(\.key)
         case .account: return accounts.map(\.name)
-        case .group: return Array(Set(account?.roster.values.flatMap(\.groups) ?? []))
+        case .group: return Array(Set(currentAccount?.roster.values.flatMap(\.groups) ?? []))
         case .command: return commands.commands.map(\.name)
         case .choice(let words): return words
         case .theme, .none: return extraCompletions(kind)
@@ -365,14 +405,15 @@ public final class AppModel {
         case .presenceChanged:
             onChange([.roster, .title])
         case .chatStateChanged(let contact, _):
-            if currentWindow.jid == contact { onChange(.title) }
+            if currentWindow.conversation == conversation(contact, on: account) { onChange(.title) }
         case .subscriptionRequest:
             onChange(.roster)
         case .log(let entry):
             appendLog(entry)
         case .messageStored(let conversation, let id, let isNew, let outgoing, let markable):
-            messageStored(conversation: conversation, id: id, isNew: isNew, outgoing: outgoing, account: account)
-            if let markable, let window = windows.first(where: { $0.jid == conversation }) {
+            let key = self.conversation(conversation, on: account)
+            messageStored(key, id: id, isNew: isNew, outgoing: outgoing, account: account)
+            if let markable, let window = window(of: key) {
                 window.pendingMarker = markable
                 if window === currentWindow && window.scrollAnchor == nil { markSeen(window) }
             }
@@ -380,10 +421,9 @@ public final class AppModel {
             archiveStored(stored, older: older, account: account)
         case .readElsewhere(let conversation):
             try? account.store.markRead(account: account.accountID, conversation: conversation, upTo: scheduler.now)
-            if unreadCounts.removeValue(forKey: conversation.description) != nil {
-                onUnreadChange(conversation.description)
-            }
-            if let window = windows.first(where: { $0.jid == conversation }) { window.activity = .none }
+            let key = self.conversation(conversation, on: account)
+            if unreadCounts.removeValue(forKey: key) != nil { onUnreadChange(key) }
+            window(of: key)?.activity = .none
             onChange(.status)
         case .blockListChanged:
             onChange(.roster)
@@ -394,24 +434,30 @@ public final class AppModel {
     /// activity) for conversations that got unread messages. `older` pages (a first login's
     /// newest messages, fetched newest page first) go above what is stored: never "new below".
     private func archiveStored(_ stored: [JID: [Int64]], older: Bool, account: AccountController) {
-        let counts = (try? account.store.unreadCounts(account: account.accountID)) ?? unreadCounts
-        for conversation in stored.keys {
-            let unread = counts[conversation.description] ?? 0
-            var window = windows.first { $0.jid == conversation }
-            if window == nil && unread > 0 && !account.isContact(conversation)
-                && account.behaviour.strangers == .requests
-            {
-                strangers.insert(conversation.bare)
+        // This account's counts from the store (nil: unreadable; the ones in memory stay).
+        let counts = (try? account.store.unreadCounts(account: account.accountID)).map { counts in
+            Dictionary(
+                counts.compactMap { address, count in
+                    JID(parsing: address).map { (conversation($0, on: account), count) }
+                },
+                uniquingKeysWith: max)
+        }
+        for (contact, ids) in stored {
+            let key = conversation(contact, on: account)
+            let unread = counts?[key] ?? unreadCounts[key] ?? 0
+            var window = window(of: key)
+            if window == nil && unread > 0 && !account.isContact(contact) && account.behaviour.strangers == .requests {
+                strangers.insert(key)
                 continue
             }
-            if window == nil && unread > 0 { window = openChat(conversation, focus: false) }
+            if window == nil && unread > 0 { window = openChat(key, focus: false) }
             guard let window else { continue }
             if window.scrollAnchor == nil && !window.droppedNewer {
                 loadLatest(window)
             } else if older {
                 window.hasOlder = true
             } else {
-                window.newBelow += stored[conversation]?.count ?? 0
+                window.newBelow += ids.count
             }
             if window === currentWindow && window.scrollAnchor == nil {
                 markSeen(window)
@@ -419,29 +465,33 @@ public final class AppModel {
                 window.activity = max(window.activity, .highlight)
             }
         }
-        unreadCounts = counts.filter { key, _ in
-            !(currentWindow.jid?.description == key && currentWindow.scrollAnchor == nil)
+        if let counts {
+            let shown = currentWindow.scrollAnchor == nil ? currentWindow.conversation : nil
+            unreadCounts = unreadCounts.filter { $0.key.account != account.name }
+            for (key, count) in counts where key != shown { unreadCounts[key] = count }
         }
         onChange([.chat, .roster, .status])
     }
 
-    private func messageStored(conversation: JID, id: Int64, isNew: Bool, outgoing: Bool, account: AccountController) {
-        guard let message = try? account.store.message(id: id) else { return }
-        let open = windows.first { $0.jid == conversation }
-        let stranger = !account.isContact(conversation) && account.behaviour.strangers == .requests
+    private func messageStored(
+        _ key: ConversationKey, id: Int64, isNew: Bool, outgoing: Bool, account: AccountController
+    ) {
+        guard let message = (try? account.store.message(id: id)).map(MessageRow.init) else { return }
+        let open = window(of: key)
+        let stranger = !account.isContact(key.jid) && account.behaviour.strangers == .requests
         if stranger && open == nil {
             // Listed under Requests, with its unread count, until a window is opened for it.
             guard isNew && !outgoing else { return }
-            unreadCounts[conversation.description, default: 0] += 1
-            if strangers.insert(conversation.bare).inserted {
-                noteStranger(conversation, account: account)
+            unreadCounts[key, default: 0] += 1
+            if strangers.insert(key).inserted {
+                noteStranger(key.jid, account: account)
                 onChange(.roster)
             } else {
-                onUnreadChange(conversation.description)
+                onUnreadChange(key)
             }
             return
         }
-        let window = isNew && !outgoing ? openChat(conversation, focus: false) : open
+        let window = isNew && !outgoing ? openChat(key, focus: false) : open
         guard let window else { return }
         if let index = window.messages.lastIndex(where: { $0.id == id }) {
             window.messages[index] = message
@@ -454,13 +504,13 @@ public final class AppModel {
         }
         let seen = window === currentWindow && window.scrollAnchor == nil
         if isNew && !outgoing && !seen {
-            unreadCounts[conversation.description, default: 0] += 1
-            onUnreadChange(conversation.description)
+            unreadCounts[key, default: 0] += 1
+            onUnreadChange(key)
         }
-        if isNew && !outgoing && !seen && !account.muted.contains(conversation.description) {
+        if isNew && !outgoing && !seen && !account.muted.contains(key.address) {
             onNotification(
                 Notification(
-                    account: account.name, conversation: conversation, sender: account.displayName(conversation),
+                    account: account.name, conversation: key.jid, sender: account.displayName(key.jid),
                     text: message.body))
         }
         if window === currentWindow {
@@ -475,12 +525,13 @@ public final class AppModel {
     /// Says that someone not in the roster wrote: one line each for the first few, then a count
     /// at most once a minute (a flood of strangers must not push everything out of the log).
     private func noteStranger(_ jid: JID, account: AccountController) {
-        if strangers.count <= 3 {
+        let count = strangers.count { $0.account == account.name }
+        if count <= 3 {
             account.log(
                 .info, "\(jid) (not in your roster) wrote; the message waits under Requests — /msg \(jid) to read it")
         } else if strangerNoticeAt.map({ scheduler.now - $0 >= 60_000 }) ?? true {
             strangerNoticeAt = scheduler.now
-            account.log(.info, "\(strangers.count) people not in your roster wrote; their messages wait under Requests")
+            account.log(.info, "\(count) people not in your roster wrote; their messages wait under Requests")
         }
     }
 
@@ -489,38 +540,48 @@ public final class AppModel {
     /// The input line changed: tells the contact we are composing (or no longer).
     public func inputChanged(_ text: String) {
         userActivity()
-        guard let contact = currentWindow.jid, let account else { return }
+        guard let key = currentWindow.conversation, let account = account(of: key) else { return }
         let typing = !text.isEmpty && !(text.hasPrefix("/") && !text.hasPrefix("//"))
-        account.setChatState(typing ? .composing : .active, for: contact)
+        account.setChatState(typing ? .composing : .active, for: key.jid)
     }
 
-    /// A key was pressed: the user is here (ends auto-away).
+    /// A key was pressed: the user is here (ends auto-away on every account that went away).
     public func userActivity() {
         lastActivity = scheduler.now
-        guard let (availability, status) = presenceBeforeAutoAway, let account else { return }
-        presenceBeforeAutoAway = nil
-        account.setPresence(availability, status: status)
-        account.setUserActive(true)
+        guard !presenceBeforeAutoAway.isEmpty else { return }
+        for account in accounts {
+            guard let (availability, status) = presenceBeforeAutoAway[account.name] else { continue }
+            account.setPresence(availability, status: status)
+            account.setUserActive(true)
+        }
+        presenceBeforeAutoAway.removeAll()
         appendLog(LogEntry(time: scheduler.now, level: .info, text: "back from auto-away"))
     }
 
-    /// Goes away after the configured idle time, and tells the server the user is not looking.
+    /// Goes away after the configured idle time, and tells the servers the user is not looking.
     private func checkIdle() {
         scheduler.schedule(after: .seconds(30)) { [weak self] in
             guard let self else { return }
             self.checkIdle()
-            guard let account = self.account, account.behaviour.autoAwayMinutes > 0, self.presenceBeforeAutoAway == nil,
-                self.scheduler.now - self.lastActivity >= Int64(account.behaviour.autoAwayMinutes) * 60_000
-            else { return }
-            let own = account.presenceManager.own
-            guard own.availability == .online || own.availability == .chat else { return }
-            self.presenceBeforeAutoAway = (own.availability, own.status)
-            account.setPresence(.away, status: "idle")
-            account.setUserActive(false)
-            self.appendLog(
-                LogEntry(
-                    time: self.scheduler.now, level: .info,
-                    text: "auto-away after \(account.behaviour.autoAwayMinutes) minutes without a key press"))
+            var minutes: Int?
+            for account in self.accounts {
+                let idleAfter = Int64(account.behaviour.autoAwayMinutes) * 60_000
+                guard idleAfter > 0, self.presenceBeforeAutoAway[account.name] == nil,
+                    self.scheduler.now - self.lastActivity >= idleAfter
+                else { continue }
+                let own = account.presenceManager.own
+                guard own.availability == .online || own.availability == .chat else { continue }
+                self.presenceBeforeAutoAway[account.name] = (own.availability, own.status)
+                account.setPresence(.away, status: "idle")
+                account.setUserActive(false)
+                minutes = account.behaviour.autoAwayMinutes
+            }
+            if let minutes {
+                self.appendLog(
+                    LogEntry(
+                        time: self.scheduler.now, level: .info,
+                        text: "auto-away after \(minutes) minutes without a key press"))
+            }
         }
     }
 

@@ -1,11 +1,10 @@
-import ChatStore
 import XMPPCore
 
 /// A numbered window: the console (window 1) or a conversation.
 public final class ChatWindow {
     public enum Kind: Hashable, Sendable {
         case console
-        case chat(JID)
+        case chat(ConversationKey)
     }
 
     public enum Activity: Int, Sendable, Comparable {
@@ -32,7 +31,7 @@ public final class ChatWindow {
 
     public let kind: Kind
     /// A contiguous stretch of the conversation's history, oldest first.
-    public internal(set) var messages: [StoredMessage] = [] {
+    public internal(set) var messages: [MessageRow] = [] {
         didSet { record(pendingChange ?? .other) }
     }
     /// Changes whenever what the window shows changes (views cache by it).
@@ -71,7 +70,7 @@ public final class ChatWindow {
         return changes.filter { $0.version > version }.map(\.change)
     }
 
-    func prepend(_ older: [StoredMessage]) {
+    func prepend(_ older: [MessageRow]) {
         pendingChange = .prepended(older.count)
         messages.insert(contentsOf: older, at: 0)
     }
@@ -83,7 +82,7 @@ public final class ChatWindow {
 
     /// Adds a message where the display order (timestamp, order) puts it: at the end, unless it
     /// was delayed behind the newest loaded ones.
-    func insert(_ message: StoredMessage) {
+    func insert(_ message: MessageRow) {
         let position =
             messages.lastIndex { ($0.timestamp, $0.order) <= (message.timestamp, message.order) }.map { $0 + 1 } ?? 0
         if position == messages.count { pendingChange = .appended(1) }
@@ -134,13 +133,20 @@ public final class ChatWindow {
         self.kind = kind
     }
 
-    public var jid: JID? {
-        if case .chat(let jid) = kind { return jid }
+    /// The conversation shown (nil for the console).
+    public var conversation: ConversationKey? {
+        if case .chat(let key) = kind { return key }
         return nil
     }
 
+    /// The peer of the conversation shown.
+    public var jid: JID? { conversation?.jid }
+
+    /// The account of the conversation shown.
+    public var account: String? { conversation?.account }
+
     /// The messages to show (those after a /clear).
-    public var visibleMessages: ArraySlice<StoredMessage> {
+    public var visibleMessages: ArraySlice<MessageRow> {
         guard let clearedBefore, let index = messages.firstIndex(where: { $0.id == clearedBefore }) else {
             return clearedBefore == nil ? messages[...] : []
         }

@@ -9,4 +9,15 @@ public enum ConnectionStatus: Sendable, Hashable {
     case failed(String)
 
     public var isOnline: Bool { self == .online }
+
+    /// The state in a few words (`reconnecting in 8 s`), for the status bar and /account.
+    public func summary(now: Int64) -> String {
+        switch self {
+        case .online: "online"
+        case .connecting: "connecting"
+        case .offline: "offline"
+        case .reconnecting(let at): "reconnecting in \(max(0, Int((at - now + 999) / 1000))) s"
+        case .failed(let reason): "offline (failed: \(reason))"
+        }
+    }
 }

@@ -2,8 +2,6 @@ import ChatModel
 import Foundation
 import SafeText
 import TernConfig
-import XMPPCore
-import XMPPExtensions
 
 /// The terminal UI's state and behaviour, independent of ncurses: which pane has the focus, the
 /// input line, prompts, the roster selection, scrolling, and what needs redrawing. The curses
@@ -28,7 +26,9 @@ public final class UIController {
         didSet { rosterPositions = nil }
     }
     /// Where each contact's rows are in `rosterRows` (built when first needed).
-    private var rosterPositions: [String: [Int]]?
+    private var rosterPositions: [ConversationKey: [Int]]?
+    /// Accounts whose part of the roster is folded to its header (with several accounts).
+    public private(set) var foldedAccounts: Set<String> = []
     private var rosterSelection = 0
     private var rosterScroll = 0
     private var rosterFilter = ""
@@ -48,31 +48,32 @@ public final class UIController {
 
     /// A question the input line is asking instead of taking a message.
     public enum Prompt: Sendable, Hashable {
-        case addJID
-        case addName(JID)
-        case confirmRemove(JID)
-        case rename(JID)
-        case groups(JID)
-        case subscription(JID)
+        /// A new contact's JID, for an account.
+        case addJID(account: String)
+        /// Its name, once the JID is known.
+        case addName(account: String, address: String)
+        case confirmRemove(ConversationKey)
+        case rename(ConversationKey)
+        case groups(ConversationKey)
+        case subscription(ConversationKey)
         case filter
 
         var label: String {
             switch self {
             case .addJID: "Add contact (JID): "
-            case .addName(let jid): "Name for \(jid) (Enter for none): "
-            case .confirmRemove(let jid): "Remove \(jid)? (y/n) "
-            case .rename(let jid): "New name for \(jid): "
-            case .groups(let jid): "Groups for \(jid) (comma-separated): "
-            case .subscription(let jid): "Subscription of \(jid): [a]llow [d]eny [r]equest [c]ancel "
+            case .addName(_, let address): "Name for \(address) (Enter for none): "
+            case .confirmRemove(let key): "Remove \(key.address)? (y/n) "
+            case .rename(let key): "New name for \(key.address): "
+            case .groups(let key): "Groups for \(key.address) (comma-separated): "
+            case .subscription(let key): "Subscription of \(key.address): [a]llow [d]eny [r]equest [c]ancel "
             case .filter: "Filter roster: "
             }
         }
 
-        var jid: JID? {
+        var address: String? {
             switch self {
-            case .addName(let jid), .confirmRemove(let jid), .rename(let jid), .groups(let jid),
-                .subscription(let jid):
-                jid
+            case .confirmRemove(let key), .rename(let key), .groups(let key), .subscription(let key): key.address
+            case .addName(_, let address): address
             case .addJID, .filter: nil
             }
         }
@@ -81,7 +82,7 @@ public final class UIController {
         /// of the question ("(y/n)", the choices) stays on screen.
         func label(fitting width: Int) -> String {
             let full = label
-            guard TextWidth.of(full) > width, let jid = jid?.description else { return full }
+            guard TextWidth.of(full) > width, let jid = address else { return full }
             let room = max(3, width - (TextWidth.of(full) - TextWidth.of(jid)))
             return full.replacingOccurrences(of: jid, with: TextWidth.truncateMiddle(jid, to: room))
         }
@@ -116,6 +117,8 @@ public final class UIController {
         }
         let previousUnread = model.onUnreadChange
         model.onUnreadChange = { [unowned self] conversation in
+            // A folded account's header shows its unread total: rebuilt with the pane.
+            if self.foldedAccounts.contains(conversation.account) { self.rosterRows = [] }
             if !self.rosterRows.isEmpty {
                 let positions = self.rosterPositions ?? RosterView.positions(of: self.rosterRows)
                 self.rosterView.updateUnread(
@@ -188,8 +191,8 @@ public final class UIController {
     public func handle(_ event: KeyEvent) {
         if case .resize = event { return }
         model.userActivity()
-        if case .subscription(let jid)? = prompt {
-            handleSubscriptionChoice(event, jid)
+        if case .subscription(let key)? = prompt {
+            handleSubscriptionChoice(event, key)
             return
         }
         if globalKey(event) { return }
@@ -268,11 +271,11 @@ public final class UIController {
         case .key(.up):
             guard prompt == nil else { break }
             // Up on an empty line in a chat edits the last message sent there (XEP-0308).
-            if input.isEmpty, !editingStarted, let contact = model.currentWindow.jid,
-                let last = model.account?.lastSentMessage(to: contact)
+            if input.isEmpty, !editingStarted, let key = model.currentWindow.conversation,
+                let last = model.lastCorrectableText(in: key)
             {
                 editingStarted = true
-                input.set("/correct " + last.body)
+                input.set("/correct " + last)
             } else {
                 input.historyPrevious(model.currentWindow.inputHistory)
             }
@@ -318,26 +321,27 @@ public final class UIController {
     }
 
     private func answer(_ prompt: Prompt, _ text: String) {
-        guard let account = model.account else { return }
         switch prompt {
-        case .addJID:
+        case .addJID(let account):
             guard !text.isEmpty else { return }
-            guard let jid = JID(parsing: text), jid.localpart != nil else {
+            guard text.contains("@") else {
                 model.addNotice("\"\(text)\" is not a JID (user@domain)", level: .warning)
                 return
             }
-            ask(.addName(jid.bare))
-        case .addName(let jid):
-            account.addContact(jid, name: text.isEmpty ? nil : text)
-        case .confirmRemove(let jid):
-            if text.lowercased().hasPrefix("y") { account.removeContact(jid) }
-        case .rename(let jid):
-            account.updateContact(jid, name: .some(text.isEmpty ? nil : text))
-        case .groups(let jid):
+            ask(.addName(account: account, address: text))
+        case .addName(let account, let address):
+            if let problem = model.addContact(address, name: text.isEmpty ? nil : text, account: account) {
+                model.addNotice(problem, level: .warning)
+            }
+        case .confirmRemove(let key):
+            if text.lowercased().hasPrefix("y") { model.removeContact(key) }
+        case .rename(let key):
+            model.renameContact(key, to: text.isEmpty ? nil : text)
+        case .groups(let key):
             let groups = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
                 !$0.isEmpty
             }
-            account.updateContact(jid, groups: groups)
+            model.setGroups(key, groups)
         case .filter:
             setRosterFilter(text)
             focus = .roster
@@ -356,14 +360,14 @@ public final class UIController {
         dirty.insert(.roster)
     }
 
-    private func handleSubscriptionChoice(_ event: KeyEvent, _ jid: JID) {
+    private func handleSubscriptionChoice(_ event: KeyEvent, _ key: ConversationKey) {
         prompt = nil
         inputDirty = true
         guard case .character(let character) = event else { return }
-        let actions: [Character: PresenceManager.SubscriptionAction] = [
+        let choices: [Character: AppModel.SubscriptionChoice] = [
             "a": .allow, "d": .deny, "r": .request, "c": .cancel,
         ]
-        if let action = actions[character] { model.account?.subscription(action, jid) }
+        if let choice = choices[character] { model.subscription(choice, key) }
     }
 
     // MARK: Roster focus
@@ -371,7 +375,8 @@ public final class UIController {
     private func rosterKey(_ event: KeyEvent) {
         let rows = currentRosterRows()
         dirty.insert(.roster)
-        let selected = rows.indices.contains(rosterSelection) ? rows[rosterSelection].jid : nil
+        let row = rows.indices.contains(rosterSelection) ? rows[rosterSelection] : nil
+        let selected = row?.key
         switch event {
         case .key(.escape):
             // First the filter goes, then the focus.
@@ -382,19 +387,23 @@ public final class UIController {
         case .key(.pageDown): moveSelection(layout?.roster?.height ?? 10, rows)
         case .key(.home): moveSelection(-rows.count, rows)
         case .key(.end): moveSelection(rows.count, rows)
-        case .key(.enter):
+        case .key(.enter), .character(" "):
             if let selected {
                 model.openChat(selected, focus: true)
                 setFocus(.input)
+            } else if case .account(let name)? = row?.kind {
+                toggleFold(name)
             }
+        case .character("z"):
+            if let account = row?.account { toggleFold(account) }
         case .character("a"):
-            ask(.addJID)
+            if let account = row?.account ?? model.currentAccount?.name { ask(.addJID(account: account)) }
         case .character("d"): if let selected { ask(.confirmRemove(selected)) }
         case .character("r"):
-            if let selected { ask(.rename(selected), initial: model.account?.roster[selected]?.name ?? "") }
+            if let selected { ask(.rename(selected), initial: model.contact(selected)?.name ?? "") }
         case .character("g"):
             if let selected {
-                ask(.groups(selected), initial: (model.account?.roster[selected]?.groups ?? []).joined(separator: ", "))
+                ask(.groups(selected), initial: (model.contact(selected)?.groups ?? []).joined(separator: ", "))
             }
         case .character("s"):
             if let selected {
@@ -405,6 +414,16 @@ public final class UIController {
             ask(.filter, initial: rosterFilter)
         default: break
         }
+    }
+
+    /// Folds an account's part of the roster to its header, or unfolds it.
+    private func toggleFold(_ account: String) {
+        if foldedAccounts.remove(account) == nil { foldedAccounts.insert(account) }
+        rosterRows = []
+        if let header = currentRosterRows().firstIndex(where: { $0.kind == .account(account) }) {
+            rosterSelection = header
+        }
+        dirty.insert(.roster)
     }
 
     private func setRosterFilter(_ text: String) {
@@ -420,27 +439,29 @@ public final class UIController {
         let target = max(0, min(rows.count - 1, rosterSelection + delta))
         let step = delta >= 0 ? 1 : -1
         var index = target
-        while rows.indices.contains(index) && rows[index].jid == nil { index += step }
+        while rows.indices.contains(index) && !rows[index].isSelectable { index += step }
         if !rows.indices.contains(index) {
             index = target
-            while rows.indices.contains(index) && rows[index].jid == nil { index -= step }
+            while rows.indices.contains(index) && !rows[index].isSelectable { index -= step }
         }
         if rows.indices.contains(index) { rosterSelection = index }
     }
 
     private func currentRosterRows() -> [RosterView.Row] {
-        if rosterRows.isEmpty { rosterRows = rosterView.rows(model: model, filter: rosterFilter) }
+        if rosterRows.isEmpty {
+            rosterRows = rosterView.rows(model: model, filter: rosterFilter, folded: foldedAccounts)
+        }
         if rosterSelection >= rosterRows.count { rosterSelection = max(0, rosterRows.count - 1) }
-        if rosterRows.indices.contains(rosterSelection) && rosterRows[rosterSelection].jid == nil {
+        if rosterRows.indices.contains(rosterSelection) && !rosterRows[rosterSelection].isSelectable {
             moveSelection(1, rosterRows)
         }
         return rosterRows
     }
 
     /// The contact selected in the roster pane.
-    public var selectedContact: JID? {
+    public var selectedContact: ConversationKey? {
         let rows = currentRosterRows()
-        return rows.indices.contains(rosterSelection) ? rows[rosterSelection].jid : nil
+        return rows.indices.contains(rosterSelection) ? rows[rosterSelection].key : nil
     }
 
     // MARK: Scrolling

@@ -98,7 +98,8 @@ public struct TernConfiguration: Sendable {
         guard accounts.count == 1 else {
             throw ConfigError(
                 file: file,
-                message: "several accounts are configured; choose one with --account or set default_account")
+                message: "several accounts are configured (\(accounts.map(\.name).joined(separator: ", "))); "
+                    + "choose one with --account NAME or set default_account")
         }
         return first
     }

@@ -57,7 +57,7 @@ enum HistoryBenchmark {
         guard loop.run(for: .seconds(30), until: { account.status == .online && !account.isCatchingUp }) else {
             throw FixtureError("the first login did not finish")
         }
-        model.openChat(peer, focus: true)
+        model.openChat(model.conversation(peer, on: account), focus: true)
         controller.render(on: screen)
         guard
             screen.text.split(separator: "\n").last(where: { $0.contains("numbered message") })?.contains(newest)

@@ -99,7 +99,7 @@ enum UIBenchmark {
         let controller = UIController(
             model: model, themes: ThemeLibrary(), colorCount: 256, rows: 50, columns: 200, clock: { scheduler.now })
         controller.render(on: screen)
-        model.openChat(try JID("contact0@example.net"), focus: true)
+        model.openChat(model.conversation(try JID("contact0@example.net"), on: account), focus: true)
         controller.render(on: screen)
         let clock = ContinuousClock()
         var typing: [Duration] = []

@@ -11,8 +11,8 @@ import TernConfig
 import XMPPClient
 import XMPPCore
 
-/// Wires the interactive client together: one event loop for the terminal, the connection and
-/// the database; the model; the UI; signals.
+/// Wires the interactive client together: one event loop for the terminal, every account's
+/// connection and the database; the model; the UI; signals.
 final class InteractiveApp {
     let loop: EventLoop
     let model: AppModel
@@ -30,22 +30,25 @@ final class InteractiveApp {
         loop: EventLoop,
         store: ChatStore,
         configuration: TernConfiguration,
-        account: AccountConfiguration,
-        password: String,
+        accounts: [(configuration: AccountConfiguration, password: String)],
         databasePath: String
     ) {
         self.loop = loop
         self.databasePath = databasePath
         scheduler = EventLoopScheduler(loop: loop)
-        let settings = account.connectionSettings(password: password)
-        let controller: AccountController
-        do {
-            controller = try AccountController(
-                name: account.name, jid: account.jid, store: store, scheduler: scheduler
-            ) { [loop] in LiveConnection(loop: loop, settings: $0.applied(to: settings)) }
-        } catch {
-            exitWithFailure(String(describing: error))
+        var controllers: [AccountController] = []
+        for (account, password) in accounts {
+            let settings = account.connectionSettings(password: password)
+            do {
+                controllers.append(
+                    try AccountController(name: account.name, jid: account.jid, store: store, scheduler: scheduler) {
+                        [loop] in LiveConnection(loop: loop, settings: $0.applied(to: settings))
+                    })
+            } catch {
+                exitWithFailure(String(describing: error))
+            }
         }
+        autoconnect = Set(accounts.filter(\.configuration.autoconnect).map(\.configuration.name))
         var ui = UISettings()
         var problems: [String] = []
         for (key, value) in configuration.ui.settings.sorted(by: { $0.key < $1.key }) {
@@ -59,14 +62,18 @@ final class InteractiveApp {
         behaviour.autoAwayMinutes = configuration.chat.autoAwayMinutes
         behaviour.initialArchiveMessages = configuration.chat.archiveInitial
         behaviour.strangers = StrangerMessages(rawValue: configuration.chat.strangers.rawValue) ?? .requests
-        controller.behaviour = behaviour
-        model = AppModel(accounts: [controller], settings: ui, scheduler: scheduler, settingsStore: store)
+        for controller in controllers { controller.behaviour = behaviour }
+        model = AppModel(
+            accounts: controllers, settings: ui, scheduler: scheduler, settingsStore: store,
+            defaultAccount: configuration.defaultAccountName)
         notifications = configuration.notifications
         for problem in problems { model.addNotice(problem, level: .warning) }
         model.onNotification = { [unowned self] notification in notify(notification) }
     }
 
     private let notifications: NotificationConfiguration
+    /// The accounts that connect at start (`autoconnect`, on unless set off).
+    private let autoconnect: Set<String>
     private var coalescer = NotificationCoalescer()
 
     /// The bell and the notify command, at the pace `NotificationCoalescer` allows.
@@ -128,7 +135,9 @@ final class InteractiveApp {
         tickEverySecond()
         checkDatabaseInBackground()
         model.addNotice("Tern started; type /help for commands, F2 for the roster, Alt-1…9 for windows")
-        if connect { model.account?.connect() }
+        if connect {
+            for account in model.accounts where autoconnect.contains(account.name) { account.connect() }
+        }
         render()
         if exitAfterFirstFrame {
             terminal.restore()
@@ -184,7 +193,9 @@ final class InteractiveApp {
     private func tickEverySecond() {
         loop.schedule(after: .seconds(1)) { [weak self] in
             guard let self else { return }
-            if case .reconnecting = self.model.account?.status { self.controller?.tick() }
+            if self.model.accounts.contains(where: { if case .reconnecting = $0.status { true } else { false } }) {
+                self.controller?.tick()
+            }
             if Clock.nowMilliseconds() / 1000 % 60 == 0 { self.controller?.tick() }
             self.tickEverySecond()
         }
@@ -211,10 +222,10 @@ final class InteractiveApp {
     private func shutDown() {
         for watch in watches { loop.unwatch(watch) }
         watches.removeAll()
-        guard let account = model.account else { return }
-        account.disconnect()
+        for account in model.accounts { account.disconnect() }
         let deadline = loop.now + .seconds(1)
-        while account.status == .online || account.status == .connecting, loop.now < deadline {
+        while model.accounts.contains(where: { $0.status == .online || $0.status == .connecting }), loop.now < deadline
+        {
             loop.runOnce(maximumWait: .milliseconds(50))
         }
     }

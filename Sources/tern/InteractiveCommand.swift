@@ -32,10 +32,22 @@ struct InteractiveCommand: ParsableCommand {
             exitWithFailure("tern needs a terminal; use tern send, tern history or tern search in scripts")
         }
         let path = accountOptions.config ?? TernConfiguration.defaultPath()
-        let (configuration, account) = loadConfiguration(
-            accountOptions,
-            hint: "\nCreate \(path) (see README.md), or run scripts/tern to try Tern against a local demo server.")
-        if !offline { XMPPConnection.prepareTLS(for: account.connectionSettings(password: "")) }
+        let hint = "\nCreate \(path) (see README.md), or run scripts/tern to try Tern against a local demo server."
+        let configuration = loadConfigurationFile(accountOptions, hint: hint)
+        // Every account, unless --account names one.
+        let accounts: [AccountConfiguration]
+        do throws(ConfigError) {
+            accounts =
+                accountOptions.account == nil && !configuration.accounts.isEmpty
+                ? configuration.accounts : [try configuration.account(named: accountOptions.account)]
+        } catch {
+            exitWithFailure(error.description + hint)
+        }
+        if !offline {
+            for account in accounts where account.autoconnect {
+                XMPPConnection.prepareTLS(for: account.connectionSettings(password: ""))
+            }
+        }
         let databasePath = database ?? XDG.databasePath()
         let store: ChatStore
         do {
@@ -44,7 +56,7 @@ struct InteractiveCommand: ParsableCommand {
             exitWithFailure(String(describing: error))
         }
         if let reason = InstanceLock.acquire(for: databasePath) { exitWithFailure(reason) }
-        let password = password(for: account)
+        let passwords = passwords(for: accounts)
         let loop: EventLoop
         do {
             loop = try EventLoop()
@@ -52,7 +64,7 @@ struct InteractiveCommand: ParsableCommand {
             exitWithFailure(error.description)
         }
         let app = InteractiveApp(
-            loop: loop, store: store, configuration: configuration, account: account, password: password,
+            loop: loop, store: store, configuration: configuration, accounts: Array(zip(accounts, passwords)),
             databasePath: databasePath)
         app.run(connect: !offline, exitAfterFirstFrame: exitAfterFirstFrame)
     }

@@ -54,7 +54,7 @@ import XMPPCore
         }
         #expect(fixture.model.windows.count == 1, "no window for any of them")
         #expect(fixture.model.strangers.count == 50)
-        #expect(fixture.model.unreadCounts["spam7@evil.example"] == 30)
+        #expect(fixture.model.unreadCounts[try fixture.key("spam7@evil.example")] == 30)
         let notes = fixture.model.log.filter { $0.text.contains("not in your roster") }
         #expect(notes.count == 4, "three by name, then one count: \(notes.map(\.text))")
         #expect(
@@ -64,8 +64,8 @@ import XMPPCore
         // A contact still gets a window; opening a stranger's chat makes it an ordinary one.
         fixture.harness.serverSends("<message from='romeo@example.net/o' type='chat'><body>hi</body></message>")
         #expect(fixture.model.windows.count == 2)
-        fixture.model.openChat(try JID("spam7@evil.example"), focus: true)
-        #expect(!fixture.model.strangers.contains(try JID("spam7@evil.example")))
+        fixture.open(try JID("spam7@evil.example"), focus: true)
+        #expect(!fixture.model.strangers.contains(try fixture.key("spam7@evil.example")))
         #expect(fixture.model.currentWindow.messages.count == 30)
     }
 

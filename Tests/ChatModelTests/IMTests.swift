@@ -240,7 +240,7 @@ import XMPPExtensions
         fixture.harness.serverSends(
             "<message from='mallory@evil.example/x' type='chat' id='s-1'><body>spam</body>"
                 + "<markable xmlns='urn:xmpp:chat-markers:0'/></message>")
-        fixture.model.openChat(try JID("mallory@evil.example"), focus: true)
+        fixture.open(try JID("mallory@evil.example"), focus: true)
         #expect(
             !fixture.harness.takeWrittenElements().contains { $0.child("displayed") != nil },
             "a stranger never learns that it was read")
@@ -265,7 +265,7 @@ import XMPPExtensions
         fixture.harness.serverSends(
             "<message from='mallory@evil.example/x' type='chat'><active xmlns='http://jabber.org/protocol/chatstates'/></message>"
         )
-        fixture.model.openChat(mallory, focus: true)
+        fixture.open(mallory, focus: true)
         fixture.model.inputChanged("h")
         #expect(
             !fixture.harness.takeWrittenElements().contains { $0.name == "message" },
@@ -274,7 +274,7 @@ import XMPPExtensions
         fixture.model.switchTo(0)
         _ = fixture.harness.takeWrittenElements()
         let romeo = try JID("romeo@example.net")
-        fixture.model.openChat(romeo, focus: true)
+        fixture.open(romeo, focus: true)
         fixture.model.inputChanged("h")
         #expect(
             !fixture.harness.takeWrittenElements().contains { $0.name == "message" }, "romeo never sent chat states")
@@ -309,7 +309,7 @@ import XMPPExtensions
         let fixture = ModelFixture()
         fixture.connect()
         let romeo = try JID("romeo@example.net")
-        fixture.model.openChat(romeo, focus: true)
+        fixture.open(romeo, focus: true)
         fixture.model.submit("helo")
         let original = try #require(fixture.harness.takeWrittenElements().first { $0.name == "message" })
         fixture.model.submit("/correct hello")

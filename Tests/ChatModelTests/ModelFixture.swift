@@ -66,6 +66,17 @@ final class ModelFixture {
     var connection: HarnessConnection { box.connections.last! }
     var connectionCount: Int { box.connections.count }
 
+    /// The conversation with `address` on the fixture's account.
+    func key(_ address: String) throws -> ConversationKey {
+        ConversationKey(account: account.name, jid: try JID(address))
+    }
+
+    /// Opens the chat with `contact` on the fixture's account.
+    @discardableResult
+    func open(_ contact: JID, focus: Bool) -> ChatWindow {
+        model.openChat(model.conversation(contact, on: account), focus: focus)
+    }
+
     /// Connects and answers the roster request with `items` and the account's disco#info with
     /// `accountFeatures` (what else the account sent on login stays for the test to read).
     func connect(rosterItems: String = "", accountFeatures: [String] = ["urn:xmpp:mam:2", "urn:xmpp:sid:0"]) {

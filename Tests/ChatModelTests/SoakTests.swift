@@ -129,7 +129,7 @@ import XMPPCore
                 if nextOwn <= scheduler.now {
                     sent += 1
                     let contact = SoakTests.contacts[sent % 2]
-                    model.openChat(contact, focus: true)
+                    model.openChat(model.conversation(contact, on: account), focus: true)
                     model.inputChanged("typing")
                     model.submit("answer \(sent)")
                     nextOwn = scheduler.now + Int64.random(in: userRange, using: &random)

@@ -1,4 +1,5 @@
 import ChatModel
+import ChatRuntime
 import ChatStore
 import Foundation
 import Networking
@@ -148,7 +149,7 @@ struct ArchiveScrollBackTests {
 
         let model = AppModel(
             accounts: [dave.controller], settings: UISettings(), scheduler: EventLoopScheduler(loop: loop))
-        let window = model.openChat(try JID("erin@localhost"), focus: true)
+        let window = model.openChat(model.conversation(try JID("erin@localhost"), on: dave.controller), focus: true)
         for _ in 0..<20 where window.messages.count < 150 {
             // What scrolling up does at the top of the loaded messages.
             if window.hasOlder { model.loadOlder(window) } else { model.fetchFromArchive(window) }

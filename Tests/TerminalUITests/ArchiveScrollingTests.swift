@@ -35,7 +35,7 @@ import XMPPCore
         let ui = UIFixture(rows: 30, columns: 100, settings: .withoutRoster)
         let archive = Self.archive(2_000)
         ui.connect(archive: archive)
-        ui.model.openChat(try JID("romeo@example.net"), focus: true)
+        ui.open(try JID("romeo@example.net"), focus: true)
         let shown = Self.numbers(ui.chatRows())
         #expect(shown.last == 1_999, "the newest message is at the bottom")
         #expect(shown.count > 20 && shown == Array((2_000 - shown.count)..<2_000), "in the archive's order: \(shown)")
@@ -49,7 +49,7 @@ import XMPPCore
         ui.account.behaviour.initialArchiveMessages = 30
         let archive = Self.archive(1_000)
         ui.connect(archive: archive)
-        ui.model.openChat(try JID("romeo@example.net"), focus: true)
+        ui.open(try JID("romeo@example.net"), focus: true)
         var seen = Set(Self.numbers(ui.chatRows()))
         #expect(seen.contains(999))
         // A slow server: PageUp reaches the top of what is stored before the archive answers.

@@ -103,7 +103,7 @@ import XMPPCore
     @Test func typingAndEnterSendsAndShowsTheMessage() throws {
         let ui = UIFixture(rows: 20, columns: 80)
         ui.connect()
-        ui.model.openChat(try JID("romeo@example.net"), focus: true)
+        ui.open(try JID("romeo@example.net"), focus: true)
         ui.type("hello 😀 你好")
         #expect(ui.render().split(separator: "\n").last == "hello 😀 你好")
         #expect(ui.screen.cursor?.column == 13, "5 + 1 + 2 (emoji) + 1 + 4 (two CJK) columns")
@@ -117,7 +117,7 @@ import XMPPCore
         ui.connect()
         // "pаypal" with a Cyrillic а asks to be a contact, and writes.
         ui.harness.serverSends("<presence from='p\u{0430}ypal@ex\u{0430}mple.org' type='subscribe'/>")
-        ui.model.openChat(try JID("p\u{0430}ypal@ex\u{0430}mple.org"), focus: true)
+        ui.open(try JID("p\u{0430}ypal@ex\u{0430}mple.org"), focus: true)
         let screen = ui.render()
         #expect(screen.contains("p\u{0430}ypal@ex\u{0430}mple.org (p\u{0430}ypal@xn--exmple-4nf.org, mixed scripts)"))
         #expect(screen.contains("? p\u{0430}ypal@ex\u{0430}mple.org (p…"), "the narrow roster shows that more follows")
@@ -126,7 +126,7 @@ import XMPPCore
     @Test func multiLinePasteIsOneMessage() throws {
         let ui = UIFixture(rows: 20, columns: 80)
         ui.connect()
-        ui.model.openChat(try JID("romeo@example.net"), focus: true)
+        ui.open(try JID("romeo@example.net"), focus: true)
         ui.press(.paste("first line\nsecond line"))
         #expect(ui.render().split(separator: "\n").last == "first line↵second line")
         ui.press(.key(.enter))
@@ -149,8 +149,8 @@ import XMPPCore
 
     @Test func windowsSwitchWithAltNumbersAndArrows() throws {
         let ui = UIFixture(rows: 20, columns: 80)
-        ui.model.openChat(try JID("romeo@example.net"), focus: false)
-        ui.model.openChat(try JID("juliet@example.com"), focus: false)
+        ui.open(try JID("romeo@example.net"), focus: false)
+        ui.open(try JID("juliet@example.com"), focus: false)
         ui.press(.alt("3"))
         #expect(ui.model.currentIndex == 2)
         ui.press(.altKey(.left))
@@ -189,7 +189,7 @@ import XMPPCore
     @Test func altEnterAndTheConfiguredKeyTypeANewline() throws {
         let ui = UIFixture(rows: 20, columns: 80)
         ui.connect()
-        ui.model.openChat(try JID("romeo@example.net"), focus: true)
+        ui.open(try JID("romeo@example.net"), focus: true)
         ui.type("first")
         ui.press(.altKey(.enter))
         ui.type("second")
@@ -207,7 +207,7 @@ import XMPPCore
     @Test func upCorrectsOnlyWhatWasTypedHere() throws {
         let ui = UIFixture(rows: 20, columns: 80)
         ui.connect()
-        ui.model.openChat(try JID("romeo@example.net"), focus: true)
+        ui.open(try JID("romeo@example.net"), focus: true)
         ui.type("typed here")
         ui.press(.key(.enter))
         ui.press(.key(.up))
@@ -320,9 +320,9 @@ import XMPPCore
         ui.press(.key(.function(2)))
         #expect(ui.render().split(separator: "\n").last?.hasPrefix("roster: ") == true)
         // Selection starts on the first contact (the request), then moves down.
-        #expect(ui.controller.selectedContact?.description == "tybalt@example.com")
+        #expect(ui.controller.selectedContact?.address == "tybalt@example.com")
         ui.press(.character("j"))
-        #expect(ui.controller.selectedContact?.description == "juliet@example.com")
+        #expect(ui.controller.selectedContact?.address == "juliet@example.com")
         ui.press(.character("r"))
         #expect(ui.render().split(separator: "\n").last == "New name for juliet@example.com: Juliet")
         ui.press(.control("u"))
@@ -354,7 +354,7 @@ import XMPPCore
         ui.press(.character("/"))
         ui.type("rom")
         ui.press(.key(.enter))
-        #expect(ui.controller.selectedContact?.description == "romeo@example.net")
+        #expect(ui.controller.selectedContact?.address == "romeo@example.net")
         ui.press(.key(.enter))
         #expect(ui.model.currentWindow.jid?.description == "romeo@example.net")
         #expect(ui.controller.focus == .input)
@@ -376,7 +376,7 @@ import XMPPCore
         ui.type("jul")
         ui.press(.key(.enter))
         #expect(ui.row(1).hasPrefix("filter: jul"))
-        #expect(ui.controller.selectedContact?.description == "juliet@example.com")
+        #expect(ui.controller.selectedContact?.address == "juliet@example.com")
         ui.press(.key(.escape))
         ui.press(.key(.escape))
         #expect(ui.controller.focus == .input, "the second Esc leaves the roster")

@@ -44,7 +44,7 @@ import XMPPCore
                 conversation: romeo, outgoing: false, sender: "romeo@example.net/phone", senderKey: "romeo@example.net",
                 body: "But soft, what light through yonder window breaks? It is the east, and Juliet is the sun.",
                 timestamp: 1_764_000_000_000), account: ui.account.accountID)
-        ui.model.openChat(romeo, focus: true)
+        ui.open(romeo, focus: true)
         let chat = ui.chatRows().filter { !$0.isEmpty }
         #expect(chat.contains { $0.contains("Wednesday 24 November 2025") || $0.contains("Monday 24 November 2025") })
         let first = try #require(chat.firstIndex { $0.hasPrefix("16:00 romeo: But soft") })
@@ -57,7 +57,7 @@ import XMPPCore
         let ui = UIFixture(rows: 20, columns: 80)
         ui.connect()
         let romeo = try JID("romeo@example.net")
-        ui.model.openChat(romeo, focus: true)
+        ui.open(romeo, focus: true)
         ui.model.submit("/me waves")
         ui.harness.serverSends(
             "<message from='romeo@example.net/phone' type='chat' id='r1'><body>helo</body></message>")
@@ -89,7 +89,7 @@ import XMPPCore
             NewMessage(
                 conversation: romeo, outgoing: false, sender: "romeo@example.net/x", senderKey: "romeo@example.net",
                 body: String(repeating: "你好😀", count: 12), timestamp: 1_764_000_000_000), account: ui.account.accountID)
-        ui.model.openChat(romeo, focus: true)
+        ui.open(romeo, focus: true)
         for row in ui.chatRows() {
             #expect(TextWidth.of(row) <= 50)
             #expect(!row.contains("\u{FFFD}"))
@@ -115,7 +115,7 @@ import XMPPCore
         let ui = UIFixture(rows: 24, columns: 80)
         ui.fill(1000)
         let romeo = try JID("romeo@example.net")
-        ui.model.openChat(romeo, focus: true)
+        ui.open(romeo, focus: true)
         #expect(ui.model.currentWindow.messages.count == 200, "only the newest are loaded at first")
         #expect(ui.chatRows().last { !$0.isEmpty }?.contains("message 999") == true)
         var seen = Set<String>()
@@ -138,7 +138,7 @@ import XMPPCore
         let ui = UIFixture(rows: 24, columns: 80)
         ui.fill(100)
         ui.connect()
-        ui.model.openChat(try JID("romeo@example.net"), focus: true)
+        ui.open(try JID("romeo@example.net"), focus: true)
         ui.press(.key(.pageUp))
         let before = ui.chatRows()
         ui.harness.serverSends("<message from='romeo@example.net/phone' type='chat'><body>brand new</body></message>")
@@ -152,7 +152,7 @@ import XMPPCore
     @Test func resizeKeepsTheInputAndTheScrollPosition() throws {
         let ui = UIFixture(rows: 24, columns: 80)
         ui.fill(100)
-        ui.model.openChat(try JID("romeo@example.net"), focus: true)
+        ui.open(try JID("romeo@example.net"), focus: true)
         ui.press(.key(.pageUp))
         ui.type("half-typed message")
         let anchor = ui.model.currentWindow.scrollAnchor
@@ -180,7 +180,7 @@ import XMPPCore
                 stanzaIDBy: "alice@example.org")
         }
         _ = try ui.store.insert(messages, account: ui.account.accountID)
-        ui.model.openChat(romeo, focus: true)
+        ui.open(romeo, focus: true)
         var sawSeparator = false
         for page in 1...420 {
             ui.press(.key(.pageUp))

@@ -61,7 +61,7 @@ import XMPPCore
             ui.harness.serverSends(
                 "<message from='romeo@example.net/phone' type='chat'><body>\(text)</body></message>")
         }
-        ui.model.openChat(romeo, focus: true)
+        ui.open(romeo, focus: true)
         let rows = ui.chatRows().filter { $0.contains("romeo:") }
         #expect(rows.count == 3)
         for row in rows { #expect(row.hasSuffix("end|"), "\(row)") }

@@ -47,6 +47,17 @@ final class UIFixture {
     final class ConnectionBox { var items: [HarnessConnection] = [] }
     var harness: SessionHarness { box.items.last!.harness }
 
+    /// The conversation with `address` on the fixture's account.
+    func key(_ address: String) throws -> ConversationKey {
+        ConversationKey(account: account.name, jid: try JID(address))
+    }
+
+    /// Opens the chat with `contact` on the fixture's account.
+    @discardableResult
+    func open(_ contact: JID, focus: Bool) -> ChatWindow {
+        model.openChat(model.conversation(contact, on: account), focus: focus)
+    }
+
     /// Connects, answers the roster request with `roster`, and the archive catch-up from `archive`.
     func connect(roster: String = "", archive: ScriptedArchive? = nil) {
         account.connect()

@@ -7,18 +7,6 @@ extension AppModel {
     public static var builtinCommands: [CommandSpec] {
         sessionCommands + windowCommands + rosterCommands + messagingCommands
     }
-
-    func requireAccount() throws(CommandError) -> AccountController {
-        guard let account else { throw .failed("no account is configured") }
-        return account
-    }
-
-    func contact(_ text: String) throws(CommandError) -> JID {
-        guard let jid = resolveContact(text) else {
-            throw .usage("\"\(text)\" is neither a JID nor the name of a contact")
-        }
-        return jid
-    }
 }
 
 // MARK: Session
@@ -27,29 +15,37 @@ extension AppModel {
     static var sessionCommands: [CommandSpec] {
         [
             CommandSpec(
-                "connect", arguments: [ArgumentSpec("account", optional: true, completion: .account)],
-                summary: "connect (an account by name; default: the first)"
+                "account", summary: "list the accounts and their state",
+                help: "Every command takes --account NAME before its arguments to act on that account\n"
+                    + "instead of the current window's (the console's: the default account)."
             ) { context throws(CommandError) in
                 let model = context.model
-                let account: AccountController
-                if let name = context.argument("account") {
-                    guard let named = model.accounts.first(where: { $0.name == name }) else {
-                        throw .failed("no account named \(name)")
-                    }
-                    account = named
-                } else {
-                    account = try model.requireAccount()
+                for row in model.accountRows {
+                    let current = row.name == model.currentAccount?.name ? " (current)" : ""
+                    model.addNotice("\(row.name): \(row.address) — \(row.status.summary(now: model.now))\(current)")
                 }
-                model.addNotice(account.connectionSummary(asked: "connect"))
+            },
+            CommandSpec(
+                "connect", arguments: [ArgumentSpec("account", optional: true, completion: .account)],
+                summary: "connect an account (default: the current window's)"
+            ) { context throws(CommandError) in
+                let account = try context.namedAccount(context.argument("account"))
+                context.model.addNotice(account.connectionSummary(asked: "connect"))
                 account.connect()
             },
-            CommandSpec("disconnect", summary: "log out and stay offline") { context throws(CommandError) in
-                let account = try context.model.requireAccount()
+            CommandSpec(
+                "disconnect", arguments: [ArgumentSpec("account", optional: true, completion: .account)],
+                summary: "log out an account and keep it offline (default: the current window's)"
+            ) { context throws(CommandError) in
+                let account = try context.namedAccount(context.argument("account"))
                 if account.status == .offline { context.model.addNotice("\(account.jid) is already offline") }
                 account.disconnect()
             },
-            CommandSpec("reconnect", summary: "reconnect now instead of waiting") { context throws(CommandError) in
-                let account = try context.model.requireAccount()
+            CommandSpec(
+                "reconnect", arguments: [ArgumentSpec("account", optional: true, completion: .account)],
+                summary: "reconnect now instead of waiting"
+            ) { context throws(CommandError) in
+                let account = try context.namedAccount(context.argument("account"))
                 context.model.addNotice(account.connectionSummary(asked: "reconnect"))
                 account.reconnectNow()
             },
@@ -65,7 +61,7 @@ extension AppModel {
                 guard let availability = Availability(rawValue: context.required("online|chat|away|xa|dnd")),
                     availability != .offline
                 else { throw .usage("unknown presence") }
-                try context.model.requireAccount().setPresence(availability, status: context.argument("message"))
+                try context.account().setPresence(availability, status: context.argument("message"))
                 context.model.onChange(.status)
             },
             CommandSpec(
@@ -119,8 +115,8 @@ extension AppModel {
                     for line in model.commands.overview() { model.addNotice(line) }
                 }
             },
-            CommandSpec("quit", summary: "leave Tern") { context throws(CommandError) in
-                context.model.account?.disconnect()
+            CommandSpec("quit", summary: "leave Tern (every account logs out)") { context throws(CommandError) in
+                for account in context.model.accounts { account.disconnect() }
                 context.model.requestQuit()
             },
         ]
@@ -140,18 +136,19 @@ extension AppModel {
                 summary: "open a chat (and send a message)"
             ) { context throws(CommandError) in
                 let model = context.model
-                let jid = try model.contact(context.required("jid"))
-                model.openChat(jid, focus: true)
-                if let text = context.argument("text"), !text.isEmpty {
-                    try model.requireAccount().send(text, to: jid)
-                }
+                let account = try context.account(for: context.required("jid"))
+                let jid = try context.contact(context.required("jid"), on: account)
+                model.openChat(model.conversation(jid, on: account), focus: true)
+                if let text = context.argument("text"), !text.isEmpty { account.send(text, to: jid) }
             },
             CommandSpec(
                 "me", arguments: [ArgumentSpec("action", rest: true)], summary: "send an action (/me waves)"
             ) { context throws(CommandError) in
                 let model = context.model
-                guard let contact = model.currentWindow.jid else { throw .failed("/me works in a chat window") }
-                try model.requireAccount().send("/me " + context.required("action"), to: contact)
+                guard let key = model.currentWindow.conversation, let account = model.account(of: key) else {
+                    throw .failed("/me works in a chat window")
+                }
+                account.send("/me " + context.required("action"), to: key.jid)
             },
             CommandSpec(
                 "win", arguments: [ArgumentSpec("number")], summary: "go to window N (also Alt-1...Alt-0)"
@@ -174,23 +171,32 @@ extension AppModel {
                 summary: "search the history (of this chat, or of all in the console)"
             ) { context throws(CommandError) in
                 let model = context.model
-                let account = try model.requireAccount()
                 let text = context.required("text")
-                let hits: [SearchHit]
+                let window = model.currentWindow
+                // The console searches every account (or the one --account names).
+                let accounts =
+                    window.conversation == nil && context.accountName == nil ? model.accounts : [try context.account()]
+                var hits: [(account: String, hit: SearchHit)] = []
                 do {
-                    hits = try account.store.search(
-                        text, account: account.accountID, conversation: model.currentWindow.jid)
+                    for account in accounts {
+                        hits += try account.store.search(text, account: account.accountID, conversation: window.jid)
+                            .map { (account.name, $0) }
+                    }
                 } catch {
                     throw .failed("search failed: \(error)")
+                }
+                hits.sort {
+                    ($0.hit.message.timestamp, $0.hit.message.id) > ($1.hit.message.timestamp, $1.hit.message.id)
                 }
                 guard !hits.isEmpty else {
                     model.addNotice("no messages contain \"\(text)\"")
                     return
                 }
                 model.addNotice("\(hits.count) message\(hits.count == 1 ? "" : "s") contain \"\(text)\" (newest last):")
-                for hit in hits.reversed() {
+                for (account, hit) in hits.reversed() {
                     let who = hit.message.outgoing ? "me" : hit.message.sender
-                    let place = model.currentWindow.jid == nil ? "\(hit.message.conversation) " : ""
+                    var place = window.conversation == nil ? "\(hit.message.conversation) " : ""
+                    if accounts.count > 1 { place = "[\(account)] " + place }
                     model.addNotice(
                         "\(SearchTimeFormat.format(hit.message.timestamp)) \(place)\(who): "
                             + hit.snippet.rendered(open: "«", close: "»"))
@@ -218,23 +224,22 @@ extension AppModel {
                         guard let jid = JID(parsing: context.required("jid")), jid.localpart != nil else {
                             throw .usage("\"\(context.required("jid"))\" is not a JID (user@domain)")
                         }
-                        try context.model.requireAccount().addContact(jid, name: context.argument("name"))
+                        try context.account().addContact(jid, name: context.argument("name"))
                     },
                     CommandSpec(
                         "remove", arguments: [ArgumentSpec("jid", completion: .contact)],
                         summary: "remove a contact (and both subscriptions)"
                     ) { context throws(CommandError) in
-                        let model = context.model
-                        try model.requireAccount().removeContact(try model.contact(context.required("jid")))
+                        let (jid, account) = try context.targetContact(context.required("jid"))
+                        account.removeContact(jid)
                     },
                     CommandSpec(
                         "rename",
                         arguments: [ArgumentSpec("jid", completion: .contact), ArgumentSpec("name", rest: true)],
                         summary: "rename a contact"
                     ) { context throws(CommandError) in
-                        let model = context.model
-                        let jid = try model.contact(context.required("jid"))
-                        try model.requireAccount().updateContact(jid, name: .some(context.required("name")))
+                        let (jid, account) = try context.targetContact(context.required("jid"))
+                        account.updateContact(jid, name: .some(context.required("name")))
                     },
                     CommandSpec(
                         "group",
@@ -244,9 +249,8 @@ extension AppModel {
                         ],
                         summary: "put a contact in these groups (none: no group)"
                     ) { context throws(CommandError) in
-                        let model = context.model
-                        let jid = try model.contact(context.required("jid"))
-                        try model.requireAccount().updateContact(jid, groups: context.repeated)
+                        let (jid, account) = try context.targetContact(context.required("jid"))
+                        account.updateContact(jid, groups: context.repeated)
                     },
                 ]),
             CommandSpec(
@@ -262,12 +266,12 @@ extension AppModel {
                     + "see theirs); deny: refuse or revoke;\n"
                     + "request: ask to see the contact's presence; cancel: stop seeing it"
             ) { context throws(CommandError) in
-                let model = context.model
                 guard
                     let action = PresenceManager.SubscriptionAction(
                         rawValue: context.required("allow|deny|request|cancel"))
                 else { throw .usage("choose allow, deny, request or cancel") }
-                try model.requireAccount().subscription(action, try model.contact(context.required("jid")))
+                let (jid, account) = try context.targetContact(context.required("jid"))
+                account.subscription(action, jid)
             },
         ]
     }
@@ -283,9 +287,10 @@ extension AppModel {
                 summary: "correct your last message here (Up on an empty line starts one)"
             ) { context throws(CommandError) in
                 let model = context.model
-                guard let contact = model.currentWindow.jid else { throw .failed("/correct works in a chat window") }
-                guard try model.requireAccount().correctLastMessage(to: contact, with: context.required("text")) != nil
-                else {
+                guard let key = model.currentWindow.conversation, let account = model.account(of: key) else {
+                    throw .failed("/correct works in a chat window")
+                }
+                guard account.correctLastMessage(to: key.jid, with: context.required("text")) != nil else {
                     throw .failed("there is no message of yours here to correct")
                 }
             },
@@ -294,7 +299,6 @@ extension AppModel {
                 arguments: [ArgumentSpec("jid", completion: .contact), ArgumentSpec("report", optional: true)],
                 summary: "block a contact (no messages, presence or requests from it); spam or abuse also reports it"
             ) { context throws(CommandError) in
-                let model = context.model
                 var report: BlockingManager.Report?
                 switch context.argument("report") {
                 case nil: report = nil
@@ -302,21 +306,22 @@ extension AppModel {
                 case "abuse": report = .abuse
                 case let other?: throw .usage("\"\(other)\" is not a report: spam or abuse")
                 }
-                try model.requireAccount().block(try model.contact(context.required("jid")), report: report)
+                let (jid, account) = try context.targetContact(context.required("jid"))
+                account.block(jid, report: report)
             },
             CommandSpec(
                 "unblock", arguments: [ArgumentSpec("jid", completion: .contact)], summary: "unblock a contact"
             ) { context throws(CommandError) in
-                let model = context.model
-                guard let jid = JID(parsing: context.required("jid")) ?? model.resolveContact(context.required("jid"))
-                else {
-                    throw .usage("\"\(context.required("jid"))\" is not a JID")
+                let text = context.required("jid")
+                let account = try context.account(for: text)
+                guard let jid = JID(parsing: text) ?? context.model.resolveContact(text, on: account) else {
+                    throw .usage("\"\(text)\" is not a JID")
                 }
-                try model.requireAccount().unblock(jid)
+                account.unblock(jid)
             },
             CommandSpec("blocked", summary: "list the blocked JIDs") { context throws(CommandError) in
                 let model = context.model
-                let blocked = try model.requireAccount().blocking.blocked.map(\.description).sorted()
+                let blocked = try context.account().blocking.blocked.map(\.description).sorted()
                 model.addNotice(blocked.isEmpty ? "nobody is blocked" : "blocked: " + blocked.joined(separator: ", "))
             },
             CommandSpec(
@@ -325,17 +330,20 @@ extension AppModel {
             ) { context throws(CommandError) in
                 let model = context.model
                 let target: JID
+                let account: AccountController
                 if let text = context.argument("jid") {
-                    guard let jid = model.resolveContact(text) ?? JID(parsing: text) else {
+                    account = try context.account(for: text)
+                    guard let jid = model.resolveContact(text, on: account) ?? JID(parsing: text) else {
                         throw .usage("\"\(text)\" is not a JID")
                     }
                     target = jid
                 } else {
-                    guard let jid = model.currentWindow.jid else { throw .usage("which JID?") }
-                    target = jid
+                    guard let key = model.currentWindow.conversation else { throw .usage("which JID?") }
+                    account = try context.account()
+                    target = key.jid
                 }
                 let window = model.currentWindow
-                try model.requireAccount().information(about: target) { [weak model, weak window] lines in
+                account.information(about: target) { [weak model, weak window] lines in
                     for line in lines { model?.addNotice(line, window: window) }
                 }
             },
@@ -343,28 +351,19 @@ extension AppModel {
                 "mute", arguments: [ArgumentSpec("jid", optional: true, completion: .contact)],
                 summary: "no notifications for a contact (default: this chat)"
             ) { context throws(CommandError) in
-                let model = context.model
-                let contact = try model.targetContact(context.argument("jid"))
-                try model.requireAccount().setMuted(true, contact)
-                model.addNotice("\(contact) is muted")
+                let (contact, account) = try context.targetContact(context.argument("jid"))
+                account.setMuted(true, contact)
+                context.model.addNotice("\(contact) is muted")
             },
             CommandSpec(
                 "unmute", arguments: [ArgumentSpec("jid", optional: true, completion: .contact)],
                 summary: "notifications for a contact again"
             ) { context throws(CommandError) in
-                let model = context.model
-                let contact = try model.targetContact(context.argument("jid"))
-                try model.requireAccount().setMuted(false, contact)
-                model.addNotice("\(contact) is no longer muted")
+                let (contact, account) = try context.targetContact(context.argument("jid"))
+                account.setMuted(false, contact)
+                context.model.addNotice("\(contact) is no longer muted")
             },
         ]
-    }
-
-    /// The contact an optional argument names, else the current chat's.
-    func targetContact(_ text: String?) throws(CommandError) -> JID {
-        if let text { return try contact(text) }
-        guard let jid = currentWindow.jid else { throw .usage("which contact?") }
-        return jid
     }
 }
 

@@ -23,7 +23,19 @@ extension CommandRegistry {
             wordStart = line.index(line.startIndex, offsetBy: offset + 1)
             partial = last.text
         }
-        let completed = endsWithSpace || words.isEmpty ? words : Array(words.dropLast())
+        var completed = endsWithSpace || words.isEmpty ? words : Array(words.dropLast())
+        if completed.last?.text == CommandRegistry.accountOption {
+            return matches(values(.account), partial, wordStart)
+        }
+        if completed.count >= 1 && partial.hasPrefix("-") {
+            return matches([CommandRegistry.accountOption], partial, wordStart)
+        }
+        // `--account NAME` is not an argument: positions count without it.
+        if let index = completed.firstIndex(where: { $0.text == CommandRegistry.accountOption }), index >= 1,
+            index + 1 < completed.count
+        {
+            completed.removeSubrange(index...(index + 1))
+        }
         let kind: ArgumentCompletion
         if completed.isEmpty {
             kind = .command

@@ -24,15 +24,19 @@ public final class CommandRegistry {
             return "unknown command /\(name) — type /help for the list of commands"
         }
         var rest = Array(words.dropFirst())
-        if !spec.subcommands.isEmpty {
-            guard let sub = rest.first.flatMap({ word in spec.subcommands.first { $0.name == word.text.lowercased() } })
-            else { return "usage: \(spec.usage())" }
-            spec = sub
-            spec.name = "\(name) \(sub.name)"
-            rest.removeFirst()
-        }
         do throws(CommandError) {
-            let context = try parse(rest, line: line, spec: spec, model: model)
+            var accountName = try CommandRegistry.takeAccountOption(&rest)
+            if !spec.subcommands.isEmpty {
+                guard
+                    let sub = rest.first.flatMap({ word in spec.subcommands.first { $0.name == word.text.lowercased() }
+                        })
+                else { return "usage: \(spec.usage())" }
+                spec = sub
+                spec.name = "\(name) \(sub.name)"
+                rest.removeFirst()
+                if let named = try CommandRegistry.takeAccountOption(&rest) { accountName = named }
+            }
+            let context = try parse(rest, line: line, spec: spec, model: model, accountName: accountName)
             try spec.handler(context)
             return nil
         } catch {
@@ -47,7 +51,8 @@ public final class CommandRegistry {
         _ words: [Word],
         line: String,
         spec: CommandSpec,
-        model: AppModel
+        model: AppModel,
+        accountName: String?
     ) throws(CommandError) -> CommandContext {
         var arguments: [String: String] = [:]
         var repeated: [String] = []
@@ -77,7 +82,20 @@ public final class CommandRegistry {
             index += 1
         }
         guard index >= words.count else { throw .usage("too many arguments") }
-        return CommandContext(model: model, arguments: arguments, repeated: repeated)
+        return CommandContext(model: model, arguments: arguments, repeated: repeated, accountName: accountName)
+    }
+
+    /// Every command takes `--account NAME` before its arguments (and before or after a
+    /// subcommand): the account it acts on instead of the current window's.
+    static let accountOption = "--account"
+
+    /// Removes a leading `--account NAME` from `words`; returns the name.
+    static func takeAccountOption(_ words: inout [Word]) throws(CommandError) -> String? {
+        guard words.first?.text == accountOption else { return nil }
+        guard words.count > 1 else { throw .usage("--account needs the name of an account") }
+        let name = words[1].text
+        words.removeFirst(2)
+        return name
     }
 
     /// A word of a command line and where it starts (quotes group words: "two words").

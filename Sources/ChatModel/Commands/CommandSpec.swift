@@ -1,3 +1,5 @@
+import XMPPCore
+
 /// How an argument is completed with Tab.
 public enum ArgumentCompletion: Sendable, Hashable {
     case none
@@ -108,9 +110,69 @@ public struct CommandContext {
     public let arguments: [String: String]
     /// The values of a repeated argument.
     public let repeated: [String]
+    /// The account named with `--account NAME`, if any.
+    public let accountName: String?
 
     public func argument(_ name: String) -> String? { arguments[name] }
 
     /// A required argument (the parser guarantees it exists).
     public func required(_ name: String) -> String { arguments[name] ?? "" }
+
+    /// The account the command acts on: `--account NAME`, else the current window's, else the
+    /// default one.
+    public func account() throws(CommandError) -> AccountController {
+        if let accountName {
+            guard let account = model.account(named: accountName) else {
+                throw .failed(
+                    "no account named \(accountName) (accounts: \(model.accounts.map(\.name).joined(separator: ", ")))")
+            }
+            return account
+        }
+        guard let account = model.currentAccount else { throw .failed("no account is configured") }
+        return account
+    }
+
+    /// The account an optional argument names, else the one the command acts on.
+    public func namedAccount(_ name: String?) throws(CommandError) -> AccountController {
+        guard let name else { return try account() }
+        guard let account = model.account(named: name) else {
+            throw .failed("no account named \(name) (accounts: \(model.accounts.map(\.name).joined(separator: ", ")))")
+        }
+        return account
+    }
+
+    /// The account a contact given as text belongs to: `--account`, the current window's; in the
+    /// console, the one account whose roster has it (by JID or name), else the default.
+    public func account(for contact: String) throws(CommandError) -> AccountController {
+        guard accountName == nil, model.currentWindow.conversation == nil, model.hasSeveralAccounts else {
+            return try account()
+        }
+        let folded = contact.lowercased()
+        let jid = JID(parsing: contact)?.bare
+        let holders = model.accounts.filter { account in
+            jid.map { account.roster[$0] != nil } == true
+                || account.roster.values.contains { $0.name?.lowercased() == folded }
+        }
+        return holders.count == 1 ? holders[0] : try account()
+    }
+
+    /// A contact of `account` given as a JID or a roster name.
+    public func contact(_ text: String, on account: AccountController) throws(CommandError) -> JID {
+        guard let jid = model.resolveContact(text, on: account) else {
+            throw .usage("\"\(text)\" is neither a JID nor the name of a contact of \(account.name)")
+        }
+        return jid
+    }
+
+    /// The contact an optional argument names, else the current chat's; with its account.
+    public func targetContact(_ text: String?) throws(CommandError) -> (JID, AccountController) {
+        if let text {
+            let account = try account(for: text)
+            return (try contact(text, on: account), account)
+        }
+        guard let key = model.currentWindow.conversation, let account = model.account(of: key) else {
+            throw .usage("which contact?")
+        }
+        return (key.jid, account)
+    }
 }

@@ -1,7 +1,5 @@
 import ChatModel
 import SafeText
-import XMPPCore
-import XMPPExtensions
 
 /// The log pane (and the console window): connection events, errors, requests, with their time.
 public struct LogView {
@@ -44,40 +42,41 @@ public struct LogView {
     }
 }
 
-/// The status bar: time, account and connection, own presence, the windows with activity.
+/// The status bar: time, each account's connection, own presence, the windows with activity.
 public struct StatusBar {
     public init() {}
 
     public func render(model: AppModel, theme: Theme, canvas: some Canvas, rect: Rect, now: Int64) {
         let bar = theme.style("statusbar.bar")
         var parts: [(String, Style)] = [("[" + TimeFormat.format(now, pattern: "%H:%M") + "] ", bar)]
-        if let account = model.account {
-            let (state, element): (String, String)
+        let several = model.hasSeveralAccounts
+        for account in model.accountRows {
+            let element: String
             switch account.status {
-            case .online: (state, element) = ("online", "statusbar.online")
-            case .connecting: (state, element) = ("connecting", "statusbar.connecting")
-            case .offline: (state, element) = ("offline", "statusbar.offline")
-            case .reconnecting(let at):
-                let seconds = max(0, Int((at - now + 999) / 1000))
-                (state, element) = ("reconnecting in \(seconds) s", "statusbar.connecting")
-            case .failed: (state, element) = ("offline (failed)", "statusbar.offline")
+            case .online: element = "statusbar.online"
+            case .connecting, .reconnecting: element = "statusbar.connecting"
+            case .offline, .failed: element = "statusbar.offline"
             }
-            parts.append(("[" + TerminalSafe.sanitize(account.jid.description) + ": ", bar))
+            let state: String
+            if case .failed = account.status {
+                state = "offline (failed)"
+            } else {
+                state = account.status.summary(now: now)
+            }
+            // One account: its address; several: their names, compactly.
+            parts.append(("[" + TerminalSafe.sanitize(several ? account.name : account.address) + ": ", bar))
             parts.append((state, theme.style(element).on(bar)))
-            parts.append(("] ", bar))
-            if account.status == .online,
-                account.presenceManager.own.availability != .online
-                    || account.presenceManager.own.status?.isEmpty == false
-            {
-                let own = account.presenceManager.own
-                var presence = own.availability.rawValue
-                if let status = own.status, !status.isEmpty { presence += ": " + TerminalSafe.sanitize(status) }
-                parts.append(("[" + presence + "] ", bar))
+            if account.status == .online, account.presence != .online || account.statusMessage?.isEmpty == false {
+                var presence = account.presence.rawValue
+                if let status = account.statusMessage, !status.isEmpty, !several {
+                    presence += ": " + TerminalSafe.sanitize(status)
+                }
+                parts.append((several ? " " + presence : "] [" + presence, bar))
             }
+            parts.append(("] ", bar))
         }
         let current = model.currentWindow
-        let name = current.jid.map { model.account?.displayName($0) ?? $0.description } ?? "console"
-        parts.append(("[\(model.currentIndex + 1):\(TerminalSafe.sanitize(name))] ", bar))
+        parts.append(("[\(model.currentIndex + 1):\(TerminalSafe.sanitize(windowName(current, model: model)))] ", bar))
         let active = model.windows.indices.filter { model.windows[$0].activity != .none && $0 != model.currentIndex }
         if !active.isEmpty {
             parts.append(("[Act: ", bar))
@@ -103,9 +102,17 @@ public struct StatusBar {
         }
         canvas.fill(row: rect.row, column: rect.column + column, width: rect.width - column, style: bar)
     }
+
+    /// A window's name: the contact's, with its account when there are several (`bob@work`).
+    func windowName(_ window: ChatWindow, model: AppModel) -> String {
+        guard let key = window.conversation else { return "console" }
+        let name = model.displayName(of: key)
+        return model.hasSeveralAccounts ? "\(name)/\(key.account)" : name
+    }
 }
 
-/// The title line: the current window's peer, presence and status message, chat state.
+/// The title line: the current window's peer, presence and status message, chat state; its
+/// account when there are several.
 public struct TitleBar {
     public init() {}
 
@@ -113,19 +120,20 @@ public struct TitleBar {
         let style = theme.style("title.bar")
         var text: String
         var state: String?
-        if let contact = model.currentWindow.jid, let account = model.account {
+        if let key = model.currentWindow.conversation {
             // The address in full, so that a look-alike of a known contact shows (its name is
             // only what the roster says).
-            let address = TerminalSafe.address(contact.description)
-            text = account.roster[contact.bare]?.name.map { "\(TerminalSafe.sanitize($0)) <\(address)>" } ?? address
-            let best = account.presenceManager.best(for: contact)
-            text += " — " + (best?.availability ?? .offline).rawValue
-            if let status = best?.status, !status.isEmpty { text += ": " + TerminalSafe.sanitize(status) }
-            switch account.chatStates[contact] {
+            let address = TerminalSafe.address(key.address)
+            text = model.contact(key)?.name.map { "\(TerminalSafe.sanitize($0)) <\(address)>" } ?? address
+            if model.hasSeveralAccounts { text = "[\(TerminalSafe.sanitize(key.account))] " + text }
+            let (presence, status) = model.presence(of: key)
+            text += " — " + presence.rawValue
+            if let status, !status.isEmpty { text += ": " + TerminalSafe.sanitize(status) }
+            switch model.typing(in: key) {
             case .composing: state = "typing…"
             case .paused: state = "stopped typing"
             case .gone: state = "left the chat"
-            default: state = nil
+            case nil: state = nil
             }
         } else {
             text = "Tern — console (type /help for commands, /msg JID to chat)"

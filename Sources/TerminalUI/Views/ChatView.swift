@@ -1,7 +1,5 @@
 import ChatModel
-import ChatStore
 import SafeText
-import XMPPCore
 
 /// The chat pane: a window's messages as `HH:MM nick: text`, wrapped with continuation lines
 /// indented under the text, day separators, the unread marker, notices, and delivery state.
@@ -16,7 +14,7 @@ public final class ChatView {
     /// Something shown in the pane: a message, a notice, a day separator, the unread marker, or
     /// (at the top) older history on its way from the server.
     enum Entry {
-        case message(StoredMessage)
+        case message(MessageRow)
         case notice(LogEntry)
         case day(Int64)
         case unreadMarker
@@ -25,8 +23,16 @@ public final class ChatView {
 
     private var cache: [CacheKey: [Line]] = [:]
     static let cacheLimit = 3000
-    /// Nicknames by sender text (parsing a JID for every line would dominate scrolling).
-    private var nicknames: [String: String] = [:]
+    /// Nicknames by account and sender text (parsing a JID for every line would dominate
+    /// scrolling).
+    private var nicknames: [NicknameKey: String] = [:]
+    private struct NicknameKey: Hashable {
+        var account: String
+        var sender: String
+    }
+    /// The account of the window whose entries were asked for last (the messages' lines name
+    /// their senders as that account knows them).
+    private var account = ""
     private var cacheWidth = 0
     private var entriesCache: EntriesCache?
 
@@ -124,6 +130,7 @@ public final class ChatView {
 
     /// The entries of a window in display order.
     func entries(_ window: ChatWindow, model: AppModel) -> [Entry] {
+        account = window.account ?? ""
         let noticeCount = model.noticesOf(window).count
         if var cached = entriesCache, cached.window == ObjectIdentifier(window), cached.notices == noticeCount,
             noticeCount == 0 || cached.version == window.version,
@@ -179,7 +186,7 @@ public final class ChatView {
         return true
     }
 
-    private func prepend(_ cache: inout EntriesCache, _ messages: ArraySlice<StoredMessage>) {
+    private func prepend(_ cache: inout EntriesCache, _ messages: ArraySlice<MessageRow>) {
         var added: [Entry] = []
         var lastDay: Int?
         for message in messages {
@@ -217,7 +224,7 @@ public final class ChatView {
     /// New messages at the end, each after a day separator when its day differs from the last
     /// one shown. False when one of them carries the unread marker (a rebuild places it).
     private func append(
-        _ cache: inout EntriesCache, _ messages: ArraySlice<StoredMessage>, unreadMarker: Int64?
+        _ cache: inout EntriesCache, _ messages: ArraySlice<MessageRow>, unreadMarker: Int64?
     ) -> Bool {
         var lastDay: Int?
         for entry in cache.entries.reversed() {
@@ -339,7 +346,7 @@ public final class ChatView {
         }
     }
 
-    private func format(_ message: StoredMessage, model: AppModel, width: Int) -> [Line] {
+    private func format(_ message: MessageRow, model: AppModel, width: Int) -> [Line] {
         let time = TimeFormat.format(message.timestamp, pattern: model.settings.timeFormat) + " "
         let nick = TerminalSafe.sanitize(nickname(message, model: model))
         let nickElement = message.outgoing ? "chat.me" : "chat.them"
@@ -371,13 +378,11 @@ public final class ChatView {
     }
 
     /// The nick shown for a message: ours, or the contact's roster name or local part.
-    func nickname(_ message: StoredMessage, model: AppModel) -> String {
-        guard let account = model.account else { return message.sender }
-        if message.outgoing { return account.jid.localpart ?? account.jid.description }
-        if let known = nicknames[message.sender] { return known }
-        let jid = JIDText.bare(message.sender)
-        let nick = jid.flatMap { account.roster[$0]?.name } ?? JIDText.localpart(message.sender) ?? message.sender
-        nicknames[message.sender] = nick
+    func nickname(_ message: MessageRow, model: AppModel) -> String {
+        let key = NicknameKey(account: message.outgoing ? account + "\u{0}me" : account, sender: message.sender)
+        if let known = nicknames[key] { return known }
+        let nick = model.senderName(of: message, account: account)
+        nicknames[key] = nick
         return nick
     }
 
@@ -410,16 +415,5 @@ public final class ChatView {
             }
             return Line(segments: segments, messageID: messageID)
         }
-    }
-}
-
-/// JID text helpers for display (senders are stored as text).
-enum JIDText {
-    static func bare(_ text: String) -> XMPPCore.JID? {
-        XMPPCore.JID(parsing: text)?.bare
-    }
-
-    static func localpart(_ text: String) -> String? {
-        XMPPCore.JID(parsing: text)?.localpart
     }
 }

@@ -1,17 +1,18 @@
 import ChatModel
 import SafeText
-import XMPPCore
-import XMPPExtensions
 
 /// The roster pane: contacts grouped by roster group (or flat, or by presence), each with a
-/// presence indicator, unread count and name; pending subscription requests on top.
+/// presence indicator, unread count and name; pending subscription requests on top. With several
+/// accounts, each account's part comes under its header (which folds).
 public final class RosterView {
     /// One row of the pane.
     public struct Row: Hashable {
         public enum Kind: Hashable {
             case header(String)
-            case contact(JID)
-            case request(JID)
+            /// An account's header (with several accounts): its name and state.
+            case account(String)
+            case contact(ConversationKey)
+            case request(ConversationKey)
             case hiddenOffline(Int)
             /// The filter in force (always the first row while there is one).
             case filter(String)
@@ -20,74 +21,114 @@ public final class RosterView {
         public var kind: Kind
         public var text: String
         public var element: String
+        /// The account the row belongs to (nil for the filter line).
+        public var account: String?
 
-        public var jid: JID? {
+        public var key: ConversationKey? {
             switch kind {
-            case .contact(let jid), .request(let jid): jid
-            case .header, .hiddenOffline, .filter: nil
+            case .contact(let key), .request(let key): key
+            case .header, .account, .hiddenOffline, .filter: nil
+            }
+        }
+
+        /// Contacts, requests and account headers take the selection; other headers do not.
+        public var isSelectable: Bool {
+            switch kind {
+            case .contact, .request, .account: true
+            case .header, .hiddenOffline, .filter: false
             }
         }
     }
 
     public init() {}
 
-    /// The rows to show, in order; `filter` keeps contacts whose name or JID contains it.
-    public func rows(model: AppModel, filter: String = "") -> [Row] {
-        guard let account = model.account else { return [] }
+    /// The rows to show, in order; `filter` keeps contacts whose name or JID contains it; the
+    /// accounts in `folded` show only their header.
+    public func rows(model: AppModel, filter: String = "", folded: Set<String> = []) -> [Row] {
         var rows: [Row] = []
-        let folded = filter.lowercased()
-        func matches(_ jid: JID) -> Bool {
-            folded.isEmpty || jid.description.contains(folded) || account.displayName(jid).lowercased().contains(folded)
-        }
         if !filter.isEmpty {
             rows.append(
                 Row(
                     kind: .filter(filter), text: "filter: " + TerminalSafe.sanitize(filter) + " (Esc clears)",
                     element: "roster.header"))
         }
+        let several = model.hasSeveralAccounts
+        for account in model.accountRows {
+            if several {
+                let contacts = model.contacts(of: account.name)
+                let unread =
+                    contacts.reduce(0) { $0 + $1.unread }
+                    + model.requests(of: account.name).reduce(0) { $0 + $1.unread }
+                let fold = folded.contains(account.name) ? "▸ " : "▾ "
+                var text = fold + TerminalSafe.sanitize(account.name) + " · " + account.status.summary(now: model.now)
+                if folded.contains(account.name) && unread > 0 { text += " (\(unread))" }
+                rows.append(
+                    Row(
+                        kind: .account(account.name), text: text,
+                        element: account.status.isOnline ? "roster.header" : "roster.offline", account: account.name))
+                if folded.contains(account.name) { continue }
+            }
+            rows += accountRows(account.name, model: model, filter: filter)
+        }
+        if !filter.isEmpty && !rows.contains(where: { $0.key != nil }) {
+            rows.append(Row(kind: .header("no match"), text: "no contact matches", element: "roster.offline"))
+        }
+        return rows
+    }
+
+    /// One account's requests and contacts.
+    private func accountRows(_ account: String, model: AppModel, filter: String) -> [Row] {
+        var rows: [Row] = []
+        let folded = filter.lowercased()
+        func matches(_ key: ConversationKey, _ name: String?) -> Bool {
+            folded.isEmpty || key.address.contains(folded) || (name ?? key.address).lowercased().contains(folded)
+        }
         // Requests to see our presence (?) and people not in the roster who wrote (✉, unread).
-        let requests = account.subscriptionRequests.union(model.strangers).filter(matches).sorted()
+        let requests = model.requests(of: account).filter { matches($0.key, nil) }
         if !requests.isEmpty {
-            rows.append(Row(kind: .header("Requests"), text: "Requests", element: "roster.header"))
-            rows += requests.map { requestRow($0, model: model) }
+            rows.append(Row(kind: .header("Requests"), text: "Requests", element: "roster.header", account: account))
+            rows += requests.map { requestRow($0) }
         }
-        let contacts = account.roster.values.filter { matches($0.jid) }
+        let contacts = model.contacts(of: account).filter { matches($0.key, $0.name) }
         // Each name is folded once, not once per comparison.
-        func sorted(_ items: [RosterItem]) -> [RosterItem] {
-            items.map { (account.displayName($0.jid).lowercased(), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        func sorted(_ items: [ContactRow]) -> [ContactRow] {
+            items.map { (($0.name ?? $0.key.address).lowercased(), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        func section(_ title: String?, _ items: [RosterItem]) {
-            let shown =
-                model.settings.showOffline
-                ? items : items.filter { account.presenceManager.availability(of: $0.jid) != .offline }
+        func section(_ title: String?, _ items: [ContactRow]) {
+            let shown = model.settings.showOffline ? items : items.filter { !$0.presence.isOffline }
             guard !items.isEmpty else { return }
             if let title {
-                rows.append(Row(kind: .header(title), text: TerminalSafe.sanitize(title), element: "roster.header"))
+                rows.append(
+                    Row(
+                        kind: .header(title), text: TerminalSafe.sanitize(title), element: "roster.header",
+                        account: account))
             }
-            rows += sorted(shown).map { contactRow($0, model: model) }
+            rows += sorted(shown).map { contactRow($0) }
             if shown.count < items.count {
                 let hidden = items.count - shown.count
-                rows.append(Row(kind: .hiddenOffline(hidden), text: "  (\(hidden) offline)", element: "roster.offline"))
+                rows.append(
+                    Row(
+                        kind: .hiddenOffline(hidden), text: "  (\(hidden) offline)", element: "roster.offline",
+                        account: account))
             }
         }
         switch model.settings.rosterGrouping {
         case .flat:
             section(nil, contacts)
         case .presence:
-            let online = contacts.filter { account.presenceManager.availability(of: $0.jid) != .offline }
-            section("Online", online)
-            let offline = contacts.filter { account.presenceManager.availability(of: $0.jid) == .offline }
+            section("Online", contacts.filter { !$0.presence.isOffline })
+            let offline = contacts.filter { $0.presence.isOffline }
             if model.settings.showOffline {
                 section("Offline", offline)
             } else if !offline.isEmpty {
                 rows.append(
                     Row(
                         kind: .hiddenOffline(offline.count), text: "  (\(offline.count) offline)",
-                        element: "roster.offline"))
+                        element: "roster.offline", account: account))
             }
         case .group:
-            var groups: [String: [RosterItem]] = [:]
-            var ungrouped: [RosterItem] = []
+            var groups: [String: [ContactRow]] = [:]
+            var ungrouped: [ContactRow] = []
             for item in contacts {
                 if item.groups.isEmpty { ungrouped.append(item) }
                 for group in item.groups { groups[group, default: []].append(item) }
@@ -97,64 +138,58 @@ public final class RosterView {
             }
             section(groups.isEmpty ? nil : "Other", ungrouped)
         }
-        if !filter.isEmpty && !rows.contains(where: { $0.jid != nil }) {
-            rows.append(Row(kind: .header("no match"), text: "no contact matches", element: "roster.offline"))
-        }
         return rows
     }
 
     /// A contact's row: presence, name, unread count and marks.
-    func contactRow(_ item: RosterItem, model: AppModel) -> Row {
-        guard let account = model.account else { return Row(kind: .contact(item.jid), text: "", element: "") }
-        let availability = account.presenceManager.availability(of: item.jid)
-        let name = item.name.map { TerminalSafe.sanitize($0) } ?? TerminalSafe.address(item.jid.description)
-        var text = RosterView.indicator(availability) + " " + name
-        if let count = model.unreadCounts[item.jid.description], count > 0 { text += " (\(count))" }
-        if item.pendingOut { text += " …" }
-        if account.blocking.blocked.contains(item.jid) { text += " (blocked)" }
-        if account.muted.contains(item.jid.description) { text += " (muted)" }
-        let element = "roster." + (availability == .online ? "online" : availability.rawValue)
-        return Row(kind: .contact(item.jid), text: text, element: element)
+    func contactRow(_ contact: ContactRow) -> Row {
+        let name = contact.name.map { TerminalSafe.sanitize($0) } ?? TerminalSafe.address(contact.key.address)
+        var text = RosterView.indicator(contact.presence) + " " + name
+        if contact.unread > 0 { text += " (\(contact.unread))" }
+        if contact.pendingOut { text += " …" }
+        if contact.blocked { text += " (blocked)" }
+        if contact.muted { text += " (muted)" }
+        let element = "roster." + (contact.presence == .online ? "online" : contact.presence.rawValue)
+        return Row(kind: .contact(contact.key), text: text, element: element, account: contact.key.account)
     }
 
     /// A row under Requests: a subscription request (?), a stranger who wrote (✉), or both.
-    func requestRow(_ jid: JID, model: AppModel) -> Row {
-        let requested = model.account?.subscriptionRequests.contains(jid) == true
-        var marks = requested ? "? " : ""
-        if model.strangers.contains(jid) { marks += "✉ " }
-        var text = marks + TerminalSafe.address(jid.description)
-        if let count = model.unreadCounts[jid.description], count > 0 { text += " (\(count))" }
-        return Row(kind: .request(jid), text: text, element: "roster.pending")
+    func requestRow(_ request: RequestRow) -> Row {
+        var marks = request.askedForPresence ? "? " : ""
+        if request.wrote { marks += "✉ " }
+        var text = marks + TerminalSafe.address(request.key.address)
+        if request.unread > 0 { text += " (\(request.unread))" }
+        return Row(kind: .request(request.key), text: text, element: "roster.pending", account: request.key.account)
     }
 
     /// The rows again after the unread count of `conversation` changed: only its rows are
-    /// rebuilt. `positions` maps each bare JID to its rows (a contact in several groups has
-    /// several).
+    /// rebuilt (and, with several accounts, its folded account's header). `positions` maps each
+    /// conversation to its rows (a contact in several groups has several).
     public func updateUnread(
-        _ rows: inout [Row], positions: [String: [Int]], conversation: String, model: AppModel
+        _ rows: inout [Row], positions: [ConversationKey: [Int]], conversation: ConversationKey, model: AppModel
     ) {
         for index in positions[conversation] ?? [] {
             switch rows[index].kind {
-            case .contact(let jid):
-                if let item = model.account?.roster[jid] { rows[index] = contactRow(item, model: model) }
-            case .request(let jid):
-                rows[index] = requestRow(jid, model: model)
-            case .header, .hiddenOffline, .filter:
+            case .contact(let key):
+                if let contact = model.contact(key) { rows[index] = contactRow(contact) }
+            case .request(let key):
+                rows[index] = requestRow(model.request(key))
+            case .header, .account, .hiddenOffline, .filter:
                 break
             }
         }
     }
 
     /// Where each contact's rows are, for `updateUnread`.
-    public static func positions(of rows: [Row]) -> [String: [Int]] {
-        var positions: [String: [Int]] = [:]
+    public static func positions(of rows: [Row]) -> [ConversationKey: [Int]] {
+        var positions: [ConversationKey: [Int]] = [:]
         for (index, row) in rows.enumerated() {
-            if let jid = row.jid { positions[jid.description, default: []].append(index) }
+            if let key = row.key { positions[key, default: []].append(index) }
         }
         return positions
     }
 
-    static func indicator(_ availability: Availability) -> String {
+    static func indicator(_ availability: PresenceShown) -> String {
         switch availability {
         case .chat, .online: "●"
         case .away: "◐"

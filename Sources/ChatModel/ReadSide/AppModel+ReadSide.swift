@@ -1,0 +1,138 @@
+import ChatStore
+import XMPPCore
+import XMPPExtensions
+
+/// What the terminal reads and asks of the model, in value types: the UI sees no store, no
+/// protocol type and no account controller.
+extension AppModel {
+    /// The model's clock (UTC milliseconds).
+    public var now: Int64 { scheduler.now }
+
+    /// Every account's state, in the configuration's order.
+    public var accountRows: [AccountRow] {
+        accounts.map { account in
+            let own = account.presenceManager.own
+            return AccountRow(
+                name: account.name, address: account.jid.description, status: account.status,
+                presence: PresenceShown(own.availability), statusMessage: own.status)
+        }
+    }
+
+    /// The roster of an account, unsorted.
+    public func contacts(of account: String) -> [ContactRow] {
+        guard let controller = self.account(named: account) else { return [] }
+        return controller.roster.values.map { contactRow($0, of: controller) }
+    }
+
+    /// One conversation's contact (nil: not in the roster).
+    public func contact(_ key: ConversationKey) -> ContactRow? {
+        guard let account = account(of: key), let item = account.roster[key.jid] else { return nil }
+        return contactRow(item, of: account)
+    }
+
+    private func contactRow(_ item: RosterItem, of account: AccountController) -> ContactRow {
+        let key = ConversationKey(account: account.name, jid: item.jid)
+        let best = account.presenceManager.best(for: item.jid)
+        return ContactRow(
+            key: key, name: item.name, groups: item.groups, presence: PresenceShown(best?.availability ?? .offline),
+            statusMessage: best?.status, pendingOut: item.pendingOut,
+            blocked: account.blocking.blocked.contains(item.jid),
+            muted: account.muted.contains(key.address), unread: unreadCounts[key] ?? 0)
+    }
+
+    /// Who waits under Requests on an account: subscription requests and strangers who wrote.
+    public func requests(of account: String) -> [RequestRow] {
+        guard let controller = self.account(named: account) else { return [] }
+        var keys = Set(controller.subscriptionRequests.map { ConversationKey(account: account, jid: $0) })
+        keys.formUnion(strangers.filter { $0.account == account })
+        return keys.sorted().map(request)
+    }
+
+    /// One conversation's row under Requests.
+    public func request(_ key: ConversationKey) -> RequestRow {
+        RequestRow(
+            key: key, askedForPresence: account(of: key)?.subscriptionRequests.contains(key.jid) == true,
+            wrote: strangers.contains(key), unread: unreadCounts[key] ?? 0)
+    }
+
+    /// The presence of a conversation's peer (its best resource), and its status message.
+    public func presence(of key: ConversationKey) -> (PresenceShown, String?) {
+        let best = account(of: key)?.presenceManager.best(for: key.jid)
+        return (PresenceShown(best?.availability ?? .offline), best?.status)
+    }
+
+    /// What the peer is doing in the chat, if anything worth showing.
+    public func typing(in key: ConversationKey) -> TypingState? {
+        switch account(of: key)?.chatStates[key.jid] {
+        case .composing: .composing
+        case .paused: .paused
+        case .gone: .gone
+        default: nil
+        }
+    }
+
+    /// The roster name of a conversation's peer, else its address.
+    public func displayName(of key: ConversationKey) -> String {
+        account(of: key)?.displayName(key.jid) ?? key.address
+    }
+
+    /// The name to show for a message's sender: ours (the account's local part) for outgoing,
+    /// the roster name, else the sender's local part.
+    public func senderName(of message: MessageRow, account: String) -> String {
+        guard let controller = self.account(named: account) else { return message.sender }
+        if message.outgoing { return controller.jid.localpart ?? controller.jid.description }
+        let jid = JID(parsing: message.sender)
+        return jid.flatMap { controller.roster[$0.bare]?.name } ?? jid?.localpart ?? message.sender
+    }
+
+    /// Roster groups of an account, for completing.
+    public func groups(of account: String) -> [String] {
+        Array(Set(self.account(named: account)?.roster.values.flatMap(\.groups) ?? [])).sorted()
+    }
+
+    /// The text of our last message in a conversation that /correct can change.
+    public func lastCorrectableText(in key: ConversationKey) -> String? {
+        account(of: key)?.lastSentMessage(to: key.jid)?.body
+    }
+
+    // MARK: Roster actions
+
+    /// Adds a contact to an account from what the user typed; the problem, if it is not a JID.
+    public func addContact(_ address: String, name: String?, account: String) -> String? {
+        guard let jid = JID(parsing: address), jid.localpart != nil else {
+            return "\"\(address)\" is not a JID (user@domain)"
+        }
+        guard let controller = self.account(named: account) else { return "no account named \(account)" }
+        controller.addContact(jid, name: name)
+        return nil
+    }
+
+    public func removeContact(_ key: ConversationKey) {
+        account(of: key)?.removeContact(key.jid)
+    }
+
+    /// Renames a contact (nil removes the name).
+    public func renameContact(_ key: ConversationKey, to name: String?) {
+        account(of: key)?.updateContact(key.jid, name: .some(name))
+    }
+
+    public func setGroups(_ key: ConversationKey, _ groups: [String]) {
+        account(of: key)?.updateContact(key.jid, groups: groups)
+    }
+
+    /// How the user answers or asks for a presence subscription.
+    public enum SubscriptionChoice: String, Sendable, CaseIterable {
+        case allow, deny, request, cancel
+    }
+
+    public func subscription(_ choice: SubscriptionChoice, _ key: ConversationKey) {
+        let action: PresenceManager.SubscriptionAction =
+            switch choice {
+            case .allow: .allow
+            case .deny: .deny
+            case .request: .request
+            case .cancel: .cancel
+            }
+        account(of: key)?.subscription(action, key.jid)
+    }
+}
