@@ -27,10 +27,10 @@ public final class CommandRegistry {
         do throws(CommandError) {
             var accountName = try CommandRegistry.takeAccountOption(&rest)
             if !spec.subcommands.isEmpty {
-                guard
-                    let sub = rest.first.flatMap({ word in spec.subcommands.first { $0.name == word.text.lowercased() }
-                        })
-                else { return "usage: \(spec.usage())" }
+                let word = rest.first?.text.lowercased()
+                guard let sub = spec.subcommands.first(where: { $0.name == word }) else {
+                    return "usage: \(spec.usage())"
+                }
                 spec = sub
                 spec.name = "\(name) \(sub.name)"
                 rest.removeFirst()
