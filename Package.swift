@@ -103,8 +103,10 @@ let package = Package(
         .testTarget(
             name: "XMPPCoreTests", dependencies: ["XMPPCore", "TestSupport", "OpenSSLSupport"], swiftSettings: strict),
         .testTarget(
-            name: "XMPPExtensionsTests", dependencies: ["XMPPExtensions", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream", "TestSupport"], swiftSettings: strict),
+            name: "XMPPExtensionsTests", dependencies: ["XMPPExtensions", "XMPPCore", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "XMLStreamTests", dependencies: ["XMLStream", "XMPPCore", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "OpenSSLSupportTests", dependencies: ["OpenSSLSupport", "COpenSSL", "XMPPCore", "Subprocess"],
             swiftSettings: strict),
@@ -113,7 +115,8 @@ let package = Package(
             name: "TernConfigTests", dependencies: ["TernConfig", "ChatRuntime", "XMPPClient", "XMPPCore"],
             swiftSettings: strict),
         .testTarget(
-            name: "ChatModelTests", dependencies: ["ChatModel", "ChatStore", "TestSupport", "TestServers", "XMPPCore"],
+            name: "ChatModelTests",
+            dependencies: ["ChatModel", "ChatStore", "TestSupport", "TestServers", "XMPPCore", "XMPPExtensions"],
             swiftSettings: strict),
         .testTarget(
             name: "TerminalUITests",
@@ -125,7 +128,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "XMPPClient", "TestSupport", "TernConfig", "Subprocess", "ChatStore", "ChatModel", "ChatRuntime",
-                "XMPPExtensions",
+                "XMPPExtensions", "XMPPCore", "Networking", "OpenSSLSupport", "TestServers",
             ],
             swiftSettings: strict
         ),

@@ -1,7 +1,6 @@
 import ChatModel
 import ChatStore
 import TestSupport
-import XMPPClient
 import XMPPCore
 
 /// An account on an in-memory store, connected through a scripted session.

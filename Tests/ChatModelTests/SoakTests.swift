@@ -4,7 +4,6 @@ import Foundation
 import TestServers
 import TestSupport
 import Testing
-import XMPPClient
 import XMPPCore
 
 /// Half an hour of chat over one manual clock shared by the account, its timers and its stream:
