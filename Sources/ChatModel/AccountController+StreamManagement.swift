@@ -62,7 +62,9 @@ extension AccountController {
     /// numbers its stanzas afresh.
     func forgetResumption() {
         guard resumption != nil || persistedHandled != nil else { return }
-        if resumption != nil && connection?.session.isEstablished != true { presenceManager.forgetAll() }
+        if resumption != nil && connection?.session.isEstablished != true {
+            for feature in features { feature.resumptionForgotten() }
+        }
         resumption = nil
         resumptionFromStore = false
         persistedHandled = nil

@@ -2,55 +2,23 @@ import ChatStore
 import XMPPCore
 import XMPPExtensions
 
-/// One account at runtime: its connection, roster, presences and messages, kept in the store and
-/// reported as `AccountEvent`s. Everything runs on the loop thread.
+/// One account at runtime: its connection's life cycle, reconnecting, the outbox and stream
+/// resumption. Everything else it does (roster, presence, messages, ...) is an `AccountFeature`;
+/// what they change reaches the model as `AccountEvent`s. Everything runs on the loop thread.
 public final class AccountController {
     public let name: String
     public let jid: JID
     public let store: ChatStore
     public let accountID: AccountID
     public internal(set) var status: ConnectionStatus = .offline
-    /// The roster, from the store at start and kept current with the server.
-    public internal(set) var roster: [JID: RosterItem] = [:]
-    /// Contacts who asked to see our presence and got no answer yet.
-    public internal(set) var subscriptionRequests: Set<JID> = []
-    /// The last chat state each contact sent (composing, paused, ...).
-    public internal(set) var chatStates: [JID: ChatState] = [:]
     public var onEvent: (AccountEvent) -> Void = { _ in }
-
-    public let rosterManager = RosterManager()
-    public let presenceManager = PresenceManager()
-    public let messageHandler = MessageHandler()
-    public let carbons = CarbonsManager()
-    public let archive: ArchiveManager
-    public let blocking = BlockingManager()
-    public let disco = DiscoClient()
-    public let capabilities: EntityCapabilities
-    public let clientState = ClientStateIndication()
-    public let discoResponder = DiscoInfoResponder()
-    public let softwareVersion = SoftwareVersion(version: TernVersion.current)
     /// What the account does on its own: receipts, markers, chat states, archive catch-up.
     public var behaviour = AccountBehaviour()
-    /// Contacts whose notifications are off.
-    public internal(set) var muted: Set<String> = []
-    /// RFC 6121 §5.1: the full JID a conversation is locked to, by bare JID.
-    var lockedResources: [JID: JID] = [:]
-    /// Contacts that sent chat states this session (so they get ours).
-    var chatStatePeers: Set<JID> = []
-    /// The chat state we last sent each contact, and the timer that turns composing into paused.
-    var sentChatStates: [JID: ChatState] = [:]
-    var pausedTimers: [JID: ScheduledTimer] = [:]
-    /// An archive catch-up is running on this session.
-    public internal(set) var isCatchingUp = false
-    /// Conversations whose older history is being fetched from the archive.
-    var backfilling: Set<JID> = []
-    /// When the last "N requests are waiting" line was logged.
-    var requestSummaryLoggedAt: Int64?
-    /// Messages from strangers dropped (`StrangerMessages.drop`), and when that was last logged.
-    var droppedStrangerMessages = 0
-    var strangerDropLoggedAt: Int64?
-    /// Subscription requests logged one line each before they are summarised.
-    static let requestsLoggedOneByOne = 3
+    /// The features, in the order they were created (their session hooks run in this order).
+    public private(set) var features: [any AccountFeature] = []
+    private var featuresByType: [ObjectIdentifier: any AccountFeature] = [:]
+    /// The features' positions in the order their extensions see stanzas.
+    private let handlerOrder: [Int]
 
     private let makeConnection: (ConnectionRequest) -> any ClientConnection
     let scheduler: any Scheduler
@@ -91,15 +59,15 @@ public final class AccountController {
     var outboxBySequence: [UInt32: Int64] = [:]
     /// The inbound count last written to the store.
     var persistedHandled: UInt32?
-    /// The archive catch-up of this stream finished (a resumed stream keeps it; a new session
-    /// starts over). From then on live messages move the sync point.
-    var archiveCaughtUp = false
 
+    /// An account running `features` (created in that order; one may use those before it). Throws
+    /// when the store cannot be read or the features' ordering constraints cannot be met.
     public init(
         name: String,
         jid: JID,
         store: ChatStore,
         scheduler: any Scheduler,
+        features types: [any AccountFeature.Type] = AccountFeatures.standard,
         makeConnection: @escaping (ConnectionRequest) -> any ClientConnection
     ) throws {
         self.name = name
@@ -108,16 +76,40 @@ public final class AccountController {
         self.scheduler = scheduler
         self.makeConnection = makeConnection
         accountID = try store.account(jid: jid, name: name)
-        for item in try store.roster(account: accountID) { roster[item.jid] = item }
-        muted = try store.mutedContacts(account: accountID)
         channelBinding = (try? store.channelBinding(account: accountID)).flatMap { $0 }.flatMap(
             ChannelBindingType.init(rawValue:))
         pinnedMechanism = (try? store.pinnedMechanism(account: accountID)) ?? nil
-        capabilities = EntityCapabilities(disco: disco, known: (try? store.capabilities()) ?? [:])
-        archive = ArchiveManager(disco: disco)
-        wireExtensions()
+        handlerOrder = try AccountFeatures.handlerOrder(types)
+        for type in types {
+            try store.migrate(feature: type.name, type.tables)
+            let feature = try type.init(account: self)
+            features.append(feature)
+            featuresByType[ObjectIdentifier(type)] = feature
+        }
         loadStreamState()
     }
+
+    /// The feature of a type, if the account runs it.
+    public func feature<Feature: AccountFeature>(_ type: Feature.Type) -> Feature? {
+        featuresByType[ObjectIdentifier(type)] as? Feature
+    }
+
+    /// A feature another one cannot do without (created before it).
+    func required<Feature: AccountFeature>(_ type: Feature.Type, by dependent: String) throws(FeatureError) -> Feature {
+        guard let feature = feature(type) else {
+            throw FeatureError("\(dependent) needs \(type.name), which must be installed before it")
+        }
+        return feature
+    }
+
+    /// A feature a command needs.
+    public func required<Feature: AccountFeature>(_ type: Feature.Type) throws(CommandError) -> Feature {
+        guard let feature = feature(type) else { throw .failed("\(name) does not run \(type.name)") }
+        return feature
+    }
+
+    /// Tells the model what a feature changed.
+    func emit(_ event: any FeatureEvent) { onEvent(.feature(event)) }
 
     /// The session's own JID when online, else the bare account JID.
     public var boundJID: JID { connection?.session.isEstablished == true ? connection!.session.boundJID : jid }
@@ -136,13 +128,11 @@ public final class AccountController {
         redirect = nil
         let connection = makeConnection(request)
         self.connection = connection
-        // Order matters where handlers overlap: carbons and archive results are unwrapped before
-        // the plain message handler sees messages.
-        let extensions: [any SessionExtension] = [
-            rosterManager, presenceManager, carbons, archive, blocking, messageHandler, disco, capabilities,
-            clientState, PingResponder(), discoResponder, softwareVersion,
-        ]
-        for ext in extensions { connection.session.register(ext) }
+        // In the order the features' constraints give (carbons and archive results, for one, are
+        // unwrapped before the plain message handler sees messages).
+        for index in handlerOrder {
+            for ext in features[index].extensions { connection.session.register(ext) }
+        }
         connection.onEvent = { [weak self, weak connection] event in
             guard let self, let connection, connection === self.connection else { return }
             self.handle(event)
@@ -161,9 +151,7 @@ public final class AccountController {
         reconnectTimer = nil
         forgetResumption()
         if let connection {
-            if connection.session.isEstablished {
-                presenceManager.setPresence(.offline, status: nil, priority: 0, in: connection.session)
-            }
+            if connection.session.isEstablished { feature(PresenceFeature.self)?.loggingOut(connection.session) }
             connection.disconnect()
         } else {
             setStatus(.offline)
@@ -198,38 +186,28 @@ public final class AccountController {
             forgetResumption()
             awaitingAck.removeAll()
             outboxBySequence.removeAll()
-            archiveCaughtUp = false
-            // The roster request went out first (RosterManager.sessionEstablished); presence after
-            // it, so that presence probes do not delay the roster (RFC 6121 §2.2).
-            presenceManager.setPresence(
-                presenceManager.own.availability == .offline ? .online : presenceManager.own.availability,
-                status: presenceManager.own.status, priority: presenceManager.own.priority, in: session)
+            for feature in features { feature.sessionStarted(session, .new) }
             flushOutbox()
-            catchUpWithArchive()
+            for feature in features { feature.sessionReady(session, .new) }
         case .resumed(let bound):
             reconnectAttempts = 0
             onlineSince = scheduler.now
             setStatus(.online)
             log(.info, "resumed the stream as \(bound); nothing was lost")
             resumption = nil
+            let start = SessionStart.resumed(fromStore: resumptionFromStore)
             if resumptionFromStore {
                 resumptionFromStore = false
                 // A previous run: its unacknowledged stanzas are gone (what the server did not
-                // count goes again as new stanzas), and presences must be asked for again
-                // (unavailable, then available, is initial presence once more).
+                // count goes again as new stanzas).
                 let unacknowledged = Set(outboxBySequence.values)
                 awaitingAck.removeAll { unacknowledged.contains($0) }
                 outboxBySequence.removeAll()
-                if let session {
-                    presenceManager.setPresence(.offline, status: nil, priority: 0, in: session)
-                    presenceManager.setPresence(
-                        presenceManager.own.availability == .offline ? .online : presenceManager.own.availability,
-                        status: presenceManager.own.status, priority: presenceManager.own.priority, in: session)
-                }
             }
+            if let session { for feature in features { feature.sessionStarted(session, start) } }
             persistStreamState()
             flushOutbox()
-            if !archiveCaughtUp { catchUpWithArchive() }
+            if let session { for feature in features { feature.sessionReady(session, start) } }
         case .streamManagement(let event):
             handleStreamManagement(event)
         case .discarded(let what):
@@ -246,14 +224,7 @@ public final class AccountController {
             }
             connection = nil
             ackPending = false
-            chatStates.removeAll()
-            lockedResources.removeAll()
-            chatStatePeers.removeAll()
-            sentChatStates.removeAll()
-            for timer in pausedTimers.values { timer.cancel() }
-            pausedTimers.removeAll()
-            isCatchingUp = false
-            backfilling.removeAll()
+            for feature in features { feature.connectionEnded() }
             if let resumable, error != nil {
                 // Kept for resumption: the server holds the session and our unacknowledged
                 // stanzas stay in the queue handed to the next connection.
@@ -397,8 +368,15 @@ public final class AccountController {
         onEvent(.log(LogEntry(time: scheduler.now, level: level, text: text)))
     }
 
+    /// The session, while one is established.
     var session: XMPPSession? {
         guard let session = connection?.session, session.isEstablished else { return nil }
         return session
+    }
+
+    /// Gives up on the stream because the last inbound stanza could not be stored (the server
+    /// keeps it for the next session).
+    func abandonLastInbound(reason: String) {
+        connection?.session.abandonLastInbound(reason: reason)
     }
 }

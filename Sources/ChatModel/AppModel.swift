@@ -74,6 +74,8 @@ public final class AppModel {
         self.settings = current
         self.scheduler = scheduler
         commands.register(AppModel.builtinCommands)
+        // Each feature's commands once, whatever number of accounts runs it.
+        commands.register(AccountFeatures.commands(of: accounts.flatMap { $0.features.map { type(of: $0) } }))
         for problem in problems { appendLog(LogEntry(time: scheduler.now, level: .warning, text: problem)) }
         for account in accounts {
             for (address, count) in (try? account.store.unreadCounts(account: account.accountID)) ?? [:] {
@@ -137,7 +139,9 @@ public final class AppModel {
     public func switchTo(_ index: Int) {
         guard windows.indices.contains(index), index != currentIndex else { return }
         markSeen(currentWindow)
-        if let left = currentWindow.conversation { account(of: left)?.setChatState(.inactive, for: left.jid) }
+        if let left = currentWindow.conversation {
+            account(of: left)?.feature(ChatStatesFeature.self)?.set(.inactive, for: left.jid)
+        }
         currentIndex = index
         let window = windows[index]
         window.activity = .none
@@ -153,7 +157,9 @@ public final class AppModel {
     /// Closes a window (not the console).
     public func closeWindow(_ index: Int) {
         guard index > 0, windows.indices.contains(index) else { return }
-        if let key = windows[index].conversation { account(of: key)?.setChatState(.gone, for: key.jid) }
+        if let key = windows[index].conversation {
+            account(of: key)?.feature(ChatStatesFeature.self)?.set(.gone, for: key.jid)
+        }
         windows.remove(at: index)
         if currentIndex >= index { currentIndex = max(0, currentIndex - 1) }
         onChange(.all)
@@ -168,7 +174,7 @@ public final class AppModel {
         if unreadCounts.removeValue(forKey: key) != nil { onUnreadChange(key) }
         if let marker = window.pendingMarker {
             window.pendingMarker = nil
-            account.sendDisplayed(to: key.jid, for: marker)
+            account.feature(MarkersFeature.self)?.sendDisplayed(to: key.jid, for: marker)
         }
     }
 
@@ -221,11 +227,12 @@ public final class AppModel {
     /// arrives is loaded in front at once, so the view can go on scrolling up.
     public func fetchFromArchive(_ window: ChatWindow) {
         guard let key = window.conversation, let account = account(of: key), account.status == .online,
-            !window.fetchingArchive, !window.historyComplete, !window.hasOlder
+            !window.fetchingArchive, !window.historyComplete, !window.hasOlder,
+            let archive = account.feature(ArchiveFeature.self)
         else { return }
         window.fetchingArchive = true
         onChange([.status, .chat])
-        account.fetchOlderFromArchive(key.jid) { [weak self, weak window] outcome in
+        archive.fetchOlderFromArchive(key.jid) { [weak self, weak window] outcome in
             guard let self, let window else { return }
             window.fetchingArchive = false
             switch outcome {
@@ -292,8 +299,7 @@ public final class AppModel {
             addNotice("this is the console: open a chat with /msg JID, or type /help", level: .warning)
             return
         }
-        guard let account = account(of: key) else { return }
-        account.send(text, to: key.jid)
+        account(of: key)?.feature(MessagingFeature.self)?.send(text, to: key.jid)
         scrollToEnd()
     }
 
@@ -400,14 +406,6 @@ public final class AppModel {
         switch event {
         case .statusChanged:
             onChange(.status)
-        case .rosterChanged:
-            onChange([.roster, .title])
-        case .presenceChanged:
-            onChange([.roster, .title])
-        case .chatStateChanged(let contact, _):
-            if currentWindow.conversation == conversation(contact, on: account) { onChange(.title) }
-        case .subscriptionRequest:
-            onChange(.roster)
         case .log(let entry):
             appendLog(entry)
         case .messageStored(let conversation, let id, let isNew, let outgoing, let markable):
@@ -419,15 +417,17 @@ public final class AppModel {
             }
         case .archiveStored(let stored, let older):
             archiveStored(stored, older: older, account: account)
-        case .readElsewhere(let conversation):
-            try? account.store.markRead(account: account.accountID, conversation: conversation, upTo: scheduler.now)
-            let key = self.conversation(conversation, on: account)
-            if unreadCounts.removeValue(forKey: key) != nil { onUnreadChange(key) }
-            window(of: key)?.activity = .none
-            onChange(.status)
-        case .blockListChanged:
-            onChange(.roster)
+        case .feature(let event):
+            event.apply(to: self, from: account)
         }
+    }
+
+    /// Another of our clients displayed a conversation: it is read here too.
+    func readElsewhere(_ key: ConversationKey, account: AccountController) {
+        try? account.store.markRead(account: account.accountID, conversation: key.jid, upTo: scheduler.now)
+        if unreadCounts.removeValue(forKey: key) != nil { onUnreadChange(key) }
+        window(of: key)?.activity = .none
+        onChange(.status)
     }
 
     /// A page from the archive: refresh open windows at their live end, open windows (with
@@ -507,7 +507,7 @@ public final class AppModel {
             unreadCounts[key, default: 0] += 1
             onUnreadChange(key)
         }
-        if isNew && !outgoing && !seen && !account.muted.contains(key.address) {
+        if isNew && !outgoing && !seen && account.feature(MutingFeature.self)?.muted.contains(key.address) != true {
             onNotification(
                 Notification(
                     account: account.name, conversation: key.jid, sender: account.displayName(key.jid),
@@ -542,7 +542,7 @@ public final class AppModel {
         userActivity()
         guard let key = currentWindow.conversation, let account = account(of: key) else { return }
         let typing = !text.isEmpty && !(text.hasPrefix("/") && !text.hasPrefix("//"))
-        account.setChatState(typing ? .composing : .active, for: key.jid)
+        account.feature(ChatStatesFeature.self)?.set(typing ? .composing : .active, for: key.jid)
     }
 
     /// A key was pressed: the user is here (ends auto-away on every account that went away).
@@ -551,8 +551,9 @@ public final class AppModel {
         guard !presenceBeforeAutoAway.isEmpty else { return }
         for account in accounts {
             guard let (availability, status) = presenceBeforeAutoAway[account.name] else { continue }
-            account.setPresence(availability, status: status)
-            account.setUserActive(true)
+            let presence = account.feature(PresenceFeature.self)
+            presence?.setPresence(availability, status: status)
+            presence?.setUserActive(true)
         }
         presenceBeforeAutoAway.removeAll()
         appendLog(LogEntry(time: scheduler.now, level: .info, text: "back from auto-away"))
@@ -569,11 +570,12 @@ public final class AppModel {
                 guard idleAfter > 0, self.presenceBeforeAutoAway[account.name] == nil,
                     self.scheduler.now - self.lastActivity >= idleAfter
                 else { continue }
-                let own = account.presenceManager.own
+                guard let presence = account.feature(PresenceFeature.self) else { continue }
+                let own = presence.manager.own
                 guard own.availability == .online || own.availability == .chat else { continue }
                 self.presenceBeforeAutoAway[account.name] = (own.availability, own.status)
-                account.setPresence(.away, status: "idle")
-                account.setUserActive(false)
+                presence.setPresence(.away, status: "idle")
+                presence.setUserActive(false)
                 minutes = account.behaviour.autoAwayMinutes
             }
             if let minutes {

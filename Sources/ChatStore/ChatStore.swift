@@ -75,6 +75,31 @@ public final class ChatStore {
         }
     }
 
+    /// Creates what a feature's tables need, if the database lacks it.
+    public func migrate(feature: String, _ migrations: [StoreMigration]) throws {
+        guard !migrations.isEmpty else { return }
+        do {
+            try Migrator.migrate(db, feature: feature, migrations)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    /// Runs a statement on a feature's own tables (see `migrate(feature:_:)`), inside the write
+    /// batch when one is open.
+    public func featureWrite(_ sql: String, _ values: [SQLiteValue?] = []) throws {
+        try write { try db.statement(sql).bind(values).run() }
+    }
+
+    /// Reads rows from a feature's own tables.
+    public func featureRows<T>(_ sql: String, _ values: [SQLiteValue?] = [], _ row: (Statement) throws -> T) throws
+        -> [T]
+    {
+        try db.statement(sql).bind(values).rows(row)
+    }
+
     /// A private in-memory store (for tests and benchmarks).
     public static func inMemory() throws -> ChatStore { try ChatStore(path: ":memory:") }
 

@@ -58,7 +58,8 @@ public final class LiveAccount {
     public func connect(timeout: Duration = .seconds(10)) -> Bool {
         controller.connect()
         return loop.run(for: timeout) {
-            controller.status == .online && controller.rosterManager.isLoaded && !controller.isCatchingUp
+            controller.status == .online && controller.feature(RosterFeature.self)?.manager.isLoaded == true
+                && !controller.isCatchingUp
         }
     }
 

@@ -249,7 +249,7 @@ enum IMBenchmark {
         let clock = ContinuousClock()
         let start = clock.now
         controller.connect()
-        let loaded = loop.run(for: .seconds(30)) { controller.rosterManager.isLoaded }
+        let loaded = loop.run(for: .seconds(30)) { controller.feature(RosterFeature.self)?.manager.isLoaded == true }
         ui.render(on: screen)
         let elapsed = clock.now - start
         guard loaded, controller.roster.count == contacts, screen.text.contains("Contact 0") else {

@@ -19,7 +19,7 @@ struct ManPageCommand: ParsableCommand {
 enum ManPage {
     static var text: String {
         let registry = CommandRegistry()
-        registry.register(AppModel.builtinCommands + UIController.commands())
+        registry.register(AppModel.builtinCommands + AccountFeatures.commands() + UIController.commands())
         var page = """
             .TH TERN 1 "" "Tern" "User Commands"
             .SH NAME

@@ -144,8 +144,8 @@ import XMPPCore
     @Test func messagesTypedOfflineAreQueuedThenSentInOrderAndAcked() throws {
         let fixture = ModelFixture()
         let romeo = try JID("romeo@example.net")
-        let first = try #require(fixture.account.send("one", to: romeo))
-        let second = try #require(fixture.account.send("two", to: romeo))
+        let first = try #require(fixture.account.feature(MessagingFeature.self)!.send("one", to: romeo))
+        let second = try #require(fixture.account.feature(MessagingFeature.self)!.send("two", to: romeo))
         #expect(try fixture.store.message(id: first)?.state == .queued)
         fixture.account.connect()
         let written = fixture.harness.takeWrittenElements()
@@ -162,7 +162,7 @@ import XMPPCore
         let fixture = ModelFixture()
         fixture.connect()
         let romeo = try JID("romeo@example.net")
-        let id = try #require(fixture.account.send("hello?", to: romeo))
+        let id = try #require(fixture.account.feature(MessagingFeature.self)!.send("hello?", to: romeo))
         let sent = try #require(fixture.harness.takeWrittenElements().first { $0.name == "message" })
         fixture.harness.serverSends(
             "<message from='romeo@example.net' type='error' id='\(sent.id!)'><error type='cancel'>"
@@ -179,11 +179,11 @@ import XMPPCore
         fixture.harness.serverSends(
             "<message from='romeo@example.net/orchard' type='chat'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>"
         )
-        #expect(fixture.account.chatStates[romeo] == .composing)
+        #expect(fixture.account.feature(ChatStatesFeature.self)!.states[romeo] == .composing)
         fixture.harness.serverSends(
             "<message from='romeo@example.net/orchard' type='chat'><body>hi</body><active xmlns='http://jabber.org/protocol/chatstates'/></message>"
         )
-        #expect(fixture.account.chatStates[romeo] == nil)
+        #expect(fixture.account.feature(ChatStatesFeature.self)!.states[romeo] == nil)
     }
 
     @Test func subscriptionRequestsAreListedUntilAnswered() throws {
@@ -191,10 +191,10 @@ import XMPPCore
         fixture.connect()
         let nurse = try JID("nurse@example.com")
         fixture.harness.serverSends("<presence from='nurse@example.com' type='subscribe'/>")
-        #expect(fixture.account.subscriptionRequests == [nurse])
+        #expect(fixture.account.feature(RosterFeature.self)!.requests == [nurse])
         _ = fixture.harness.takeWritten()
-        fixture.account.subscription(.allow, nurse)
-        #expect(fixture.account.subscriptionRequests.isEmpty)
+        fixture.account.feature(RosterFeature.self)!.subscription(.allow, nurse)
+        #expect(fixture.account.feature(RosterFeature.self)!.requests.isEmpty)
         #expect(
             fixture.harness.takeWrittenElements().first?.matches("<presence to='nurse@example.com' type='subscribed'/>")
                 == true)

@@ -77,7 +77,7 @@ import XMPPCore
         fixture.connect(rosterItems: "<item jid='romeo@example.net' subscription='both'/>")
         let romeo = try JID("romeo@example.net")
         fixture.harness.serverSends("<presence from='romeo@example.net/orchard'/>")
-        #expect(fixture.account.presenceManager.availability(of: romeo) == .online)
+        #expect(fixture.account.feature(PresenceFeature.self)!.manager.availability(of: romeo) == .online)
         fixture.model.submit("/sub cancel romeo@example.net")
         #expect(
             fixture.harness.takeWrittenElements().contains {
@@ -87,7 +87,7 @@ import XMPPCore
         fixture.harness.serverSends(
             "<iq type='set' id='push1'><query xmlns='jabber:iq:roster'><item jid='romeo@example.net' subscription='from'/></query></iq>"
         )
-        #expect(fixture.account.presenceManager.availability(of: romeo) == .offline)
+        #expect(fixture.account.feature(PresenceFeature.self)!.manager.availability(of: romeo) == .offline)
     }
 
     @Test func msgOpensAChatAndSends() throws {

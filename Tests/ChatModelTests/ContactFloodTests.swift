@@ -16,7 +16,8 @@ import XMPPCore
         // The same stranger again and again adds nothing.
         for _ in 0..<100 { fixture.harness.serverSends("<presence from='spam0@evil.example' type='subscribe'/>") }
         let lines = fixture.model.log.dropFirst(before).filter { $0.text.contains("presence") }
-        #expect(fixture.account.subscriptionRequests.count == 3_000, "all are kept, for the Requests list")
+        #expect(
+            fixture.account.feature(RosterFeature.self)!.requests.count == 3_000, "all are kept, for the Requests list")
         #expect(lines.count <= 3 + 1, "three one by one, then one summary a minute: \(lines.map(\.text))")
         #expect(lines.last?.text.contains("requests to see your presence are waiting") == true)
         fixture.scheduler.advance(by: .seconds(61))
@@ -28,7 +29,7 @@ import XMPPCore
         let fixture = ModelFixture()
         fixture.connect()
         fixture.harness.serverSends("<presence from='spam@evil.example' type='subscribe'/>")
-        #expect(fixture.account.subscriptionRequests == [try JID("spam@evil.example")])
+        #expect(fixture.account.feature(RosterFeature.self)!.requests == [try JID("spam@evil.example")])
         _ = fixture.harness.takeWritten()
         fixture.model.submit("/block spam@evil.example spam")
         let iq = try #require(fixture.harness.takeWrittenElements().first)
@@ -38,7 +39,7 @@ import XMPPCore
                 "<iq type='set' id='*'><block xmlns='urn:xmpp:blocking'><item jid='spam@evil.example'>"
                     + "<report xmlns='urn:xmpp:reporting:1' reason='urn:xmpp:reporting:spam'/></item></block></iq>"))
         fixture.harness.serverSends("<iq type='result' id='\(iq.id!)'/>")
-        #expect(fixture.account.subscriptionRequests.isEmpty, "the request goes with the block")
+        #expect(fixture.account.feature(RosterFeature.self)!.requests.isEmpty, "the request goes with the block")
         #expect(fixture.model.log.last?.text == "blocked spam@evil.example and reported it as spam")
         fixture.model.submit("/block x@evil.example ham")
         #expect(fixture.model.log.last?.text.contains("\"ham\" is not a report: spam or abuse") == true)

@@ -161,7 +161,7 @@ import XMPPExtensions
         let fixture = ModelFixture()
         let romeoJID = try JID("romeo@montague.lit")
         fixture.connect()
-        let sent = try #require(fixture.account.send("hello", to: romeoJID))
+        let sent = try #require(fixture.account.feature(MessagingFeature.self)!.send("hello", to: romeoJID))
         let written = fixture.harness.takeWrittenElements()
         let stanza = try #require(written.first { $0.name == "message" })
         let query = written.last { $0.child("query", namespace: "urn:xmpp:mam:2") != nil }
@@ -188,7 +188,7 @@ import XMPPExtensions
     @Test func outgoingMessagesAskForReceiptsAndMarkers() throws {
         let fixture = ModelFixture()
         fixture.connect()
-        fixture.account.send("hi", to: try JID("romeo@example.net"))
+        fixture.account.feature(MessagingFeature.self)!.send("hi", to: try JID("romeo@example.net"))
         let message = try #require(fixture.harness.takeWrittenElements().first { $0.name == "message" })
         #expect(message.child("request", namespace: "urn:xmpp:receipts") != nil)
         #expect(message.child("markable", namespace: "urn:xmpp:chat-markers:0") != nil)
@@ -218,7 +218,7 @@ import XMPPExtensions
                 "<message to='northumberland@shakespeare.lit/westminster' id='*'>"
                     + "<received xmlns='urn:xmpp:receipts' id='richard2-4.1.247'/></message>"))
         let romeo = try JID("romeo@example.net")
-        let id = try #require(fixture.account.send("hello", to: romeo))
+        let id = try #require(fixture.account.feature(MessagingFeature.self)!.send("hello", to: romeo))
         let sent = try #require(fixture.harness.takeWrittenElements().first { $0.name == "message" })
         fixture.harness.serverSends(
             "<message from='mallory@evil.example/x' type='chat'><received xmlns='urn:xmpp:receipts' id='\(sent.id!)'/></message>"
@@ -343,7 +343,7 @@ import XMPPExtensions
         fixture.harness.serverSends(
             "<iq type='result' id='\(get.id!)'><blocklist xmlns='urn:xmpp:blocking'><item jid='romeo@montague.net'/></blocklist></iq>"
         )
-        #expect(fixture.account.blocking.blocked == [try JID("romeo@montague.net")])
+        #expect(fixture.account.feature(BlockingFeature.self)!.manager.blocked == [try JID("romeo@montague.net")])
         fixture.model.submit("/block iago@shakespeare.lit")
         #expect(
             fixture.harness.takeWrittenElements().first?.matches(
@@ -352,10 +352,10 @@ import XMPPExtensions
         fixture.harness.serverSends(
             "<iq type='set' id='push1'><block xmlns='urn:xmpp:blocking'><item jid='iago@shakespeare.lit'/></block></iq>"
         )
-        #expect(fixture.account.blocking.blocked.count == 2)
+        #expect(fixture.account.feature(BlockingFeature.self)!.manager.blocked.count == 2)
         fixture.harness.serverSends(
             "<iq type='set' id='push2' from='mallory@evil.example'><unblock xmlns='urn:xmpp:blocking'/></iq>")
-        #expect(fixture.account.blocking.blocked.count == 2, "a stranger cannot unblock")
+        #expect(fixture.account.feature(BlockingFeature.self)!.manager.blocked.count == 2, "a stranger cannot unblock")
         fixture.model.submit("/blocked")
         #expect(fixture.model.log.last?.text == "blocked: iago@shakespeare.lit, romeo@montague.net")
     }
@@ -366,12 +366,12 @@ import XMPPExtensions
         let romeo = try JID("romeo@example.net")
         fixture.harness.serverSends("<message from='romeo@example.net/orchard' type='chat'><body>hi</body></message>")
         _ = fixture.harness.takeWritten()
-        fixture.account.send("to the orchard", to: romeo)
+        fixture.account.feature(MessagingFeature.self)!.send("to the orchard", to: romeo)
         #expect(
             fixture.harness.takeWrittenElements().first { $0.name == "message" }?[attribute: "to"]
                 == "romeo@example.net/orchard")
         fixture.harness.serverSends("<presence from='romeo@example.net/orchard' type='unavailable'/>")
-        fixture.account.send("anywhere", to: romeo)
+        fixture.account.feature(MessagingFeature.self)!.send("anywhere", to: romeo)
         #expect(
             fixture.harness.takeWrittenElements().first { $0.name == "message" }?[attribute: "to"]
                 == "romeo@example.net")

@@ -156,8 +156,8 @@ import XMPPCore
         fixture.receive("home", from: "romeo@example.net/a", "not muted here")
         #expect(notified.map(\.account) == ["home"])
         #expect(notified.map(\.text) == ["not muted here"])
-        #expect(fixture.account("work").muted == ["romeo@example.net"])
-        #expect(fixture.account("home").muted.isEmpty)
+        #expect(fixture.account("work").feature(MutingFeature.self)?.muted == ["romeo@example.net"])
+        #expect(fixture.account("home").feature(MutingFeature.self)?.muted.isEmpty == true)
     }
 
     @Test func readOnAnotherDeviceClearsOnlyThatAccount() throws {

@@ -32,7 +32,7 @@ import XMPPCore
         let fixture = ModelFixture()
         fixture.script = .enabled()
         fixture.connect()
-        let id = try #require(fixture.account.send("one", to: romeo))
+        let id = try #require(fixture.account.feature(MessagingFeature.self)!.send("one", to: romeo))
         let sent1 = try number(of: id, in: fixture)
         #expect(try state(id, fixture) == .sent)
         fixture.harness.serverSends("<a xmlns='urn:xmpp:sm:3' h='\(sent1 - 1)'/>")
@@ -50,11 +50,11 @@ import XMPPCore
         fixture.connect()
         fixture.harness.serverSends(
             "<message from='romeo@example.net/orchard' type='chat' id='x1'><body>in-1</body></message>")
-        let sent = try #require(fixture.account.send("out-1", to: romeo))
+        let sent = try #require(fixture.account.feature(MessagingFeature.self)!.send("out-1", to: romeo))
         let sent1 = try number(of: sent, in: fixture)
         cut(fixture)
         #expect(fixture.account.status == .reconnecting(at: fixture.scheduler.now))
-        let typedMeanwhile = try #require(fixture.account.send("out-2", to: romeo))
+        let typedMeanwhile = try #require(fixture.account.feature(MessagingFeature.self)!.send("out-2", to: romeo))
         #expect(try state(typedMeanwhile, fixture) == .queued)
 
         fixture.script = .resumed(h: sent1 - 1)
@@ -93,7 +93,7 @@ import XMPPCore
         first.harness.serverSends(
             "<presence from='romeo@example.net/orchard'/><iq type='get' id='v1' from='example.org'>"
                 + "<query xmlns='jabber:iq:version'/></iq>")
-        let sent = try #require(first.account.send("out-1", to: romeo))
+        let sent = try #require(first.account.feature(MessagingFeature.self)!.send("out-1", to: romeo))
         let lost = try number(of: sent, in: first)
 
         // kill -9: nothing more happens in the first process; a new one starts on the same store.
@@ -123,8 +123,8 @@ import XMPPCore
         let fixture = ModelFixture()
         fixture.script = .enabled()
         fixture.connect()
-        let one = try #require(fixture.account.send("out-1", to: romeo))
-        let two = try #require(fixture.account.send("out-2", to: romeo))
+        let one = try #require(fixture.account.feature(MessagingFeature.self)!.send("out-1", to: romeo))
+        let two = try #require(fixture.account.feature(MessagingFeature.self)!.send("out-2", to: romeo))
         let firstWrite = fixture.harness.takeWrittenElements().first { $0.childText("body") == "out-2" }
         let originID = try #require(firstWrite?.child("origin-id", namespace: "urn:xmpp:sid:0")?[attribute: "id"])
         let received = try number(of: one, in: fixture)

@@ -1,3 +1,4 @@
+import ChatModel
 import ChatStore
 import Foundation
 import Networking
@@ -15,7 +16,10 @@ struct ForgedStanzaIDTests {
         let loop = try EventLoop()
         let alice = try LiveAccount(loop: loop, server: server, user: "alice")
         #expect(alice.connect(), "\(alice.logText)")
-        #expect(alice.wait { alice.controller.archive.stampingArchives.contains(alice.controller.jid) })
+        #expect(
+            alice.wait {
+                alice.controller.feature(ArchiveFeature.self)!.manager.stampingArchives.contains(alice.controller.jid)
+            })
         let mallory = try TestClient(loop: loop, server: server, user: "mallory")
         #expect(mallory.connect())
         let aliceJID = alice.controller.jid

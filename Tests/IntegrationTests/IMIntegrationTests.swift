@@ -21,7 +21,8 @@ struct IMIntegrationTests {
         let loop = try EventLoop()
         let alice = try LiveAccount(loop: loop, server: server, user: "carol")
         #expect(alice.connect())
-        alice.controller.addContact(try JID("bob@localhost"), name: "Bob", groups: ["Work"])
+        alice.controller.feature(RosterFeature.self)!.addContact(
+            try JID("bob@localhost"), name: "Bob", groups: ["Work"])
         // Two pushes: the item, then the pending subscription request.
         alice.wait { alice.controller.roster[try! JID("bob@localhost")]?.pendingOut == true }
         let version = try alice.store.rosterVersion(account: alice.controller.accountID)
@@ -29,8 +30,8 @@ struct IMIntegrationTests {
         alice.disconnect()
 
         var updates: [RosterManager.Update] = []
-        let previous = alice.controller.rosterManager.onUpdate
-        alice.controller.rosterManager.onUpdate = { update in
+        let previous = alice.controller.feature(RosterFeature.self)!.manager.onUpdate
+        alice.controller.feature(RosterFeature.self)!.manager.onUpdate = { update in
             updates.append(update)
             previous(update)
         }
@@ -103,7 +104,8 @@ struct IMIntegrationTests {
         let bob = try TestClient(loop: loop, server: server, user: "bob")
         #expect(bob.connect())
         bob.sendPresence()
-        let id = try #require(alice.controller.send("please confirm", to: try JID("bob@localhost")))
+        let id = try #require(
+            alice.controller.feature(MessagingFeature.self)!.send("please confirm", to: try JID("bob@localhost")))
         let received = try #require(bob.waitForStanza { $0.childText("body") == "please confirm" })
         #expect(received.child("request", namespace: Namespace.receipts) != nil)
         bob.connection.send(

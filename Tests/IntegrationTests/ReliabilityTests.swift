@@ -1,3 +1,4 @@
+import ChatModel
 import ChatStore
 import Foundation
 import Networking
@@ -89,7 +90,9 @@ struct ReliabilityTests {
         let bobJID = try JID("bob@localhost")
 
         for batch in 0..<10 {
-            for number in batch * 50..<(batch + 1) * 50 { alice.controller.send("core-\(number)", to: bobJID) }
+            for number in batch * 50..<(batch + 1) * 50 {
+                alice.controller.feature(MessagingFeature.self)!.send("core-\(number)", to: bobJID)
+            }
             loop.run(for: .milliseconds(100)) { false }
             if batch % 3 == 2 {
                 // Packets vanish: only the ack timeout can tell.
@@ -278,13 +281,13 @@ struct ExpiredResumptionTests {
         bob.sendPresence()
         let bobJID = try JID("bob@localhost")
 
-        for number in 0..<50 { alice.controller.send("before-\(number)", to: bobJID) }
+        for number in 0..<50 { alice.controller.feature(MessagingFeature.self)!.send("before-\(number)", to: bobJID) }
         ReliabilityTests.flood(from: bob, to: alice.controller.jid, prefix: "in", range: 0..<50)
         // The server has acknowledged what went before the outage (on a loaded machine an ack in
         // flight when the link goes down would make the server's later count decide instead).
         #expect(alice.wait { (try? alice.store.outbox(account: alice.controller.accountID).isEmpty) == true })
         proxy.down()
-        for number in 50..<70 { alice.controller.send("during-\(number)", to: bobJID) }
+        for number in 50..<70 { alice.controller.feature(MessagingFeature.self)!.send("during-\(number)", to: bobJID) }
         ReliabilityTests.flood(from: bob, to: alice.controller.jid, prefix: "in", range: 50..<100)
         // Longer than the window: the server ends the session.
         loop.run(for: .seconds(4)) { false }

@@ -3,9 +3,10 @@ import XMPPCore
 import XMPPExtensions
 
 extension AppModel {
-    /// The commands the model implements (the terminal UI adds /theme).
+    /// The commands of the model itself (each account feature brings its own; the terminal UI
+    /// adds /theme).
     public static var builtinCommands: [CommandSpec] {
-        sessionCommands + windowCommands + rosterCommands + messagingCommands
+        sessionCommands + windowCommands
     }
 }
 
@@ -48,21 +49,6 @@ extension AppModel {
                 let account = try context.namedAccount(context.argument("account"))
                 context.model.addNotice(account.connectionSummary(asked: "reconnect"))
                 account.reconnectNow()
-            },
-            CommandSpec(
-                "status",
-                arguments: [
-                    ArgumentSpec(
-                        "online|chat|away|xa|dnd", completion: .choice(["online", "chat", "away", "xa", "dnd"])),
-                    ArgumentSpec("message", optional: true, rest: true),
-                ],
-                summary: "set your presence and status message"
-            ) { context throws(CommandError) in
-                guard let availability = Availability(rawValue: context.required("online|chat|away|xa|dnd")),
-                    availability != .offline
-                else { throw .usage("unknown presence") }
-                try context.account().setPresence(availability, status: context.argument("message"))
-                context.model.onChange(.status)
             },
             CommandSpec(
                 "set",
@@ -129,28 +115,6 @@ extension AppModel {
     static var windowCommands: [CommandSpec] {
         [
             CommandSpec(
-                "msg",
-                arguments: [
-                    ArgumentSpec("jid", completion: .contact), ArgumentSpec("text", optional: true, rest: true),
-                ],
-                summary: "open a chat (and send a message)"
-            ) { context throws(CommandError) in
-                let model = context.model
-                let account = try context.account(for: context.required("jid"))
-                let jid = try context.contact(context.required("jid"), on: account)
-                model.openChat(model.conversation(jid, on: account), focus: true)
-                if let text = context.argument("text"), !text.isEmpty { account.send(text, to: jid) }
-            },
-            CommandSpec(
-                "me", arguments: [ArgumentSpec("action", rest: true)], summary: "send an action (/me waves)"
-            ) { context throws(CommandError) in
-                let model = context.model
-                guard let key = model.currentWindow.conversation, let account = model.account(of: key) else {
-                    throw .failed("/me works in a chat window")
-                }
-                account.send("/me " + context.required("action"), to: key.jid)
-            },
-            CommandSpec(
                 "win", arguments: [ArgumentSpec("number")], summary: "go to window N (also Alt-1...Alt-0)"
             ) { context throws(CommandError) in
                 guard let number = Int(context.required("number")), context.model.windows.indices.contains(number - 1)
@@ -201,167 +165,6 @@ extension AppModel {
                         "\(SearchTimeFormat.format(hit.message.timestamp)) \(place)\(who): "
                             + hit.snippet.rendered(open: "«", close: "»"))
                 }
-            },
-        ]
-    }
-}
-
-// MARK: Roster and subscriptions
-
-extension AppModel {
-    static var rosterCommands: [CommandSpec] {
-        [
-            CommandSpec(
-                "roster", summary: "manage contacts",
-                subcommands: [
-                    CommandSpec(
-                        "add",
-                        arguments: [
-                            ArgumentSpec("jid", completion: .contact), ArgumentSpec("name", optional: true, rest: true),
-                        ],
-                        summary: "add a contact and ask to see its presence"
-                    ) { context throws(CommandError) in
-                        guard let jid = JID(parsing: context.required("jid")), jid.localpart != nil else {
-                            throw .usage("\"\(context.required("jid"))\" is not a JID (user@domain)")
-                        }
-                        try context.account().addContact(jid, name: context.argument("name"))
-                    },
-                    CommandSpec(
-                        "remove", arguments: [ArgumentSpec("jid", completion: .contact)],
-                        summary: "remove a contact (and both subscriptions)"
-                    ) { context throws(CommandError) in
-                        let (jid, account) = try context.targetContact(context.required("jid"))
-                        account.removeContact(jid)
-                    },
-                    CommandSpec(
-                        "rename",
-                        arguments: [ArgumentSpec("jid", completion: .contact), ArgumentSpec("name", rest: true)],
-                        summary: "rename a contact"
-                    ) { context throws(CommandError) in
-                        let (jid, account) = try context.targetContact(context.required("jid"))
-                        account.updateContact(jid, name: .some(context.required("name")))
-                    },
-                    CommandSpec(
-                        "group",
-                        arguments: [
-                            ArgumentSpec("jid", completion: .contact),
-                            ArgumentSpec("group", optional: true, repeated: true, completion: .group),
-                        ],
-                        summary: "put a contact in these groups (none: no group)"
-                    ) { context throws(CommandError) in
-                        let (jid, account) = try context.targetContact(context.required("jid"))
-                        account.updateContact(jid, groups: context.repeated)
-                    },
-                ]),
-            CommandSpec(
-                "sub",
-                arguments: [
-                    ArgumentSpec(
-                        "allow|deny|request|cancel", completion: .choice(["allow", "deny", "request", "cancel"])),
-                    ArgumentSpec("jid", completion: .contact),
-                ],
-                summary: "answer or ask for a presence subscription",
-                help:
-                    "allow: let the contact see your presence (also pre-approves; answering a request also asks to\n"
-                    + "see theirs); deny: refuse or revoke;\n"
-                    + "request: ask to see the contact's presence; cancel: stop seeing it"
-            ) { context throws(CommandError) in
-                guard
-                    let action = PresenceManager.SubscriptionAction(
-                        rawValue: context.required("allow|deny|request|cancel"))
-                else { throw .usage("choose allow, deny, request or cancel") }
-                let (jid, account) = try context.targetContact(context.required("jid"))
-                account.subscription(action, jid)
-            },
-        ]
-    }
-}
-
-// MARK: Corrections, blocking, information, notifications
-
-extension AppModel {
-    static var messagingCommands: [CommandSpec] {
-        [
-            CommandSpec(
-                "correct", arguments: [ArgumentSpec("text", rest: true)],
-                summary: "correct your last message here (Up on an empty line starts one)"
-            ) { context throws(CommandError) in
-                let model = context.model
-                guard let key = model.currentWindow.conversation, let account = model.account(of: key) else {
-                    throw .failed("/correct works in a chat window")
-                }
-                guard account.correctLastMessage(to: key.jid, with: context.required("text")) != nil else {
-                    throw .failed("there is no message of yours here to correct")
-                }
-            },
-            CommandSpec(
-                "block",
-                arguments: [ArgumentSpec("jid", completion: .contact), ArgumentSpec("report", optional: true)],
-                summary: "block a contact (no messages, presence or requests from it); spam or abuse also reports it"
-            ) { context throws(CommandError) in
-                var report: BlockingManager.Report?
-                switch context.argument("report") {
-                case nil: report = nil
-                case "spam": report = .spam
-                case "abuse": report = .abuse
-                case let other?: throw .usage("\"\(other)\" is not a report: spam or abuse")
-                }
-                let (jid, account) = try context.targetContact(context.required("jid"))
-                account.block(jid, report: report)
-            },
-            CommandSpec(
-                "unblock", arguments: [ArgumentSpec("jid", completion: .contact)], summary: "unblock a contact"
-            ) { context throws(CommandError) in
-                let text = context.required("jid")
-                let account = try context.account(for: text)
-                guard let jid = JID(parsing: text) ?? context.model.resolveContact(text, on: account) else {
-                    throw .usage("\"\(text)\" is not a JID")
-                }
-                account.unblock(jid)
-            },
-            CommandSpec("blocked", summary: "list the blocked JIDs") { context throws(CommandError) in
-                let model = context.model
-                let blocked = try context.account().blocking.blocked.map(\.description).sorted()
-                model.addNotice(blocked.isEmpty ? "nobody is blocked" : "blocked: " + blocked.joined(separator: ", "))
-            },
-            CommandSpec(
-                "info", arguments: [ArgumentSpec("jid", optional: true, completion: .contact)],
-                summary: "what a contact or server supports, and its software (default: this chat)"
-            ) { context throws(CommandError) in
-                let model = context.model
-                let target: JID
-                let account: AccountController
-                if let text = context.argument("jid") {
-                    account = try context.account(for: text)
-                    guard let jid = model.resolveContact(text, on: account) ?? JID(parsing: text) else {
-                        throw .usage("\"\(text)\" is not a JID")
-                    }
-                    target = jid
-                } else {
-                    guard let key = model.currentWindow.conversation else { throw .usage("which JID?") }
-                    account = try context.account()
-                    target = key.jid
-                }
-                let window = model.currentWindow
-                account.information(about: target) { [weak model, weak window] lines in
-                    for line in lines { model?.addNotice(line, window: window) }
-                }
-            },
-            CommandSpec(
-                "mute", arguments: [ArgumentSpec("jid", optional: true, completion: .contact)],
-                summary: "no notifications for a contact (default: this chat)"
-            ) { context throws(CommandError) in
-                let (contact, account) = try context.targetContact(context.argument("jid"))
-                account.setMuted(true, contact)
-                context.model.addNotice("\(contact) is muted")
-            },
-            CommandSpec(
-                "unmute", arguments: [ArgumentSpec("jid", optional: true, completion: .contact)],
-                summary: "notifications for a contact again"
-            ) { context throws(CommandError) in
-                let (contact, account) = try context.targetContact(context.argument("jid"))
-                account.setMuted(false, contact)
-                context.model.addNotice("\(contact) is no longer muted")
             },
         ]
     }

@@ -11,7 +11,7 @@ extension AppModel {
     /// Every account's state, in the configuration's order.
     public var accountRows: [AccountRow] {
         accounts.map { account in
-            let own = account.presenceManager.own
+            let own = account.feature(PresenceFeature.self)?.manager.own ?? (.offline, nil, 0)
             return AccountRow(
                 name: account.name, address: account.jid.description, status: account.status,
                 presence: PresenceShown(own.availability), statusMessage: own.status)
@@ -32,18 +32,20 @@ extension AppModel {
 
     private func contactRow(_ item: RosterItem, of account: AccountController) -> ContactRow {
         let key = ConversationKey(account: account.name, jid: item.jid)
-        let best = account.presenceManager.best(for: item.jid)
+        let best = account.feature(PresenceFeature.self)?.manager.best(for: item.jid)
         return ContactRow(
             key: key, name: item.name, groups: item.groups, presence: PresenceShown(best?.availability ?? .offline),
             statusMessage: best?.status, pendingOut: item.pendingOut,
-            blocked: account.blocking.blocked.contains(item.jid),
-            muted: account.muted.contains(key.address), unread: unreadCounts[key] ?? 0)
+            blocked: account.feature(BlockingFeature.self)?.manager.blocked.contains(item.jid) == true,
+            muted: account.feature(MutingFeature.self)?.muted.contains(key.address) == true,
+            unread: unreadCounts[key] ?? 0)
     }
 
     /// Who waits under Requests on an account: subscription requests and strangers who wrote.
     public func requests(of account: String) -> [RequestRow] {
         guard let controller = self.account(named: account) else { return [] }
-        var keys = Set(controller.subscriptionRequests.map { ConversationKey(account: account, jid: $0) })
+        var keys = Set(
+            (controller.feature(RosterFeature.self)?.requests ?? []).map { ConversationKey(account: account, jid: $0) })
         keys.formUnion(strangers.filter { $0.account == account })
         return keys.sorted().map(request)
     }
@@ -51,19 +53,20 @@ extension AppModel {
     /// One conversation's row under Requests.
     public func request(_ key: ConversationKey) -> RequestRow {
         RequestRow(
-            key: key, askedForPresence: account(of: key)?.subscriptionRequests.contains(key.jid) == true,
+            key: key,
+            askedForPresence: account(of: key)?.feature(RosterFeature.self)?.requests.contains(key.jid) == true,
             wrote: strangers.contains(key), unread: unreadCounts[key] ?? 0)
     }
 
     /// The presence of a conversation's peer (its best resource), and its status message.
     public func presence(of key: ConversationKey) -> (PresenceShown, String?) {
-        let best = account(of: key)?.presenceManager.best(for: key.jid)
+        let best = account(of: key)?.feature(PresenceFeature.self)?.manager.best(for: key.jid)
         return (PresenceShown(best?.availability ?? .offline), best?.status)
     }
 
     /// What the peer is doing in the chat, if anything worth showing.
     public func typing(in key: ConversationKey) -> TypingState? {
-        switch account(of: key)?.chatStates[key.jid] {
+        switch account(of: key)?.feature(ChatStatesFeature.self)?.states[key.jid] {
         case .composing: .composing
         case .paused: .paused
         case .gone: .gone
@@ -92,7 +95,7 @@ extension AppModel {
 
     /// The text of our last message in a conversation that /correct can change.
     public func lastCorrectableText(in key: ConversationKey) -> String? {
-        account(of: key)?.lastSentMessage(to: key.jid)?.body
+        account(of: key)?.feature(CorrectionsFeature.self)?.lastSentMessage(to: key.jid)?.body
     }
 
     // MARK: Roster actions
@@ -103,21 +106,21 @@ extension AppModel {
             return "\"\(address)\" is not a JID (user@domain)"
         }
         guard let controller = self.account(named: account) else { return "no account named \(account)" }
-        controller.addContact(jid, name: name)
+        controller.feature(RosterFeature.self)?.addContact(jid, name: name)
         return nil
     }
 
     public func removeContact(_ key: ConversationKey) {
-        account(of: key)?.removeContact(key.jid)
+        account(of: key)?.feature(RosterFeature.self)?.removeContact(key.jid)
     }
 
     /// Renames a contact (nil removes the name).
     public func renameContact(_ key: ConversationKey, to name: String?) {
-        account(of: key)?.updateContact(key.jid, name: .some(name))
+        account(of: key)?.feature(RosterFeature.self)?.updateContact(key.jid, name: .some(name))
     }
 
     public func setGroups(_ key: ConversationKey, _ groups: [String]) {
-        account(of: key)?.updateContact(key.jid, groups: groups)
+        account(of: key)?.feature(RosterFeature.self)?.updateContact(key.jid, groups: groups)
     }
 
     /// How the user answers or asks for a presence subscription.
@@ -133,6 +136,6 @@ extension AppModel {
             case .request: .request
             case .cancel: .cancel
             }
-        account(of: key)?.subscription(action, key.jid)
+        account(of: key)?.feature(RosterFeature.self)?.subscription(action, key.jid)
     }
 }

@@ -12,7 +12,8 @@ enum Migrator {
     static func migrate(_ connection: SQLiteConnection, migrations: [Migration] = Schema.migrations) throws {
         try connection.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")
-        let applied = Set(try appliedMigrations(connection))
+        // Features' migrations are recorded under their own prefix and checked by `feature(_:)`.
+        let applied = Set(try appliedMigrations(connection).filter { !$0.hasPrefix(featurePrefix) })
         let known = Set(migrations.map(\.name))
         let unknown = applied.subtracting(known)
         guard unknown.isEmpty else { throw StoreError.newerDatabase(unknownMigrations: unknown.sorted()) }
@@ -27,5 +28,32 @@ enum Migrator {
 
     static func appliedMigrations(_ connection: SQLiteConnection) throws -> [String] {
         try connection.statement("SELECT name FROM schema_migrations ORDER BY rowid").rows { $0.text(0) }
+    }
+
+    static let featurePrefix = "feature:"
+
+    /// Applies a feature's migrations the database lacks, each once, in its own transaction.
+    static func migrate(_ connection: SQLiteConnection, feature: String, _ migrations: [StoreMigration]) throws {
+        let prefix = featurePrefix + feature + ":"
+        let applied = Set(try appliedMigrations(connection).filter { $0.hasPrefix(prefix) })
+        for migration in migrations where !applied.contains(prefix + migration.name) {
+            try connection.transaction {
+                try connection.execute(migration.sql)
+                try connection.statement("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)")
+                    .bind((prefix + migration.name).sql, Clock.nowMilliseconds().sql).run()
+            }
+        }
+    }
+}
+
+/// A named schema change an account feature brings (its `tables`): like the core schema's,
+/// append-only, applied once per database and recorded under the feature's name.
+public struct StoreMigration: Sendable, Hashable {
+    public let name: String
+    public let sql: String
+
+    public init(name: String, sql: String) {
+        self.name = name
+        self.sql = sql
     }
 }

@@ -2,20 +2,61 @@ import ChatStore
 import XMPPCore
 import XMPPExtensions
 
-/// Archive (XEP-0313) catch-up on login and history on demand.
-extension AccountController {
+/// The server's archive (XEP-0313): catch-up on login from the stored sync point, the trust in
+/// stanza-ids (XEP-0359) only for an archive that stamps them, and older history on demand.
+public final class ArchiveFeature: AccountFeature {
+    public static let name = "archive"
+    /// Archive results are unwrapped before the plain message handler sees messages.
+    public static var ordering: [FeatureOrder] { [.before(MessagingFeature.name)] }
+    public let manager: ArchiveManager
+    /// An archive catch-up is running on this session.
+    public private(set) var isCatchingUp = false
+    /// The archive catch-up of this stream finished (a resumed stream keeps it; a new session
+    /// starts over). From then on live messages move the sync point.
+    private(set) var archiveCaughtUp = false
+    /// Conversations whose older history is being fetched from the archive.
+    private var backfilling: Set<JID> = []
+    private lazy var observers: [any MessageObserver] = account.features.compactMap { $0 as? any MessageObserver }
+    unowned let account: AccountController
+
+    public init(account: AccountController) throws(FeatureError) {
+        self.account = account
+        manager = ArchiveManager(disco: try account.required(DiscoFeature.self, by: Self.name).client)
+        manager.onSpoofedResult = { [unowned account] stanza in
+            account.log(
+                .debug,
+                "dropped an archive result from \(stanza[attribute: "from"] ?? "our server") (not our archive or not our query)"
+            )
+        }
+    }
+
+    public var extensions: [any SessionExtension] { [manager] }
+
+    public func sessionStarted(_ session: XMPPSession, _ start: SessionStart) {
+        if start == .new { archiveCaughtUp = false }
+    }
+
+    public func sessionReady(_ session: XMPPSession, _ start: SessionStart) {
+        if start == .new || !archiveCaughtUp { catchUpWithArchive() }
+    }
+
+    public func connectionEnded() {
+        isCatchingUp = false
+        backfilling.removeAll()
+    }
+
     /// Fetches what arrived while we were away, from the stored sync point forward, a page per
     /// transaction (messages and sync point together). A first login fetches only the newest
     /// `initialArchiveMessages`.
     func catchUpWithArchive() {
-        guard let session, !isCatchingUp else { return }
+        guard let session = account.session, !isCatchingUp else { return }
         isCatchingUp = true
-        let sync = try? store.archiveSync(account: accountID, archive: jid)
+        let sync = try? account.store.archiveSync(account: account.accountID, archive: account.jid)
         if let last = sync?.lastStanzaID {
             fetchForward(
                 after: last, start: nil, restart: sync?.lastTimestamp, progress: CatchUpProgress(), session: session)
         } else {
-            fetchNewest(before: "", remaining: behaviour.initialArchiveMessages, newest: nil, session: session)
+            fetchNewest(before: "", remaining: account.behaviour.initialArchiveMessages, newest: nil, session: session)
         }
     }
 
@@ -44,8 +85,8 @@ extension AccountController {
         progress: CatchUpProgress,
         session: XMPPSession
     ) {
-        let query = ArchiveQuery(after: after, start: start, max: behaviour.archivePageSize)
-        archive.query(query, in: session) { [weak self] result in
+        let query = ArchiveQuery(after: after, start: start, max: account.behaviour.archivePageSize)
+        manager.query(query, in: session) { [weak self] result in
             guard let self else { return }
             switch result {
             case .success(let page):
@@ -54,7 +95,7 @@ extension AccountController {
                 progress.pages += 1
                 let repeated = newest.map { !progress.seen.insert($0).inserted } ?? false
                 if repeated || (page.messages.isEmpty && !page.complete) {
-                    self.log(
+                    self.account.log(
                         .warning,
                         "the archive sent \(repeated ? "a page it had sent before" : "an empty page that is not the last");"
                             + " the catch-up stops here")
@@ -63,7 +104,8 @@ extension AccountController {
                 // The next page is asked for before this one is stored, so that the server
                 // works on it meanwhile.
                 let next =
-                    page.complete || page.messages.isEmpty || repeated || capped || self.session == nil ? nil : newest
+                    page.complete || page.messages.isEmpty || repeated || capped || self.account.session == nil
+                    ? nil : newest
                 if let next {
                     self.fetchForward(after: next, start: start, restart: nil, progress: progress, session: session)
                 }
@@ -74,7 +116,7 @@ extension AccountController {
                     direction: .forward)
                 if next == nil && capped && !page.complete {
                     self.isCatchingUp = false
-                    self.log(
+                    self.account.log(
                         .warning,
                         "fetched \(Self.maximumCatchUpPages) pages of missed messages; the rest comes with the next connection"
                     )
@@ -84,16 +126,17 @@ extension AccountController {
             case .failure(.error(let error)) where error.condition == .itemNotFound:
                 guard let restart else {
                     // Nothing to go by: start afresh.
-                    self.log(.info, "the archive does not know where we left off; fetching the newest messages")
+                    self.account.log(.info, "the archive does not know where we left off; fetching the newest messages")
                     self.fetchNewest(
-                        before: "", remaining: self.behaviour.initialArchiveMessages, newest: nil, session: session)
+                        before: "", remaining: self.account.behaviour.initialArchiveMessages, newest: nil,
+                        session: session)
                     return
                 }
                 // The archive no longer has our sync point (expired, reset, or an id that was
                 // never its own): what came since that time is fetched again, so nothing
                 // between the sync point and now is skipped.
                 let since = restart - Self.gapFillSlack
-                self.log(
+                self.account.log(
                     .info,
                     "the archive does not know where we left off; fetching everything since "
                         + XMPPDateTime.string(fromMilliseconds: since))
@@ -101,18 +144,18 @@ extension AccountController {
             case .failure(let failure):
                 self.isCatchingUp = false
                 if case .disconnected = failure { return }
-                self.log(.warning, "could not fetch missed messages from the archive: \(failure)")
+                self.account.log(.warning, "could not fetch missed messages from the archive: \(failure)")
             }
         }
     }
 
     private func fetchNewest(before: String, remaining: Int, newest: String?, session: XMPPSession) {
-        let size = min(behaviour.archivePageSize, remaining)
+        let size = min(account.behaviour.archivePageSize, remaining)
         guard size > 0 else {
             finishCatchUp()
             return
         }
-        archive.query(ArchiveQuery(before: before, max: size), in: session) { [weak self] result in
+        manager.query(ArchiveQuery(before: before, max: size), in: session) { [weak self] result in
             guard let self else { return }
             switch result {
             case .success(let page):
@@ -120,7 +163,8 @@ extension AccountController {
                 let syncID = newest ?? page.last ?? page.messages.last?.archiveID
                 let first = page.first ?? page.messages.first?.archiveID
                 let older =
-                    page.complete || page.messages.isEmpty || first == before || self.session == nil ? nil : first
+                    page.complete || page.messages.isEmpty || first == before || self.account.session == nil
+                    ? nil : first
                 if let older {
                     self.fetchNewest(
                         before: older, remaining: remaining - page.messages.count, newest: syncID, session: session)
@@ -134,7 +178,7 @@ extension AccountController {
             case .failure(let failure):
                 self.isCatchingUp = false
                 if case .disconnected = failure { return }
-                self.log(.warning, "could not fetch recent messages from the archive: \(failure)")
+                self.account.log(.warning, "could not fetch recent messages from the archive: \(failure)")
             }
         }
     }
@@ -154,50 +198,50 @@ extension AccountController {
         direction: ArchiveDirection,
         announce: Bool = true
     ) -> [JID: [Int64]] {
+        let jid = account.jid
+        let now = account.scheduler.now
+        let messaging = account.feature(MessagingFeature.self)
         var rows: [NewMessage] = []
-        var receipts: [(JID, String, DeliveryState)] = []
+        var seen: [(ChatMessage, JID, Bool)] = []
         for archived in messages {
             let message = archived.message
             guard message.type != "groupchat", message.type != "error" else { continue }
             let outgoing = message.from?.bare == jid
             guard let peer = (outgoing ? message.to : message.from)?.bare else { continue }
-            if !outgoing {
-                if let id = message.receiptFor { receipts.append((peer, id, .delivered)) }
-                if let id = message.displayedMarkerFor { receipts.append((peer, id, .displayed)) }
-            }
-            guard let body = message.body, outgoing || !droppedAsStranger(peer) else { continue }
+            seen.append((message, peer, outgoing))
+            guard let body = message.body, outgoing || messaging?.droppedAsStranger(peer) != true else { continue }
             rows.append(
                 NewMessage(
                     conversation: peer, outgoing: outgoing, sender: (message.from ?? jid).description,
                     senderKey: (outgoing ? jid : peer).description, recipient: message.to?.description, body: body,
-                    timestamp: archived.timestamp ?? message.delay ?? scheduler.now, type: message.type,
+                    timestamp: archived.timestamp ?? message.delay ?? now, type: message.type,
                     idAttribute: message.id, originID: message.originID, stanzaID: archived.archiveID,
                     stanzaIDBy: jid.description, corrects: message.replaces, state: outgoing ? .acked : nil))
         }
         var stored: [JID: [Int64]] = [:]
         do {
-            let outcomes = try store.storeArchivePage(
+            let outcomes = try account.store.storeArchivePage(
                 rows,
                 sync: sync.map {
                     ArchiveSyncState(
-                        archive: jid.description, lastStanzaID: $0.id, lastTimestamp: $0.timestamp,
-                        syncedAt: scheduler.now)
-                }, account: accountID, direction: direction)
+                        archive: jid.description, lastStanzaID: $0.id, lastTimestamp: $0.timestamp, syncedAt: now)
+                }, account: account.accountID, direction: direction)
             for (row, outcome) in zip(rows, outcomes) {
                 switch outcome {
                 case .inserted(let id), .correction(of: let id, _): stored[row.conversation, default: []].append(id)
                 case .duplicate, .rejectedCorrection: continue
                 }
             }
-            for (peer, id, state) in receipts {
-                try store.markReceived(account: accountID, conversation: peer, idAttribute: id, state: state)
-            }
         } catch {
-            log(.error, "could not store archived messages: \(error)")
+            account.log(.error, "could not store archived messages: \(error)")
             return [:]
         }
-        if announce && (!stored.isEmpty || !receipts.isEmpty) {
-            onEvent(.archiveStored(stored, older: direction == .backward))
+        // Receipts and markers in the page apply to messages it may have just stored.
+        for (message, peer, outgoing) in seen {
+            for observer in observers { observer.archived(message, peer: peer, outgoing: outgoing) }
+        }
+        if announce && !stored.isEmpty {
+            account.onEvent(.archiveStored(stored, older: direction == .backward))
         }
         return stored
     }
@@ -208,20 +252,24 @@ extension AccountController {
     /// messages were added, or with the archive having nothing older.
     public func fetchOlderFromArchive(_ contact: JID, completion: @escaping (ArchiveBackfill) -> Void) {
         let peer = contact.bare
-        guard let session else {
+        guard let session = account.session else {
             completion(.unavailable("offline"))
             return
         }
         let marker =
-            (try? store.archiveBackfill(account: accountID, conversation: peer)) ?? (oldestID: nil, complete: false)
+            (try? account.store.archiveBackfill(account: account.accountID, conversation: peer)) ?? (
+                oldestID: nil, complete: false
+            )
         guard !marker.complete else {
             completion(.complete)
             return
         }
         guard backfilling.insert(peer).inserted else { return }
         let before =
-            marker.oldestID ?? (try? store.oldestArchiveID(account: accountID, conversation: peer, archive: jid)) ?? nil
-        backfill(peer, before: before ?? "", pages: AccountController.backfillPageLimit, session: session) {
+            marker.oldestID
+            ?? (try? account.store.oldestArchiveID(account: account.accountID, conversation: peer, archive: account.jid))
+            ?? nil
+        backfill(peer, before: before ?? "", pages: Self.backfillPageLimit, session: session) {
             [weak self] outcome in
             self?.backfilling.remove(peer)
             completion(outcome)
@@ -238,7 +286,7 @@ extension AccountController {
         session: XMPPSession,
         completion: @escaping (ArchiveBackfill) -> Void
     ) {
-        archive.query(ArchiveQuery(with: peer, before: before, max: behaviour.archivePageSize), in: session) {
+        manager.query(ArchiveQuery(with: peer, before: before, max: account.behaviour.archivePageSize), in: session) {
             [weak self] result in
             guard let self else { return }
             switch result {
@@ -248,12 +296,12 @@ extension AccountController {
                 let oldest = page.first ?? page.messages.first?.archiveID ?? before
                 let complete = page.complete || page.messages.isEmpty
                 do {
-                    try self.store.setArchiveBackfill(
-                        account: self.accountID, conversation: peer, oldestID: oldest, complete: complete)
+                    try self.account.store.setArchiveBackfill(
+                        account: self.account.accountID, conversation: peer, oldestID: oldest, complete: complete)
                 } catch {
-                    self.log(.warning, "could not record how far back the history of \(peer) goes: \(error)")
+                    self.account.log(.warning, "could not record how far back the history of \(peer) goes: \(error)")
                 }
-                if added == 0 && !complete && pages > 1 && oldest != before, self.session === session {
+                if added == 0 && !complete && pages > 1 && oldest != before, self.account.session === session {
                     self.backfill(peer, before: oldest, pages: pages - 1, session: session, completion: completion)
                 } else {
                     completion(added > 0 ? .added(added) : complete ? .complete : .added(0))
@@ -262,7 +310,7 @@ extension AccountController {
                 if case .disconnected = failure {
                     completion(.unavailable("offline"))
                 } else {
-                    self.log(.warning, "could not fetch older messages of \(peer) from the archive: \(failure)")
+                    self.account.log(.warning, "could not fetch older messages of \(peer) from the archive: \(failure)")
                     completion(.unavailable(failure.description))
                 }
             }
