@@ -5,7 +5,7 @@ import XMPPExtensions
 /// Everything the terminal shows, independent of the terminal: accounts, windows, the log, settings
 /// and commands. Changes are reported through `onChange` with the parts of the screen they touch.
 public final class AppModel {
-    /// Every configured account, in the configuration's order.
+    /// Every configured account (in name order, as config.toml's tables are read).
     public let accounts: [AccountController]
     private let accountsByName: [String: AccountController]
     /// The account the console's commands act on (config.toml's `default_account`, else the first).

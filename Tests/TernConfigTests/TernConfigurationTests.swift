@@ -169,9 +169,27 @@ import XMPPClient
 
     @Test func accountChoiceNeedsANameWhenAmbiguous() throws {
         let config = try parse("[accounts.a]\njid = \"a@b.c\"\n[accounts.b]\njid = \"b@b.c\"\n")
-        #expect(throws: ConfigError.self) { try config.account(named: nil) }
+        do {
+            _ = try config.account(named: nil)
+            Issue.record("two accounts and no default_account must not pick one")
+        } catch {
+            #expect(
+                error.message
+                    == "several accounts are configured (a, b); choose one with --account NAME or set default_account")
+        }
         #expect(throws: ConfigError.self) { try config.account(named: "c") }
         #expect(try config.account(named: "b").jid.description == "b@b.c")
+        let withDefault = try parse(
+            "default_account = \"b\"\n[accounts.a]\njid = \"a@b.c\"\n[accounts.b]\njid = \"b@b.c\"\n")
+        #expect(try withDefault.account(named: nil).name == "b")
+    }
+
+    @Test func everyAccountConnectsAtStartUnlessItSaysOtherwise() throws {
+        let config = try parse(
+            "[accounts.a]\njid = \"a@b.c\"\n[accounts.b]\njid = \"b@b.c\"\nautoconnect = false\n")
+        #expect(config.accounts.map(\.name) == ["a", "b"])
+        #expect(config.accounts.map(\.autoconnect) == [true, false])
+        #expect(throws: ConfigError.self) { try parse("[accounts.a]\njid = \"a@b.c\"\nautoconnect = \"no\"\n") }
     }
 
     @Test func xdgPathsFollowTheEnvironment() {

@@ -8,7 +8,7 @@ extension AppModel {
     /// The model's clock (UTC milliseconds).
     public var now: Int64 { scheduler.now }
 
-    /// Every account's state, in the configuration's order.
+    /// Every account's state, in the order of `accounts`.
     public var accountRows: [AccountRow] {
         accounts.map { account in
             let own = account.feature(PresenceFeature.self)?.manager.own ?? (.offline, nil, 0)
