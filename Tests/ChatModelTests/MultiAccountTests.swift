@@ -211,4 +211,70 @@ import XMPPCore
         #expect(fixture.model.contacts(of: "work").map(\.key) == [try fixture.key("work", "romeo@example.net")])
         #expect(fixture.model.contacts(of: "home").isEmpty)
     }
+
+    @Test func aRefusedLoginFailsOnlyItsAccount() throws {
+        let fixture = try connected()
+        // The server refuses home's credentials: no retry for it, nothing changes for the others.
+        fixture.connection("home").onEvent(
+            .disconnected(ConnectionFailure(description: "not authorized", isRetryable: false)))
+        #expect(fixture.account("home").status == .failed("not authorized"))
+        #expect(fixture.account("work").status == .online)
+        #expect(fixture.account("club").status == .online)
+        fixture.scheduler.advance(by: .seconds(600))
+        #expect(fixture.connectionCount("home") == 1, "a refused login is not retried")
+        #expect(fixture.connectionCount("work") == 1)
+        fixture.receive("work", from: "romeo@example.net/a", "still working")
+        #expect(fixture.model.window(of: try fixture.key("work", "romeo@example.net"))?.messages.count == 1)
+    }
+
+    /// Each account keeps its own backoff: cuts at different times bring back each account on its
+    /// own schedule, and a cut of one never reconnects another.
+    @Test func reconnectTimersArePerAccount() throws {
+        let fixture = try connected()
+        fixture.setReachable(false, "home")
+        fixture.setReachable(false, "club")
+        fixture.connection("home").onEvent(
+            .disconnected(ConnectionFailure(description: "connection lost", isRetryable: true)))
+        // home was online: retried at once (on the next timer tick), which fails; then it waits.
+        fixture.scheduler.advance(by: .milliseconds(1))
+        #expect(fixture.connectionCount("home") == 2)
+        fixture.scheduler.advance(by: .milliseconds(500))
+        fixture.connection("club").onEvent(
+            .disconnected(ConnectionFailure(description: "connection lost", isRetryable: true)))
+        fixture.scheduler.advance(by: .milliseconds(1))
+        #expect(fixture.connectionCount("club") == 2)
+        #expect(fixture.connectionCount("home") == 2, "club's cut did not retry home")
+        var attempts: [String: [Int]] = ["home": [], "club": []]
+        for _ in 0..<40 {
+            fixture.scheduler.advance(by: .milliseconds(250))
+            for name in ["home", "club"] { attempts[name]!.append(fixture.connectionCount(name)) }
+        }
+        // Both kept trying (1, 2, 4 s with jitter: at least two more attempts in 10 s), each on its
+        // own timer; work was never touched.
+        #expect(attempts["home"]!.last! >= 4, "\(attempts)")
+        #expect(attempts["club"]!.last! >= 4, "\(attempts)")
+        #expect(attempts["home"] != attempts["club"], "their timers are their own: \(attempts)")
+        #expect(fixture.connectionCount("work") == 1)
+        #expect(fixture.account("work").status == .online)
+        guard case .reconnecting = fixture.account("home").status else {
+            Issue.record("home: \(fixture.account("home").status)")
+            return
+        }
+    }
+
+    @Test func autoAwayAndBackAreForEveryAccount() throws {
+        let fixture = try connected()
+        for (name, _) in MultiAccountTests.specs { _ = fixture.harness(name).takeWritten() }
+        fixture.scheduler.advance(by: .seconds(16 * 60))
+        for (name, _) in MultiAccountTests.specs {
+            let away = fixture.harness(name).takeWrittenElements().first { $0.name == "presence" }
+            #expect(away?.childText("show") == "away", "\(name)")
+        }
+        fixture.model.userActivity()
+        for (name, _) in MultiAccountTests.specs {
+            let back = fixture.harness(name).takeWrittenElements().first { $0.name == "presence" }
+            #expect(back != nil && back?.child("show") == nil, "\(name)")
+        }
+        #expect(fixture.model.log.filter { $0.text.hasPrefix("auto-away") }.count == 1, "one line for all")
+    }
 }
