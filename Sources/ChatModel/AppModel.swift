@@ -406,7 +406,9 @@ public final class AppModel {
         switch event {
         case .statusChanged:
             onChange(.status)
-        case .log(let entry):
+        case .log(var entry):
+            // With several accounts, each line says whose it is.
+            if hasSeveralAccounts { entry.text = "\(account.name): " + entry.text }
             appendLog(entry)
         case .messageStored(let conversation, let id, let isNew, let outgoing, let markable):
             let key = self.conversation(conversation, on: account)

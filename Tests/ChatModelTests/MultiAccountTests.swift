@@ -35,6 +35,10 @@ import XMPPCore
         let fixture = try connected()
         let model = fixture.model
         #expect(fixture.accounts.allSatisfy { $0.status == .online })
+        // Each log line says whose it is.
+        let log = model.log.map(\.text)
+        #expect(log.contains("work: connected as alice@work.example/tern"), "\(log)")
+        #expect(log.contains("club: connected as al@club.example/tern"), "\(log)")
         fixture.receive("work", from: "romeo@example.net/phone", "about the report")
         fixture.receive("home", from: "romeo@example.net/phone", "dinner tonight?")
         fixture.receive("home", from: "romeo@example.net/phone", "at eight")

@@ -98,14 +98,14 @@ import XMPPCore
         ui.render()
         #expect(
             ui.screen.text(row: 0).contains("[home] Romeo <romeo@example.net> — offline"), "\(ui.screen.text(row: 0))")
-        #expect(ui.statusLine.contains("[2:Romeo/home]"), "\(ui.statusLine)")
+        #expect(ui.statusLine.contains("[2:Romeo (home)]"), "\(ui.statusLine)")
         // Enter on a contact opens its chat on its own account.
         ui.press(.key(.function(2)))
         ui.press(.key(.home))
         ui.press(.key(.down))
         ui.press(.key(.enter))
         #expect(ui.accounts.model.currentWindow.conversation == (try ui.accounts.key("work", "boss@work.example")))
-        #expect(ui.statusLine.contains("[3:Boss/work]"), "\(ui.statusLine)")
+        #expect(ui.statusLine.contains("[3:Boss (work)]"), "\(ui.statusLine)")
     }
 
     @Test func addingAContactFromTheRosterUsesTheSelectedAccount() throws {

@@ -103,11 +103,11 @@ public struct StatusBar {
         canvas.fill(row: rect.row, column: rect.column + column, width: rect.width - column, style: bar)
     }
 
-    /// A window's name: the contact's, with its account when there are several (`bob@work`).
+    /// A window's name: the contact's, with its account when there are several (`Romeo (home)`).
     func windowName(_ window: ChatWindow, model: AppModel) -> String {
         guard let key = window.conversation else { return "console" }
         let name = model.displayName(of: key)
-        return model.hasSeveralAccounts ? "\(name)/\(key.account)" : name
+        return model.hasSeveralAccounts ? "\(name) (\(key.account))" : name
     }
 }
 
