@@ -21,24 +21,36 @@ extension AppModel {
     /// The roster of an account, unsorted.
     public func contacts(of account: String) -> [ContactRow] {
         guard let controller = self.account(named: account) else { return [] }
-        return controller.roster.values.map { contactRow($0, of: controller) }
+        let sources = RowSources(controller)
+        return controller.roster.values.map { contactRow($0, of: controller, sources) }
     }
 
     /// One conversation's contact (nil: not in the roster).
     public func contact(_ key: ConversationKey) -> ContactRow? {
         guard let account = account(of: key), let item = account.roster[key.jid] else { return nil }
-        return contactRow(item, of: account)
+        return contactRow(item, of: account, RowSources(account))
     }
 
-    private func contactRow(_ item: RosterItem, of account: AccountController) -> ContactRow {
+    /// The features a contact's row is read from, looked up once per roster.
+    private struct RowSources {
+        let presence: PresenceManager?
+        let blocked: Set<JID>
+        let muted: Set<String>
+
+        init(_ account: AccountController) {
+            presence = account.feature(PresenceFeature.self)?.manager
+            blocked = account.feature(BlockingFeature.self)?.manager.blocked ?? []
+            muted = account.feature(MutingFeature.self)?.muted ?? []
+        }
+    }
+
+    private func contactRow(_ item: RosterItem, of account: AccountController, _ sources: RowSources) -> ContactRow {
         let key = ConversationKey(account: account.name, jid: item.jid)
-        let best = account.feature(PresenceFeature.self)?.manager.best(for: item.jid)
+        let best = sources.presence?.best(for: item.jid)
         return ContactRow(
             key: key, name: item.name, groups: item.groups, presence: PresenceShown(best?.availability ?? .offline),
-            statusMessage: best?.status, pendingOut: item.pendingOut,
-            blocked: account.feature(BlockingFeature.self)?.manager.blocked.contains(item.jid) == true,
-            muted: account.feature(MutingFeature.self)?.muted.contains(key.address) == true,
-            unread: unreadCounts[key] ?? 0)
+            statusMessage: best?.status, pendingOut: item.pendingOut, blocked: sources.blocked.contains(item.jid),
+            muted: !sources.muted.isEmpty && sources.muted.contains(key.address), unread: unreadCounts[key] ?? 0)
     }
 
     /// Who waits under Requests on an account: subscription requests and strangers who wrote.
