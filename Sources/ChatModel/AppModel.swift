@@ -382,18 +382,20 @@ public final class AppModel {
         return jid.bare
     }
 
-    /// Candidates for Tab completion of an argument kind.
-    public func completionValues(_ kind: ArgumentCompletion) -> [String] {
+    /// Candidates for Tab completion of an argument kind; contacts and groups of `accountName`
+    /// (else of the current window's account).
+    public func completionValues(_ kind: ArgumentCompletion, account accountName: String? = nil) -> [String] {
+        let chosen = accountName.flatMap { accountsByName[$0] } ?? currentAccount
         switch kind {
         case .contact:
-            guard let account = currentAccount else { return [] }
+            guard let account = chosen else { return [] }
             var values = account.roster.keys.map(\.description)
             values += account.roster.values.compactMap(\.name).map { $0.contains(" ") ? "\"\($0)\"" : $0 }
             values += windows.compactMap { $0.account == account.name ? $0.conversation?.address : nil }
             return values
         case .setting: return UISettings.keys.map(\.key)
         case .account: return accounts.map(\.name)
-        case .group: return Array(Set(currentAccount?.roster.values.flatMap(\.groups) ?? []))
+        case .group: return Array(Set(chosen?.roster.values.flatMap(\.groups) ?? []))
         case .command: return commands.commands.map(\.name)
         case .choice(let words): return words
         case .theme, .none: return extraCompletions(kind)

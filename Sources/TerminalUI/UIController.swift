@@ -251,7 +251,9 @@ public final class UIController {
         case _ where isNewlineKey(event): input.insert("\n")
         case .key(.enter), .control("j"): submitInput()
         case .key(.tab):
-            input.complete { [model] text in model.commands.completions(for: text, values: model.completionValues) }
+            input.complete { [model] text in
+                model.commands.completions(for: text, values: { model.completionValues($0, account: $1) })
+            }
         case .key(.backspace): input.deleteBackward()
         case .key(.delete): input.deleteForward()
         case .control("d"): input.deleteForward()

@@ -160,7 +160,8 @@ import XMPPCore
         let fixture = ModelFixture(roster: [RosterItem(jid: try JID("romeo@example.net"), name: "Romeo Montague")])
         let registry = fixture.model.commands
         func complete(_ line: String) -> [String] {
-            registry.completions(for: line, values: fixture.model.completionValues)?.candidates ?? []
+            registry.completions(for: line, values: { fixture.model.completionValues($0, account: $1) })?.candidates
+                ?? []
         }
         #expect(complete("/ro") == ["roster"])
         #expect(complete("/roster re") == ["remove", "rename"])

@@ -192,7 +192,7 @@ import XMPPCore
     @Test func accountNamesCompleteAfterTheOptionAndInConnect() throws {
         let fixture = try connected()
         let registry = fixture.model.commands
-        let values = fixture.model.completionValues
+        let values = { fixture.model.completionValues($0, account: $1) }
         #expect(registry.completions(for: "/msg --account ", values: values)?.candidates == ["club", "home", "work"])
         #expect(registry.completions(for: "/msg --account h", values: values)?.candidates == ["home"])
         #expect(registry.completions(for: "/msg --acc", values: values)?.candidates == ["--account"])
@@ -201,6 +201,18 @@ import XMPPCore
         #expect(
             registry.completions(for: "/roster rename --account home rom", values: values)?.candidates
                 == ["Romeo", "romeo@example.net"])
+    }
+
+    @Test func contactsCompleteFromTheAccountTheLineNames() throws {
+        let fixture = try ScriptedAccounts(MultiAccountTests.specs, defaultAccount: "home")
+        fixture.connect("work", rosterItems: "<item jid='boss@work.example' name='Boss' subscription='both'/>")
+        fixture.connect("home", rosterItems: MultiAccountTests.romeo)
+        let values = { fixture.model.completionValues($0, account: $1) }
+        let registry = fixture.model.commands
+        #expect(registry.completions(for: "/msg ", values: values)?.candidates == ["Romeo", "romeo@example.net"])
+        #expect(
+            registry.completions(for: "/msg --account work ", values: values)?.candidates
+                == ["Boss", "boss@work.example"])
     }
 
     @Test func theReadSideDescribesEveryAccount() throws {

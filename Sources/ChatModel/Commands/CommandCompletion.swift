@@ -3,10 +3,11 @@ import Foundation
 /// Tab completion of command lines.
 extension CommandRegistry {
     /// What can replace the word being typed at the end of `line`: the start of that word and the
-    /// candidates, sorted. Commands complete after "/", their arguments by kind.
+    /// candidates, sorted. Commands complete after "/", their arguments by kind, for the account
+    /// `--account NAME` names in the line (nil: none named).
     public func completions(
         for line: String,
-        values: (ArgumentCompletion) -> [String]
+        values: (ArgumentCompletion, _ account: String?) -> [String]
     ) -> (wordStart: String.Index, candidates: [String])? {
         guard line.hasPrefix("/") else { return nil }
         let body = String(line.dropFirst())
@@ -25,8 +26,9 @@ extension CommandRegistry {
         }
         var completed = endsWithSpace || words.isEmpty ? words : Array(words.dropLast())
         if completed.last?.text == CommandRegistry.accountOption {
-            return matches(values(.account), partial, wordStart)
+            return matches(values(.account, nil), partial, wordStart)
         }
+        var account: String?
         if completed.count >= 1 && partial.hasPrefix("-") {
             return matches([CommandRegistry.accountOption], partial, wordStart)
         }
@@ -34,6 +36,7 @@ extension CommandRegistry {
         if let index = completed.firstIndex(where: { $0.text == CommandRegistry.accountOption }), index >= 1,
             index + 1 < completed.count
         {
+            account = completed[index + 1].text
             completed.removeSubrange(index...(index + 1))
         }
         let kind: ArgumentCompletion
@@ -64,7 +67,7 @@ extension CommandRegistry {
         case .none: return nil
         case .command: candidates = commands.map(\.name)
         case .choice(let words): candidates = words
-        default: candidates = values(kind)
+        default: candidates = values(kind, account)
         }
         return matches(candidates, partial, wordStart)
     }
