@@ -123,6 +123,12 @@ let package = Package(
             dependencies: ["TerminalUI", "ChatModel", "ChatStore", "TestSupport", "XMPPCore", "TernConfig"],
             swiftSettings: strict),
         .testTarget(name: "SafeTextTests", dependencies: ["SafeText"], swiftSettings: strict),
+        .testTarget(
+            name: "ChatRuntimeTests",
+            dependencies: [
+                "ChatRuntime", "ChatModel", "Networking", "OpenSSLSupport", "TernConfig", "XMPPClient", "XMPPCore",
+            ],
+            swiftSettings: strict),
         .testTarget(name: "ChatStoreTests", dependencies: ["ChatStore", "XMPPCore"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",

@@ -10,6 +10,7 @@ public final class EventLoopScheduler: Scheduler {
 
     public var now: Int64 { Clock.nowMilliseconds() }
 
+    @discardableResult
     public func schedule(after delay: Duration, _ body: @escaping () -> Void) -> ScheduledTimer {
         let id = loop.schedule(after: delay, body)
         return ScheduledTimer { [loop] in loop.cancel(id) }

@@ -17,7 +17,8 @@ public final class LiveConnection: ClientConnection {
         }
     }
 
-    static func translate(_ event: ConnectionEvent) -> LinkEvent? {
+    /// An edge event in the model's terms (nil: one the model does not need).
+    public static func translate(_ event: ConnectionEvent) -> LinkEvent? {
         switch event {
         case .connecting(let endpoint): .progress("connecting to \(endpoint)")
         case .secured(let info): .progress("secured with \(info.protocolVersion.rawValue)")
