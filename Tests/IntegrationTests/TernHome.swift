@@ -38,6 +38,43 @@ struct TernHome {
         """.write(toFile: config, atomically: true, encoding: .utf8)
     }
 
+    /// One of several accounts in a configuration: its table name in config.toml, the test user,
+    /// the port it connects to (a proxy's; nil: the server's) and extra keys for its table.
+    struct Account {
+        var name: String
+        var user: String
+        var port: Int? = nil
+        var extraKeys: String = ""
+    }
+
+    /// A configuration with several accounts on `server`, one `[accounts.NAME]` table each, in
+    /// the order given (Tern orders them by name). `extraConfig` follows the tables; it has no
+    /// `[chat]` table (`strangers` is written in one).
+    init(server: any XMPPTestServer, accounts: [Account], extraConfig: String = "", strangers: String = "window")
+        throws
+    {
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("tern-home-\(UUID().uuidString)")
+            .path
+        try FileManager.default.createDirectory(atPath: directory + "/config/tern", withIntermediateDirectories: true)
+        var text = ""
+        for account in accounts {
+            text += """
+                [accounts.\(account.name)]
+                jid = "\(account.user)@localhost"
+                password_command = "echo \(server.users[account.user]!)"
+                host = "127.0.0.1"
+                port = \(account.port ?? server.c2sPort)
+                tls = "starttls"
+                ca_file = "\(server.certificateFile)"
+                \(account.extraKeys)
+
+                """
+        }
+        text += extraConfig + "\n[chat]\nstrangers = \"\(strangers)\"\n"
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
+    }
+
     /// Starts `tern` with `arguments` in a `columns`×`rows` tmux session.
     func start(arguments: String = "", columns: Int = 120, rows: Int = 40) throws -> TmuxSession {
         try TmuxSession(
