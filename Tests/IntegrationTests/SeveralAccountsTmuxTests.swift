@@ -52,7 +52,7 @@ struct SeveralAccountsTmuxTests {
             ThreeAccounts.expect(screen, shows: "bob: \(name)-in-1", "\(name)'s window shows its message")
             tern.expectOnlyOwnMessages(on: screen, in: name)
             let bar = ThreeAccounts.statusBar(of: screen)
-            #expect(bar.contains(":bob@localhost/\(name)]"), "the window is named with its account: \(bar)")
+            #expect(bar.contains(":bob@localhost (\(name))]"), "the window is named with its account: \(bar)")
             try tern.typeMessage("\(name)-out-1", in: name)
         }
         for name in names {
