@@ -14,6 +14,9 @@ public final class AccountController {
     public var onEvent: (AccountEvent) -> Void = { _ in }
     /// What the account does on its own: receipts, markers, chat states, archive catch-up.
     public var behaviour = AccountBehaviour()
+    /// Why the account cannot connect at all (its password could not be had): `connect()` says
+    /// so instead of trying.
+    public var cannotConnect: String?
     /// The features, in the order they were created (their session hooks run in this order).
     public private(set) var features: [any AccountFeature] = []
     private var featuresByType: [ObjectIdentifier: any AccountFeature] = [:]
@@ -118,6 +121,11 @@ public final class AccountController {
 
     public func connect() {
         guard connection == nil else { return }
+        if let cannotConnect {
+            log(.error, cannotConnect)
+            setStatus(.failed(cannotConnect))
+            return
+        }
         userDisconnected = false
         reconnectTimer?.cancel()
         reconnectTimer = nil

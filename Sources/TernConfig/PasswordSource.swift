@@ -55,6 +55,8 @@ public enum PasswordError: Error, Sendable, Hashable {
     case fileTooOpen(String, mode: String)
     case commandFailed(String, detail: String)
     case empty(String)
+    /// No password source and nothing typed at the prompt: the account's JID.
+    case missing(String)
 }
 
 extension PasswordError: CustomStringConvertible {
@@ -65,6 +67,8 @@ extension PasswordError: CustomStringConvertible {
             "the password file \(path) is readable by other users (mode \(mode)); run: chmod 600 \(path)"
         case .commandFailed(let command, let detail): "the password command \"\(command)\" failed (\(detail))"
         case .empty(let source): "no password in \(source)"
+        case .missing(let jid):
+            "no password for \(jid): set password_command or password_file in the configuration"
         }
     }
 }

@@ -76,8 +76,7 @@ public final class ScriptedAccounts {
     /// stays in its harness for the test to read).
     public func connect(_ name: String, rosterItems: String = "") {
         account(name).connect()
-        guard boxes[name]!.reachable else { return }
-        let harness = harness(name)
+        guard boxes[name]!.reachable, let harness = boxes[name]!.connections.last?.harness else { return }
         let written = harness.written.compactMap { XMLElement.parse($0) }
         if let id = written.first(where: { $0.child("query", namespace: "jabber:iq:roster") != nil })?.id {
             harness.serverSends(

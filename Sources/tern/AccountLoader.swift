@@ -28,8 +28,8 @@ func loadConfiguration(
 
 /// The accounts' passwords, in order: each from its command or file (the commands run side by
 /// side, so a slow one does not add to another), else asked on the terminal, one prompt per
-/// account. Exits when one has none.
-func passwords(for accounts: [AccountConfiguration]) -> [String] {
+/// account. An account without one gets the reason instead.
+func passwords(for accounts: [AccountConfiguration]) -> [Result<String, PasswordError>] {
     let fetched = Mutex([Result<String?, PasswordError>](repeating: .success(nil), count: accounts.count))
     DispatchQueue.concurrentPerform(iterations: accounts.count) { index in
         let result: Result<String?, PasswordError>
@@ -44,20 +44,22 @@ func passwords(for accounts: [AccountConfiguration]) -> [String] {
     return accounts.indices.map { index in
         let account = accounts[index]
         switch results[index] {
-        case .failure(let error): exitWithFailure(error.description)
-        case .success(let password?): return password
+        case .failure(let error): return .failure(error)
+        case .success(let password?): return .success(password)
         case .success(nil):
             let label = accounts.count > 1 ? "\(account.name) (\(account.jid))" : "\(account.jid)"
-            if let typed = promptForPassword("Password for \(label): "), !typed.isEmpty { return typed }
-            exitWithFailure(
-                "no password for \(account.jid): set password_command or password_file in the configuration")
+            if let typed = promptForPassword("Password for \(label): "), !typed.isEmpty { return .success(typed) }
+            return .failure(.missing(account.jid.description))
         }
     }
 }
 
 /// The account's password from its command or file, else asked on the terminal; exits without one.
 func password(for account: AccountConfiguration) -> String {
-    passwords(for: [account])[0]
+    switch passwords(for: [account])[0] {
+    case .success(let password): return password
+    case .failure(let error): exitWithFailure(error.description)
+    }
 }
 
 /// The account and its connection settings, password included.

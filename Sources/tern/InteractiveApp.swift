@@ -30,7 +30,7 @@ final class InteractiveApp {
         loop: EventLoop,
         store: ChatStore,
         configuration: TernConfiguration,
-        accounts: [(configuration: AccountConfiguration, password: String)],
+        accounts: [(configuration: AccountConfiguration, password: Result<String, PasswordError>)],
         databasePath: String
     ) {
         self.loop = loop
@@ -38,12 +38,16 @@ final class InteractiveApp {
         scheduler = EventLoopScheduler(loop: loop)
         var controllers: [AccountController] = []
         for (account, password) in accounts {
-            let settings = account.connectionSettings(password: password)
+            let settings = account.connectionSettings(password: (try? password.get()) ?? "")
             do {
-                controllers.append(
-                    try AccountController(name: account.name, jid: account.jid, store: store, scheduler: scheduler) {
-                        [loop] in LiveConnection(loop: loop, settings: $0.applied(to: settings))
-                    })
+                let controller = try AccountController(
+                    name: account.name, jid: account.jid, store: store, scheduler: scheduler
+                ) { [loop] in LiveConnection(loop: loop, settings: $0.applied(to: settings)) }
+                if case .failure(let error) = password {
+                    controller.cannotConnect =
+                        error.description + "; the other accounts go on (restart Tern once it is fixed)"
+                }
+                controllers.append(controller)
             } catch {
                 exitWithFailure(String(describing: error))
             }

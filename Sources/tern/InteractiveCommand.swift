@@ -57,6 +57,12 @@ struct InteractiveCommand: ParsableCommand {
         }
         if let reason = InstanceLock.acquire(for: databasePath) { exitWithFailure(reason) }
         let passwords = passwords(for: accounts)
+        // Without any password Tern stops; an account among others that has none stays offline
+        // and says why.
+        let failures = passwords.compactMap { result -> PasswordError? in
+            if case .failure(let error) = result { error } else { nil }
+        }
+        if let first = failures.first, failures.count == accounts.count { exitWithFailure(first.description) }
         let loop: EventLoop
         do {
             loop = try EventLoop()

@@ -243,6 +243,20 @@ import XMPPCore
         #expect(fixture.model.window(of: try fixture.key("work", "romeo@example.net"))?.messages.count == 1)
     }
 
+    @Test func anAccountWithoutAPasswordSaysSoAndTheOthersConnect() throws {
+        let fixture = try ScriptedAccounts(MultiAccountTests.specs)
+        fixture.account("home").cannotConnect = "the password command \"pass show home\" failed (exit status 1)"
+        for (name, _) in MultiAccountTests.specs { fixture.connect(name, rosterItems: MultiAccountTests.romeo) }
+        #expect(fixture.connectionCount("home") == 0, "no login is tried without a password")
+        #expect(
+            fixture.account("home").status == .failed("the password command \"pass show home\" failed (exit status 1)"))
+        #expect(
+            fixture.model.log.map(\.text).contains(
+                "home: the password command \"pass show home\" failed (exit status 1)"))
+        #expect(fixture.account("work").status == .online)
+        #expect(fixture.account("club").status == .online)
+    }
+
     /// Each account keeps its own backoff: cuts at different times bring back each account on its
     /// own schedule, and a cut of one never reconnects another.
     @Test func reconnectTimersArePerAccount() throws {
