@@ -46,7 +46,8 @@ struct StoreAccess {
                 account = match
             } else {
                 let names = accounts.map { $0.name ?? $0.jid }.joined(separator: ", ")
-                exitWithFailure("several accounts have history (\(names)); choose one with --account")
+                exitWithFailure(
+                    "several accounts have history (\(names)); choose one with --account NAME or set default_account")
             }
         } catch {
             exitWithFailure(String(describing: error))
