@@ -29,20 +29,8 @@ public final class AccountController {
     /// The user logged out: the stream ends for good (nothing to resume).
     var userDisconnected = false
     private var reconnectTimer: ScheduledTimer?
-    private var reconnectAttempts = 0
-    /// When a broken connection was last retried without waiting. A connection that broke within
-    /// 10 s of coming online is retried at once only if that was over a minute ago, so a server
-    /// that accepts and then drops every session does not get a tight loop.
-    private var lastImmediateReconnect: Int64?
-    /// When the current connection came online (established or resumed).
-    private var onlineSince: Int64?
-    /// Where the server told us to go (`see-other-host`), for the next connection.
-    private var redirect: String?
-    /// Redirects followed since a connection last stayed online for 10 s; past
-    /// `maximumRedirects` none is followed until one does.
-    private var redirectsFollowed = 0
-    /// How many redirects in a row are followed; after that the configured host is tried again.
-    static let maximumRedirects = 3
+    /// When and where to reconnect.
+    private var reconnect = ReconnectPolicy()
     /// The channel-binding type that worked last (for servers that do not list theirs).
     private var channelBinding: ChannelBindingType?
     /// The strongest SASL mechanism that worked (XMPPCore refuses a weaker one).
@@ -131,9 +119,9 @@ public final class AccountController {
         reconnectTimer = nil
         setStatus(.connecting)
         let request = ConnectionRequest(
-            resumption: usableResumption(), redirect: redirect ?? resumption?.location, channelBinding: channelBinding,
+            resumption: usableResumption(), redirect: reconnect.takeRedirect() ?? resumption?.location,
+            channelBinding: channelBinding,
             pinnedMechanism: pinnedMechanism)
-        redirect = nil
         let connection = makeConnection(request)
         self.connection = connection
         // In the order the features' constraints give (carbons and archive results, for one, are
@@ -185,8 +173,7 @@ public final class AccountController {
         case .authenticated(let authentication):
             authenticated(authentication)
         case .established(let bound):
-            reconnectAttempts = 0
-            onlineSince = scheduler.now
+            reconnect.online(at: scheduler.now)
             setStatus(.online)
             log(.info, "connected as \(bound)")
             guard let session = connection?.session else { return }
@@ -198,8 +185,7 @@ public final class AccountController {
             flushOutbox()
             for feature in features { feature.sessionReady(session, .new) }
         case .resumed(let bound):
-            reconnectAttempts = 0
-            onlineSince = scheduler.now
+            reconnect.online(at: scheduler.now)
             setStatus(.online)
             log(.info, "resumed the stream as \(bound); nothing was lost")
             resumption = nil
@@ -222,7 +208,6 @@ public final class AccountController {
             log(.warning, "dropped a stanza the server relayed, unread: \(what)")
         case .disconnected(let error):
             let wasOnline = status == .online
-            if wasOnline, let onlineSince, scheduler.now - onlineSince >= 10_000 { redirectsFollowed = 0 }
             // What the last burst brought was not stored: the stream's count is ahead of the
             // store, so it must not be resumed (a new session and the archive bring it again).
             let resumable = inputLost ? nil : connection?.session.resumption
@@ -244,20 +229,17 @@ public final class AccountController {
                 awaitingAck.removeAll()
                 outboxBySequence.removeAll()
             }
+            let redirect = reconnect.ended(by: error, wasOnline: wasOnline, now: scheduler.now)
             if let error {
                 log(.error, error.description)
-                if let streamError = error.streamError, streamError.condition == .seeOtherHost,
-                    let host = streamError.otherHost
-                {
-                    if redirectsFollowed < Self.maximumRedirects {
-                        redirectsFollowed += 1
-                        redirect = host
+                if let (host, followed) = redirect {
+                    if followed {
                         log(.info, "the server sends us to \(host)")
                     } else {
                         log(
                             .warning,
-                            "not following the server to \(host): \(Self.maximumRedirects) redirects in a row;"
-                                + " trying the configured server again")
+                            "not following the server to \(host): \(ReconnectPolicy.maximumRedirects) redirects in a"
+                                + " row; trying the configured server again")
                     }
                 }
                 if error.isRetryable && !userDisconnected {
@@ -311,29 +293,11 @@ public final class AccountController {
         }
     }
 
-    /// Reconnects at once when a working connection broke (a failed write, a dead link, a cut:
-    /// the network may already be back), then after 1, 2, 4 ... up to 300 seconds, with ±25 %
-    /// jitter. A server shutting down gets a few seconds first; a redirect is followed at once.
+    /// Waits as `ReconnectPolicy` says, then connects again.
     private func scheduleReconnect(after error: ConnectionFailure, wasOnline: Bool) {
-        var delay: Double
-        let lived = onlineSince.map { scheduler.now - $0 >= 10_000 } ?? false
-        let immediate =
-            wasOnline && reconnectAttempts == 0
-            && (lived || lastImmediateReconnect.map { scheduler.now - $0 >= 60_000 } ?? true)
-        if immediate {
-            delay = 0
-            lastImmediateReconnect = scheduler.now
-        } else {
-            delay = min(300.0, pow2(reconnectAttempts)) * Double.random(in: 0.75...1.25)
-            reconnectAttempts += 1
-        }
-        if let streamError = error.streamError {
-            switch streamError.condition {
-            case .systemShutdown: delay = max(delay, Double.random(in: 5...15))
-            default: break
-            }
-        }
-        let milliseconds = Int64(delay * 1000)
+        let milliseconds = reconnect.delay(
+            after: error, wasOnline: wasOnline, now: scheduler.now, jitter: Double.random(in: 0.75...1.25),
+            pause: Double.random(in: 5...15))
         setStatus(.reconnecting(at: scheduler.now + milliseconds))
         reconnectTimer = scheduler.schedule(after: .milliseconds(milliseconds)) { [weak self] in
             self?.reconnectTimer = nil
@@ -358,12 +322,6 @@ public final class AccountController {
         reconnectTimer?.cancel()
         reconnectTimer = nil
         if connection == nil { connect() }
-    }
-
-    private func pow2(_ exponent: Int) -> Double {
-        var value = 1.0
-        for _ in 0..<max(0, min(exponent, 20)) { value *= 2 }
-        return value
     }
 
     private func setStatus(_ status: ConnectionStatus) {
