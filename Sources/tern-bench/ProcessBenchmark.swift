@@ -42,38 +42,49 @@ enum ProcessBenchmark {
         }
     }
 
-    /// A configuration and data directory for `user`.
+    /// A configuration and data directory for `user` (the account `bench`), or for several
+    /// accounts; `user` is the first one's (the one a flood goes to).
     struct Home {
         let directory: String
         let user: String
         var database: String { directory + "/data/tern/tern.sqlite" }
 
         init(server: ProsodyServer, user: String) throws {
-            self.user = user
+            try self.init(server: server, accounts: [(name: "bench", user: user)])
+        }
+
+        /// One `[accounts.NAME]` table per account, in this order.
+        init(server: ProsodyServer, accounts: [(name: String, user: String)]) throws {
+            user = accounts[0].user
             directory =
                 FileManager.default.temporaryDirectory.appendingPathComponent(
                     "tern-clientbench-\(UUID().uuidString)"
                 ).path
             try FileManager.default.createDirectory(
                 atPath: directory + "/config/tern", withIntermediateDirectories: true)
-            try """
-            [accounts.bench]
-            jid = "\(user)@\(server.domain)"
-            password_command = "echo \(server.users[user]!)"
-            host = "127.0.0.1"
-            port = \(server.c2sPort)
-            tls = "starttls"
-            ca_file = "\(server.certificateFile)"
-            """.write(toFile: directory + "/config/tern/config.toml", atomically: true, encoding: .utf8)
+            try accounts.map { account in
+                """
+                [accounts.\(account.name)]
+                jid = "\(account.user)@\(server.domain)"
+                password_command = "echo \(server.users[account.user]!)"
+                host = "127.0.0.1"
+                port = \(server.c2sPort)
+                tls = "starttls"
+                ca_file = "\(server.certificateFile)"
+                """
+            }.joined(separator: "\n\n").write(
+                toFile: directory + "/config/tern/config.toml", atomically: true, encoding: .utf8)
         }
 
-        /// Starts the release `tern` in tmux; the shell writes the launch time (ns) to `started`.
-        /// `TERN_BENCH_WRAPPER` runs it under a profiler (e.g. `valgrind --tool=callgrind`).
-        func launch() throws -> TmuxSession {
+        /// Starts the release `tern` (with `arguments`) in tmux; the shell writes the launch time
+        /// (ns) to `started`. `TERN_BENCH_WRAPPER` runs it under a profiler (e.g. `valgrind
+        /// --tool=callgrind`).
+        func launch(arguments: String = "") throws -> TmuxSession {
             try? FileManager.default.removeItem(atPath: started)
             let wrapper = ProcessInfo.processInfo.environment["TERN_BENCH_WRAPPER"].map { $0 + " " } ?? ""
             return try TmuxSession(
-                command: "sh -c 'date +%s%N > \(started); exec \(wrapper)\(ternBinary)'", columns: 200, rows: 50,
+                command: "sh -c 'date +%s%N > \(started); exec \(wrapper)\(ternBinary) \(arguments)'", columns: 200,
+                rows: 50,
                 environment: [
                     "XDG_CONFIG_HOME": directory + "/config", "XDG_DATA_HOME": directory + "/data",
                     "HOME": directory, "TZ": "UTC",
@@ -137,9 +148,11 @@ enum ProcessBenchmark {
         return nanoseconds / 1e9
     }
 
-    /// Runs `body` with Tern running in tmux, then quits it with /quit.
-    static func session(_ home: Home, _ body: (TmuxSession, Int32) throws -> Void) throws {
-        let tmux = try home.launch()
+    /// Runs `body` with Tern (given `arguments`) running in tmux, then quits it with /quit.
+    static func session(
+        _ home: Home, arguments: String = "", _ body: (TmuxSession, Int32) throws -> Void
+    ) throws {
+        let tmux = try home.launch(arguments: arguments)
         defer { tmux.kill() }
         var pid: Int32?
         for _ in 0..<200 where pid == nil {
@@ -158,31 +171,64 @@ enum ProcessBenchmark {
     /// `bob` sends `messages` chat messages to the home's user while Tern runs, as fast as the
     /// server takes them; the CPU Tern used from the first to the last one on screen.
     static func flood(server: ProsodyServer, home: Home, contacts: Int, messages: Int) throws {
-        try session(home) { tmux, pid in
+        let figures = try flood(server: server, home: home, messages: messages) { tmux in
             try tmux.waitFor("connected as", timeout: .seconds(30))
+        }
+        print("client flood of \(messages) messages, \(contacts) contacts: \(figures)")
+    }
+
+    /// What a flood cost the process.
+    struct FloodFigures: CustomStringConvertible {
+        var messages: Int
+        var cpu: Double
+        var wall: Double
+        var memoryAfter: Memory
+
+        var perMessage: Double { cpu * 1000 / Double(messages) }
+
+        var description: String {
+            "\(format(perMessage, digits: 3)) ms CPU per message"
+                + " (\(format(cpu, digits: 2)) s CPU in \(format(wall, digits: 2)) s); memory after: \(memoryAfter)"
+        }
+    }
+
+    /// Starts Tern with `arguments`, waits until `ready`, and floods the home's first account;
+    /// checks that every message was stored (bob's conversation must have no unread messages
+    /// before: the flood is over when the roster shows `bob (MESSAGES)`).
+    static func flood(
+        server: ProsodyServer, home: Home, messages: Int, arguments: String = "", tag: String = "",
+        ready: (TmuxSession) throws -> Void
+    ) throws -> FloodFigures {
+        let bob = try JID("bob@\(server.domain)")
+        func stored() throws -> Int {
+            let store = try ChatStore(path: home.database)
+            guard let account = try store.accounts().first(where: { $0.jid == "\(home.user)@\(server.domain)" })
+            else { return 0 }
+            return try store.lastMessages(account: account.id, conversation: bob, limit: 10_000_000).count
+        }
+        let storedBefore = try stored()
+        var figures: FloodFigures?
+        try session(home, arguments: arguments) { tmux, pid in
+            try ready(tmux)
             Thread.sleep(forTimeInterval: 2)
             let before = try cpuSeconds(pid: pid)
             let start = Date()
-            try send(server: server, to: "\(home.user)@\(server.domain)", count: messages)
+            try send(server: server, to: "\(home.user)@\(server.domain)", count: messages, tag: tag)
             try tmux.waitFor("bob (\(messages))", timeout: .seconds(600))
             let wall = Date().timeIntervalSince(start)
             let cpu = try cpuSeconds(pid: pid) - before
-            let after = try Memory(pid: pid)
-            print(
-                "client flood of \(messages) messages, \(contacts) contacts: "
-                    + "\(format(cpu * 1000 / Double(messages), digits: 3)) ms CPU per message"
-                    + " (\(format(cpu, digits: 2)) s CPU in \(format(wall, digits: 2)) s); memory after: \(after)")
+            figures = FloodFigures(messages: messages, cpu: cpu, wall: wall, memoryAfter: try Memory(pid: pid))
         }
-        let store = try ChatStore(path: home.database)
-        guard let account = try store.accounts().first?.id else { throw FixtureError("no account stored") }
-        let stored = try store.lastMessages(
-            account: account, conversation: JID("bob@\(server.domain)"), limit: messages + 10
-        ).count
-        guard stored == messages else { throw FixtureError("\(stored) of \(messages) messages stored") }
+        let added = try stored() - storedBefore
+        guard added == messages else { throw FixtureError("\(added) of \(messages) messages stored") }
+        guard let figures else { throw FixtureError("the flood was not measured") }
+        return figures
     }
 
-    /// `bob` sends `count` numbered messages in rounds of 250, each closed by a ping.
-    static func send(server: ProsodyServer, to recipient: String, count: Int) throws {
+    /// `bob` sends `count` numbered messages in rounds of 250, each closed by a ping. `tag` makes
+    /// the ids and bodies differ from another flood's (Tern takes a message with the id and text
+    /// of a stored one from the same sender for that one again).
+    static func send(server: ProsodyServer, to recipient: String, count: Int, tag: String = "") throws {
         let (loop, sender) = try IMBenchmark.connect(server: server, user: "bob")
         defer { IMBenchmark.close(loop, sender) }
         var sent = 0
@@ -192,9 +238,9 @@ enum ProcessBenchmark {
                 _ = sender.send(
                     XMLElement(
                         "message", namespace: Namespace.client,
-                        ["to": recipient, "type": "chat", "id": "flood-\(index)"],
+                        ["to": recipient, "type": "chat", "id": "flood-\(tag)\(index)"],
                         elements: [
-                            XMLElement("body", [:], text: "flood message \(index) with some ordinary chat text")
+                            XMLElement("body", [:], text: "flood message \(tag)\(index) with some ordinary chat text")
                         ]))
             }
             sent += round

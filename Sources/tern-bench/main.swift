@@ -17,6 +17,10 @@ case "client":
     ProcessBenchmark.run(
         messages: Int(arguments.dropFirst().first ?? "") ?? 10_000, contacts: 1000,
         launches: Int(arguments.dropFirst(2).first ?? "") ?? 7)
+case "accounts":
+    AccountsBenchmark.run(
+        launches: Int(arguments.dropFirst().first ?? "") ?? 7,
+        messages: Int(arguments.dropFirst(2).first ?? "") ?? 10_000)
 case "history": HistoryBenchmark.run(messages: Int(arguments.dropFirst().first ?? "") ?? 10_000)
 case "all":
     ParseBenchmark.run()
@@ -27,8 +31,9 @@ case "all":
     SMBenchmark.run(outages: 10, messages: 10_000)
     HistoryBenchmark.run(messages: 10_000)
     ProcessBenchmark.run(messages: 10_000, contacts: 1000, launches: 7)
+    AccountsBenchmark.run(launches: 7, messages: 10_000)
 default:
     print(
-        "usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|sm [MESSAGES]|history [MESSAGES]|client [MESSAGES [LAUNCHES]]|all]"
+        "usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|sm [MESSAGES]|history [MESSAGES]|client [MESSAGES [LAUNCHES]]|accounts [LAUNCHES [MESSAGES]]|all]"
     )
 }
