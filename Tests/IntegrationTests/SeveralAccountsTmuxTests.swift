@@ -40,6 +40,16 @@ struct SeveralAccountsTmuxTests {
             names.allSatisfy { screen.contains("▾ \($0) · online") }
         }
 
+        // /account lists them with their addresses and state.
+        try tern.type("/account")
+        screen = try tern.waitForScreen("the /account list") { screen in
+            [("club", "dave"), ("home", "carol"), ("work", "alice")].allSatisfy {
+                screen.contains("\($0.0): \($0.1)@localhost — online")
+            }
+        }
+        let current = screen.components(separatedBy: "@localhost — online (current)").count - 1
+        #expect(current == 1, "one account is the console's current one:\n\(screen)")
+
         // 2. A message from bob to each account opens that account's window and is stored under it;
         // what is typed in each window reaches bob from that account.
         try tern.bobConnects()
