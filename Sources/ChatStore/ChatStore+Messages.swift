@@ -78,18 +78,26 @@ extension ChatStore {
         {
             return id
         }
+        // A row that the same archive gave another id is another message, whatever its ids and
+        // text (a client that restarts its counters sends "ok" with id 1 again).
+        let sameArchive = message.stanzaID == nil ? nil : message.stanzaIDBy
         if let originID = message.originID {
             return try db.statement(
-                "SELECT id FROM message WHERE conversation_id = ? AND origin_id = ? AND sender_key = ? LIMIT 1"
-            ).bind(conversation.sql, originID.sql, message.senderKey.sql).first { $0.int64(0) }
+                """
+                SELECT id FROM message WHERE conversation_id = ? AND origin_id = ? AND sender_key = ?
+                    AND (?4 IS NULL OR stanza_id IS NULL OR stanza_id_by IS NOT ?4) LIMIT 1
+                """
+            ).bind(conversation.sql, originID.sql, message.senderKey.sql, sameArchive?.sql).first { $0.int64(0) }
         }
         if let idAttribute = message.idAttribute {
             return try db.statement(
                 """
                 SELECT id FROM message WHERE conversation_id = ? AND id_attribute = ?2 AND id_attribute IS NOT origin_id
-                    AND sender_key = ? AND body = ? AND origin_id IS NULL LIMIT 1
+                    AND sender_key = ? AND body = ? AND origin_id IS NULL
+                    AND (?5 IS NULL OR stanza_id IS NULL OR stanza_id_by IS NOT ?5) LIMIT 1
                 """
-            ).bind(conversation.sql, idAttribute.sql, message.senderKey.sql, message.body.sql).first { $0.int64(0) }
+            ).bind(conversation.sql, idAttribute.sql, message.senderKey.sql, message.body.sql, sameArchive?.sql)
+                .first { $0.int64(0) }
         }
         return nil
     }

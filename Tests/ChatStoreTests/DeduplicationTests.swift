@@ -19,6 +19,28 @@ import XMPPCore
         #expect(try store.all(account: account).map(\.body) == ["hi"])
     }
 
+    /// A client that restarts its id counter sends "ok" with id 1 again: the archive gives it a
+    /// new id, and it is a new message, stored (it was dropped as a duplicate once).
+    @Test func theSameIDAndTextWithAnotherArchiveIDIsAnotherMessage() throws {
+        let first = try store.insert(incoming("ok", at: 1_000, id: "1", stanzaID: "s1"), account: account)
+        let again = try store.insert(incoming("ok", at: 5_000, id: "1", stanzaID: "s2"), account: account)
+        #expect(again.isNew)
+        let reused = try store.insert(incoming("yes", at: 6_000, originID: "o1", stanzaID: "s3"), account: account)
+        let reusedAgain = try store.insert(incoming("yes", at: 9_000, originID: "o1", stanzaID: "s4"), account: account)
+        #expect(reused.isNew && reusedAgain.isNew, "a reused origin-id under another archive id too")
+        #expect(try store.all(account: account).map(\.body) == ["ok", "ok", "yes", "yes"])
+        // The archive bringing either again is still recognised, and a copy without an archive id
+        // (a carbon) still matches the one it copies.
+        #expect(
+            try store.insert(incoming("ok", at: 5_000, id: "1", stanzaID: "s2"), account: account)
+                == .duplicate(again.messageID!))
+        #expect(
+            try store.insert(incoming("ok", at: 1_000, id: "1", stanzaID: "s1"), account: account)
+                == .duplicate(first.messageID!))
+        #expect(!(try store.insert(incoming("ok", at: 1_000, id: "1"), account: account).isNew))
+        #expect(try store.all(account: account).count == 4)
+    }
+
     @Test func liveWithoutArchiveIDThenArchiveMergesTheID() throws {
         let first = try store.insert(incoming("hi", originID: "o1"), account: account)
         let second = try store.insert(incoming("hi", originID: "o1", stanzaID: "s1"), account: account)
