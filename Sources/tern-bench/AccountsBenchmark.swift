@@ -57,6 +57,9 @@ enum AccountsBenchmark {
                     "accounts launch → roster names on screen (stored rosters): 3 accounts \(three.ms(\.roster))"
                         + " | 1 account \(single.ms(\.roster))")
                 print(
+                    "accounts Tern's own CPU until every account is online: 3 accounts \(three.ms(\.cpu))"
+                        + " | 1 account \(single.ms(\.cpu))")
+                print(
                     "accounts memory after login: 3 accounts \(three.medianMemory) | 1 account \(single.medianMemory)")
             }
             let threeFlood = try ProcessBenchmark.flood(server: server, home: home, messages: messages, tag: "three-") {
@@ -80,6 +83,8 @@ enum AccountsBenchmark {
         struct Launch {
             var online: Double
             var roster: Double
+            /// Tern's own CPU time (utime + stime) when every account was online.
+            var cpu: Double
             var memory: ProcessBenchmark.Memory
         }
         var runs: [Launch] = []
@@ -91,19 +96,24 @@ enum AccountsBenchmark {
             try ProcessBenchmark.session(home, arguments: arguments) { tmux, pid in
                 var online: Double?
                 var roster: Double?
+                var cpu = 0.0
                 let deadline = Date().addingTimeInterval(30)
                 while (online == nil || roster == nil) && Date() < deadline {
                     let screen = try tmux.screen()
                     let now = Date().timeIntervalSince1970
                     if roster == nil && screen.contains("Contact 0") { roster = now }
-                    if online == nil && AccountsBenchmark.allOnline(screen, several: several) { online = now }
+                    if online == nil && AccountsBenchmark.allOnline(screen, several: several) {
+                        online = now
+                        cpu = try ProcessBenchmark.cpuSeconds(pid: pid)
+                    }
                 }
                 guard let online, let roster else {
                     throw FixtureError("the screen never showed the roster and every account online")
                 }
                 let launched = try ProcessBenchmark.launchTime(home)
                 Thread.sleep(forTimeInterval: 2)
-                launch = Launch(online: online - launched, roster: roster - launched, memory: try .init(pid: pid))
+                launch = Launch(
+                    online: online - launched, roster: roster - launched, cpu: cpu, memory: try .init(pid: pid))
             }
             if let launch { runs.append(launch) }
         }
