@@ -626,6 +626,12 @@ public final class UIController {
         if dirty.contains(.title) || dirty.contains(.chat) {
             TitleBar().render(model: model, theme: theme, canvas: canvas, rect: layout.title)
         }
+        // An account's state (or a second of its countdown) changes only its header.
+        if dirty.contains(.status), !dirty.contains(.roster), !rosterRows.isEmpty,
+            rosterView.updateHeaders(&rosterRows, model: model, folded: foldedAccounts)
+        {
+            dirty.insert(.roster)
+        }
         if let rect = layout.roster, dirty.contains(.roster) {
             let rows = currentRosterRows()
             rosterScroll = rosterView.render(

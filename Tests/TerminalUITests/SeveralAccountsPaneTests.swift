@@ -89,6 +89,23 @@ import XMPPCore
         #expect(ui.rosterRows().last == "○ Romeo (3)")
     }
 
+    /// An account's state changes its header at once, with no roster event to rebuild the pane.
+    @Test func anAccountsHeaderFollowsItsConnection() throws {
+        let ui = try Screen()
+        for name in ["work", "home"] {
+            ui.accounts.connect(name, rosterItems: SeveralAccountsPaneTests.roster[name]!)
+        }
+        #expect(ui.rosterRows().contains("▾ home · online"))
+        ui.accounts.setReachable(false, "home")
+        ui.accounts.connection("home").onEvent(
+            .disconnected(ConnectionFailure(description: "connection lost", isRetryable: true)))
+        ui.accounts.scheduler.advance(by: .milliseconds(1))
+        let rows = ui.rosterRows()
+        #expect(rows.contains { $0.hasPrefix("▾ home · reconnecting") }, "\(rows)")
+        #expect(rows.contains("▾ work · online"))
+        #expect(rows.contains("○ Romeo"), "the rest of the pane is still there")
+    }
+
     @Test func aChatsTitleAndWindowNameSayItsAccount() throws {
         let ui = try Screen()
         for name in ["work", "home"] {

@@ -17,7 +17,8 @@ public final class PresenceFeature: AccountFeature {
         let roster = try account.required(RosterFeature.self, by: Self.name)
         manager.onPresenceChanged = { [unowned self] jid in
             for observer in observers { observer(jid) }
-            account.emit(Changed())
+            // Our own resources' presence shows in no contact's row.
+            account.emit(jid.bare == account.jid && !account.isContact(jid) ? OwnChanged() : Changed())
         }
         manager.onSubscription = { [unowned roster] jid, event in roster.subscriptionEvent(jid, event) }
         manager.onError = { [unowned account] jid, error in
@@ -68,10 +69,15 @@ public final class PresenceFeature: AccountFeature {
 
     public func resumptionForgotten() { manager.forgetAll() }
 
+    /// Our own presence changed: the status bar shows it (no contact's row does).
+    struct OwnChanged: FeatureEvent {
+        func apply(to model: AppModel, from account: AccountController) { model.onChange(.status) }
+    }
+
     /// Sets our presence (sent now if online, else on the next login).
     public func setPresence(_ availability: Availability, status: String?) {
         manager.setPresence(availability, status: status, priority: manager.own.priority, in: account.session)
-        account.emit(Changed())
+        account.emit(OwnChanged())
     }
 
     /// The user is (not) looking: lets the server hold back unimportant traffic.

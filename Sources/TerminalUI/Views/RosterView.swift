@@ -55,17 +55,7 @@ public final class RosterView {
         let several = model.hasSeveralAccounts
         for account in model.accountRows {
             if several {
-                let contacts = model.contacts(of: account.name)
-                let unread =
-                    contacts.reduce(0) { $0 + $1.unread }
-                    + model.requests(of: account.name).reduce(0) { $0 + $1.unread }
-                let fold = folded.contains(account.name) ? "▸ " : "▾ "
-                var text = fold + TerminalSafe.sanitize(account.name) + " · " + account.status.summary(now: model.now)
-                if folded.contains(account.name) && unread > 0 { text += " (\(unread))" }
-                rows.append(
-                    Row(
-                        kind: .account(account.name), text: text,
-                        element: account.status.isOnline ? "roster.header" : "roster.offline", account: account.name))
+                rows.append(header(account, model: model, folded: folded.contains(account.name)))
                 if folded.contains(account.name) { continue }
             }
             rows += accountRows(account.name, model: model, filter: filter)
@@ -74,6 +64,37 @@ public final class RosterView {
             rows.append(Row(kind: .header("no match"), text: "no contact matches", element: "roster.offline"))
         }
         return rows
+    }
+
+    /// An account's header: fold mark, name and connection state; folded, its unread total.
+    func header(_ account: AccountRow, model: AppModel, folded: Bool) -> Row {
+        var text =
+            (folded ? "▸ " : "▾ ") + TerminalSafe.sanitize(account.name) + " · "
+            + account.status.summary(now: model.now)
+        if folded {
+            let unread = model.unreadCounts.reduce(0) { $0 + ($1.key.account == account.name ? $1.value : 0) }
+            if unread > 0 { text += " (\(unread))" }
+        }
+        return Row(
+            kind: .account(account.name), text: text,
+            element: account.status.isOnline ? "roster.header" : "roster.offline", account: account.name)
+    }
+
+    /// The account headers again (their state changes with no other row): the rest stays.
+    /// Returns whether a row changed.
+    public func updateHeaders(_ rows: inout [Row], model: AppModel, folded: Set<String>) -> Bool {
+        guard model.hasSeveralAccounts else { return false }
+        let accounts = Dictionary(model.accountRows.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var changed = false
+        for index in rows.indices {
+            guard case .account(let name) = rows[index].kind, let account = accounts[name] else { continue }
+            let fresh = header(account, model: model, folded: folded.contains(name))
+            if fresh != rows[index] {
+                rows[index] = fresh
+                changed = true
+            }
+        }
+        return changed
     }
 
     /// One account's requests and contacts.
