@@ -27,9 +27,9 @@ public final class AppModel {
     public private(set) var strangers: Set<ConversationKey> = []
     private var strangerNoticeAt: Int64?
     public var onChange: (ModelChanges) -> Void = { _ in }
-    /// The unread count of one conversation changed, and nothing else about the roster: the UI
-    /// updates that row instead of rebuilding the pane. The roster's other changes come through
-    /// `onChange(.roster)`.
+    /// One conversation's roster rows changed (its unread count, its presence) and nothing moved:
+    /// the UI updates those rows instead of rebuilding the pane. The roster's other changes come
+    /// through `onChange(.roster)`.
     public var onUnreadChange: (ConversationKey) -> Void = { _ in }
     /// A message arrived that the user has not seen: ring the bell, run the notify command.
     public var onNotification: (Notification) -> Void = { _ in }
@@ -423,6 +423,18 @@ public final class AppModel {
             archiveStored(stored, older: older, account: account)
         case .feature(let event):
             event.apply(to: self, from: account)
+        }
+    }
+
+    /// A contact's presence changed. Grouped by roster group with offline contacts shown, its
+    /// rows stay where they are: only they are redrawn (a login's thousand presences must not
+    /// rebuild the pane a thousand times); otherwise the pane is rebuilt.
+    func presenceChanged(_ key: ConversationKey) {
+        if settings.rosterGrouping == .group && settings.showOffline {
+            onUnreadChange(key)
+            onChange(currentWindow.conversation == key ? [.title] : [])
+        } else {
+            onChange([.roster, .title])
         }
     }
 

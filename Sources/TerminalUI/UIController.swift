@@ -121,7 +121,7 @@ public final class UIController {
             if self.foldedAccounts.contains(conversation.account) { self.rosterRows = [] }
             if !self.rosterRows.isEmpty {
                 let positions = self.rosterPositions ?? RosterView.positions(of: self.rosterRows)
-                self.rosterView.updateUnread(
+                self.rosterView.updateRows(
                     &self.rosterRows, positions: positions, conversation: conversation, model: self.model)
                 self.rosterPositions = positions
             }

@@ -18,7 +18,7 @@ public final class PresenceFeature: AccountFeature {
         manager.onPresenceChanged = { [unowned self] jid in
             for observer in observers { observer(jid) }
             // Our own resources' presence shows in no contact's row.
-            account.emit(jid.bare == account.jid && !account.isContact(jid) ? OwnChanged() : Changed())
+            account.emit(Changed(contact: jid.bare == account.jid && !account.isContact(jid) ? nil : jid))
         }
         manager.onSubscription = { [unowned roster] jid, event in roster.subscriptionEvent(jid, event) }
         manager.onError = { [unowned account] jid, error in
@@ -35,7 +35,13 @@ public final class PresenceFeature: AccountFeature {
 
     /// Someone's presence (or ours) changed.
     struct Changed: FeatureEvent {
-        func apply(to model: AppModel, from account: AccountController) { model.onChange([.roster, .title]) }
+        /// Whose presence (nil: ours, sent by `setPresence`).
+        let contact: JID?
+
+        func apply(to model: AppModel, from account: AccountController) {
+            guard let contact else { return model.onChange(.status) }
+            model.presenceChanged(model.conversation(contact, on: account))
+        }
     }
 
     public func sessionStarted(_ session: XMPPSession, _ start: SessionStart) {
@@ -69,15 +75,10 @@ public final class PresenceFeature: AccountFeature {
 
     public func resumptionForgotten() { manager.forgetAll() }
 
-    /// Our own presence changed: the status bar shows it (no contact's row does).
-    struct OwnChanged: FeatureEvent {
-        func apply(to model: AppModel, from account: AccountController) { model.onChange(.status) }
-    }
-
     /// Sets our presence (sent now if online, else on the next login).
     public func setPresence(_ availability: Availability, status: String?) {
         manager.setPresence(availability, status: status, priority: manager.own.priority, in: account.session)
-        account.emit(OwnChanged())
+        account.emit(Changed(contact: nil))
     }
 
     /// The user is (not) looking: lets the server hold back unimportant traffic.

@@ -183,10 +183,10 @@ public final class RosterView {
         return Row(kind: .request(request.key), text: text, element: "roster.pending", account: request.key.account)
     }
 
-    /// The rows again after the unread count of `conversation` changed: only its rows are
+    /// The rows again after the unread count or presence of `conversation` changed: only its rows are
     /// rebuilt (and, with several accounts, its folded account's header). `positions` maps each
     /// conversation to its rows (a contact in several groups has several).
-    public func updateUnread(
+    public func updateRows(
         _ rows: inout [Row], positions: [ConversationKey: [Int]], conversation: ConversationKey, model: AppModel
     ) {
         for index in positions[conversation] ?? [] {
@@ -201,7 +201,7 @@ public final class RosterView {
         }
     }
 
-    /// Where each contact's rows are, for `updateUnread`.
+    /// Where each contact's rows are, for `updateRows`.
     public static func positions(of rows: [Row]) -> [ConversationKey: [Int]] {
         var positions: [ConversationKey: [Int]] = [:]
         for (index, row) in rows.enumerated() {
