@@ -33,4 +33,7 @@ public enum Namespace {
     public static let reporting = "urn:xmpp:reporting:1"
     public static let version = "jabber:iq:version"
     public static let hints = "urn:xmpp:hints"
+    public static let muc = "http://jabber.org/protocol/muc"
+    public static let mucUser = "http://jabber.org/protocol/muc#user"
+    public static let occupantID = "urn:xmpp:occupant-id:0"
 }
