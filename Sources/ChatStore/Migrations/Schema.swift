@@ -1,7 +1,7 @@
 /// The database schema as named migrations, oldest first. Append only.
 enum Schema {
-    static let migrations: [Migration] = [
-        Migration(
+    static let migrations: [StoreMigration] = [
+        StoreMigration(
             name: "create-accounts-and-roster",
             sql: """
                 CREATE TABLE account (
@@ -28,7 +28,7 @@ enum Schema {
                     FOREIGN KEY (account_id, jid) REFERENCES roster_item(account_id, jid) ON DELETE CASCADE
                 ) WITHOUT ROWID;
                 """),
-        Migration(
+        StoreMigration(
             name: "create-messages",
             sql: """
                 CREATE TABLE conversation (
@@ -75,7 +75,7 @@ enum Schema {
         // statement savepoint, so a row trigger that writes to the index costs a segment flush per
         // message. The triggers therefore queue new rows, and the store indexes the queue with one
         // statement at the end of each write transaction (`ChatStore.write`), before COMMIT.
-        Migration(
+        StoreMigration(
             name: "create-message-search",
             sql: """
                 CREATE VIRTUAL TABLE message_search USING fts5(
@@ -98,7 +98,7 @@ enum Schema {
                     INSERT OR IGNORE INTO message_search_queue (message_id) VALUES (new.id);
                 END;
                 """),
-        Migration(
+        StoreMigration(
             name: "create-outbox-and-stream-state",
             sql: """
                 CREATE TABLE outbox (
@@ -119,7 +119,7 @@ enum Schema {
                     updated_at INTEGER NOT NULL
                 );
                 """),
-        Migration(
+        StoreMigration(
             name: "create-archive-sync",
             sql: """
                 CREATE TABLE archive_sync (
@@ -131,7 +131,7 @@ enum Schema {
                     PRIMARY KEY (account_id, archive)
                 ) WITHOUT ROWID;
                 """),
-        Migration(
+        StoreMigration(
             name: "create-contact-settings-and-capabilities",
             sql: """
                 CREATE TABLE contact_setting (
@@ -149,7 +149,7 @@ enum Schema {
         // breaks such ties, which is wrong for older history fetched later. `seq` (when set)
         // replaces the row id as the tie-breaker: back-filled pages get keys below everything
         // stored before them.
-        Migration(
+        StoreMigration(
             name: "order-messages-by-sequence",
             sql: """
                 ALTER TABLE message ADD COLUMN seq INTEGER;
@@ -159,7 +159,7 @@ enum Schema {
         // Stream management (XEP-0198): the number under which an outbox entry last went out on
         // the stream in `stream_state`, so that after a restart the server's count says which
         // entries it has; and how long the server keeps a broken stream.
-        Migration(
+        StoreMigration(
             name: "track-outbox-stream-sequence",
             sql: """
                 ALTER TABLE outbox ADD COLUMN sent_sequence INTEGER;
@@ -167,7 +167,7 @@ enum Schema {
                 """),
         // The channel-binding type (tls-exporter, tls-unique, ...) that worked for the account on
         // a server that does not list the types it accepts (XEP-0440).
-        Migration(
+        StoreMigration(
             name: "remember-channel-binding",
             sql: """
                 ALTER TABLE account ADD COLUMN channel_binding TEXT;
@@ -175,7 +175,7 @@ enum Schema {
         // Every message gets its place: `seq` orders messages of the same timestamp, in the
         // archive's order. Live messages and pages fetched forward go after everything stored,
         // pages fetched backward (a first login's newest messages, scrolling back) before it.
-        Migration(
+        StoreMigration(
             name: "give-every-message-a-position",
             sql: """
                 UPDATE message SET seq = id WHERE seq IS NULL;
@@ -184,7 +184,7 @@ enum Schema {
                 DROP INDEX message_by_order;
                 """),
         // What /set and /theme changed, kept for the next start (over config.toml's [ui]).
-        Migration(
+        StoreMigration(
             name: "create-ui-settings",
             sql: """
                 CREATE TABLE ui_setting (
@@ -194,7 +194,7 @@ enum Schema {
                 """),
         // Messages typed in this client (through its outbox), as opposed to copies of what our
         // other devices sent: only these are offered for correction with Up.
-        Migration(
+        StoreMigration(
             name: "mark-messages-sent-here",
             sql: """
                 ALTER TABLE message ADD COLUMN sent_here INTEGER NOT NULL DEFAULT 0;
@@ -202,7 +202,7 @@ enum Schema {
                 """),
         // An archive id is unique within one archive's conversation, not across conversations:
         // an id that turns up in one chat can never make a message of another look stored.
-        Migration(
+        StoreMigration(
             name: "scope-archive-ids-to-conversations",
             sql: """
                 DROP INDEX message_by_archive_id;
@@ -211,7 +211,7 @@ enum Schema {
                 """),
         // The strongest SASL mechanism that worked for the account: a later login offering only
         // weaker ones is refused (mechanism pinning).
-        Migration(
+        StoreMigration(
             name: "pin-sasl-mechanism",
             sql: """
                 ALTER TABLE account ADD COLUMN sasl_mechanism TEXT;
