@@ -44,6 +44,8 @@ public final class ArchiveManager: SessionExtension {
     }
 
     private struct PendingQuery {
+        /// The archive asked (nil: our own): only it may send the results.
+        var archive: JID?
         /// The page size asked for: a server sending more results is not believed beyond it.
         var limit: Int
         var messages: [ArchivedMessage] = []
@@ -53,7 +55,7 @@ public final class ArchiveManager: SessionExtension {
     private var queries: [String: PendingQuery] = [:]
     /// Queries cut short by a broken connection: a resumed stream still delivers their results,
     /// which are ours but no longer wanted (the owner asks again). Dropped without a word.
-    private var abandoned: Set<String> = []
+    private var abandoned: [String: JID?] = [:]
 
     private let disco: DiscoClient
 
@@ -87,23 +89,26 @@ public final class ArchiveManager: SessionExtension {
         }
     }
 
-    /// Queries the archive for one page; `completion` gets the page (in archive order, oldest
-    /// first) when the server has sent all of it.
+    /// Queries an archive for one page: our own (`archive` nil), or a room's (XEP-0313 §5.1.1);
+    /// `completion` gets the page (in archive order, oldest first) when the server has sent all
+    /// of it.
     public func query(
         _ query: ArchiveQuery,
         in session: XMPPSession,
+        archive: JID? = nil,
         completion: @escaping (Result<ArchivePage, IQFailure>) -> Void
     ) {
         let queryID = session.makeID()
-        queries[queryID] = PendingQuery(limit: query.max, completion: completion)
+        queries[queryID] = PendingQuery(archive: archive?.bare, limit: query.max, completion: completion)
         session.sendIQ(
-            .iq(.set, id: session.makeID(), payload: query.element(queryID: queryID)), timeout: .seconds(120)
+            .iq(.set, id: session.makeID(), to: archive?.bare, payload: query.element(queryID: queryID)),
+            timeout: .seconds(120)
         ) {
             [weak self] result in
             guard let self, let pending = self.queries.removeValue(forKey: queryID) else { return }
             switch result {
             case .failure(let failure):
-                if case .disconnected = failure { self.abandoned.insert(queryID) }
+                if case .disconnected = failure { self.abandoned[queryID] = pending.archive }
                 pending.completion(.failure(failure))
             case .success(let response):
                 let fin = response.child("fin", namespace: Namespace.mam)
@@ -127,10 +132,14 @@ public final class ArchiveManager: SessionExtension {
         guard stanza.stanzaKind == .message, let result = stanza.child("result", namespace: Namespace.mam) else {
             return false
         }
-        let from = stanza[attribute: "from"]
-        let ownArchive = from == nil || JID(parsing: from) == session.boundJID.bare
-        if ownArchive, let queryID = result[attribute: "queryid"], abandoned.contains(queryID) { return true }
-        guard ownArchive, let queryID = result[attribute: "queryid"], let pending = queries[queryID],
+        let from = stanza[attribute: "from"].map { JID(parsing: $0) }
+        let queryID = result[attribute: "queryid"]
+        let pending = queryID.flatMap { queries[$0] }
+        // Our own archive sends with no `from` or our bare JID; a room's archive from the room.
+        let archive = pending?.archive ?? queryID.flatMap { abandoned[$0] } ?? nil
+        let fromArchive = archive == nil ? from == nil || from == session.boundJID.bare : from.flatMap { $0 } == archive
+        if fromArchive, let queryID, abandoned[queryID] != nil { return true }
+        guard fromArchive, let queryID, let pending,
             pending.messages.count < pending.limit, let archiveID = result[attribute: "id"],
             let forwarded = result.child("forwarded", namespace: Namespace.forward),
             let message = forwarded.child("message")

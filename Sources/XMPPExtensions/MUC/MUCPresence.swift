@@ -31,6 +31,8 @@ public struct MUCOccupantPresence: Sendable, Hashable {
     public var actor: String?
     /// XEP-0421: the room's stable id for the occupant, when the room assigns one.
     public var occupantID: String?
+    /// RFC 6121 `<show/>` (away, chat, dnd, xa), nil when plainly available.
+    public var show: String?
 
     /// Reads a room's presence; nil when `stanza` is not one (no `muc#user` payload, no nick) or
     /// is an error (see `MUCJoinError`).
@@ -55,6 +57,7 @@ public struct MUCOccupantPresence: Sendable, Hashable {
         // XEP-0421: to be trusted only when the room advertises urn:xmpp:occupant-id:0 (the room
         // then strips any an occupant sent); the caller checks.
         occupantID = stanza.child("occupant-id", namespace: Namespace.occupantID)?[attribute: "id"]
+        show = stanza.childText("show")
     }
 
     /// Our own presence in the room (status 110).

@@ -33,6 +33,11 @@ public struct ChatMessage: Sendable, Hashable {
     /// For type `error`.
     public var error: StanzaError?
     public var thread: String?
+    /// A room's subject (XEP-0045 §8.1); empty clears it.
+    public var subject: String?
+    /// XEP-0421: the room's stable id for the sender, believed only from a room that says in
+    /// disco#info that it stamps them (the room replaces what the sender wrote).
+    public var occupantID: String?
 
     public init(_ element: XMLElement) {
         from = element.from
@@ -59,6 +64,8 @@ public struct ChatMessage: Sendable, Hashable {
         receivedMarkerFor = element.child("received", namespace: Namespace.chatMarkers)?[attribute: "id"]
         error = type == "error" ? StanzaError(stanza: element) : nil
         thread = element.childText("thread")
+        subject = element.child("subject").map { $0.text }
+        occupantID = element.child("occupant-id", namespace: Namespace.occupantID)?[attribute: "id"]
     }
 
     /// Every stanza-id that claims to come from `archive` (our own bare JID, or a room). Anyone
@@ -78,6 +85,7 @@ public struct ChatMessage: Sendable, Hashable {
             && lhs.requestsReceipt == rhs.requestsReceipt && lhs.receiptFor == rhs.receiptFor
             && lhs.isMarkable == rhs.isMarkable && lhs.displayedMarkerFor == rhs.displayedMarkerFor
             && lhs.receivedMarkerFor == rhs.receivedMarkerFor && lhs.error == rhs.error && lhs.thread == rhs.thread
+            && lhs.subject == rhs.subject && lhs.occupantID == rhs.occupantID
     }
 
     public func hash(into hasher: inout Hasher) {
