@@ -70,6 +70,10 @@ extension ChatStore {
         return .inserted(id)
     }
 
+    /// How far apart two copies of a room message without any id may be stamped: a room's join
+    /// history stamps what was shown live seconds earlier (XEP-0045 §7.2.15).
+    static let roomDuplicateWindow: Int64 = 120_000
+
     private func findDuplicate(of message: NewMessage, conversation: Int64) throws -> Int64? {
         if let stanzaID = message.stanzaID, let by = message.stanzaIDBy,
             let id = try db.statement(
@@ -99,6 +103,18 @@ extension ChatStore {
             ).bind(conversation.sql, idAttribute.sql, message.senderKey.sql, message.body.sql, sameArchive?.sql)
                 .first { $0.int64(0) }
         }
+        if message.kind == .groupchat, message.stanzaID == nil {
+            // A room without ids: the same occupant saying the same thing at about the same time.
+            return try db.statement(
+                """
+                SELECT id FROM message WHERE conversation_id = ? AND sender_key = ? AND body = ?
+                    AND timestamp BETWEEN ? AND ? AND origin_id IS NULL AND id_attribute IS NULL LIMIT 1
+                """
+            ).bind(
+                conversation.sql, message.senderKey.sql, message.body.sql,
+                (message.timestamp - Self.roomDuplicateWindow).sql, (message.timestamp + Self.roomDuplicateWindow).sql
+            ).first { $0.int64(0) }
+        }
         return nil
     }
 
@@ -114,6 +130,10 @@ extension ChatStore {
         if message.outgoing, message.stanzaID != nil {
             // The server archived our message: it certainly has it.
             try advanceState(of: id, to: .acked)
+        }
+        if message.outgoing, let state = message.state, state > .acked, state != .failed {
+            // A room reflected our message to its occupants: delivered (XEP-0045 §7.4).
+            try advanceState(of: id, to: state)
         }
     }
 
@@ -141,7 +161,7 @@ extension ChatStore {
     ) throws -> (id: Int64, timestamp: Int64)? {
         guard
             let conversationID = try db.statement("SELECT id FROM conversation WHERE account_id = ? AND jid = ?")
-                .bind(account.rawValue.sql, conversation.bare.description.sql).first({ $0.int64(0) })
+                .bind(account.rawValue.sql, conversation.description.sql).first({ $0.int64(0) })
         else { return nil }
         let byID = try db.statement(
             "SELECT * FROM (\(Self.byIDAttribute("id, timestamp, outgoing"))) WHERE outgoing = 1 LIMIT 1"
@@ -169,7 +189,7 @@ extension ChatStore {
     }
 
     func conversationID(account: AccountID, jid: JID, kind: ConversationKind) throws -> Int64 {
-        let key = ConversationKey(account: account.rawValue, jid: jid.bare.description)
+        let key = ConversationKey(account: account.rawValue, jid: jid.description)
         if let id = conversationIDs[key] { return id }
         if let id = try db.statement("SELECT id FROM conversation WHERE account_id = ? AND jid = ?")
             .bind(account.rawValue.sql, key.jid.sql).first({ $0.int64(0) })
@@ -214,7 +234,7 @@ extension ChatStore {
                     WHERE c.account_id = ? AND c.jid = ? AND m.corrects IS NULL
                     ORDER BY m.timestamp DESC, m.seq DESC LIMIT ?) ORDER BY 8, 17
                 """
-            ).bind(account.rawValue.sql, conversation.bare.description.sql, limit.sql).rows(ChatStore.storedMessage)
+            ).bind(account.rawValue.sql, conversation.description.sql, limit.sql).rows(ChatStore.storedMessage)
         }
     }
 
@@ -289,7 +309,7 @@ extension ChatStore {
         try guarded {
             try db.statement(
                 "UPDATE conversation SET last_read_at = max(last_read_at, ?) WHERE account_id = ? AND jid = ?"
-            ).bind(timestamp.sql, account.rawValue.sql, conversation.bare.description.sql).run()
+            ).bind(timestamp.sql, account.rawValue.sql, conversation.description.sql).run()
         }
     }
 

@@ -47,13 +47,14 @@ extension ChatStore {
         try guarded {
             try db.statement(
                 """
-                SELECT o.message_id, c.jid, o.stanza, o.attempts, o.sent_sequence FROM outbox o
+                SELECT o.message_id, c.jid, o.stanza, o.attempts, o.sent_sequence, c.kind FROM outbox o
                 JOIN message m ON m.id = o.message_id JOIN conversation c ON c.id = m.conversation_id
                 WHERE o.account_id = ? ORDER BY o.message_id
                 """
             ).bind(account.rawValue.sql).rows {
                 OutboxEntry(
-                    messageID: $0.int64(0), conversation: $0.text(1), stanza: $0.text(2), attempts: $0.int(3),
+                    messageID: $0.int64(0), conversation: $0.text(1),
+                    kind: ConversationKind(rawValue: $0.text(5)) ?? .chat, stanza: $0.text(2), attempts: $0.int(3),
                     sentSequence: $0.optionalInt64(4).map { UInt32(truncatingIfNeeded: $0) })
             }
         }

@@ -25,7 +25,7 @@ extension ChatStore {
                 WHERE message_search MATCH ?1 AND (?2 IS NULL OR c.account_id = ?2) AND (?3 IS NULL OR c.jid = ?3)
                 ORDER BY s.rowid DESC
                 """
-            ).bind(query.sql, account?.rawValue.sql, conversation?.bare.description.sql)
+            ).bind(query.sql, account?.rawValue.sql, conversation?.description.sql)
             defer { statement.reset() }
             var hits: [SearchHit] = []
             var seen: Set<Int64> = []

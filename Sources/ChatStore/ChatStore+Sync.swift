@@ -89,7 +89,7 @@ extension ChatStore {
             try db.statement(
                 "SELECT archive_oldest_id, archive_complete FROM conversation WHERE account_id = ? AND jid = ?"
             )
-            .bind(account.rawValue.sql, conversation.bare.description.sql)
+            .bind(account.rawValue.sql, conversation.description.sql)
             .first { ($0.optionalText(0), $0.int(1) != 0) } ?? (nil, false)
         }
     }
@@ -102,7 +102,7 @@ extension ChatStore {
                 SELECT m.stanza_id FROM message m JOIN conversation c ON c.id = m.conversation_id
                 WHERE c.account_id = ? AND c.jid = ? AND m.stanza_id_by = ? ORDER BY m.timestamp, m.seq LIMIT 1
                 """
-            ).bind(account.rawValue.sql, conversation.bare.description.sql, archive.bare.description.sql).first {
+            ).bind(account.rawValue.sql, conversation.description.sql, archive.bare.description.sql).first {
                 $0.optionalText(0)
             } ?? nil
         }

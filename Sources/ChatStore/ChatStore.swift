@@ -19,7 +19,7 @@ public final class ChatStore {
     var searchIndexPending = false
     /// Between `beginBatch()` and `endBatch()`.
     private var batchOpen = false
-    /// Conversation row ids by account and bare JID (rows are never renumbered).
+    /// Conversation row ids by account and JID (rows are never renumbered).
     var conversationIDs: [ConversationKey: Int64] = [:]
     /// The newest message time per conversation written in the current transaction.
     var pendingActivity: [Int64: Int64] = [:]

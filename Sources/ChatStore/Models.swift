@@ -174,6 +174,8 @@ public struct ConversationSummary: Sendable, Hashable {
 public struct OutboxEntry: Sendable, Hashable {
     public var messageID: Int64
     public var conversation: String
+    /// A room message waits until the room is joined.
+    public var kind: ConversationKind
     /// The exact XML to (re)send, with its original id and origin-id.
     public var stanza: String
     public var attempts: Int

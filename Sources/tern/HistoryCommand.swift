@@ -34,11 +34,15 @@ struct HistoryCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let conversation = JID(parsing: jid) else { return }
+        guard let typed = JID(parsing: jid) else { return }
         let access = StoreAccess(options: store)
         guard let account = access.account else { return }
         let printer = MessagePrinter(json: json)
         do {
+            // A full JID names a private chat through a room (room@service/nick) when the store
+            // has one; otherwise it means the contact's conversation.
+            let known = try access.store.conversations(account: account.id).map(\.jid)
+            let conversation = known.contains(typed.description) ? typed : typed.bare
             if let search {
                 let hits = try access.store.search(
                     search, account: account.id, conversation: conversation, limit: limit)
@@ -48,7 +52,7 @@ struct HistoryCommand: ParsableCommand {
             let messages: [StoredMessage]
             if let before {
                 guard let anchor = try access.store.message(id: before),
-                    anchor.conversation == conversation.bare.description
+                    anchor.conversation == conversation.description
                 else { return }
                 messages = try access.store.messages(before: anchor.id, limit: limit)
             } else {

@@ -220,7 +220,8 @@ struct SendHistory {
                     state: send.confirmed ? .acked : .sent),
                 account: accountID)
             if let rejection = send.rejection, case .inserted = outcome {
-                try store.markFailed(account: accountID, conversation: recipient, idAttribute: sentID, error: rejection)
+                try store.markFailed(
+                    account: accountID, conversation: recipient.bare, idAttribute: sentID, error: rejection)
             }
             if let type = send.authentication?.channelBinding, type != channelBinding {
                 try store.setChannelBinding(type.rawValue, account: accountID)
