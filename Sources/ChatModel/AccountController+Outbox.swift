@@ -4,6 +4,9 @@ import XMPPCore
 /// The outbox: messages are stored before they are sent, written in the order they were typed,
 /// and marked acknowledged when the server confirms them (stream management acks, else a ping).
 extension AccountController {
+    /// The features that hold some outbox entries back (a room's messages until it is joined).
+    var outboxGates: [any OutboxGate] { features.compactMap { $0 as? any OutboxGate } }
+
     /// Sends every outbox entry not yet written on this stream, in the order they were typed.
     /// With stream management the server's acks confirm them (each entry's stanza number is
     /// committed before it is written); without, a ping after them does.
@@ -11,7 +14,9 @@ extension AccountController {
         guard let session else { return }
         let pending: [OutboxEntry]
         do {
-            pending = try store.outbox(account: accountID).filter { !awaitingAck.contains($0.messageID) }
+            pending = try store.outbox(account: accountID).filter { entry in
+                !awaitingAck.contains(entry.messageID) && !outboxGates.contains { $0.holds(entry) }
+            }
         } catch {
             log(.error, "could not read the outbox: \(error)")
             return
@@ -80,4 +85,10 @@ extension AccountController {
             }
         }
     }
+}
+
+/// A feature that keeps some outbox entries from going out for now; it calls `flushOutbox()`
+/// when they may.
+protocol OutboxGate: AnyObject {
+    func holds(_ entry: OutboxEntry) -> Bool
 }

@@ -41,6 +41,8 @@ public final class AppModel {
     public var extraCompletions: (ArgumentCompletion) -> [String] = { _ in [] }
     /// How many log entries the console keeps.
     public static let logLimit = 2000
+    /// How many notices a window keeps (a busy room's comings and goings).
+    public static let noticeLimit = 500
     let scheduler: any Scheduler
 
     /// The settings as configured (config.toml's `[ui]`, else the defaults), before /set.
@@ -107,9 +109,11 @@ public final class AppModel {
     /// More than one account: the roster, titles and window names say which.
     public var hasSeveralAccounts: Bool { accounts.count > 1 }
 
-    /// The conversation with `contact` on `account`.
+    /// The conversation with `contact` on `account`: its bare JID, or an occupant's full JID for
+    /// a private chat through one of the account's rooms.
     public func conversation(_ contact: JID, on account: AccountController) -> ConversationKey {
-        ConversationKey(account: account.name, jid: contact)
+        let occupant = contact.resourcepart != nil && account.feature(RoomsFeature.self)?.knows(contact.bare) == true
+        return ConversationKey(account: account.name, jid: occupant ? contact : contact.bare)
     }
 
     /// The window of a conversation, if open.
@@ -232,7 +236,7 @@ public final class AppModel {
         else { return }
         window.fetchingArchive = true
         onChange([.status, .chat])
-        archive.fetchOlderFromArchive(key.jid) { [weak self, weak window] outcome in
+        let fetched: (ArchiveBackfill) -> Void = { [weak self, weak window] outcome in
             guard let self, let window else { return }
             window.fetchingArchive = false
             switch outcome {
@@ -245,6 +249,11 @@ public final class AppModel {
                 break
             }
             self.onChange([.status, .chat])
+        }
+        if let rooms = account.feature(RoomsFeature.self), rooms.knows(key.jid) {
+            rooms.fetchOlder(of: key.jid, completion: fetched)
+        } else {
+            archive.fetchOlderFromArchive(key.jid, completion: fetched)
         }
     }
 
@@ -311,7 +320,10 @@ public final class AppModel {
             return
         }
         notices[ObjectIdentifier(target), default: []].append(LogEntry(time: scheduler.now, level: level, text: text))
-        onChange(.chat)
+        if let count = notices[ObjectIdentifier(target)]?.count, count > Self.noticeLimit + Self.noticeLimit / 4 {
+            notices[ObjectIdentifier(target)]?.removeFirst(count - Self.noticeLimit)
+        }
+        if target === currentWindow { onChange(.chat) }
     }
 
     public func noticesOf(_ window: ChatWindow) -> [LogEntry] {
@@ -379,6 +391,8 @@ public final class AppModel {
         let folded = text.lowercased()
         if let item = account.roster.values.first(where: { $0.name?.lowercased() == folded }) { return item.jid }
         guard let jid = JID(parsing: text), jid.localpart != nil || account.roster[jid.bare] != nil else { return nil }
+        // room@service/nick: a private chat through a room.
+        if jid.resourcepart != nil, account.feature(RoomsFeature.self)?.knows(jid.bare) == true { return jid }
         return jid.bare
     }
 
@@ -396,6 +410,7 @@ public final class AppModel {
         case .setting: return UISettings.keys.map(\.key)
         case .account: return accounts.map(\.name)
         case .group: return Array(Set(chosen?.roster.values.flatMap(\.groups) ?? []))
+        case .room: return chosen?.feature(RoomsFeature.self)?.rooms.keys.map(\.description) ?? []
         case .command: return commands.commands.map(\.name)
         case .choice(let words): return words
         case .theme, .none: return extraCompletions(kind)
@@ -494,7 +509,10 @@ public final class AppModel {
     ) {
         guard let message = (try? account.store.message(id: id)).map(MessageRow.init) else { return }
         let open = window(of: key)
-        let stranger = !account.isContact(key.jid) && account.behaviour.strangers == .requests
+        let rooms = account.feature(RoomsFeature.self)
+        let room = rooms?.rooms[key.jid]
+        let throughRoom = room != nil || rooms?.knows(key.jid.bare) == true
+        let stranger = !throughRoom && !account.isContact(key.jid) && account.behaviour.strangers == .requests
         if stranger && open == nil {
             // Listed under Requests, with its unread count, until a window is opened for it.
             guard isNew && !outgoing else { return }
@@ -523,17 +541,23 @@ public final class AppModel {
             unreadCounts[key, default: 0] += 1
             onUnreadChange(key)
         }
-        if isNew && !outgoing && !seen && account.feature(MutingFeature.self)?.muted.contains(key.address) != true {
+        // In a room only a mention of our nick highlights and notifies; a chat always does.
+        let highlight =
+            room.map { room in !message.sender.isEmpty && Mentions.mention(room.nick, in: message.body) } ?? true
+        if isNew && !outgoing && highlight && !seen
+            && account.feature(MutingFeature.self)?.muted.contains(key.address) != true
+        {
             onNotification(
                 Notification(
-                    account: account.name, conversation: key.jid, sender: account.displayName(key.jid),
+                    account: account.name, conversation: key.jid,
+                    sender: room == nil ? account.displayName(key.jid) : "\(message.sender) in \(key.jid)",
                     text: message.body))
         }
         if window === currentWindow {
             if seen { markSeen(window) }
             onChange(.chat)
         } else if isNew && !outgoing {
-            window.activity = max(window.activity, .highlight)
+            window.activity = max(window.activity, highlight ? .highlight : .message)
             onChange(.status)
         }
     }

@@ -11,5 +11,7 @@ public struct ModelChanges: OptionSet, Sendable, Hashable {
     public static let title = ModelChanges(rawValue: 1 << 4)
     /// Settings that change the layout.
     public static let layout = ModelChanges(rawValue: 1 << 5)
-    public static let all: ModelChanges = [.roster, .chat, .log, .status, .title, .layout]
+    /// The occupants of the current window's room.
+    public static let occupants = ModelChanges(rawValue: 1 << 6)
+    public static let all: ModelChanges = [.roster, .chat, .log, .status, .title, .layout, .occupants]
 }

@@ -17,6 +17,13 @@ public struct UISettings: Sendable, Hashable {
     public var emoji = EmojiStyle.simple
     /// A key that types a newline in the input line (Alt-Enter always does).
     public var newlineKey = NewlineKey.none
+    /// Room windows show occupants entering, leaving and changing nick...
+    public var showJoinLeave = true
+    /// ...in rooms of at most this many occupants.
+    public var joinLeaveLimit = 50
+    /// The occupants pane beside a room window.
+    public var occupantsVisible = true
+    public var occupantsWidth = 20
 
     /// How emoji sequences are sent to the terminal. Terminals disagree on the width of some (tmux
     /// 3.3 draws a ZWJ family in 2 columns, xterm in 6; kitty draws a skin-tone emoji in 2, xterm,
@@ -52,6 +59,10 @@ public struct UISettings: Sendable, Hashable {
         ("time.format", "a format such as %H:%M"),
         ("text.emoji", "simple|full"),
         ("input.newline", "none|ctrl-j|ctrl-o|ctrl-t"),
+        ("rooms.joinleave", "on|off"),
+        ("rooms.joinleave.limit", "0-100000 occupants"),
+        ("occupants.visible", "on|off"),
+        ("occupants.width", "10-60"),
     ]
 
     /// Applies `key = value`; returns a message saying what is wrong otherwise.
@@ -95,6 +106,20 @@ public struct UISettings: Sendable, Hashable {
                 return "input.newline takes none, ctrl-j, ctrl-o or ctrl-t"
             }
             newlineKey = key
+        case "rooms.joinleave":
+            guard let value = flag(value) else { return "rooms.joinleave takes on or off" }
+            showJoinLeave = value
+        case "rooms.joinleave.limit":
+            guard let limit = Int(value), (0...100_000).contains(limit) else {
+                return "rooms.joinleave.limit takes 0 to 100000"
+            }
+            joinLeaveLimit = limit
+        case "occupants.visible":
+            guard let value = flag(value) else { return "occupants.visible takes on or off" }
+            occupantsVisible = value
+        case "occupants.width":
+            guard let width = Int(value), (10...60).contains(width) else { return "occupants.width takes 10 to 60" }
+            occupantsWidth = width
         default:
             return "unknown setting \(key) (known: \(UISettings.keys.map(\.key).joined(separator: ", ")))"
         }
@@ -112,6 +137,10 @@ public struct UISettings: Sendable, Hashable {
         case "time.format": timeFormat
         case "text.emoji": emoji.rawValue
         case "input.newline": newlineKey.rawValue
+        case "rooms.joinleave": showJoinLeave ? "on" : "off"
+        case "rooms.joinleave.limit": String(joinLeaveLimit)
+        case "occupants.visible": occupantsVisible ? "on" : "off"
+        case "occupants.width": String(occupantsWidth)
         default: nil
         }
     }

@@ -17,6 +17,8 @@ public enum ArgumentCompletion: Sendable, Hashable {
     case account
     /// Roster group names.
     case group
+    /// Rooms of the account (joined or to join).
+    case room
 }
 
 /// One argument of a command.

@@ -51,12 +51,38 @@ public final class ArchiveFeature: AccountFeature {
     func catchUpWithArchive() {
         guard let session = account.session, !isCatchingUp else { return }
         isCatchingUp = true
-        let sync = try? account.store.archiveSync(account: account.accountID, archive: account.jid)
+        catchUp(
+            CatchUp(
+                archive: nil, what: "missed messages",
+                store: { [unowned self] in self.storeArchivePage($0, sync: $1, direction: $2) },
+                finished: { [unowned self] complete in
+                    self.isCatchingUp = false
+                    if complete { self.archiveCaughtUp = true }
+                }), session: session)
+    }
+
+    /// One archive's catch-up: which archive (nil: our own), what its pages are called in the
+    /// log, how a page is stored (with the sync point to record), and what happens when it ends
+    /// (`true`: caught up; `false`: stopped early).
+    struct CatchUp {
+        var archive: JID?
+        var what: String
+        var store: (_ page: [ArchivedMessage], _ sync: (id: String, timestamp: Int64?)?, ArchiveDirection) -> Void
+        var finished: (_ complete: Bool) -> Void
+    }
+
+    /// Catches up with an archive from its stored sync point, or its newest
+    /// `initialArchiveMessages` when there is none.
+    func catchUp(_ target: CatchUp, session: XMPPSession) {
+        let sync = try? account.store.archiveSync(account: account.accountID, archive: target.archive ?? account.jid)
         if let last = sync?.lastStanzaID {
             fetchForward(
-                after: last, start: nil, restart: sync?.lastTimestamp, progress: CatchUpProgress(), session: session)
+                after: last, start: nil, restart: sync?.lastTimestamp, progress: CatchUpProgress(), target: target,
+                session: session)
         } else {
-            fetchNewest(before: "", remaining: account.behaviour.initialArchiveMessages, newest: nil, session: session)
+            fetchNewest(
+                before: "", remaining: account.behaviour.initialArchiveMessages, newest: nil, target: target,
+                session: session)
         }
     }
 
@@ -83,10 +109,11 @@ public final class ArchiveFeature: AccountFeature {
         start: Int64?,
         restart: Int64?,
         progress: CatchUpProgress,
+        target: CatchUp,
         session: XMPPSession
     ) {
         let query = ArchiveQuery(after: after, start: start, max: account.behaviour.archivePageSize)
-        manager.query(query, in: session) { [weak self] result in
+        manager.query(query, in: session, archive: target.archive) { [weak self] result in
             guard let self else { return }
             switch result {
             case .success(let page):
@@ -107,29 +134,31 @@ public final class ArchiveFeature: AccountFeature {
                     page.complete || page.messages.isEmpty || repeated || capped || self.account.session == nil
                     ? nil : newest
                 if let next {
-                    self.fetchForward(after: next, start: start, restart: nil, progress: progress, session: session)
+                    self.fetchForward(
+                        after: next, start: start, restart: nil, progress: progress, target: target, session: session)
                 }
-                self.storeArchivePage(
+                target.store(
                     page.messages,
-                    sync: repeated || page.messages.isEmpty
+                    repeated || page.messages.isEmpty
                         ? nil : newest.map { (id: $0, timestamp: page.messages.last?.timestamp) },
-                    direction: .forward)
+                    .forward)
                 if next == nil && capped && !page.complete {
-                    self.isCatchingUp = false
+                    target.finished(false)
                     self.account.log(
                         .warning,
-                        "fetched \(Self.maximumCatchUpPages) pages of missed messages; the rest comes with the next connection"
+                        "fetched \(Self.maximumCatchUpPages) pages of \(target.what); the rest comes with the next connection"
                     )
                 } else if next == nil {
-                    self.finishCatchUp()
+                    target.finished(true)
                 }
             case .failure(.error(let error)) where error.condition == .itemNotFound:
                 guard let restart else {
                     // Nothing to go by: start afresh.
-                    self.account.log(.info, "the archive does not know where we left off; fetching the newest messages")
+                    self.account.log(
+                        .info, "the archive does not know where we left off; fetching the newest \(target.what)")
                     self.fetchNewest(
                         before: "", remaining: self.account.behaviour.initialArchiveMessages, newest: nil,
-                        session: session)
+                        target: target, session: session)
                     return
                 }
                 // The archive no longer has our sync point (expired, reset, or an id that was
@@ -140,22 +169,30 @@ public final class ArchiveFeature: AccountFeature {
                     .info,
                     "the archive does not know where we left off; fetching everything since "
                         + XMPPDateTime.string(fromMilliseconds: since))
-                self.fetchForward(after: nil, start: since, restart: nil, progress: progress, session: session)
+                self.fetchForward(
+                    after: nil, start: since, restart: nil, progress: progress, target: target, session: session)
             case .failure(let failure):
-                self.isCatchingUp = false
+                target.finished(false)
                 if case .disconnected = failure { return }
-                self.account.log(.warning, "could not fetch missed messages from the archive: \(failure)")
+                self.account.log(.warning, "could not fetch \(target.what) from the archive: \(failure)")
             }
         }
     }
 
-    private func fetchNewest(before: String, remaining: Int, newest: String?, session: XMPPSession) {
+    private func fetchNewest(
+        before: String,
+        remaining: Int,
+        newest: String?,
+        target: CatchUp,
+        session: XMPPSession
+    ) {
         let size = min(account.behaviour.archivePageSize, remaining)
         guard size > 0 else {
-            finishCatchUp()
+            target.finished(true)
             return
         }
-        manager.query(ArchiveQuery(before: before, max: size), in: session) { [weak self] result in
+        manager.query(ArchiveQuery(before: before, max: size), in: session, archive: target.archive) {
+            [weak self] result in
             guard let self else { return }
             switch result {
             case .success(let page):
@@ -167,25 +204,21 @@ public final class ArchiveFeature: AccountFeature {
                     ? nil : first
                 if let older {
                     self.fetchNewest(
-                        before: older, remaining: remaining - page.messages.count, newest: syncID, session: session)
+                        before: older, remaining: remaining - page.messages.count, newest: syncID, target: target,
+                        session: session)
                 }
                 // Newest page first: each page goes before what is stored, in its own order.
-                self.storeArchivePage(
+                target.store(
                     page.messages,
-                    sync: newest == nil ? syncID.map { (id: $0, timestamp: page.messages.last?.timestamp) } : nil,
-                    direction: .backward)
-                if older == nil { self.finishCatchUp() }
+                    newest == nil ? syncID.map { (id: $0, timestamp: page.messages.last?.timestamp) } : nil,
+                    .backward)
+                if older == nil { target.finished(true) }
             case .failure(let failure):
-                self.isCatchingUp = false
+                target.finished(false)
                 if case .disconnected = failure { return }
-                self.account.log(.warning, "could not fetch recent messages from the archive: \(failure)")
+                self.account.log(.warning, "could not fetch recent \(target.what) from the archive: \(failure)")
             }
         }
-    }
-
-    private func finishCatchUp() {
-        isCatchingUp = false
-        archiveCaughtUp = true
     }
 
     /// Stores one page in one transaction, with the sync point when given; returns the new
@@ -252,6 +285,22 @@ public final class ArchiveFeature: AccountFeature {
     /// messages were added, or with the archive having nothing older.
     public func fetchOlderFromArchive(_ contact: JID, completion: @escaping (ArchiveBackfill) -> Void) {
         let peer = contact.bare
+        fetchOlder(
+            of: peer, archive: nil,
+            store: { [unowned self] page in
+                self.storeArchivePage(page, sync: nil, direction: .backward, announce: false)[peer]?.count ?? 0
+            }, completion: completion)
+    }
+
+    /// Fetches older history of `conversation` from `archive` (nil: ours, asked for messages
+    /// with that peer; else a room's archive); `store` stores a page and says how many messages
+    /// were new.
+    func fetchOlder(
+        of peer: JID,
+        archive: JID?,
+        store: @escaping ([ArchivedMessage]) -> Int,
+        completion: @escaping (ArchiveBackfill) -> Void
+    ) {
         guard let session = account.session else {
             completion(.unavailable("offline"))
             return
@@ -267,9 +316,11 @@ public final class ArchiveFeature: AccountFeature {
         guard backfilling.insert(peer).inserted else { return }
         let before =
             marker.oldestID
-            ?? (try? account.store.oldestArchiveID(account: account.accountID, conversation: peer, archive: account.jid))
+            ?? (try? account.store.oldestArchiveID(
+                account: account.accountID, conversation: peer, archive: archive ?? account.jid))
             ?? nil
-        backfill(peer, before: before ?? "", pages: Self.backfillPageLimit, session: session) {
+        let query = Backfill(peer: peer, archive: archive, store: store)
+        backfill(query, before: before ?? "", pages: Self.backfillPageLimit, session: session) {
             [weak self] outcome in
             self?.backfilling.remove(peer)
             completion(outcome)
@@ -279,20 +330,28 @@ public final class ArchiveFeature: AccountFeature {
     /// How many pages one scroll-back request reads at most while they add nothing new.
     static let backfillPageLimit = 10
 
+    /// One scroll-back: whose history, from which archive, and how a page is stored.
+    private struct Backfill {
+        var peer: JID
+        var archive: JID?
+        var store: ([ArchivedMessage]) -> Int
+    }
+
     private func backfill(
-        _ peer: JID,
+        _ target: Backfill,
         before: String,
         pages: Int,
         session: XMPPSession,
         completion: @escaping (ArchiveBackfill) -> Void
     ) {
-        manager.query(ArchiveQuery(with: peer, before: before, max: account.behaviour.archivePageSize), in: session) {
-            [weak self] result in
+        let peer = target.peer
+        let query = ArchiveQuery(
+            with: target.archive == nil ? peer : nil, before: before, max: account.behaviour.archivePageSize)
+        manager.query(query, in: session, archive: target.archive) { [weak self] result in
             guard let self else { return }
             switch result {
             case .success(let page):
-                let stored = self.storeArchivePage(page.messages, sync: nil, direction: .backward, announce: false)
-                let added = stored[peer]?.count ?? 0
+                let added = target.store(page.messages)
                 let oldest = page.first ?? page.messages.first?.archiveID ?? before
                 let complete = page.complete || page.messages.isEmpty
                 do {
@@ -302,7 +361,7 @@ public final class ArchiveFeature: AccountFeature {
                     self.account.log(.warning, "could not record how far back the history of \(peer) goes: \(error)")
                 }
                 if added == 0 && !complete && pages > 1 && oldest != before, self.account.session === session {
-                    self.backfill(peer, before: oldest, pages: pages - 1, session: session, completion: completion)
+                    self.backfill(target, before: oldest, pages: pages - 1, session: session, completion: completion)
                 } else {
                     completion(added > 0 ? .added(added) : complete ? .complete : .added(0))
                 }

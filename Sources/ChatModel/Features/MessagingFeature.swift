@@ -37,6 +37,7 @@ public final class MessagingFeature: AccountFeature {
     /// The features that act on messages, in feature order (found once every feature exists).
     private lazy var observers: [any MessageObserver] = account.features.compactMap { $0 as? any MessageObserver }
     private lazy var archive = account.feature(ArchiveFeature.self)
+    private lazy var rooms = account.feature(RoomsFeature.self)
     unowned let account: AccountController
 
     public init(account: AccountController) throws(FeatureError) {
@@ -63,6 +64,11 @@ public final class MessagingFeature: AccountFeature {
             return
         }
         guard message.type != "groupchat", message.type != "headline" else { return }
+        if let rooms, from.resourcepart != nil, rooms.knows(peer) {
+            // Through a room we are no longer in: still a private chat, never the room's.
+            rooms.receivePrivate(message, outgoing: false)
+            return
+        }
         // RFC 6121 §5.1: reply to the resource that wrote, until its presence changes.
         if from.resourcepart != nil && message.body != nil { lockedResources[peer] = from }
         for observer in observers { observer.received(message, from: from, peer: peer, carbon: false) }
@@ -77,11 +83,20 @@ public final class MessagingFeature: AccountFeature {
         case .received:
             guard let from = message.from else { return }
             let peer = from.bare
+            // XEP-0280 §6: a private message through a room, copied to us.
+            if let rooms, from.resourcepart != nil, rooms.knows(peer) {
+                rooms.receivePrivate(message, outgoing: false)
+                return
+            }
             for observer in observers { observer.received(message, from: from, peer: peer, carbon: true) }
             guard let body = message.body else { return }
             store(body: body, of: message, from: from, outgoing: false, peer: peer)
         case .sent:
             guard let peer = message.to?.bare else { return }
+            if let rooms, message.to?.resourcepart != nil, rooms.knows(peer) {
+                rooms.receivePrivate(message, outgoing: true)
+                return
+            }
             for observer in observers { observer.sentElsewhere(message, to: peer) }
             guard let body = message.body else { return }
             store(body: body, of: message, from: message.from ?? account.jid, outgoing: true, peer: peer)
@@ -193,13 +208,21 @@ public final class MessagingFeature: AccountFeature {
     public func send(_ body: String, to contact: JID, extra: [XMLElement] = [], corrects original: String? = nil)
         -> Int64?
     {
+        if let rooms, contact.resourcepart == nil, rooms.knows(contact) {
+            return rooms.send(body, to: contact, extra: extra, corrects: original)
+        }
         let id = account.session?.makeID() ?? makeMessageID()
-        let target = lockedResources[contact.bare] ?? contact.bare
+        // A private message through a room goes to the occupant, with the MUC marker that lets
+        // carbons copy it (XEP-0045 §7.5); anyone else to the locked resource, else the bare JID.
+        let occupant = contact.resourcepart != nil && rooms?.knows(contact.bare) == true
+        let conversation = occupant ? contact : contact.bare
+        let target = occupant ? contact : lockedResources[contact.bare] ?? contact.bare
         var stanza = Message.chat(to: target, body: body, id: id)
+        if occupant { stanza.append(XMLElement("x", namespace: Namespace.mucUser)) }
         for element in extra { stanza.append(element) }
-        for observer in observers { observer.decorate(&stanza, to: contact.bare) }
+        for observer in observers where !occupant { observer.decorate(&stanza, to: contact.bare) }
         let message = NewMessage(
-            conversation: contact.bare, outgoing: true, sender: account.boundJID.description,
+            conversation: conversation, outgoing: true, sender: account.boundJID.description,
             senderKey: account.jid.description, recipient: target.description, body: body,
             timestamp: account.scheduler.now, idAttribute: id, originID: id, corrects: original)
         do {
@@ -207,7 +230,7 @@ public final class MessagingFeature: AccountFeature {
                 message, stanza: stanza.serialized(parentNamespace: Namespace.client), account: account.accountID)
             account.onEvent(
                 .messageStored(
-                    conversation: contact.bare, messageID: stored.shownAs, isNew: original == nil, outgoing: true,
+                    conversation: conversation, messageID: stored.shownAs, isNew: original == nil, outgoing: true,
                     markable: nil))
             if account.session != nil { account.flushOutbox() }
             return stored.shownAs

@@ -88,14 +88,28 @@ extension AppModel {
 
     /// The roster name of a conversation's peer, else its address.
     public func displayName(of key: ConversationKey) -> String {
-        account(of: key)?.displayName(key.jid) ?? key.address
+        guard let account = account(of: key) else { return key.address }
+        if let rooms = account.feature(RoomsFeature.self), rooms.knows(key.jid.bare) {
+            // A room by its name, a private chat through it as "nick in room".
+            let room = rooms.rooms[key.jid.bare]
+            let name =
+                room?.info?.identities.first { $0.category == "conference" }?.name ?? key.jid.localpart ?? key.address
+            return key.jid.resourcepart.map { "\($0) in \(name)" } ?? name
+        }
+        return account.displayName(key.jid)
     }
 
     /// The name to show for a message's sender: ours (the account's local part) for outgoing,
     /// the roster name, else the sender's local part.
     public func senderName(of message: MessageRow, account: String) -> String {
         guard let controller = self.account(named: account) else { return message.sender }
+        if message.isGroupchat { return message.sender }
         if message.outgoing { return controller.jid.localpart ?? controller.jid.description }
+        if let jid = JID(parsing: message.sender), jid.resourcepart != nil,
+            controller.feature(RoomsFeature.self)?.knows(jid.bare) == true
+        {
+            return jid.resourcepart ?? message.sender
+        }
         let jid = JID(parsing: message.sender)
         return jid.flatMap { controller.roster[$0.bare]?.name } ?? jid?.localpart ?? message.sender
     }

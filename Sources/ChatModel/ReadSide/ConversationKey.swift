@@ -5,12 +5,13 @@ import XMPPCore
 public struct ConversationKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The account's name (its table in config.toml).
     public let account: String
-    /// The peer's bare JID.
+    /// The peer's bare JID, a room's, or an occupant's full JID (a private chat through a room,
+    /// never merged with a one-to-one chat).
     public let jid: JID
 
     public init(account: String, jid: JID) {
         self.account = account
-        self.jid = jid.bare
+        self.jid = jid
     }
 
     /// The peer's address as text.

@@ -92,6 +92,8 @@ public struct MessageRow: Sendable, Hashable, Identifiable {
     public var isCorrected: Bool
     public var state: State?
     public var error: String?
+    /// A room's message: `sender` is the occupant's nick ("" for the room itself).
+    public var isGroupchat: Bool
 
     init(_ message: StoredMessage) {
         id = message.id
@@ -103,5 +105,6 @@ public struct MessageRow: Sendable, Hashable, Identifiable {
         isCorrected = message.isCorrected
         state = message.state.map(State.init)
         error = message.error
+        isGroupchat = message.type == "groupchat"
     }
 }

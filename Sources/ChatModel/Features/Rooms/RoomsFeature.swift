@@ -1,0 +1,581 @@
+import ChatStore
+import XMPPCore
+import XMPPExtensions
+
+/// Group chat (XEP-0045): entering and leaving rooms, their occupants and subject, their
+/// messages stored once each (by the room's stanza-id, which the room's archive also gives),
+/// our messages confirmed by their reflection, private messages through a room kept apart from
+/// one-to-one chats, and every room entered again after a new session.
+///
+/// Joins go through a queue (`maximumConcurrentJoins` at a time), so that fifty rooms after a
+/// login do not arrive at the server at once.
+public final class RoomsFeature: AccountFeature {
+    public static let name = "rooms"
+    /// Room stanzas are sorted out before presences and messages reach their handlers.
+    public static var ordering: [FeatureOrder] { [.before(PresenceFeature.name), .before(MessagingFeature.name)] }
+    public static var tables: [StoreMigration] {
+        [
+            StoreMigration(
+                name: "create-rooms",
+                sql: """
+                    CREATE TABLE room (
+                        account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                        jid TEXT NOT NULL,
+                        nick TEXT NOT NULL,
+                        password TEXT,
+                        joined INTEGER NOT NULL DEFAULT 1,
+                        PRIMARY KEY (account_id, jid)
+                    ) WITHOUT ROWID;
+                    """)
+        ]
+    }
+
+    public let router = MUCRouter()
+    /// Rooms by bare JID: those we are in or entering, and those we were in.
+    var rooms: [JID: Room] = [:]
+    /// Rooms waiting for their turn to join, in order.
+    private var joinQueue: [JID] = []
+    /// Joins sent and not answered yet.
+    private var joinsInFlight: Set<JID> = []
+    /// The account's conference service (XEP-0045 §6.1), where `/join name` looks for rooms.
+    public internal(set) var conferenceService: JID?
+    lazy var archive = account.feature(ArchiveFeature.self)
+    unowned let account: AccountController
+
+    /// How many joins wait for an answer at once.
+    static let maximumConcurrentJoins = 5
+    /// How long a room has to answer a join.
+    static let joinTimeout: Duration = .seconds(60)
+    /// How much join history a room without an archive sends.
+    static let joinHistoryStanzas = 50
+    /// How many taken nicks are tried (with a suffix) before giving up.
+    static let maximumNickAttempts = 3
+
+    public init(account: AccountController) throws(FeatureError) {
+        self.account = account
+        router.isRoom = { [unowned self] jid in
+            guard let room = rooms[jid] else { return false }
+            return room.state == .joining || room.state == .joined
+        }
+        router.onPresence = { [unowned self] presence in received(presence) }
+        router.onJoinError = { [unowned self] room, nick, error in refused(room, nick: nick, error) }
+        router.onGroupchat = { [unowned self] message in receiveGroupchat(message) }
+        router.onPrivate = { [unowned self] message in receivePrivate(message, outgoing: false) }
+        router.onError = { [unowned self] message in receiveError(message) }
+        router.onDropped = { [unowned account] stanza in
+            account.log(
+                .debug, "dropped a room message from \(stanza[attribute: "from"] ?? "nobody"), a room we are not in")
+        }
+        do {
+            for (jid, nick, password, joined) in try account.store.featureRows(
+                "SELECT jid, nick, password, joined FROM room WHERE account_id = ?", [account.accountID.rawValue.sql],
+                { ($0.text(0), $0.text(1), $0.optionalText(2), $0.int(3) != 0) })
+            {
+                guard let jid = JID(parsing: jid) else { continue }
+                let room = Room(jid: jid, nick: nick, password: password)
+                if !joined { room.state = .left(nil) }
+                rooms[room.jid] = room
+            }
+        } catch {
+            account.log(.error, "could not read the rooms you are in: \(error)")
+        }
+    }
+
+    public var extensions: [any SessionExtension] { [router] }
+
+    // MARK: Read side
+
+    /// Whether `jid` (bare) is a room of this account, joined or not.
+    public func knows(_ jid: JID) -> Bool { rooms[jid.bare] != nil }
+
+    /// Whether we are in the room `jid` now.
+    public func isJoined(_ jid: JID) -> Bool { rooms[jid.bare]?.state == .joined }
+
+    // MARK: Session
+
+    public func sessionReady(_ session: XMPPSession, _ start: SessionStart) {
+        // A resumed stream is still in its rooms; a new session (or a stream resumed from a
+        // previous run, whose occupant lists are gone) enters them again.
+        if start == .resumed(fromStore: false) { return }
+        for room in rooms.values.sorted(by: { $0.jid.description < $1.jid.description }) where room.wanted {
+            room.state = .offline
+            enqueueJoin(room.jid)
+        }
+    }
+
+    public func connectionEnded() {
+        joinQueue.removeAll()
+        joinsInFlight.removeAll()
+        for room in rooms.values {
+            room.joinTimer?.cancel()
+            room.joinTimer = nil
+            room.catchingUp = false
+            room.caughtUp = false
+            room.occupants.removeAll()
+            if room.state == .joining || room.state == .joined { room.state = .offline }
+        }
+        emit(nil)
+    }
+
+    // MARK: Joining and leaving
+
+    /// Enters `room` as `nick` (now when online, else at the next login) and keeps entering it
+    /// after every new session until `leave`.
+    public func join(_ jid: JID, nick: String, password: String? = nil) {
+        let room = rooms[jid.bare] ?? Room(jid: jid, nick: nick, password: password)
+        rooms[room.jid] = room
+        room.wantedNick = nick
+        room.nick = nick
+        room.nickAttempts = 0
+        if let password { room.password = password }
+        if room.state == .joined || room.state == .joining {
+            if room.nick != room.selfPresence?.nick { changeNick(in: room.jid, to: nick) }
+            return
+        }
+        room.state = .offline
+        save(room)
+        emit(room.jid)
+        guard account.session != nil else {
+            account.log(.info, "you will enter \(room.jid) when \(account.name) is online")
+            return
+        }
+        enqueueJoin(room.jid)
+    }
+
+    /// Leaves a room and stops entering it again.
+    public func leave(_ jid: JID, reason: String? = nil) {
+        guard let room = rooms[jid.bare] else { return }
+        let wasIn = room.state == .joined || room.state == .joining
+        room.state = .left(nil)
+        room.joinTimer?.cancel()
+        joinQueue.removeAll { $0 == room.jid }
+        save(room)
+        if wasIn, let session = account.session, var presence = try? MUCJoin.leave(room: room.jid, nick: room.nick) {
+            if let reason { presence.append(XMLElement("status", namespace: Namespace.client, [:], text: reason)) }
+            session.send(presence)
+        }
+        room.occupants.removeAll()
+        emit(room.jid)
+    }
+
+    /// Asks the room for another nick (XEP-0045 §7.6).
+    public func changeNick(in jid: JID, to nick: String) {
+        guard let room = rooms[jid.bare], room.state == .joined, let session = account.session else { return }
+        guard let presence = try? MUCJoin.presence(room: room.jid, nick: nick) else {
+            notice(room.jid, "\"\(nick)\" cannot be a nick")
+            return
+        }
+        room.wantedNick = nick
+        // Only the `to` matters for a nick change; the MUC element is for entering.
+        session.send(
+            XMLElement("presence", namespace: Namespace.client, ["to": presence[attribute: "to"]]))
+    }
+
+    /// Sets the room's subject (XEP-0045 §8.1).
+    public func setSubject(of jid: JID, to subject: String) {
+        guard let room = rooms[jid.bare], room.state == .joined, let session = account.session else { return }
+        var message = XMLElement(
+            "message", namespace: Namespace.client,
+            ["to": room.jid.description, "type": "groupchat", "id": session.makeID()])
+        message.append(XMLElement("subject", namespace: Namespace.client, [:], text: subject))
+        session.send(message)
+    }
+
+    private func enqueueJoin(_ jid: JID) {
+        guard !joinQueue.contains(jid), !joinsInFlight.contains(jid) else { return }
+        joinQueue.append(jid)
+        startQueuedJoins()
+    }
+
+    private func startQueuedJoins() {
+        while joinsInFlight.count < Self.maximumConcurrentJoins, !joinQueue.isEmpty {
+            let jid = joinQueue.removeFirst()
+            guard let room = rooms[jid], room.state == .offline, let session = account.session else { continue }
+            joinsInFlight.insert(jid)
+            room.state = .joining
+            room.occupants.removeAll()
+            room.joinTimer = account.scheduler.schedule(after: Self.joinTimeout) { [weak self, weak room] in
+                guard let self, let room, room.state == .joining else { return }
+                room.state = .offline
+                self.notice(room.jid, "\(room.jid) did not answer; you will enter it again on the next connection")
+                self.joinFinished(room.jid)
+            }
+            // What the room keeps decides the history it is asked for: none when its archive
+            // fills the gap.
+            let discovered: (DiscoInfo?) -> Void = { [weak self, weak room] info in
+                guard let self, let room, room.state == .joining, self.account.session === session else { return }
+                room.info = info
+                self.sendJoin(room, in: session)
+            }
+            if let archive {
+                archive.manager.learnWhetherStamps(room.jid, in: session) { [weak self] in
+                    discovered(self?.account.feature(DiscoFeature.self)?.client.cached(room.jid))
+                }
+            } else {
+                discovered(nil)
+            }
+        }
+    }
+
+    private func sendJoin(_ room: Room, in session: XMPPSession) {
+        do {
+            session.send(
+                try MUCJoin.presence(
+                    room: room.jid, nick: room.nick, password: room.password,
+                    historyStanzas: room.hasArchive ? 0 : Self.joinHistoryStanzas))
+        } catch {
+            room.state = .left("\"\(room.nick)\" cannot be a nick")
+            notice(room.jid, "cannot enter \(room.jid) as \"\(room.nick)\": not a valid nick")
+            joinFinished(room.jid)
+        }
+    }
+
+    private func joinFinished(_ jid: JID) {
+        rooms[jid]?.joinTimer?.cancel()
+        rooms[jid]?.joinTimer = nil
+        joinsInFlight.remove(jid)
+        startQueuedJoins()
+    }
+
+    // MARK: Presences
+
+    private func received(_ presence: MUCOccupantPresence) {
+        guard let room = rooms[presence.room] else { return }
+        if presence.isSelf || (room.state == .joining && presence.nick == room.nick && presence.isAvailable) {
+            receivedOwn(presence, in: room)
+            return
+        }
+        let known = room.occupants[presence.nick] != nil
+        if presence.isAvailable {
+            room.occupants[presence.nick] = presence
+            if !known && room.state == .joined { occupantLine(room, "\(presence.nick) joined") }
+        } else {
+            room.occupants[presence.nick] = nil
+            if room.state == .joined, let departure = presence.departure {
+                occupantLine(room, Self.describe(departure, of: presence.nick, reason: presence.reason))
+            }
+        }
+        emit(room.jid, occupantsOnly: true)
+    }
+
+    private func receivedOwn(_ presence: MUCOccupantPresence, in room: Room) {
+        guard presence.isAvailable else {
+            if case .nickChanged(let nick) = presence.departure {
+                room.occupants[room.nick] = nil
+                room.nick = nick
+                save(room)
+                notice(room.jid, "you are now known as \(nick)")
+                return
+            }
+            let departure = presence.departure ?? .left
+            room.occupants.removeAll()
+            room.selfPresence = nil
+            switch departure {
+            case .serviceShutdown:
+                room.state = .offline
+                notice(room.jid, "\(room.jid) is shutting down; you will enter it again on the next connection")
+            case .left where room.state != .joined && room.state != .joining:
+                break
+            default:
+                room.state = .left(presence.reason)
+                notice(room.jid, Self.describe(departure, of: "you", reason: presence.reason))
+            }
+            save(room)
+            emit(room.jid)
+            return
+        }
+        let entering = room.state == .joining
+        room.selfPresence = presence
+        room.occupants[presence.nick] = presence
+        room.nick = presence.nick
+        room.state = .joined
+        if entering {
+            joinFinished(room.jid)
+            save(room)
+            if presence.statusCodes.contains(201) { createInstantRoom(room) }
+            if presence.statusCodes.contains(210) {
+                notice(room.jid, "the room named you \(presence.nick)")
+            }
+            notice(room.jid, "you entered \(room.jid) as \(presence.nick)")
+            if room.hasArchive { catchUp(room) }
+            // Messages typed for the room while we were out go now.
+            account.flushOutbox()
+        }
+        emit(room.jid)
+    }
+
+    private func refused(_ jid: JID, nick: String?, _ error: MUCJoinError) {
+        guard let room = rooms[jid] else { return }
+        if room.state == .joined {
+            // A nick change the room refused; we stay as we were.
+            notice(room.jid, "the room refused the nick \(nick ?? "?"): \(Self.describe(error))")
+            return
+        }
+        guard room.state == .joining else { return }
+        if error == .nickInUse, room.nickAttempts < Self.maximumNickAttempts, let session = account.session {
+            room.nickAttempts += 1
+            let taken = room.nick
+            room.nick = room.wantedNick + String(repeating: "_", count: room.nickAttempts)
+            notice(room.jid, "the nick \(taken) is taken in \(room.jid); trying \(room.nick)")
+            sendJoin(room, in: session)
+            return
+        }
+        room.state = .left(Self.describe(error))
+        save(room)
+        notice(room.jid, "cannot enter \(room.jid): \(Self.describe(error))")
+        joinFinished(room.jid)
+        emit(room.jid)
+    }
+
+    /// Unlocks a room we just created with its default configuration (XEP-0045 §10.1.2).
+    private func createInstantRoom(_ room: Room) {
+        guard let session = account.session else { return }
+        var query = XMLElement("query", namespace: "http://jabber.org/protocol/muc#owner")
+        query.append(XMLElement("x", namespace: Namespace.dataForms, ["type": "submit"]))
+        session.sendIQ(.iq(.set, id: session.makeID(), to: room.jid, payload: query)) { [weak self] result in
+            switch result {
+            case .success:
+                self?.notice(room.jid, "created \(room.jid) with the default configuration (/config changes it)")
+            case .failure(let failure):
+                self?.notice(room.jid, "created \(room.jid), but it stays locked: \(failure)")
+            }
+        }
+    }
+
+    // MARK: Messages
+
+    private func receiveGroupchat(_ message: ChatMessage) {
+        guard let from = message.from, let room = rooms[from.bare], room.state == .joined else { return }
+        let nick = from.resourcepart
+        if let subject = message.subject, message.body == nil {
+            let changed = room.subject != nil && room.subject != subject
+            room.subject = subject.isEmpty ? nil : subject
+            if changed || room.subject != nil {
+                notice(
+                    room.jid,
+                    subject.isEmpty
+                        ? "\(nick ?? "the room") cleared the subject"
+                        : changed ? "\(nick ?? "the room") set the subject: \(subject)" : "subject: \(subject)")
+            }
+            emit(room.jid)
+            return
+        }
+        guard let body = message.body else { return }
+        store(roomMessage(message, body: body, in: room, timestamp: message.delay ?? account.scheduler.now), in: room)
+    }
+
+    /// A room message as stored: from an occupant (by nick) or from the room itself (sender "").
+    func roomMessage(_ message: ChatMessage, body: String, in room: Room, timestamp: Int64, archiveID: String? = nil)
+        -> NewMessage
+    {
+        let nick = message.from?.resourcepart
+        let occupantID = room.stampsOccupantIDs ? message.occupantID : nil
+        let ours = nick != nil && room.isOurs(nick: nick, occupantID: occupantID)
+        var stanzaID = archiveID
+        if stanzaID == nil, let archive {
+            switch archive.manager.stanzaID(of: message, assignedBy: room.jid) {
+            case .trusted(let id): stanzaID = id
+            case .conflicting(let count):
+                account.log(
+                    .warning,
+                    "a message in \(room.jid) carried \(count) ids claiming to be the room's; one was forged, so none is used"
+                )
+            case .none, .unvouched: break
+            }
+        }
+        return NewMessage(
+            conversation: room.jid, kind: .groupchat, outgoing: ours, sender: nick ?? "",
+            senderKey: ours ? room.ownSenderKey : room.senderKey(nick: nick, occupantID: occupantID), body: body,
+            timestamp: timestamp, type: "groupchat", idAttribute: message.id, originID: message.originID,
+            stanzaID: stanzaID, stanzaIDBy: stanzaID == nil ? nil : room.jid.description, corrects: message.replaces,
+            state: ours ? .delivered : nil)
+    }
+
+    private func store(_ message: NewMessage, in room: Room) {
+        do {
+            let outcome: InsertOutcome
+            if let stanzaID = message.stanzaID, room.caughtUp, !room.catchingUp {
+                // The room's archive was caught up on this join: this message is where the next
+                // catch-up starts.
+                let sync = ArchiveSyncState(
+                    archive: room.jid.description, lastStanzaID: stanzaID, lastTimestamp: message.timestamp,
+                    syncedAt: account.scheduler.now)
+                outcome = try account.store.storeArchivePage(
+                    [message], sync: sync, account: account.accountID, direction: .forward)[0]
+            } else {
+                outcome = try account.store.insert(message, account: account.accountID)
+            }
+            announce(outcome, in: room.jid, outgoing: message.outgoing)
+        } catch {
+            account.log(.error, "could not store a message in \(room.jid): \(error); it stays on the server")
+            account.abandonLastInbound(reason: "the store refused a room message: \(error)")
+        }
+    }
+
+    func announce(_ outcome: InsertOutcome, in conversation: JID, outgoing: Bool) {
+        switch outcome {
+        case .inserted(let id), .correction(of: let id, _):
+            account.onEvent(
+                .messageStored(
+                    conversation: conversation, messageID: id, isNew: outcome.isNew, outgoing: outgoing,
+                    markable: nil))
+        case .duplicate(let id):
+            // Our message came back from the room: delivered.
+            if outgoing {
+                account.onEvent(
+                    .messageStored(
+                        conversation: conversation, messageID: id, isNew: false, outgoing: true, markable: nil))
+            }
+        case .rejectedCorrection:
+            account.log(.debug, "dropped a correction in \(conversation) of a message its sender did not send")
+        }
+    }
+
+    /// A private message through a room (`room@service/nick`): its own conversation, never the
+    /// one-to-one chat with anyone. `outgoing`: a carbon of one our other device sent.
+    func receivePrivate(_ message: ChatMessage, outgoing: Bool) {
+        guard let occupant = outgoing ? message.to : message.from, occupant.resourcepart != nil,
+            let body = message.body
+        else { return }
+        let stored = NewMessage(
+            conversation: occupant, outgoing: outgoing, sender: (outgoing ? account.jid : occupant).description,
+            senderKey: (outgoing ? account.jid : occupant).description, recipient: message.to?.description, body: body,
+            timestamp: message.delay ?? account.scheduler.now, type: message.type, idAttribute: message.id,
+            originID: message.originID, corrects: message.replaces, state: outgoing ? .acked : nil)
+        do {
+            announce(try account.store.insert(stored, account: account.accountID), in: occupant, outgoing: outgoing)
+        } catch {
+            account.log(.error, "could not store a private message from \(occupant): \(error)")
+            account.abandonLastInbound(reason: "the store refused a message: \(error)")
+        }
+    }
+
+    /// An error from a room: our message failed; `not-acceptable` means we are no longer in
+    /// the room (XEP-0410 §3), so we enter it again.
+    private func receiveError(_ message: ChatMessage) {
+        guard let from = message.from, let room = rooms[from.bare] else { return }
+        let reason = message.error?.description ?? "error"
+        if let id = message.id,
+            let failed = try? account.store.markFailed(
+                account: account.accountID, conversation: room.jid, idAttribute: id, error: reason)
+        {
+            account.onEvent(
+                .messageStored(conversation: room.jid, messageID: failed, isNew: false, outgoing: true, markable: nil))
+            notice(room.jid, "your message did not reach \(room.jid): \(reason)")
+        }
+        if message.error?.condition == .notAcceptable, room.state == .joined {
+            notice(room.jid, "\(room.jid) says you are not in it; entering it again")
+            room.state = .offline
+            enqueueJoin(room.jid)
+        }
+    }
+
+    // MARK: Sending
+
+    /// Sends a message to a room through the outbox: it goes when the room is joined, and its
+    /// reflection from the room marks it delivered.
+    @discardableResult
+    public func send(_ body: String, to jid: JID, extra: [XMLElement] = [], corrects original: String? = nil) -> Int64?
+    {
+        guard let room = rooms[jid.bare] else { return nil }
+        let id = account.session?.makeID() ?? makeMessageID()
+        var stanza = XMLElement(
+            "message", namespace: Namespace.client, ["to": room.jid.description, "type": "groupchat", "id": id])
+        stanza.append(XMLElement("body", namespace: Namespace.client, [:], text: body))
+        stanza.append(XMLElement("origin-id", namespace: Namespace.stanzaID, ["id": id]))
+        for element in extra { stanza.append(element) }
+        let message = NewMessage(
+            conversation: room.jid, kind: .groupchat, outgoing: true, sender: room.nick, senderKey: room.ownSenderKey,
+            body: body, timestamp: account.scheduler.now, type: "groupchat", idAttribute: id, originID: id,
+            corrects: original)
+        do {
+            let stored = try account.store.enqueue(
+                message, stanza: stanza.serialized(parentNamespace: Namespace.client), account: account.accountID)
+            account.onEvent(
+                .messageStored(
+                    conversation: room.jid, messageID: stored.shownAs, isNew: original == nil, outgoing: true,
+                    markable: nil))
+            if room.state == .joined { account.flushOutbox() }
+            if !room.wanted { notice(room.jid, "you are not in \(room.jid): /join it to send what you wrote") }
+            return stored.shownAs
+        } catch {
+            account.log(.error, "could not store your message to \(room.jid): \(error) — it was not sent")
+            return nil
+        }
+    }
+
+    // MARK: Helpers
+
+    private func save(_ room: Room) {
+        do {
+            try account.store.featureWrite(
+                """
+                INSERT INTO room (account_id, jid, nick, password, joined) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (account_id, jid) DO UPDATE SET nick = excluded.nick, password = excluded.password,
+                    joined = excluded.joined
+                """,
+                [
+                    account.accountID.rawValue.sql, room.jid.description.sql, room.wantedNick.sql, room.password?.sql,
+                    room.wanted.sql,
+                ])
+        } catch {
+            account.log(.error, "could not remember the room \(room.jid): \(error)")
+        }
+    }
+
+    /// A line in the room's window (not stored: what happened, not what was said).
+    func notice(_ room: JID, _ text: String) {
+        emit(RoomNotice(account: account.name, room: room, text: text, isOccupantLine: false))
+    }
+
+    /// A join, leave or nick change line (the model decides, by the room's size and a setting,
+    /// whether it is shown).
+    private func occupantLine(_ room: Room, _ text: String) {
+        emit(RoomNotice(account: account.name, room: room.jid, text: text, isOccupantLine: true))
+    }
+
+    private func emit(_ room: JID?, occupantsOnly: Bool = false) {
+        account.emit(RoomChanged(room: room, occupantsOnly: occupantsOnly))
+    }
+
+    private func emit(_ event: any FeatureEvent) { account.emit(event) }
+
+    private func makeMessageID() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        return String((0..<16).map { _ in alphabet.randomElement()! })
+    }
+
+    static func describe(_ departure: MUCOccupantPresence.Departure, of nick: String, reason: String?) -> String {
+        let because = reason.map { " (\($0))" } ?? ""
+        let subject = nick == "you" ? "you were" : "\(nick) was"
+        switch departure {
+        case .left: return nick == "you" ? "you left" + because : "\(nick) left" + because
+        case .nickChanged(let new): return "\(nick) is now known as \(new)"
+        case .kicked: return "\(subject) kicked" + because
+        case .banned: return "\(subject) banned" + because
+        case .affiliationChanged: return "\(subject) removed: the affiliation changed" + because
+        case .membersOnly: return "\(subject) removed: the room is now members-only" + because
+        case .serviceShutdown: return "\(subject) removed: the service is shutting down" + because
+        }
+    }
+
+    static func describe(_ error: MUCJoinError) -> String {
+        switch error {
+        case .nickInUse: "the nick is taken"
+        case .passwordRequired: "the room needs a password (/join ROOM/NICK PASSWORD)"
+        case .membersOnly: "the room is for members only"
+        case .banned: "you are banned from it"
+        case .roomNotFound: "the room does not exist, and you may not create it"
+        case .roomFull: "the room is full"
+        case .other(let error): error.description
+        }
+    }
+}
+
+extension RoomsFeature: OutboxGate {
+    /// A room message waits until we are in the room (sent before, the room would refuse it).
+    func holds(_ entry: OutboxEntry) -> Bool {
+        guard entry.kind == .groupchat, let jid = JID(parsing: entry.conversation) else { return false }
+        return rooms[jid]?.state != .joined
+    }
+}

@@ -1,0 +1,141 @@
+import XMPPCore
+import XMPPExtensions
+
+/// A room as the roster's Rooms section, the title line and /names show it.
+public struct RoomRow: Sendable, Hashable {
+    public enum State: Sendable, Hashable {
+        case offline, joining, joined
+        /// Not in it (left, or put out: the reason when the room gave one).
+        case left(String?)
+    }
+
+    public var key: ConversationKey
+    /// Our nick there.
+    public var nick: String
+    public var state: State
+    public var subject: String?
+    /// The room's name from disco#info, if it has one.
+    public var name: String?
+    public var occupantCount: Int
+    public var unread: Int
+
+    /// What the room is called: its name, else its JID's local part.
+    public var title: String { name.flatMap { $0.isEmpty ? nil : $0 } ?? key.jid.localpart ?? key.address }
+}
+
+/// One occupant of a room, for the occupants pane and /names.
+public struct OccupantRow: Sendable, Hashable {
+    /// In the pane's order: moderators, participants, visitors.
+    public enum Role: Int, Sendable, Hashable, Comparable, CaseIterable {
+        case moderator, participant, visitor
+
+        public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
+
+        public var title: String {
+            switch self {
+            case .moderator: "Moderators"
+            case .participant: "Participants"
+            case .visitor: "Visitors"
+            }
+        }
+    }
+
+    public var nick: String
+    public var role: Role
+    /// `owner`, `admin`, `member`, or nil.
+    public var affiliation: String?
+    public var presence: PresenceShown
+    /// The real JID, when the room shows it.
+    public var realJID: String?
+    public var isSelf: Bool
+}
+
+extension RoomRow.State {
+    init(_ state: Room.State) {
+        switch state {
+        case .offline: self = .offline
+        case .joining: self = .joining
+        case .joined: self = .joined
+        case .left(let reason): self = .left(reason)
+        }
+    }
+}
+
+extension AppModel {
+    /// The rooms of an account (joined, being joined, or to join again), by JID.
+    public func rooms(of account: String) -> [RoomRow] {
+        guard let controller = self.account(named: account), let feature = controller.feature(RoomsFeature.self)
+        else { return [] }
+        return feature.rooms.values.filter(\.wanted).sorted { $0.jid.description < $1.jid.description }.map {
+            roomRow($0, of: controller)
+        }
+    }
+
+    /// The room a conversation is with (nil: not a room).
+    public func room(_ key: ConversationKey) -> RoomRow? {
+        guard let account = account(of: key), let room = account.feature(RoomsFeature.self)?.rooms[key.jid] else {
+            return nil
+        }
+        return roomRow(room, of: account)
+    }
+
+    /// A room's occupants, by role and then nick.
+    public func occupants(of key: ConversationKey) -> [OccupantRow] {
+        guard let room = account(of: key)?.feature(RoomsFeature.self)?.rooms[key.jid] else { return [] }
+        return room.occupants.values.map { OccupantRow($0, isSelf: $0.nick == room.nick) }.sorted {
+            ($0.role, $0.nick.lowercased()) < ($1.role, $1.nick.lowercased())
+        }
+    }
+
+    /// Nicks to complete in a room window (most recent speakers are not tracked: by name).
+    public func nicks(in key: ConversationKey) -> [String] {
+        guard let room = account(of: key)?.feature(RoomsFeature.self)?.rooms[key.jid] else { return [] }
+        return room.occupants.keys.filter { $0 != room.nick }.sorted { $0.lowercased() < $1.lowercased() }
+    }
+
+    private func roomRow(_ room: Room, of account: AccountController) -> RoomRow {
+        let key = ConversationKey(account: account.name, jid: room.jid)
+        return RoomRow(
+            key: key, nick: room.nick, state: RoomRow.State(room.state), subject: room.subject,
+            name: room.info?.identities.first { $0.category == "conference" }?.name,
+            occupantCount: room.occupants.count, unread: unreadCounts[key] ?? 0)
+    }
+}
+
+extension OccupantRow {
+    init(_ presence: MUCOccupantPresence, isSelf: Bool) {
+        nick = presence.nick
+        switch presence.role {
+        case .moderator: role = .moderator
+        case .visitor: role = .visitor
+        default: role = .participant
+        }
+        switch presence.affiliation {
+        case .owner: affiliation = "owner"
+        case .admin: affiliation = "admin"
+        case .member: affiliation = "member"
+        default: affiliation = nil
+        }
+        self.presence =
+            !presence.isAvailable
+            ? .offline
+            : presence.show.flatMap { PresenceShown(rawValue: $0) }.map { $0 == .offline ? .online : $0 } ?? .online
+        realJID = presence.realJID?.description
+        self.isSelf = isSelf
+    }
+}
+
+extension AppModel {
+    /// Tab in a room window (not a command): the occupants' nicks that start with the word
+    /// before the cursor, case-insensitively; at the start of the line as `nick:` (addressing).
+    public func nickCompletions(for line: String) -> (wordStart: String.Index, candidates: [String])? {
+        guard !line.hasPrefix("/"), let key = currentWindow.conversation, room(key) != nil else { return nil }
+        let wordStart = line.lastIndex(where: \.isWhitespace).map { line.index(after: $0) } ?? line.startIndex
+        let partial = line[wordStart...].lowercased()
+        let addressing = wordStart == line.startIndex
+        let candidates = nicks(in: key).filter { $0.lowercased().hasPrefix(partial) }.map {
+            addressing ? $0 + ":" : $0
+        }
+        return candidates.isEmpty ? nil : (wordStart, candidates)
+    }
+}
