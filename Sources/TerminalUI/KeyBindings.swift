@@ -9,6 +9,7 @@ public enum KeyBindings {
                 ("PageUp / PageDown", "scroll the chat (older history is read from the database)"),
                 ("End (at the end of the input), Alt-End", "back to the newest messages"),
                 ("F2", "move the focus to the roster and back"),
+                ("F3", "show or hide the occupants pane of room windows (/set occupants.visible)"),
                 ("Ctrl-L", "redraw the screen"),
                 ("Ctrl-C", "quit"),
             ]

@@ -222,6 +222,12 @@ public final class UIController {
             model.scrollToEnd()
         case .key(.function(2)):
             setFocus(focus == .roster ? .input : .roster)
+        case .key(.function(3)):
+            if let problem = model.changeSetting(
+                "occupants.visible", to: model.settings.occupantsVisible ? "off" : "on")
+            {
+                model.addNotice(problem, level: .warning)
+            }
         case .control("l"):
             invalidateAll()
         case .control("c"):
@@ -252,7 +258,8 @@ public final class UIController {
         case .key(.enter), .control("j"): submitInput()
         case .key(.tab):
             input.complete { [model] text in
-                model.commands.completions(for: text, values: { model.completionValues($0, account: $1) })
+                model.nickCompletions(for: text)
+                    ?? model.commands.completions(for: text, values: { model.completionValues($0, account: $1) })
             }
         case .key(.backspace): input.deleteBackward()
         case .key(.delete): input.deleteForward()
@@ -606,7 +613,8 @@ public final class UIController {
         }
         let current = model.currentWindow
         let newLayout = Layout(
-            rows: rows, columns: columns, settings: model.settings, logInChat: current.kind == .console)
+            rows: rows, columns: columns, settings: model.settings, logInChat: current.kind == .console,
+            occupants: current.conversation.map { model.room($0) != nil } ?? false)
         if newLayout != layout {
             layout = newLayout
             dirty = .all
@@ -649,6 +657,14 @@ public final class UIController {
             } else {
                 chatView.render(current, model: model, theme: theme, canvas: canvas, rect: layout.chat)
             }
+        }
+        if let rect = layout.occupants, let border = layout.occupantsBorder, let key = current.conversation,
+            dirty.contains(.occupants) || dirty.contains(.chat)
+        {
+            for row in rect.row..<(rect.row + rect.height) {
+                canvas.draw("│", row: row, column: border, width: 1, style: theme.style("roster.border"))
+            }
+            OccupantsView().render(model.occupants(of: key), theme: theme, canvas: canvas, rect: rect)
         }
         if let rect = layout.log, let border = layout.logBorder, dirty.contains(.log) || dirty.contains(.layout) {
             canvas.drawLine(

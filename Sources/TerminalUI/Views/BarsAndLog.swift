@@ -120,7 +120,18 @@ public struct TitleBar {
         let style = theme.style("title.bar")
         var text: String
         var state: String?
-        if let key = model.currentWindow.conversation {
+        if let key = model.currentWindow.conversation, let room = model.room(key) {
+            text = TerminalSafe.address(key.address)
+            if let name = room.name, !name.isEmpty { text += " (\(TerminalSafe.sanitize(name)))" }
+            if model.hasSeveralAccounts { text = "[\(TerminalSafe.sanitize(key.account))] " + text }
+            switch room.state {
+            case .joined: text += " — \(TerminalSafe.sanitize(room.nick)), \(room.occupantCount) here"
+            case .joining: text += " — entering…"
+            case .offline: text += " — not in it (offline)"
+            case .left(let reason): text += " — not in it" + (reason.map { ": " + TerminalSafe.sanitize($0) } ?? "")
+            }
+            if let subject = room.subject, !subject.isEmpty { text += " — " + TerminalSafe.sanitize(subject) }
+        } else if let key = model.currentWindow.conversation {
             // The address in full, so that a look-alike of a known contact shows (its name is
             // only what the roster says).
             let address = TerminalSafe.address(key.address)

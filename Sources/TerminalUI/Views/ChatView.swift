@@ -33,6 +33,9 @@ public final class ChatView {
     /// The account of the window whose entries were asked for last (the messages' lines name
     /// their senders as that account knows them).
     private var account = ""
+    /// Our nick in the room of the window whose entries were asked for last (mentions of it
+    /// stand out).
+    private var ownNick: String?
     private var cacheWidth = 0
     private var entriesCache: EntriesCache?
 
@@ -131,6 +134,7 @@ public final class ChatView {
     /// The entries of a window in display order.
     func entries(_ window: ChatWindow, model: AppModel) -> [Entry] {
         account = window.account ?? ""
+        ownNick = window.conversation.flatMap { model.room($0)?.nick }
         let noticeCount = model.noticesOf(window).count
         if var cached = entriesCache, cached.window == ObjectIdentifier(window), cached.notices == noticeCount,
             noticeCount == 0 || cached.version == window.version,
@@ -349,10 +353,20 @@ public final class ChatView {
     private func format(_ message: MessageRow, model: AppModel, width: Int) -> [Line] {
         let time = TimeFormat.format(message.timestamp, pattern: model.settings.timeFormat) + " "
         let nick = TerminalSafe.sanitize(nickname(message, model: model))
-        let nickElement = message.outgoing ? "chat.me" : "chat.them"
+        var nickElement = message.outgoing ? "chat.me" : "chat.them"
         var body = TerminalSafe.sanitize(message.body, keepNewlines: true)
         var prefix: [(String, String)]
         var textElement = "chat.text"
+        if message.isGroupchat && !message.outgoing {
+            nickElement = ChatView.nickElement(message.sender)
+            if let own = ownNick, Mentions.mention(own, in: message.body) { textElement = "chat.highlight" }
+        }
+        if message.isGroupchat && message.sender.isEmpty {
+            // The room itself speaking.
+            return wrap(
+                prefix: [(time, "chat.time"), ("*** ", "chat.notice")], text: body, textElement: "chat.notice",
+                suffix: [], width: width, messageID: message.id)
+        }
         if body.hasPrefix("/me ") {
             body = String(body.dropFirst(4))
             prefix = [(time, "chat.time"), ("* ", "chat.action"), (nick + " ", nickElement)]
@@ -362,7 +376,16 @@ public final class ChatView {
         }
         var suffix: [(String, String)] = []
         if message.isCorrected { suffix.append((" (edited)", "chat.corrected")) }
-        if message.outgoing, let state = message.state {
+        if message.outgoing, message.isGroupchat, let state = message.state {
+            // In a room, our message is confirmed by the room sending it back.
+            switch state {
+            case .queued: suffix.append((" (queued)", "chat.state"))
+            case .sent, .acked: suffix.append((" (sent)", "chat.state"))
+            case .delivered, .displayed: suffix.append((" ✓", "chat.state"))
+            case .failed:
+                suffix.append((" ✗ " + TerminalSafe.sanitize(message.error ?? "failed"), "chat.failed"))
+            }
+        } else if message.outgoing, let state = message.state {
             switch state {
             case .queued: suffix.append((" (queued)", "chat.state"))
             case .sent: suffix.append((" (sent)", "chat.state"))
@@ -375,6 +398,16 @@ public final class ChatView {
         }
         return wrap(
             prefix: prefix, text: body, textElement: textElement, suffix: suffix, width: width, messageID: message.id)
+    }
+
+    /// How many nick colours themes define (`nick.1` ... `nick.8`).
+    static let nickColors = 8
+
+    /// A nick's colour, the same for a nick in every run (FNV-1a of its UTF-8).
+    static func nickElement(_ nick: String) -> String {
+        var hash: UInt32 = 2_166_136_261
+        for byte in nick.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return "nick.\(Int(hash % UInt32(nickColors)) + 1)"
     }
 
     /// The nick shown for a message: ours, or the contact's roster name or local part.

@@ -27,6 +27,9 @@ public struct Layout: Sendable, Hashable {
     /// The column of the roster's right border.
     public var rosterBorder: Int?
     public var chat: Rect
+    /// The occupants pane of a room window, on the right, and the column of its left border.
+    public var occupants: Rect?
+    public var occupantsBorder: Int?
     /// The row of the log pane's top border.
     public var logBorder: Int?
     public var log: Rect?
@@ -34,7 +37,9 @@ public struct Layout: Sendable, Hashable {
     public var input: Rect
 
     /// nil when the terminal is smaller than 40×10.
-    public init?(rows: Int, columns: Int, settings: UISettings, logInChat: Bool) {
+    /// `occupants`: the current window is a room (its occupants pane shows when the settings
+    /// say so and the terminal is wide enough).
+    public init?(rows: Int, columns: Int, settings: UISettings, logInChat: Bool, occupants: Bool = false) {
         guard rows >= Layout.minimumRows, columns >= Layout.minimumColumns else { return nil }
         title = Rect(row: 0, column: 0, height: 1, width: columns)
         status = Rect(row: rows - 2, column: 0, height: 1, width: columns)
@@ -56,6 +61,15 @@ public struct Layout: Sendable, Hashable {
             rosterBorder = width
             chatColumn = width + 1
         }
-        chat = Rect(row: 1, column: chatColumn, height: bodyBottom - 1, width: columns - chatColumn)
+        var chatWidth = columns - chatColumn
+        if occupants && settings.occupantsVisible {
+            let width = min(settings.occupantsWidth, chatWidth / 3)
+            if width >= 8 {
+                occupantsBorder = columns - width - 1
+                self.occupants = Rect(row: 1, column: columns - width, height: bodyBottom - 1, width: width)
+                chatWidth -= width + 1
+            }
+        }
+        chat = Rect(row: 1, column: chatColumn, height: bodyBottom - 1, width: chatWidth)
     }
 }

@@ -13,6 +13,8 @@ public final class RosterView {
             case account(String)
             case contact(ConversationKey)
             case request(ConversationKey)
+            /// A room under Rooms.
+            case room(ConversationKey)
             case hiddenOffline(Int)
             /// The filter in force (always the first row while there is one).
             case filter(String)
@@ -26,7 +28,7 @@ public final class RosterView {
 
         public var key: ConversationKey? {
             switch kind {
-            case .contact(let key), .request(let key): key
+            case .contact(let key), .request(let key), .room(let key): key
             case .header, .account, .hiddenOffline, .filter: nil
             }
         }
@@ -34,7 +36,7 @@ public final class RosterView {
         /// Contacts, requests and account headers take the selection; other headers do not.
         public var isSelectable: Bool {
             switch kind {
-            case .contact, .request, .account: true
+            case .contact, .request, .account, .room: true
             case .header, .hiddenOffline, .filter: false
             }
         }
@@ -110,6 +112,12 @@ public final class RosterView {
             rows.append(Row(kind: .header("Requests"), text: "Requests", element: "roster.header", account: account))
             rows += requests.map { requestRow($0) }
         }
+        // Rooms we are in or will enter again, with their unread counts; "!" when we were named.
+        let rooms = model.rooms(of: account).filter { matches($0.key, $0.name) }
+        if !rooms.isEmpty {
+            rows.append(Row(kind: .header("Rooms"), text: "Rooms", element: "roster.header", account: account))
+            rows += rooms.map { roomRow($0, model: model) }
+        }
         let contacts = model.contacts(of: account).filter { matches($0.key, $0.name) }
         // Each name is folded once, not once per comparison.
         func sorted(_ items: [ContactRow]) -> [ContactRow] {
@@ -174,6 +182,19 @@ public final class RosterView {
         return Row(kind: .contact(contact.key), text: text, element: element, account: contact.key.account)
     }
 
+    /// A room's row: `#`, its name, unread count, and `!` when a message there named us.
+    func roomRow(_ room: RoomRow, model: AppModel) -> Row {
+        var text = "# " + TerminalSafe.sanitize(room.title)
+        if room.unread > 0 { text += " (\(room.unread))" }
+        if model.window(of: room.key)?.activity == .highlight { text += " !" }
+        let element: String
+        switch room.state {
+        case .joined: element = room.unread > 0 ? "roster.unread" : "roster.online"
+        case .joining, .offline, .left: element = "roster.offline"
+        }
+        return Row(kind: .room(room.key), text: text, element: element, account: room.key.account)
+    }
+
     /// A row under Requests: a subscription request (?), a stranger who wrote (✉), or both.
     func requestRow(_ request: RequestRow) -> Row {
         var marks = request.askedForPresence ? "? " : ""
@@ -195,6 +216,8 @@ public final class RosterView {
                 if let contact = model.contact(key) { rows[index] = contactRow(contact) }
             case .request(let key):
                 rows[index] = requestRow(model.request(key))
+            case .room(let key):
+                if let room = model.room(key) { rows[index] = roomRow(room, model: model) }
             case .header, .account, .hiddenOffline, .filter:
                 break
             }
