@@ -6,6 +6,7 @@ public final class EjabberdServer: XMPPTestServer {
     public let kind = ServerKind.ejabberd
     public let directory: String
     public let domain: String
+    public var conferenceDomain: String { "conference." + domain }
     public let c2sPort: Int
     public let directTLSPort: Int
     public let certificateFile: String

@@ -7,6 +7,7 @@ public final class ProsodyServer: XMPPTestServer {
     public let kind = ServerKind.prosody
     public let directory: String
     public let domain: String
+    public var conferenceDomain: String { "conference." + domain }
     public let c2sPort: Int
     public let directTLSPort: Int
     /// The self-signed certificate to trust (PEM).

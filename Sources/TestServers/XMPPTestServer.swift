@@ -15,6 +15,8 @@ public protocol XMPPTestServer: AnyObject, Sendable {
     var kind: ServerKind { get }
     var directory: String { get }
     var domain: String { get }
+    /// The XEP-0045 room service, `conference.` + `domain` (the certificate covers it too).
+    var conferenceDomain: String { get }
     var c2sPort: Int { get }
     var directTLSPort: Int { get }
     /// The self-signed certificate to trust (PEM).
