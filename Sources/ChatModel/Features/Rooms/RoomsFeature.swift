@@ -330,7 +330,7 @@ public final class RoomsFeature: AccountFeature {
     /// Unlocks a room we just created with its default configuration (XEP-0045 §10.1.2).
     private func createInstantRoom(_ room: Room) {
         guard let session = account.session else { return }
-        var query = XMLElement("query", namespace: "http://jabber.org/protocol/muc#owner")
+        var query = XMLElement("query", namespace: Namespace.mucOwner)
         query.append(XMLElement("x", namespace: Namespace.dataForms, ["type": "submit"]))
         session.sendIQ(.iq(.set, id: session.makeID(), to: room.jid, payload: query)) { [weak self] result in
             switch result {
