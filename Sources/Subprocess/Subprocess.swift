@@ -43,9 +43,51 @@ public enum Subprocess {
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        let spawned = spawn(program, arguments, environment: environment, actions: &actions)
+        close(outPipe[1])
+        close(errPipe[1])
+        defer {
+            close(outPipe[0])
+            close(errPipe[0])
+        }
+        let pid = try spawned.get()
 
-        // The child starts with no blocked signals and default handlers, whatever this process
-        // (its runtime threads, its own handlers) did to them.
+        var output = Output(status: 0, standardOutput: [], standardError: [])
+        var open = [outPipe[0], errPipe[0]]
+        var exited: Int32?
+        while !open.isEmpty {
+            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            // Once the child is gone, drain what is buffered but do not wait for grandchildren.
+            let ready = poll(&fds, nfds_t(fds.count), exited == nil ? 100 : 0)
+            if ready == 0 {
+                if exited != nil { break }
+                exited = reap(pid, blocking: false)
+                continue
+            }
+            if ready < 0 && errno == EINTR { continue }
+            for poll in fds where poll.revents != 0 {
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let count = read(poll.fd, &buffer, buffer.count)
+                if count <= 0 {
+                    open.removeAll { $0 == poll.fd }
+                } else if poll.fd == outPipe[0] {
+                    output.standardOutput += buffer[0..<count]
+                } else {
+                    output.standardError += buffer[0..<count]
+                }
+            }
+        }
+        output.status = exited ?? reap(pid, blocking: true) ?? 127
+        return output
+    }
+
+    /// Starts `program` with these file actions, no blocked signals and default signal handlers
+    /// (whatever this process, its runtime threads and its own handlers did to them), and this
+    /// process's environment with `environment` added or replacing entries.
+    static func spawn(
+        _ program: String, _ arguments: [String], environment: [String: String],
+        actions: inout posix_spawn_file_actions_t
+    ) -> Result<pid_t, SpawnError> {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -79,44 +121,10 @@ public enum Subprocess {
             envp.isEmpty
             ? posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
             : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
-        close(outPipe[1])
-        close(errPipe[1])
-        defer {
-            close(outPipe[0])
-            close(errPipe[0])
-        }
-        guard status == 0 else { throw SpawnError(program: program, code: status) }
-
-        var output = Output(status: 0, standardOutput: [], standardError: [])
-        var open = [outPipe[0], errPipe[0]]
-        var exited: Int32?
-        while !open.isEmpty {
-            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            // Once the child is gone, drain what is buffered but do not wait for grandchildren.
-            let ready = poll(&fds, nfds_t(fds.count), exited == nil ? 100 : 0)
-            if ready == 0 {
-                if exited != nil { break }
-                exited = reap(pid, blocking: false)
-                continue
-            }
-            if ready < 0 && errno == EINTR { continue }
-            for poll in fds where poll.revents != 0 {
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                let count = read(poll.fd, &buffer, buffer.count)
-                if count <= 0 {
-                    open.removeAll { $0 == poll.fd }
-                } else if poll.fd == outPipe[0] {
-                    output.standardOutput += buffer[0..<count]
-                } else {
-                    output.standardError += buffer[0..<count]
-                }
-            }
-        }
-        output.status = exited ?? reap(pid, blocking: true) ?? 127
-        return output
+        return status == 0 ? .success(pid) : .failure(SpawnError(program: program, code: status))
     }
 
-    private static func reap(_ pid: pid_t, blocking: Bool) -> Int32? {
+    static func reap(_ pid: pid_t, blocking: Bool) -> Int32? {
         var status: Int32 = 0
         while true {
             let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
