@@ -218,6 +218,18 @@ import XMPPCore
         #expect(!asked.contains(RoomTests.room), "not the one we were kicked from")
     }
 
+    @Test func loggingOutTakesUsOutOfTheRoomButNotOffTheListToEnterAgain() throws {
+        let fixture = try connected()
+        try enter(fixture)
+        // What the room answers our unavailable presence on logout: our own departure, no reason.
+        fixture.harness("main").serverSends(
+            "<presence from='\(RoomTests.room)/thirdwitch' type='unavailable'>"
+                + "<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='none'/>"
+                + "<status code='110'/></x></presence>")
+        #expect(fixture.model.rooms(of: "main").map(\.key.address) == [RoomTests.room])
+        #expect(fixture.model.room(try fixture.key("main", RoomTests.room))?.state == .offline)
+    }
+
     @Test func aPrivateMessageThroughARoomIsItsOwnConversation() throws {
         let fixture = try connected()
         try enter(fixture)

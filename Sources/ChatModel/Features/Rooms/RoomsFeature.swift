@@ -274,8 +274,10 @@ public final class RoomsFeature: AccountFeature {
             case .serviceShutdown:
                 room.state = .offline
                 notice(room.jid, "\(room.jid) is shutting down; you will enter it again on the next connection")
-            case .left where room.state != .joined && room.state != .joining:
-                break
+            case .left:
+                // Not asked for by /leave (that sets the state first): our logging out, which
+                // takes us out of every room. The room stays one to enter again.
+                if room.wanted { room.state = .offline }
             default:
                 room.state = .left(presence.reason)
                 notice(room.jid, Self.describe(departure, of: "you", reason: presence.reason))
