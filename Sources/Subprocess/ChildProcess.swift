@@ -180,20 +180,7 @@ public final class ChildProcess {
         fd = -1
     }
 
-    private func reap(blocking: Bool) -> Int32? {
-        var status: Int32 = 0
-        while true {
-            let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
-            if result == 0 { return nil }
-            if result < 0 {
-                if errno == EINTR { continue }
-                return 127
-            }
-            break
-        }
-        let signal = status & 0x7F
-        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
-    }
+    private func reap(blocking: Bool) -> Int32? { Subprocess.reap(pid, blocking: blocking) }
 }
 
 extension Duration {
