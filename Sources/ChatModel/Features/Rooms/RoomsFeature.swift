@@ -337,7 +337,7 @@ public final class RoomsFeature: AccountFeature {
         session.sendIQ(.iq(.set, id: session.makeID(), to: room.jid, payload: query)) { [weak self] result in
             switch result {
             case .success:
-                self?.notice(room.jid, "created \(room.jid) with the default configuration (/config changes it)")
+                self?.notice(room.jid, "created \(room.jid) with the default configuration")
             case .failure(let failure):
                 self?.notice(room.jid, "created \(room.jid), but it stays locked: \(failure)")
             }
