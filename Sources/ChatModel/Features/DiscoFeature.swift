@@ -30,10 +30,14 @@ public final class DiscoFeature: AccountFeature {
         {
             target = (try? entity.with(resource: best.resource)) ?? entity
         }
-        client.info(target, in: session) { [weak self] result in
+        // Asked by the user: a fresh answer (a room's occupants and subject change).
+        client.info(target, fresh: true, in: session) { [weak self] result in
             guard let self else { return }
             var lines: [String] = []
             switch result {
+            case .success(let info) where target.resourcepart == nil && MUCRoomInfo(info) != nil:
+                lines.append("\(target) is a room:")
+                lines += MUCRoomInfo(info)?.summary ?? []
             case .success(let info):
                 lines.append("\(target):")
                 for identity in info.identities {
@@ -61,7 +65,7 @@ public final class DiscoFeature: AccountFeature {
         [
             CommandSpec(
                 "info", arguments: [ArgumentSpec("jid", optional: true, completion: .contact)],
-                summary: "what a contact or server supports, and its software (default: this chat)"
+                summary: "what a contact, room or server supports, and its software (default: this chat)"
             ) { context throws(CommandError) in
                 let model = context.model
                 let target: JID

@@ -80,13 +80,16 @@ public final class DiscoClient: SessionExtension {
     /// The cached answer, if any.
     public func cached(_ jid: JID, node: String? = nil) -> DiscoInfo? { cache[key(jid, node)] }
 
+    /// What `jid` (at `node`) says about itself: the cached answer unless `fresh`, else a query
+    /// whose answer replaces the cached one.
     public func info(
         _ jid: JID,
         node: String? = nil,
+        fresh: Bool = false,
         in session: XMPPSession,
         completion: @escaping (Result<DiscoInfo, IQFailure>) -> Void
     ) {
-        if let cached = cache[key(jid, node)] {
+        if !fresh, let cached = cache[key(jid, node)] {
             completion(.success(cached))
             return
         }

@@ -50,6 +50,43 @@ extension RoomsFeature {
                 guard rooms.isJoined(room) else { throw .failed("you are not in \(room) now") }
                 rooms.setSubject(of: room, to: subject)
             },
+            CommandSpec(
+                "rooms", arguments: [ArgumentSpec("service", optional: true)],
+                summary: "list the rooms of a conference service (default: your server's)",
+                help: """
+                    Lists what the service shows of its rooms (hidden rooms are not listed), by name,
+                    up to 1000. Without a service, the one your server offers, found at login.
+                    """
+            ) { context throws(CommandError) in
+                let account = try context.account()
+                let rooms = try account.required(RoomsFeature.self)
+                let service: JID
+                if let text = context.argument("service") {
+                    guard let jid = JID(parsing: text), jid.localpart == nil, jid.resourcepart == nil else {
+                        throw .usage("\"\(text)\" is not a service address (conference.example.org)")
+                    }
+                    service = jid
+                } else {
+                    guard let known = rooms.conferenceService else {
+                        throw .failed(
+                            "your server offers no conference service (give one: /rooms conference.example.org)")
+                    }
+                    service = known
+                }
+                let window = context.model.currentWindow
+                rooms.listRooms(on: service) { [weak model = context.model, weak window] result in
+                    guard let model else { return }
+                    switch result {
+                    case .success(let (list, total)):
+                        for line in describe(rooms: list, total: total, on: service) {
+                            model.addNotice(line, window: window)
+                        }
+                    case .failure(let failure):
+                        model.addNotice(
+                            "\(service) did not list its rooms: \(failure)", level: .warning, window: window)
+                    }
+                }
+            },
             CommandSpec("names", summary: "list the occupants of the room of this window, by role") {
                 context throws(CommandError) in
                 let (room, _) = try currentRoom(context)

@@ -39,6 +39,8 @@ public final class RoomsFeature: AccountFeature {
     private var joinsInFlight: Set<JID> = []
     /// The account's conference service (XEP-0045 §6.1), where `/join name` looks for rooms.
     public internal(set) var conferenceService: JID?
+    /// The service is being looked for.
+    var discoveringService = false
     lazy var archive = account.feature(ArchiveFeature.self)
     unowned let account: AccountController
 
@@ -96,14 +98,17 @@ public final class RoomsFeature: AccountFeature {
     public func sessionReady(_ session: XMPPSession, _ start: SessionStart) {
         // A resumed stream is still in its rooms; a new session (or a stream resumed from a
         // previous run, whose occupant lists are gone) enters them again.
-        if start == .resumed(fromStore: false) { return }
-        for room in rooms.values.sorted(by: { $0.jid.description < $1.jid.description }) where room.wanted {
-            room.state = .offline
-            enqueueJoin(room.jid)
+        if start != .resumed(fromStore: false) {
+            for room in rooms.values.sorted(by: { $0.jid.description < $1.jid.description }) where room.wanted {
+                room.state = .offline
+                enqueueJoin(room.jid)
+            }
         }
+        discoverConferenceService(in: session)
     }
 
     public func connectionEnded() {
+        discoveringService = false
         joinQueue.removeAll()
         joinsInFlight.removeAll()
         for room in rooms.values {
