@@ -40,6 +40,8 @@ public final class RoomsFeature: AccountFeature {
     /// The account's conference service (XEP-0045 §6.1), where `/join name` looks for rooms.
     public internal(set) var conferenceService: JID?
     lazy var archive = account.feature(ArchiveFeature.self)
+    /// Told of each room the user leaves (`leave`), once it is left (bookmarks stop joining it).
+    var leaveObservers: [(JID) -> Void] = []
     unowned let account: AccountController
 
     /// How many joins wait for an answer at once.
@@ -156,6 +158,7 @@ public final class RoomsFeature: AccountFeature {
         }
         room.occupants.removeAll()
         emit(room.jid)
+        for observer in leaveObservers { observer(room.jid) }
     }
 
     /// Asks the room for another nick (XEP-0045 §7.6).
