@@ -69,6 +69,25 @@ import XMPPExtensions
         #expect(!fixture.model.log.contains { $0.text.contains("could not read your bookmarks") }, "not an error")
     }
 
+    @Test func aFailedReadKeepsTheListAndSaysSo() throws {
+        let fixture = try connected()
+        try answerFetch(
+            fixture, items: "<item id='\(Example.council)'><conference xmlns='urn:xmpp:bookmarks:1'/></item>")
+        fixture.connection("main").disconnect()
+        fixture.connect("main")
+        try answerAccountDisco(fixture, compat: true)
+        let request = try fetchRequest(fixture)
+        fixture.harness("main").serverSends(
+            "<iq type='error' id='\(request.id!)' from='\(Example.juliet)'><error type='wait'>"
+                + "<internal-server-error xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>")
+        #expect(try storedBookmarks(fixture) == ["\(Example.council) -"])
+        #expect(fixture.model.rooms(of: "main").map(\.key.address) == [Example.council])
+        #expect(
+            fixture.model.log.contains {
+                $0.text == "could not read your bookmarks: internal-server-error; the list is the one from before"
+            })
+    }
+
     @Test func aResumedStreamReadsNothingAgainAndANewSessionDoes() throws {
         let fixture = try connected(streamManagement: .enabled())
         let harness = fixture.harness("main")

@@ -89,6 +89,9 @@ public final class BookmarksFeature: AccountFeature {
             switch result {
             case .success(let list):
                 replace(with: list, atLogin: true)
+            case .failure(.disconnected):
+                // The next session reads them (and turns off what was left offline).
+                return
             case .failure(let failure):
                 account.log(.warning, "could not read your bookmarks: \(failure); the list is the one from before")
             }
