@@ -410,7 +410,10 @@ public final class AppModel {
         case .setting: return UISettings.keys.map(\.key)
         case .account: return accounts.map(\.name)
         case .group: return Array(Set(chosen?.roster.values.flatMap(\.groups) ?? []))
-        case .room: return chosen?.feature(RoomsFeature.self)?.rooms.keys.map(\.description) ?? []
+        case .room:
+            let known = chosen?.feature(RoomsFeature.self)?.rooms.keys.map(\.self) ?? []
+            let bookmarked = chosen?.feature(BookmarksFeature.self)?.bookmarks.keys.map(\.self) ?? []
+            return Set(known + bookmarked).map(\.description)
         case .command: return commands.commands.map(\.name)
         case .choice(let words): return words
         case .theme, .none: return extraCompletions(kind)

@@ -398,6 +398,8 @@ public final class UIController {
         case .key(.end): moveSelection(rows.count, rows)
         case .key(.enter), .character(" "):
             if let selected {
+                // A room we are not in (a bookmark's) is entered.
+                if case .room? = row?.kind { model.enterRoom(selected) }
                 model.openChat(selected, focus: true)
                 setFocus(.input)
             } else if case .account(let name)? = row?.kind {

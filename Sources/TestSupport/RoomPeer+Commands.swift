@@ -113,6 +113,36 @@ extension RoomPeer {
         try command("disco_info", ["jid": .string(jid)])["features"]?.array?.compactMap(\.string) ?? []
     }
 
+    /// Where the peer keeps its account's bookmarks: XEP-0402's PEP node, or XEP-0048 in XEP-0049
+    /// private storage.
+    public enum BookmarkStorage: String, Sendable {
+        case pep
+        case privateStorage = "private"
+    }
+
+    /// Adds or replaces our account's bookmark of `room`: published with XEP-0402's
+    /// publish-options, or written into private storage (read, change, write).
+    public func bookmark(
+        _ room: String, in storage: BookmarkStorage, autojoin: Bool, name: String? = nil, nick: String? = nil
+    ) throws {
+        var arguments: [String: JSONValue] = [
+            "room": .string(room), "storage": .string(storage.rawValue), "autojoin": .bool(autojoin),
+        ]
+        if let name { arguments["name"] = .string(name) }
+        if let nick { arguments["nick"] = .string(nick) }
+        try command("bookmark", arguments)
+    }
+
+    /// Removes our account's bookmark of `room` (XEP-0402: retracted with notify).
+    public func unbookmark(_ room: String, in storage: BookmarkStorage) throws {
+        try command("unbookmark", ["room": .string(room), "storage": .string(storage.rawValue)])
+    }
+
+    /// Our account's bookmarks as the server keeps them: objects with `room`, `name`, `autojoin`, `nick`.
+    public func bookmarks(in storage: BookmarkStorage) throws -> [JSONValue] {
+        try command("bookmarks", ["storage": .string(storage.rawValue)])["bookmarks"]?.array ?? []
+    }
+
     /// Sends `xml` as written, as a stanza of the peer's stream (for hostile-input tests).
     public func sendRaw(_ xml: String) throws {
         try command("raw", ["xml": .string(xml)])

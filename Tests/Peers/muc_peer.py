@@ -33,6 +33,13 @@ commands) or {"event": "error", "id": ..., "text": ...}. Commands:
     mam {archive, max?}                         query a whole archive (RSM pages of 100): an
                                                 "archived" event each, then done {count, complete}
     disco_info {jid}                            done {features: [...], identities: [...]}
+    bookmark {room, storage, autojoin?, name?, nick?}
+                                                adds or replaces our account's bookmark of a room:
+                                                storage "pep" publishes it (XEP-0402, with its
+                                                publish-options), "private" rewrites XEP-0048
+                                                private storage (read, change, write)
+    unbookmark {room, storage}                  removes it (XEP-0402 retract with notify, or private storage)
+    bookmarks {storage}                         done {bookmarks: [{room, name?, autojoin, nick?}]}
     raw {xml}                                   send a stanza as written (for hostile-input tests)
     quit                                        done, then disconnect and exit (so does EOF on stdin)
 
@@ -71,6 +78,15 @@ NS_RSM = "http://jabber.org/protocol/rsm"
 NS_FORWARD = "urn:xmpp:forward:0"
 NS_DATA = "jabber:x:data"
 NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas"
+NS_PUBSUB = "http://jabber.org/protocol/pubsub"
+NS_BOOKMARKS = "urn:xmpp:bookmarks:1"
+NS_PRIVATE = "jabber:iq:private"
+NS_STORAGE_BOOKMARKS = "storage:bookmarks"
+# XEP-0402 §3.3: the node configuration every bookmark publish asks for.
+BOOKMARK_PUBLISH_OPTIONS = [
+    ("pubsub#persist_items", "true"), ("pubsub#max_items", "max"),
+    ("pubsub#send_last_published_item", "never"), ("pubsub#access_model", "whitelist"),
+]
 
 DEFAULT_TIMEOUT = 10.0
 log = logging.getLogger("muc_peer")
@@ -467,6 +483,78 @@ class Peer(ClientXMPP):
             "identities": [list(identity[:3]) for identity in info["disco_info"]["identities"]],
         }
 
+    async def cmd_bookmark(self, c):
+        room = c["room"]
+        if c["storage"] == "pep":
+            iq = self.make_iq_set()
+            pubsub = ET.SubElement(iq.xml, q(NS_PUBSUB, "pubsub"))
+            publish = ET.SubElement(pubsub, q(NS_PUBSUB, "publish"), node=NS_BOOKMARKS)
+            item = ET.SubElement(publish, q(NS_PUBSUB, "item"), id=room)
+            item.append(bookmark_element(NS_BOOKMARKS, c))
+            form = ET.SubElement(ET.SubElement(pubsub, q(NS_PUBSUB, "publish-options")), q(NS_DATA, "x"), type="submit")
+            form_type = ET.SubElement(form, q(NS_DATA, "field"), var="FORM_TYPE", type="hidden")
+            ET.SubElement(form_type, q(NS_DATA, "value")).text = NS_PUBSUB + "#publish-options"
+            for var, value in BOOKMARK_PUBLISH_OPTIONS:
+                ET.SubElement(ET.SubElement(form, q(NS_DATA, "field"), var=var), q(NS_DATA, "value")).text = value
+            await self.send_iq(iq)
+        else:
+            storage = await self.private_bookmarks()
+            for old in [e for e in storage if e.tag == q(NS_STORAGE_BOOKMARKS, "conference") and e.get("jid") == room]:
+                storage.remove(old)
+            conference = bookmark_element(NS_STORAGE_BOOKMARKS, c)
+            conference.set("jid", room)
+            storage.append(conference)
+            await self.store_private(storage)
+        return {}
+
+    async def cmd_unbookmark(self, c):
+        room = c["room"]
+        if c["storage"] == "pep":
+            iq = self.make_iq_set()
+            retract = ET.SubElement(ET.SubElement(iq.xml, q(NS_PUBSUB, "pubsub")), q(NS_PUBSUB, "retract"),
+                                    node=NS_BOOKMARKS, notify="true")
+            ET.SubElement(retract, q(NS_PUBSUB, "item"), id=room)
+            await self.send_iq(iq)
+        else:
+            storage = await self.private_bookmarks()
+            for old in [e for e in storage if e.tag == q(NS_STORAGE_BOOKMARKS, "conference") and e.get("jid") == room]:
+                storage.remove(old)
+            await self.store_private(storage)
+        return {}
+
+    async def cmd_bookmarks(self, c):
+        found = []
+        if c["storage"] == "pep":
+            iq = self.make_iq_get()
+            ET.SubElement(ET.SubElement(iq.xml, q(NS_PUBSUB, "pubsub")), q(NS_PUBSUB, "items"), node=NS_BOOKMARKS)
+            try:
+                items = (await iq.send(timeout=DEFAULT_TIMEOUT)).xml.findall(
+                    "%s/%s/%s" % (q(NS_PUBSUB, "pubsub"), q(NS_PUBSUB, "items"), q(NS_PUBSUB, "item")))
+            except IqError as error:
+                if "item-not-found" not in stanza_error(error.iq.xml):
+                    raise CommandError("the bookmarks node answered %s" % stanza_error(error.iq.xml))
+                items = []
+            for item in items:
+                conference = item.find(q(NS_BOOKMARKS, "conference"))
+                if conference is not None:
+                    found.append(bookmark_fields(item.get("id"), conference, NS_BOOKMARKS))
+        else:
+            for conference in (await self.private_bookmarks()).findall(q(NS_STORAGE_BOOKMARKS, "conference")):
+                found.append(bookmark_fields(conference.get("jid"), conference, NS_STORAGE_BOOKMARKS))
+        return {"bookmarks": found}
+
+    async def private_bookmarks(self):
+        """Our XEP-0048 storage element from private storage (a new, empty one if there is none)."""
+        iq = self.make_iq_get()
+        ET.SubElement(ET.SubElement(iq.xml, q(NS_PRIVATE, "query")), q(NS_STORAGE_BOOKMARKS, "storage"))
+        storage = (await self.send_iq(iq)).xml.find("%s/%s" % (q(NS_PRIVATE, "query"), q(NS_STORAGE_BOOKMARKS, "storage")))
+        return storage if storage is not None else ET.Element(q(NS_STORAGE_BOOKMARKS, "storage"))
+
+    async def store_private(self, storage):
+        iq = self.make_iq_set()
+        ET.SubElement(iq.xml, q(NS_PRIVATE, "query")).append(storage)
+        await self.send_iq(iq)
+
     async def cmd_raw(self, c):
         self.send_raw(c["xml"])
         return {}
@@ -522,6 +610,24 @@ def message_fields(xml, sender, room_message):
         "delay": delay.get("stamp") if delay is not None else None,
         "delay_from": delay.get("from") if delay is not None else None,
     }
+
+
+def bookmark_element(namespace, c):
+    """A <conference/> of XEP-0402 or XEP-0048 (without the latter's jid) from a command's fields."""
+    attributes = {"autojoin": "true" if c.get("autojoin") else "false"}
+    if c.get("name") is not None:
+        attributes["name"] = c["name"]
+    conference = ET.Element(q(namespace, "conference"), **attributes)
+    if c.get("nick") is not None:
+        ET.SubElement(conference, q(namespace, "nick")).text = c["nick"]
+    return conference
+
+
+def bookmark_fields(room, conference, namespace):
+    """A bookmark as the bookmarks command lists it."""
+    nick = conference.find(q(namespace, "nick"))
+    return {"room": room, "name": conference.get("name"), "autojoin": conference.get("autojoin") in ("true", "1"),
+            "nick": nick.text if nick is not None else None}
 
 
 def form_values(value):

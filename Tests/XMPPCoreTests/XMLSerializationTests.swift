@@ -53,6 +53,24 @@ import XMPPCore
                 "<iq type='error' id='q1' to='a@b/c'><error type='cancel'>"
                     + "<service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"))
         #expect(StanzaError(stanza: reply) == StanzaError(.serviceUnavailable, type: .cancel))
+        #expect(StanzaError(stanza: reply)?.applicationCondition == nil)
+    }
+
+    /// RFC 6120 §8.4 (Example 9's shape): the condition in another namespace is kept, and written back.
+    @Test func anApplicationSpecificConditionIsKept() throws {
+        let stanza = try #require(
+            XMLElement.parse(
+                "<iq type='error' id='some-id'><error type='modify'>"
+                    + "<bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+                    + "<too-many-parameters xmlns='http://example.org/ns'/></error></iq>"))
+        let error = try #require(StanzaError(stanza: stanza))
+        #expect(error.condition == .badRequest && error.type == .modify)
+        #expect(error.applicationCondition?.name == "too-many-parameters")
+        #expect(error.applicationCondition?.namespace == "http://example.org/ns")
+        #expect(
+            error.element.matches(
+                "<error type='modify'><bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+                    + "<too-many-parameters xmlns='http://example.org/ns'/></error>"))
     }
 
     @Test func wireStringsMatchTheRFC() {

@@ -53,4 +53,45 @@ import XMPPExtensions
         harness.serverSends("<iq from='capulet.lit' id='zzz' type='result'><ping xmlns='urn:xmpp:ping'/></iq>")
         #expect(harness.takeWritten().isEmpty)
     }
+
+    /// Two features asking the account's disco#info at login send one query and both get its
+    /// answer; later questions are answered from the cache, and a failure is not cached.
+    @Test func aQuestionAskedWhileItIsOutWaitsForTheSameAnswer() throws {
+        let harness = try established()
+        let client = DiscoClient()
+        harness.session.register(client)
+        let account = try JID("juliet@capulet.lit")
+        var answers: [String] = []
+        harness.perform { session in
+            for asker in ["archive", "bookmarks"] {
+                client.info(account, in: session) {
+                    answers.append(asker + ": " + ((try? $0.get())?.features.sorted() ?? []).joined())
+                }
+            }
+        }
+        let queries = harness.takeWrittenElements()
+        #expect(queries.count == 1, "one query for both")
+        let id = try #require(queries.first?.id)
+        harness.serverSends(
+            "<iq type='result' id='\(id)' from='juliet@capulet.lit'><query xmlns='http://jabber.org/protocol/disco#info'>"
+                + "<identity category='pubsub' type='pep'/><feature var='urn:xmpp:bookmarks:1#compat'/></query></iq>")
+        #expect(answers == ["archive: urn:xmpp:bookmarks:1#compat", "bookmarks: urn:xmpp:bookmarks:1#compat"])
+        harness.perform { session in client.info(account, in: session) { _ in answers.append("cached") } }
+        #expect(harness.takeWritten().isEmpty)
+        #expect(answers.last == "cached")
+        // An error reaches everyone waiting, and the next question goes out again.
+        let romeo = try JID("romeo@montague.net/orchard")
+        var failures = 0
+        harness.perform { session in
+            client.info(romeo, in: session) { if case .failure = $0 { failures += 1 } }
+            client.info(romeo, in: session) { if case .failure = $0 { failures += 1 } }
+        }
+        let query = try #require(harness.takeWrittenElements().first)
+        harness.serverSends(
+            "<iq type='error' id='\(query.id!)' from='romeo@montague.net/orchard'><error type='cancel'>"
+                + "<service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>")
+        #expect(failures == 2)
+        harness.perform { session in client.info(romeo, in: session) { _ in } }
+        #expect(harness.takeWrittenElements().count == 1, "a failure is not cached")
+    }
 }

@@ -26,7 +26,7 @@ public final class CommandRegistry {
         var rest = Array(words.dropFirst())
         do throws(CommandError) {
             var accountName = try CommandRegistry.takeAccountOption(&rest)
-            if !spec.subcommands.isEmpty {
+            if !spec.subcommands.isEmpty, !(spec.runsAlone && rest.isEmpty) {
                 let word = rest.first?.text.lowercased()
                 guard let sub = spec.subcommands.first(where: { $0.name == word }) else {
                     return "usage: \(spec.usage())"

@@ -61,6 +61,8 @@ public struct CommandSpec {
     public var summary: String
     public var help: String
     public var handler: (CommandContext) throws(CommandError) -> Void
+    /// A command with subcommands whose `handler` runs when none is given (`/bookmark` lists).
+    public var runsAlone = false
 
     public init(
         _ name: String,
@@ -77,21 +79,31 @@ public struct CommandSpec {
         self.handler = handler
     }
 
-    public init(_ name: String, summary: String, help: String = "", subcommands: [CommandSpec]) {
+    /// A command of subcommands; `alone` runs when none is named (else that is a usage error).
+    public init(
+        _ name: String, summary: String, help: String = "", subcommands: [CommandSpec],
+        alone: ((CommandContext) throws(CommandError) -> Void)? = nil
+    ) {
         self.name = name
         self.subcommands = subcommands
         self.arguments = []
         self.summary = summary
         self.help = help
-        self.handler = { context throws(CommandError) in
-            throw .usage("choose one of: " + subcommands.map(\.name).joined(separator: ", "))
+        if let alone {
+            self.handler = alone
+            self.runsAlone = true
+        } else {
+            self.handler = { context throws(CommandError) in
+                throw .usage("choose one of: " + subcommands.map(\.name).joined(separator: ", "))
+            }
         }
     }
 
-    /// `/roster add JID [NAME]`.
+    /// `/roster add JID [NAME]`; `/bookmark [add|remove|autojoin ...]` when it also runs alone.
     public func usage(prefix: String = "/") -> String {
         if !subcommands.isEmpty {
-            return "\(prefix)\(name) " + subcommands.map(\.name).joined(separator: "|") + " ..."
+            let names = subcommands.map(\.name).joined(separator: "|")
+            return "\(prefix)\(name) " + (runsAlone ? "[\(names) ...]" : names + " ...")
         }
         return ([prefix + name] + arguments.map(\.usage)).joined(separator: " ")
     }

@@ -18,9 +18,18 @@ public struct RoomRow: Sendable, Hashable {
     public var name: String?
     public var occupantCount: Int
     public var unread: Int
+    /// The room has a bookmark (XEP-0402 or XEP-0048) on the account.
+    public var isBookmarked = false
+    /// The name the user gave its bookmark, if any.
+    public var bookmarkName: String?
 
-    /// What the room is called: its name, else its JID's local part.
-    public var title: String { name.flatMap { $0.isEmpty ? nil : $0 } ?? key.jid.localpart ?? key.address }
+    /// What the room is called: its bookmark's name, else its own name, else its JID's local part.
+    public var title: String {
+        [bookmarkName, name].compactMap { $0 }.first { !$0.isEmpty } ?? key.jid.localpart ?? key.address
+    }
+
+    /// We are in the room, or entering it.
+    public var isIn: Bool { state == .joined || state == .joining }
 }
 
 /// One occupant of a room, for the occupants pane and /names.
@@ -62,21 +71,37 @@ extension RoomRow.State {
 }
 
 extension AppModel {
-    /// The rooms of an account (joined, being joined, or to join again), by JID.
+    /// The rooms of an account (joined, being joined, or to join again) and its bookmarked rooms,
+    /// by JID.
     public func rooms(of account: String) -> [RoomRow] {
         guard let controller = self.account(named: account), let feature = controller.feature(RoomsFeature.self)
         else { return [] }
-        return feature.rooms.values.filter(\.wanted).sorted { $0.jid.description < $1.jid.description }.map {
-            roomRow($0, of: controller)
+        let wanted = feature.rooms.values.filter(\.wanted).map { roomRow($0, of: controller) }
+        let listed = Set(wanted.map(\.key.jid))
+        let bookmarked = (controller.feature(BookmarksFeature.self)?.bookmarks.keys.map(\.self) ?? []).filter {
+            !listed.contains($0)
         }
+        let others = bookmarked.map { jid in
+            feature.rooms[jid].map { roomRow($0, of: controller) } ?? bookmarkedRoomRow(jid, of: controller)
+        }
+        return (wanted + others).sorted { $0.key.jid.description < $1.key.jid.description }
     }
 
-    /// The room a conversation is with (nil: not a room).
+    /// The room a conversation is with (nil: not a room we were ever in).
     public func room(_ key: ConversationKey) -> RoomRow? {
         guard let account = account(of: key), let room = account.feature(RoomsFeature.self)?.rooms[key.jid] else {
             return nil
         }
         return roomRow(room, of: account)
+    }
+
+    /// Enters a room of the roster's Rooms section that we are not in (a bookmark's, or one we
+    /// left): with its bookmark's nick and password, else as we were last in it.
+    public func enterRoom(_ key: ConversationKey) {
+        guard let account = account(of: key), key.jid.isBare,
+            account.feature(RoomsFeature.self)?.rooms[key.jid]?.wanted != true
+        else { return }
+        account.feature(BookmarksFeature.self)?.enter(key.jid)
     }
 
     /// A room's occupants, by role and then nick.
@@ -95,10 +120,21 @@ extension AppModel {
 
     private func roomRow(_ room: Room, of account: AccountController) -> RoomRow {
         let key = ConversationKey(account: account.name, jid: room.jid)
+        let bookmark = account.feature(BookmarksFeature.self)?.bookmarks[room.jid]
         return RoomRow(
             key: key, nick: room.nick, state: RoomRow.State(room.state), subject: room.subject,
             name: room.info?.identities.first { $0.category == "conference" }?.name,
-            occupantCount: room.occupants.count, unread: unreadCounts[key] ?? 0)
+            occupantCount: room.occupants.count, unread: unreadCounts[key] ?? 0, isBookmarked: bookmark != nil,
+            bookmarkName: bookmark?.name)
+    }
+
+    /// A bookmarked room we have never been in (on this device).
+    private func bookmarkedRoomRow(_ jid: JID, of account: AccountController) -> RoomRow {
+        let key = ConversationKey(account: account.name, jid: jid)
+        let bookmark = account.feature(BookmarksFeature.self)?.bookmarks[jid]
+        return RoomRow(
+            key: key, nick: bookmark?.nick ?? "", state: .left(nil), subject: nil, name: nil, occupantCount: 0,
+            unread: unreadCounts[key] ?? 0, isBookmarked: true, bookmarkName: bookmark?.name)
     }
 }
 

@@ -112,7 +112,8 @@ public final class RosterView {
             rows.append(Row(kind: .header("Requests"), text: "Requests", element: "roster.header", account: account))
             rows += requests.map { requestRow($0) }
         }
-        // Rooms we are in or will enter again, with their unread counts; "!" when we were named.
+        // Rooms we are in or will enter again, and bookmarked ones, with their unread counts; "!"
+        // when we were named.
         let rooms = model.rooms(of: account).filter { matches($0.key, $0.name) }
         if !rooms.isEmpty {
             rows.append(Row(kind: .header("Rooms"), text: "Rooms", element: "roster.header", account: account))
@@ -182,9 +183,10 @@ public final class RosterView {
         return Row(kind: .contact(contact.key), text: text, element: element, account: contact.key.account)
     }
 
-    /// A room's row: `#`, its name, unread count, and `!` when a message there named us.
+    /// A room's row: `#` when we are in it (else `○`), its name, unread count, and `!` when a
+    /// message there named us.
     func roomRow(_ room: RoomRow, model: AppModel) -> Row {
-        var text = "# " + TerminalSafe.sanitize(room.title)
+        var text = (room.isIn ? "# " : "○ ") + TerminalSafe.sanitize(room.title)
         if room.unread > 0 { text += " (\(room.unread))" }
         if model.window(of: room.key)?.activity == .highlight { text += " !" }
         let element: String

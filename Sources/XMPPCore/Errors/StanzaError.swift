@@ -47,11 +47,18 @@ public struct StanzaError: Error, Sendable, Hashable {
     public var type: StanzaErrorType
     public var condition: StanzaErrorCondition
     public var text: String?
+    /// RFC 6120 §8.4: an application-specific condition, the `<error/>` child in another
+    /// namespace (XEP-0060's `<precondition-not-met/>`, for one).
+    public var applicationCondition: XMLElement?
 
-    public init(_ condition: StanzaErrorCondition, type: StanzaErrorType? = nil, text: String? = nil) {
+    public init(
+        _ condition: StanzaErrorCondition, type: StanzaErrorType? = nil, text: String? = nil,
+        applicationCondition: XMLElement? = nil
+    ) {
         self.condition = condition
         self.type = type ?? condition.defaultType
         self.text = text
+        self.applicationCondition = applicationCondition
     }
 
     /// Reads the `<error/>` child of a stanza; `nil` when there is none.
@@ -59,14 +66,19 @@ public struct StanzaError: Error, Sendable, Hashable {
         guard let error = stanza.child("error") else { return nil }
         var condition = StanzaErrorCondition.undefinedCondition
         var text: String?
-        for child in error.elements where child.namespace == Namespace.stanzaErrors {
-            if child.name == "text" {
+        var application: XMLElement?
+        for child in error.elements {
+            if child.namespace != Namespace.stanzaErrors {
+                application = application ?? child
+            } else if child.name == "text" {
                 text = child.text
             } else if let known = StanzaErrorCondition(rawValue: child.name) {
                 condition = known
             }
         }
-        self.init(condition, type: error[attribute: "type"].flatMap(StanzaErrorType.init(rawValue:)), text: text)
+        self.init(
+            condition, type: error[attribute: "type"].flatMap(StanzaErrorType.init(rawValue:)), text: text,
+            applicationCondition: application)
     }
 
     public var element: XMLElement {
@@ -75,6 +87,7 @@ public struct StanzaError: Error, Sendable, Hashable {
         if let text {
             error.append(XMLElement("text", namespace: Namespace.stanzaErrors, ["xml:lang": "en"], text: text))
         }
+        if let applicationCondition { error.append(applicationCondition) }
         return error
     }
 }

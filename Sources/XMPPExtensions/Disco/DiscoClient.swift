@@ -69,9 +69,23 @@ public struct DiscoInfo: Sendable, Hashable {
     }
 }
 
-/// XEP-0030 queries, cached per JID and node for the session (the server's and contacts').
+/// XEP-0030 queries, cached per JID and node for the session (the server's and contacts'). A
+/// question asked again while the first is out waits for its answer instead of going out twice.
 public final class DiscoClient: SessionExtension {
     private var cache: [String: DiscoInfo] = [:]
+    /// Queries that are out, by JID and node.
+    private var waiting: [String: Query] = [:]
+
+    /// A query that is out: the session it went out on and who waits for its answer.
+    private final class Query {
+        weak var session: XMPPSession?
+        var completions: [(Result<DiscoInfo, IQFailure>) -> Void]
+
+        init(_ session: XMPPSession, _ completion: @escaping (Result<DiscoInfo, IQFailure>) -> Void) {
+            self.session = session
+            completions = [completion]
+        }
+    }
 
     public init() {}
 
@@ -89,21 +103,27 @@ public final class DiscoClient: SessionExtension {
         in session: XMPPSession,
         completion: @escaping (Result<DiscoInfo, IQFailure>) -> Void
     ) {
-        if !fresh, let cached = cache[key(jid, node)] {
+        let key = key(jid, node)
+        if !fresh, let cached = cache[key] {
             completion(.success(cached))
             return
         }
+        if let out = waiting[key], out.session === session {
+            out.completions.append(completion)
+            return
+        }
+        let out = Query(session, completion)
+        waiting[key] = out
         let query = XMLElement("query", namespace: Namespace.discoInfo, ["node": node])
         session.sendIQ(.iq(.get, id: session.makeID(), to: jid, payload: query)) { [weak self] result in
-            switch result {
-            case .success(let response):
-                let info = DiscoInfo(
-                    query: response.child("query", namespace: Namespace.discoInfo) ?? XMLElement("query"))
-                self?.cache[self?.key(jid, node) ?? ""] = info
-                completion(.success(info))
-            case .failure(let failure):
-                completion(.failure(failure))
+            let answer = result.map {
+                DiscoInfo(query: $0.child("query", namespace: Namespace.discoInfo) ?? XMLElement("query"))
             }
+            if let self, self.waiting[key] === out {
+                self.waiting[key] = nil
+                if case .success(let info) = answer { self.cache[key] = info }
+            }
+            for completion in out.completions { completion(answer) }
         }
     }
 

@@ -128,6 +128,23 @@ public enum Bookmarks {
         return items.children("item", namespace: Namespace.pubsub).compactMap(RoomBookmark.init(item:))
     }
 
+    /// XEP-0060 §6.5.8: asks for the bookmark of one room, which an edit starts from (so that
+    /// another client's latest change and its `<extensions/>` are kept).
+    public static func requestItem(room: JID, id: String) -> XMLElement {
+        pubsub(
+            .get, id: id,
+            XMLElement(
+                "items", namespace: Namespace.pubsub, ["node": node],
+                elements: [XMLElement("item", namespace: Namespace.pubsub, ["id": room.bare.description])]))
+    }
+
+    /// XEP-0060 §7.1.5: the server refused a publish because the node is configured otherwise
+    /// than `publishOptions` asks. Never publish again without the options.
+    public static func isPreconditionNotMet(_ error: StanzaError) -> Bool {
+        error.applicationCondition?.name == "precondition-not-met"
+            && error.applicationCondition?.namespace == Namespace.pubsubErrors
+    }
+
     /// XEP-0402 §3.3-§3.4: adds or replaces a bookmark, with `publishOptions`.
     public static func publish(_ bookmark: RoomBookmark, id: String) -> XMLElement {
         pubsub(
@@ -261,6 +278,25 @@ public struct LegacyBookmarks: Sendable, Hashable {
         }
         for other in others { storage.append(other) }
         return storage
+    }
+
+    /// XEP-0048 §3.2: a server that mirrors private storage into the `storage:bookmarks` PEP node
+    /// (ejabberd's XEP-0411 conversion, Prosody's `urn:xmpp:bookmarks:1#compat-pep`) notifies our
+    /// clients that ask for it of the whole storage after each change.
+    public static let notifyFeature = Namespace.storageBookmarks + "+notify"
+
+    /// The storage a `storage:bookmarks` notification carries. Nil when `message` is none, and
+    /// when it does not come from our own account (security rule 4, as for XEP-0402's).
+    public static func event(_ message: XMLElement, account: JID) -> LegacyBookmarks? {
+        guard message.name == "message", message[attribute: "type"] != "error",
+            Bookmarks.isFromOwnAccount(message, account: account),
+            let items = message.child("event", namespace: Namespace.pubsubEvent)?.child(
+                "items", namespace: Namespace.pubsubEvent),
+            items[attribute: "node"] == Namespace.storageBookmarks,
+            let storage = items.children("item", namespace: Namespace.pubsubEvent).last?.child(
+                "storage", namespace: Namespace.storageBookmarks)
+        else { return nil }
+        return LegacyBookmarks(storage: storage)
     }
 
     /// XEP-0049 Example 2: asks for the stored bookmarks.

@@ -42,6 +42,8 @@ public final class RoomsFeature: AccountFeature {
     /// The service is being looked for.
     var discoveringService = false
     lazy var archive = account.feature(ArchiveFeature.self)
+    /// Told of each room the user leaves (`leave`), once it is left (bookmarks stop joining it).
+    var leaveObservers: [(JID) -> Void] = []
     unowned let account: AccountController
 
     /// How many joins wait for an answer at once.
@@ -161,6 +163,7 @@ public final class RoomsFeature: AccountFeature {
         }
         room.occupants.removeAll()
         emit(room.jid)
+        for observer in leaveObservers { observer(room.jid) }
     }
 
     /// Asks the room for another nick (XEP-0045 §7.6).
