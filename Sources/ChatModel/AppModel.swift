@@ -164,6 +164,7 @@ public final class AppModel {
         if let key = windows[index].conversation {
             account(of: key)?.feature(ChatStatesFeature.self)?.set(.gone, for: key.jid)
         }
+        cancelForm(in: windows[index])
         windows.remove(at: index)
         if currentIndex >= index { currentIndex = max(0, currentIndex - 1) }
         onChange(.all)
