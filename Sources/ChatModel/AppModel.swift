@@ -412,6 +412,9 @@ public final class AppModel {
         case .account: return accounts.map(\.name)
         case .group: return Array(Set(chosen?.roster.values.flatMap(\.groups) ?? []))
         case .room: return chosen?.feature(RoomsFeature.self)?.rooms.keys.map(\.description) ?? []
+        case .occupant(let words):
+            let nicks = currentWindow.conversation.map(nicks(in:)) ?? []
+            return words + nicks.map { $0.contains(" ") ? "\"\($0)\"" : $0 }
         case .command: return commands.commands.map(\.name)
         case .choice(let words): return words
         case .theme, .none: return extraCompletions(kind)
