@@ -164,6 +164,7 @@ public final class AppModel {
         if let key = windows[index].conversation {
             account(of: key)?.feature(ChatStatesFeature.self)?.set(.gone, for: key.jid)
         }
+        cancelForm(in: windows[index])
         windows.remove(at: index)
         if currentIndex >= index { currentIndex = max(0, currentIndex - 1) }
         onChange(.all)
@@ -414,6 +415,9 @@ public final class AppModel {
             let known = chosen?.feature(RoomsFeature.self)?.rooms.keys.map(\.self) ?? []
             let bookmarked = chosen?.feature(BookmarksFeature.self)?.bookmarks.keys.map(\.self) ?? []
             return Set(known + bookmarked).map(\.description)
+        case .occupant(let words):
+            let nicks = currentWindow.conversation.map(nicks(in:)) ?? []
+            return words + nicks.map { $0.contains(" ") ? "\"\($0)\"" : $0 }
         case .command: return commands.commands.map(\.name)
         case .choice(let words): return words
         case .theme, .none: return extraCompletions(kind)

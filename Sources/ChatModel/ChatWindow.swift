@@ -128,6 +128,8 @@ public final class ChatWindow {
     public internal(set) var droppedNewer = false
     /// Lines typed in this window, oldest first, for Up/Down.
     public internal(set) var inputHistory: [String] = []
+    /// The form being filled in here (`AppModel.form(in:)`), shown instead of the messages.
+    var form: FormEditor?
 
     init(kind: Kind) {
         self.kind = kind

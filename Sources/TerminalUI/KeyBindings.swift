@@ -46,5 +46,15 @@ public enum KeyBindings {
                 ("Esc, F2", "back to the input line (Esc first clears a filter)"),
             ]
         ),
+        (
+            "Forms (/config, /role list, /affiliation list)",
+            [
+                ("↑ / ↓, k / j, PageUp / PageDown", "select a field"),
+                ("Enter", "change the field on the input line (Tab goes through a list's choices); a yes/no toggles"),
+                ("Space", "toggle a yes/no field, or take a list's next choice"),
+                ("s", "send the form (what is missing or wrong is shown instead)"),
+                ("Esc", "cancel the form (asks first when you changed something)"),
+            ]
+        ),
     ]
 }

@@ -9,17 +9,17 @@ import TernConfig
 public final class UIController {
     public let model: AppModel
     public private(set) var theme: Theme
-    public private(set) var input = InputLine()
+    public internal(set) var input = InputLine()
     public private(set) var focus: Focus = .input
-    public private(set) var prompt: Prompt?
+    public internal(set) var prompt: Prompt?
     public private(set) var layout: Layout?
     public var themes: ThemeLibrary
     public private(set) var rows: Int
     public private(set) var columns: Int
     /// Colours the terminal has (0 when NO_COLOR is set).
     public let colorCount: Int
-    private var dirty: ModelChanges = .all
-    private var inputDirty = true
+    var dirty: ModelChanges = .all
+    var inputDirty = true
     private let chatView = ChatView()
     private let rosterView = RosterView()
     private var rosterRows: [RosterView.Row] = [] {
@@ -39,6 +39,8 @@ public final class UIController {
     private var promptReturnsToRoster = false
     /// Up already turned the empty line into a /correct (the next Up goes to the history).
     private var editingStarted = false
+    /// The selected field of the form shown, and how far its list is scrolled.
+    var formCursor = FormCursor()
     private let clock: () -> Int64
 
     public enum Focus: Sendable, Hashable {
@@ -57,6 +59,10 @@ public final class UIController {
         case groups(ConversationKey)
         case subscription(ConversationKey)
         case filter
+        /// A new value for a field of the form shown (`label` already sanitised).
+        case formField(id: Int, label: String, kind: EditedForm.Kind)
+        /// Whether to throw away the changes made to the form shown.
+        case discardForm
 
         var label: String {
             switch self {
@@ -67,6 +73,8 @@ public final class UIController {
             case .groups(let key): "Groups for \(key.address) (comma-separated): "
             case .subscription(let key): "Subscription of \(key.address): [a]llow [d]eny [r]equest [c]ancel "
             case .filter: "Filter roster: "
+            case .formField(_, let label, let kind): label + FormInput.hint(kind) + ": "
+            case .discardForm: "Discard your changes to this form? (y/n) "
             }
         }
 
@@ -74,8 +82,14 @@ public final class UIController {
             switch self {
             case .confirmRemove(let key), .rename(let key), .groups(let key), .subscription(let key): key.address
             case .addName(_, let address): address
-            case .addJID, .filter: nil
+            case .addJID, .filter, .formField, .discardForm: nil
             }
+        }
+
+        /// What is typed stays hidden (a password field).
+        var masksInput: Bool {
+            if case .formField(_, _, .textPrivate) = self { return true }
+            return false
         }
 
         /// The label in at most `width` columns: the JID shortened in the middle, so that the end
@@ -195,7 +209,15 @@ public final class UIController {
             handleSubscriptionChoice(event, key)
             return
         }
+        if prompt == .discardForm {
+            handleDiscardChoice(event)
+            return
+        }
         if globalKey(event) { return }
+        if focus == .input, prompt == nil, let form = shownForm {
+            formKey(event, form)
+            return
+        }
         switch focus {
         case .input: inputKey(event)
         case .roster: rosterKey(event)
@@ -213,10 +235,10 @@ public final class UIController {
         case .altKey(.right), .control("n"):
             model.switchTo((model.currentIndex + 1) % model.windows.count)
         case .key(.pageUp):
-            if focus == .roster { return false }
+            if focus == .roster || shownForm != nil { return false }
             scrollChat(up: true)
         case .key(.pageDown):
-            if focus == .roster { return false }
+            if focus == .roster || shownForm != nil { return false }
             scrollChat(up: false)
         case .altKey(.end):
             model.scrollToEnd()
@@ -257,8 +279,9 @@ public final class UIController {
         case _ where isNewlineKey(event): input.insert("\n")
         case .key(.enter), .control("j"): submitInput()
         case .key(.tab):
-            input.complete { [model] text in
-                model.nickCompletions(for: text)
+            input.complete { [model, prompt] text in
+                FormInput.completions(for: text, prompt: prompt, form: model.form(in: model.currentWindow))
+                    ?? model.nickCompletions(for: text)
                     ?? model.commands.completions(for: text, values: { model.completionValues($0, account: $1) })
             }
         case .key(.backspace): input.deleteBackward()
@@ -304,6 +327,7 @@ public final class UIController {
 
     /// Alt-Enter, and the configured key, type a newline in a message (never in a question).
     private func isNewlineKey(_ event: KeyEvent) -> Bool {
+        if case .formField(_, _, .textMulti)? = prompt, event == .altKey(.enter) { return true }
         guard prompt == nil else { return false }
         switch (event, model.settings.newlineKey) {
         case (.altKey(.enter), _), (.control("j"), .ctrlJ), (.control("o"), .ctrlO), (.control("t"), .ctrlT):
@@ -354,12 +378,14 @@ public final class UIController {
         case .filter:
             setRosterFilter(text)
             focus = .roster
-        case .subscription:
+        case .formField(let id, _, let kind):
+            answerFormField(id, kind: kind, text)
+        case .subscription, .discardForm:
             return
         }
     }
 
-    private func ask(_ prompt: Prompt, initial: String = "") {
+    func ask(_ prompt: Prompt, initial: String = "") {
         // A follow-up question (the name after the JID) keeps where the first one came from.
         if focus == .roster { promptReturnsToRoster = prompt != .filter }
         self.prompt = prompt
@@ -446,16 +472,24 @@ public final class UIController {
 
     /// Moves the selection by `delta` rows, skipping headers (towards the movement, else back).
     private func moveSelection(_ delta: Int, _ rows: [RosterView.Row]) {
-        guard !rows.isEmpty else { return }
-        let target = max(0, min(rows.count - 1, rosterSelection + delta))
+        if let index = Self.selection(from: rosterSelection, by: delta, count: rows.count, { rows[$0].isSelectable }) {
+            rosterSelection = index
+        }
+    }
+
+    /// The row `delta` rows from `current` (kept within `count`), moved further over rows that
+    /// cannot be selected, towards the movement, else back; nil when no row can be.
+    static func selection(from current: Int, by delta: Int, count: Int, _ selectable: (Int) -> Bool) -> Int? {
+        guard count > 0 else { return nil }
+        let target = max(0, min(count - 1, current + delta))
         let step = delta >= 0 ? 1 : -1
         var index = target
-        while rows.indices.contains(index) && !rows[index].isSelectable { index += step }
-        if !rows.indices.contains(index) {
+        while (0..<count).contains(index) && !selectable(index) { index += step }
+        if !(0..<count).contains(index) {
             index = target
-            while rows.indices.contains(index) && !rows[index].isSelectable { index -= step }
+            while (0..<count).contains(index) && !selectable(index) { index -= step }
         }
-        if rows.indices.contains(index) { rosterSelection = index }
+        return (0..<count).contains(index) ? index : nil
     }
 
     private func currentRosterRows() -> [RosterView.Row] {
@@ -656,6 +690,8 @@ public final class UIController {
         if dirty.contains(.chat) || dirty.contains(.log) && current.kind == .console {
             if current.kind == .console {
                 LogView().render(model.log, model: model, theme: theme, canvas: canvas, rect: layout.chat)
+            } else if let form = shownForm {
+                renderForm(form, canvas: canvas, rect: layout.chat)
             } else {
                 chatView.render(current, model: model, theme: theme, canvas: canvas, rect: layout.chat)
             }
@@ -726,13 +762,14 @@ public final class UIController {
         var column = canvas.draw(
             TextWidth.truncate(label, to: focus == .roster && prompt == nil ? rect.width : promptWidth), row: rect.row,
             column: rect.column, width: rect.width, style: theme.style("input.prompt"))
-        if focus == .roster && prompt == nil {
+        if (focus == .roster || shownForm != nil) && prompt == nil {
             canvas.fill(row: rect.row, column: column, width: rect.width - column, style: theme.style("input.text"))
             canvas.hideCursor()
             return
         }
-        // Newlines of a paste show as ↵; the view scrolls so that the cursor stays visible.
-        let shown = input.characters.map { $0 == "\n" ? "↵" : $0 }
+        // Newlines of a paste show as ↵, a password as dots; the view scrolls so that the cursor
+        // stays visible.
+        let shown = input.characters.map { prompt?.masksInput == true ? "•" : $0 == "\n" ? "↵" : $0 }
         let available = rect.width - column - 1
         let cursorColumn = TextWidth.of(String(shown[..<input.cursor]))
         if cursorColumn - inputScroll > available { inputScroll = cursorColumn - available }

@@ -95,6 +95,7 @@ public struct ThemeDefinition: Sendable, Hashable {
         "chat.unread", "chat.corrected", "chat.state", "chat.failed", "chat.highlight",
         "nick.1", "nick.2", "nick.3", "nick.4", "nick.5", "nick.6", "nick.7", "nick.8",
         "occupants.header", "occupants.moderator", "occupants.participant", "occupants.visitor",
+        "form.title", "form.help", "form.heading", "form.selected", "form.problem", "form.keys",
         "log.time", "log.debug", "log.info", "log.warning", "log.error",
         "statusbar.bar", "statusbar.activity", "statusbar.highlight", "statusbar.online", "statusbar.offline",
         "statusbar.connecting",

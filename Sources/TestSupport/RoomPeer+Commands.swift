@@ -110,7 +110,14 @@ extension RoomPeer {
 
     /// The features `jid` lists in disco#info.
     public func discoFeatures(_ jid: String) throws -> [String] {
-        try command("disco_info", ["jid": .string(jid)])["features"]?.array?.compactMap(\.string) ?? []
+        try discoInfo(jid).features
+    }
+
+    /// What `jid` says in disco#info: its features, and the names of its identities.
+    public func discoInfo(_ jid: String) throws -> (features: [String], names: [String]) {
+        let info = try command("disco_info", ["jid": .string(jid)])
+        let names = info["identities"]?.array?.compactMap { $0.array?.dropFirst(2).first?.string } ?? []
+        return (info["features"]?.array?.compactMap(\.string) ?? [], names)
     }
 
     /// Where the peer keeps its account's bookmarks: XEP-0402's PEP node, or XEP-0048 in XEP-0049

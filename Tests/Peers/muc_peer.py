@@ -32,7 +32,7 @@ commands) or {"event": "error", "id": ..., "text": ...}. Commands:
     configure {room, fields: {var: value}}      owner form: fetch, change these fields, submit
     mam {archive, max?}                         query a whole archive (RSM pages of 100): an
                                                 "archived" event each, then done {count, complete}
-    disco_info {jid}                            done {features: [...], identities: [...]}
+    disco_info {jid}                            done {features: [...], identities: [[category, type, name]]}
     bookmark {room, storage, autojoin?, name?, nick?}
                                                 adds or replaces our account's bookmark of a room:
                                                 storage "pep" publishes it (XEP-0402, with its
@@ -480,7 +480,8 @@ class Peer(ClientXMPP):
         info = await self.plugin["xep_0030"].get_info(jid=c["jid"], cached=False, timeout=DEFAULT_TIMEOUT)
         return {
             "features": sorted(info["disco_info"]["features"]),
-            "identities": [list(identity[:3]) for identity in info["disco_info"]["identities"]],
+            # slixmpp's tuples are (category, type, lang, name).
+            "identities": [[identity[0], identity[1], identity[3]] for identity in info["disco_info"]["identities"]],
         }
 
     async def cmd_bookmark(self, c):

@@ -19,6 +19,8 @@ public enum ArgumentCompletion: Sendable, Hashable {
     case group
     /// Rooms of the account (joined or to join).
     case room
+    /// The nicks in the room of the current window, and these words.
+    case occupant([String])
 }
 
 /// One argument of a command.

@@ -20,12 +20,13 @@ public struct Theme {
     public func style(_ element: String) -> Style {
         if let style = styles[element] { return style }
         switch element {
-        case "statusbar.bar", "title.bar", "roster.selected": return Style(reverse: true)
+        case "statusbar.bar", "title.bar", "roster.selected", "form.selected": return Style(reverse: true)
         case "statusbar.activity", "statusbar.highlight": return Style(bold: true, reverse: true)
         case "chat.me", "roster.header", "log.error", "chat.error", "chat.unread", "chat.highlight",
-            "occupants.header", "occupants.moderator":
+            "occupants.header", "occupants.moderator", "form.title", "form.heading", "form.problem":
             return Style(bold: true)
-        case "chat.time", "log.time", "chat.state", "chat.corrected", "log.debug": return Style(dim: true)
+        case "chat.time", "log.time", "chat.state", "chat.corrected", "log.debug", "form.help", "form.keys":
+            return Style(dim: true)
         default: return .plain
         }
     }

@@ -255,6 +255,9 @@ public final class RoomsFeature: AccountFeature {
         }
         let known = room.occupants[presence.nick] != nil
         if presence.isAvailable {
+            if let previous = room.occupants[presence.nick], room.state == .joined {
+                announce(changesFrom: previous, to: presence, in: room.jid)
+            }
             room.occupants[presence.nick] = presence
             if !known && room.state == .joined { occupantLine(room, "\(presence.nick) joined") }
         } else {
@@ -295,6 +298,7 @@ public final class RoomsFeature: AccountFeature {
             return
         }
         let entering = room.state == .joining
+        if !entering, let previous = room.selfPresence { announce(changesFrom: previous, to: presence, in: room.jid) }
         room.selfPresence = presence
         room.occupants[presence.nick] = presence
         room.nick = presence.nick
