@@ -163,7 +163,7 @@ import XMPPCore
             registry.completions(for: line, values: { fixture.model.completionValues($0, account: $1) })?.candidates
                 ?? []
         }
-        #expect(complete("/ro") == ["role", "roster"])
+        #expect(complete("/ro") == ["role", "rooms", "roster"])
         #expect(complete("/roster re") == ["remove", "rename"])
         #expect(complete("/msg ro") == ["\"Romeo Montague\"", "romeo@example.net"])
         #expect(complete("/msg Ro") == ["\"Romeo Montague\"", "romeo@example.net"])

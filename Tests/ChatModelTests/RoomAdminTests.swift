@@ -39,10 +39,12 @@ import XMPPCore
         fixture.model.noticesOf(fixture.model.currentWindow).map(\.text)
     }
 
-    /// Runs `command` and returns the one IQ it wrote.
+    /// Runs `command` and returns the one IQ it wrote to the room.
     static func request(_ fixture: ScriptedAccounts, _ command: String) throws -> XMLElement {
         fixture.model.submit(command)
-        let written = fixture.harness("main").takeWrittenElements().filter { $0.name == "iq" }
+        let written = fixture.harness("main").takeWrittenElements().filter {
+            $0.name == "iq" && $0[attribute: "to"] == room
+        }
         #expect(written.count == 1, "\(command) wrote \(written)")
         return try #require(written.first, "\(command) wrote nothing; the window says \(notices(fixture))")
     }
