@@ -212,7 +212,7 @@ extension ChatStore {
             m.body),
         EXISTS (SELECT 1 FROM message x WHERE x.corrects = m.id),
         m.timestamp, m.type, m.id_attribute, m.origin_id, m.stanza_id, m.stanza_id_by, m.state, m.error, m.encryption,
-        m.seq, m.sent_here
+        m.seq, m.sent_here, m.retraction, m.retraction_by, m.retraction_reason
         """
 
     static func storedMessage(_ row: Statement) -> StoredMessage {
@@ -222,7 +222,10 @@ extension ChatStore {
             type: row.text(8), idAttribute: row.optionalText(9), originID: row.optionalText(10),
             stanzaID: row.optionalText(11), stanzaIDBy: row.optionalText(12),
             state: row.optionalInt64(13).flatMap { DeliveryState(rawValue: Int($0)) }, error: row.optionalText(14),
-            encryption: row.optionalText(15), order: row.int64(16), sentHere: row.int(17) != 0)
+            encryption: row.optionalText(15), order: row.int64(16), sentHere: row.int(17) != 0,
+            retraction: row.optionalText(18).flatMap(Retraction.Kind.init(rawValue:)).map {
+                Retraction(kind: $0, by: row.optionalText(19), reason: row.optionalText(20))
+            })
     }
 
     /// The newest `limit` messages of a conversation, oldest first.
@@ -321,6 +324,34 @@ extension ChatStore {
                 let id = try outgoingMessage(account: account, conversation: conversation, idAttribute: idAttribute)?.id
             else { return nil }
             try db.statement("UPDATE message SET state = 5, error = ? WHERE id = ?").bind(error.sql, id.sql).run()
+            return id
+        }
+    }
+
+    /// Takes back the message of `conversation` that `archive` stamped with `stanzaID` (XEP-0359):
+    /// its text and every correction's are erased, so nothing of it stays in the history or the
+    /// search index, and what happened is recorded. Returns its id; nil when no such message is
+    /// stored (an id is looked up among that conversation's messages only).
+    public func retract(
+        account: AccountID, conversation: JID, stanzaID: String, by archive: JID, _ retraction: Retraction
+    ) throws -> Int64? {
+        try write {
+            guard
+                let id = try db.statement(
+                    """
+                    SELECT m.id FROM message m JOIN conversation c ON c.id = m.conversation_id
+                        WHERE c.account_id = ? AND c.jid = ? AND m.stanza_id_by = ? AND m.stanza_id = ?
+                        AND m.corrects IS NULL
+                    """
+                ).bind(account.rawValue.sql, conversation.description.sql, archive.description.sql, stanzaID.sql)
+                    .first({ $0.int64(0) })
+            else { return nil }
+            try db.statement(
+                """
+                UPDATE message SET body = '', retraction = ?, retraction_by = ?, retraction_reason = ? WHERE id = ?
+                """
+            ).bind(retraction.kind.rawValue.sql, retraction.by?.sql, retraction.reason?.sql, id.sql).run()
+            try db.statement("UPDATE message SET body = '' WHERE corrects = ?").bind(id.sql).run()
             return id
         }
     }

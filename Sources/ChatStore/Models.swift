@@ -138,6 +138,27 @@ public struct StoredMessage: Sendable, Hashable, Identifiable {
     public var order: Int64
     /// Typed in this client (not a copy of what another of our devices sent).
     public var sentHere: Bool = false
+    /// The text was taken back (it is erased: `body` is empty).
+    public var retraction: Retraction?
+}
+
+/// Why a message's text is gone: its sender took it back (XEP-0424), or a room's moderator
+/// removed it (XEP-0425).
+public struct Retraction: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case sender, moderator
+    }
+
+    public var kind: Kind
+    /// Who did it, as the room named them (a moderator's nick or JID), if it said.
+    public var by: String?
+    public var reason: String?
+
+    public init(kind: Kind, by: String? = nil, reason: String? = nil) {
+        self.kind = kind
+        self.by = by
+        self.reason = reason
+    }
 }
 
 /// What storing one message did.

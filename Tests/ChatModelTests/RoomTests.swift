@@ -21,25 +21,29 @@ import XMPPCore
 
     /// Answers the room's disco#info query with `features`; returns what was written after it.
     @discardableResult
-    func answerDisco(_ fixture: ScriptedAccounts, features: [String]) throws -> [XMLElement] {
+    func answerDisco(_ fixture: ScriptedAccounts, room: String = RoomTests.room, features: [String]) throws
+        -> [XMLElement]
+    {
         let harness = fixture.harness("main")
         let query = try #require(
             harness.takeWrittenElements().first {
-                $0.name == "iq" && $0[attribute: "to"] == RoomTests.room
+                $0.name == "iq" && $0[attribute: "to"] == room
                     && $0.child("query", namespace: RoomTests.archived) != nil
             }, "the room is asked what it keeps")
         let items = (["http://jabber.org/protocol/muc"] + features).map { "<feature var='\($0)'/>" }.joined()
         harness.serverSends(
-            "<iq type='result' id='\(query.id!)' from='\(RoomTests.room)'><query xmlns='\(RoomTests.archived)'>"
+            "<iq type='result' id='\(query.id!)' from='\(room)'><query xmlns='\(RoomTests.archived)'>"
                 + "<identity category='conference' type='text' name='A Dark Cave'/>\(items)</query></iq>")
         return harness.takeWrittenElements()
     }
 
-    func presence(_ nick: String, role: String = "participant", codes: [Int] = [], occupantID: String? = nil) -> String
-    {
+    func presence(
+        _ nick: String, role: String = "participant", codes: [Int] = [], occupantID: String? = nil,
+        room: String = RoomTests.room
+    ) -> String {
         let status = codes.map { "<status code='\($0)'/>" }.joined()
         let id = occupantID.map { "<occupant-id xmlns='urn:xmpp:occupant-id:0' id='\($0)'/>" } ?? ""
-        return "<presence from='\(RoomTests.room)/\(nick)'><x xmlns='http://jabber.org/protocol/muc#user'>"
+        return "<presence from='\(room)/\(nick)'><x xmlns='http://jabber.org/protocol/muc#user'>"
             + "<item affiliation='none' role='\(role)'/>\(status)</x>\(id)</presence>"
     }
 

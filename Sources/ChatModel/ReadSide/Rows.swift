@@ -94,6 +94,17 @@ public struct MessageRow: Sendable, Hashable, Identifiable {
     public var error: String?
     /// A room's message: `sender` is the occupant's nick ("" for the room itself).
     public var isGroupchat: Bool
+    /// The text was taken back (`body` is empty): by its sender, or by a room's moderator.
+    public var retraction: RetractionShown?
+
+    /// How a message's text went.
+    public struct RetractionShown: Sendable, Hashable {
+        /// A moderator removed it (XEP-0425); else its sender took it back (XEP-0424).
+        public var byModerator: Bool
+        /// Who, as the room named them.
+        public var by: String?
+        public var reason: String?
+    }
 
     init(_ message: StoredMessage) {
         id = message.id
@@ -106,5 +117,8 @@ public struct MessageRow: Sendable, Hashable, Identifiable {
         state = message.state.map(State.init)
         error = message.error
         isGroupchat = message.type == "groupchat"
+        retraction = message.retraction.map {
+            RetractionShown(byModerator: $0.kind == .moderator, by: $0.by, reason: $0.reason)
+        }
     }
 }

@@ -216,5 +216,14 @@ enum Schema {
             sql: """
                 ALTER TABLE account ADD COLUMN sasl_mechanism TEXT;
                 """),
+        // A message whose text was taken back: by its sender (XEP-0424) or by a room's moderator
+        // (XEP-0425). The text itself is erased (and so gone from the search index).
+        StoreMigration(
+            name: "record-retractions",
+            sql: """
+                ALTER TABLE message ADD COLUMN retraction TEXT CHECK (retraction IN ('sender', 'moderator'));
+                ALTER TABLE message ADD COLUMN retraction_by TEXT;
+                ALTER TABLE message ADD COLUMN retraction_reason TEXT;
+                """),
     ]
 }

@@ -367,6 +367,12 @@ public final class ChatView {
                 prefix: [(time, "chat.time"), ("*** ", "chat.notice")], text: body, textElement: "chat.notice",
                 suffix: [], width: width, messageID: message.id)
         }
+        if let retraction = message.retraction {
+            return wrap(
+                prefix: [(time, "chat.time"), (nick, nickElement), (": ", "chat.text")],
+                text: ChatView.describe(retraction), textElement: "chat.notice", suffix: [], width: width,
+                messageID: message.id)
+        }
         if body.hasPrefix("/me ") {
             body = String(body.dropFirst(4))
             prefix = [(time, "chat.time"), ("* ", "chat.action"), (nick + " ", nickElement)]
@@ -398,6 +404,15 @@ public final class ChatView {
         }
         return wrap(
             prefix: prefix, text: body, textElement: textElement, suffix: suffix, width: width, messageID: message.id)
+    }
+
+    /// What shows in place of a message whose text was taken back.
+    static func describe(_ retraction: MessageRow.RetractionShown) -> String {
+        guard retraction.byModerator else { return "(message retracted)" }
+        var text = "(removed by a moderator"
+        if let by = retraction.by, !by.isEmpty { text += ", " + TerminalSafe.sanitize(by) }
+        if let reason = retraction.reason, !reason.isEmpty { text += ": " + TerminalSafe.sanitize(reason) }
+        return text + ")"
     }
 
     /// How many nick colours themes define (`nick.1` ... `nick.8`).

@@ -38,6 +38,9 @@ public struct ChatMessage: Sendable, Hashable {
     /// XEP-0421: the room's stable id for the sender, believed only from a room that says in
     /// disco#info that it stamps them (the room replaces what the sender wrote).
     public var occupantID: String?
+    /// XEP-0425: a room's announcement that a moderator removed a message (read only from a bare
+    /// JID, the room itself; whoever reads it checks that it came from the room).
+    public var moderation: ModeratedMessage?
 
     public init(_ element: XMLElement) {
         from = element.from
@@ -66,6 +69,7 @@ public struct ChatMessage: Sendable, Hashable {
         thread = element.childText("thread")
         subject = element.child("subject").map { $0.text }
         occupantID = element.child("occupant-id", namespace: Namespace.occupantID)?[attribute: "id"]
+        moderation = from.flatMap { $0.isBare ? ModeratedMessage(element, room: $0) : nil }
     }
 
     /// Every stanza-id that claims to come from `archive` (our own bare JID, or a room). Anyone
@@ -85,7 +89,7 @@ public struct ChatMessage: Sendable, Hashable {
             && lhs.requestsReceipt == rhs.requestsReceipt && lhs.receiptFor == rhs.receiptFor
             && lhs.isMarkable == rhs.isMarkable && lhs.displayedMarkerFor == rhs.displayedMarkerFor
             && lhs.receivedMarkerFor == rhs.receivedMarkerFor && lhs.error == rhs.error && lhs.thread == rhs.thread
-            && lhs.subject == rhs.subject && lhs.occupantID == rhs.occupantID
+            && lhs.subject == rhs.subject && lhs.occupantID == rhs.occupantID && lhs.moderation == rhs.moderation
     }
 
     public func hash(into hasher: inout Hasher) {

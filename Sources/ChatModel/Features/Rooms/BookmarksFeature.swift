@@ -158,7 +158,7 @@ public final class BookmarksFeature: AccountFeature {
         let bookmark = bookmarks[room.bare]
         let known = rooms.rooms[room.bare]
         rooms.join(
-            room.bare, nick: bookmark?.nick ?? known?.wantedNick ?? account.jid.localpart ?? "tern",
+            room.bare, nick: bookmark?.nick ?? rooms.nick(for: room),
             password: bookmark?.password ?? known?.password)
     }
 

@@ -35,6 +35,12 @@ final class Room {
     var catchingUp = false
     /// A join that takes too long is given up (the slot goes to the next room).
     var joinTimer: ScheduledTimer?
+    /// When the room last sent us anything (XEP-0410: a long silence is checked with a self-ping).
+    var lastHeard: Int64 = 0
+    /// A self-ping is out.
+    var selfPinging = false
+    /// We asked for another nick and the room has not answered yet (no self-ping meanwhile).
+    var nickChangePending = false
 
     init(jid: JID, nick: String, password: String?) {
         self.jid = jid.bare

@@ -137,7 +137,7 @@ extension RoomsFeature {
             throw .usage("\"\(text)\" is not a room address (room@service/nick)")
         }
         let chosen =
-            nick.flatMap { $0.isEmpty ? nil : $0 } ?? rooms[room]?.wantedNick ?? account.jid.localpart ?? "tern"
+            nick.flatMap { $0.isEmpty ? nil : $0 } ?? self.nick(for: room)
         return (room, chosen)
     }
 }

@@ -51,9 +51,9 @@ extension RoomsFeature {
             let message = archived.message
             // Only the room's own messages: an archive result from the room's JID that claims
             // to come from elsewhere is not the room's to vouch for.
-            guard message.type == "groupchat", message.from?.bare == room.jid, let body = message.body else {
-                return nil
-            }
+            guard message.type == "groupchat", message.from?.bare == room.jid, message.moderation == nil,
+                let body = message.body
+            else { return nil }
             return roomMessage(
                 message, body: body, in: room, timestamp: archived.timestamp ?? message.delay ?? now,
                 archiveID: archived.archiveID)
@@ -73,6 +73,13 @@ extension RoomsFeature {
             }
             if announce && !added.isEmpty {
                 account.onEvent(.archiveStored([room.jid: added], older: direction == .backward))
+            }
+            // The room's announcements that a moderator removed a message (XEP-0425), kept in
+            // its archive: applied once what they name is stored.
+            for archived in page {
+                if let moderation = archived.message.moderation, archived.message.from == room.jid {
+                    applyModeration(moderation, in: room)
+                }
             }
             return added.count
         } catch {

@@ -41,6 +41,8 @@ public final class RoomsFeature: AccountFeature {
     public internal(set) var conferenceService: JID?
     /// The service is being looked for.
     var discoveringService = false
+    /// When the rooms' silences are looked at next (XEP-0410 self-pings).
+    var selfPingTimer: ScheduledTimer?
     lazy var archive = account.feature(ArchiveFeature.self)
     /// Told of each room the user leaves (`leave`), once it is left (bookmarks stop joining it).
     var leaveObservers: [(JID) -> Void] = []
@@ -95,6 +97,15 @@ public final class RoomsFeature: AccountFeature {
     /// Whether we are in the room `jid` now.
     public func isJoined(_ jid: JID) -> Bool { rooms[jid.bare]?.state == .joined }
 
+    /// The nick to enter `room` with: the one chosen for it before, else the account's name.
+    func nick(for room: JID) -> String { rooms[room.bare]?.wantedNick ?? account.jid.localpart ?? "tern" }
+
+    /// Whether the room said it is for members only (XEP-0045 §15.3 `muc_membersonly`).
+    func isMembersOnly(_ room: JID) -> Bool { rooms[room.bare]?.info?.features.contains("muc_membersonly") == true }
+
+    /// The password we entered `room` with.
+    func password(of room: JID) -> String? { rooms[room.bare]?.password }
+
     // MARK: Session
 
     public func sessionReady(_ session: XMPPSession, _ start: SessionStart) {
@@ -107,10 +118,12 @@ public final class RoomsFeature: AccountFeature {
             }
         }
         discoverConferenceService(in: session)
+        startSelfPings()
     }
 
     public func connectionEnded() {
         discoveringService = false
+        stopSelfPings()
         joinQueue.removeAll()
         joinsInFlight.removeAll()
         for room in rooms.values {
@@ -118,6 +131,8 @@ public final class RoomsFeature: AccountFeature {
             room.joinTimer = nil
             room.catchingUp = false
             room.caughtUp = false
+            room.selfPinging = false
+            room.nickChangePending = false
             room.occupants.removeAll()
             if room.state == .joining || room.state == .joined { room.state = .offline }
         }
@@ -174,6 +189,7 @@ public final class RoomsFeature: AccountFeature {
             return
         }
         room.wantedNick = nick
+        room.nickChangePending = true
         // Only the `to` matters for a nick change; the MUC element is for entering.
         session.send(
             XMLElement("presence", namespace: Namespace.client, ["to": presence[attribute: "to"]]))
@@ -187,6 +203,16 @@ public final class RoomsFeature: AccountFeature {
             ["to": room.jid.description, "type": "groupchat", "id": session.makeID()])
         message.append(XMLElement("subject", namespace: Namespace.client, [:], text: subject))
         session.send(message)
+    }
+
+    /// Enters a room we turned out not to be in (XEP-0410): its archive fills the gap.
+    func enterAgain(_ room: Room) {
+        room.state = .offline
+        room.occupants.removeAll()
+        room.selfPresence = nil
+        room.caughtUp = false
+        emit(room.jid)
+        enqueueJoin(room.jid)
     }
 
     private func enqueueJoin(_ jid: JID) {
@@ -249,6 +275,7 @@ public final class RoomsFeature: AccountFeature {
 
     private func received(_ presence: MUCOccupantPresence) {
         guard let room = rooms[presence.room] else { return }
+        heard(from: room)
         if presence.isSelf || (room.state == .joining && presence.nick == room.nick && presence.isAvailable) {
             receivedOwn(presence, in: room)
             return
@@ -270,6 +297,7 @@ public final class RoomsFeature: AccountFeature {
     }
 
     private func receivedOwn(_ presence: MUCOccupantPresence, in room: Room) {
+        room.nickChangePending = false
         guard presence.isAvailable else {
             if case .nickChanged(let nick) = presence.departure {
                 room.occupants[room.nick] = nil
@@ -322,6 +350,7 @@ public final class RoomsFeature: AccountFeature {
         guard let room = rooms[jid] else { return }
         if room.state == .joined {
             // A nick change the room refused; we stay as we were.
+            room.nickChangePending = false
             notice(room.jid, "the room refused the nick \(nick ?? "?"): \(Self.describe(error))")
             return
         }
@@ -360,7 +389,12 @@ public final class RoomsFeature: AccountFeature {
 
     private func receiveGroupchat(_ message: ChatMessage) {
         guard let from = message.from, let room = rooms[from.bare], room.state == .joined else { return }
+        heard(from: room)
         let nick = from.resourcepart
+        if let moderation = message.moderation, from.isBare {
+            applyModeration(moderation, in: room)
+            return
+        }
         if let subject = message.subject, message.body == nil {
             let changed = room.subject != nil && room.subject != subject
             room.subject = subject.isEmpty ? nil : subject
@@ -477,10 +511,14 @@ public final class RoomsFeature: AccountFeature {
                 .messageStored(conversation: room.jid, messageID: failed, isNew: false, outgoing: true, markable: nil))
             notice(room.jid, "your message did not reach \(room.jid): \(reason)")
         }
-        if message.error?.condition == .notAcceptable, room.state == .joined {
+        guard room.state == .joined, from.isBare else { return }
+        if message.error?.condition == .notAcceptable {
+            // XEP-0045 §7.4: what a room answers someone who is not in it.
             notice(room.jid, "\(room.jid) says you are not in it; entering it again")
-            room.state = .offline
-            enqueueJoin(room.jid)
+            enterAgain(room)
+        } else if let session = account.session, !room.selfPinging {
+            // Any other refusal may also mean the room forgot us: ask it (XEP-0410).
+            selfPing(room, in: session)
         }
     }
 
