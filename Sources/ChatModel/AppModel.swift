@@ -414,7 +414,8 @@ public final class AppModel {
         case .room:
             let known = chosen?.feature(RoomsFeature.self)?.rooms.keys.map(\.self) ?? []
             let bookmarked = chosen?.feature(BookmarksFeature.self)?.bookmarks.keys.map(\.self) ?? []
-            return Set(known + bookmarked).map(\.description)
+            let invited = chosen?.feature(InvitationsFeature.self)?.pending.map(\.room) ?? []
+            return Set(known + bookmarked + invited).map(\.description)
         case .occupant(let words):
             let nicks = currentWindow.conversation.map(nicks(in:)) ?? []
             return words + nicks.map { $0.contains(" ") ? "\"\($0)\"" : $0 }

@@ -35,10 +35,14 @@ public enum KeyBindings {
             "Roster (after F2)",
             [
                 ("↑ / ↓, k / j", "select a contact (or, with several accounts, an account's header)"),
-                ("Enter, Space", "open a chat with the contact; on an account's header, fold or unfold it"),
+                (
+                    "Enter, Space",
+                    "open the chat or room (entering a bookmarked room, accepting an invitation); on an account's"
+                        + " header, fold or unfold it"
+                ),
                 ("z", "fold or unfold the selected row's account (its header then shows the unread total)"),
                 ("a", "add a contact to the selected row's account (asks for the JID and a name)"),
-                ("d", "remove the contact (asks to confirm)"),
+                ("d", "remove the contact (asks to confirm); decline an invitation (asks why)"),
                 ("r", "rename the contact"),
                 ("g", "set the contact's groups"),
                 ("s", "subscription: allow, deny, request or cancel"),

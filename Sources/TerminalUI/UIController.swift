@@ -58,6 +58,8 @@ public final class UIController {
         case rename(ConversationKey)
         case groups(ConversationKey)
         case subscription(ConversationKey)
+        /// Why an invitation to a room is declined (optional).
+        case declineInvitation(ConversationKey)
         case filter
         /// A new value for a field of the form shown (`label` already sanitised).
         case formField(id: Int, label: String, kind: EditedForm.Kind)
@@ -72,6 +74,7 @@ public final class UIController {
             case .rename(let key): "New name for \(key.address): "
             case .groups(let key): "Groups for \(key.address) (comma-separated): "
             case .subscription(let key): "Subscription of \(key.address): [a]llow [d]eny [r]equest [c]ancel "
+            case .declineInvitation(let key): "Decline the invitation to \(key.address) (reason, Enter for none): "
             case .filter: "Filter roster: "
             case .formField(_, let label, let kind): label + FormInput.hint(kind) + ": "
             case .discardForm: "Discard your changes to this form? (y/n) "
@@ -80,7 +83,9 @@ public final class UIController {
 
         var address: String? {
             switch self {
-            case .confirmRemove(let key), .rename(let key), .groups(let key), .subscription(let key): key.address
+            case .confirmRemove(let key), .rename(let key), .groups(let key), .subscription(let key),
+                .declineInvitation(let key):
+                key.address
             case .addName(_, let address): address
             case .addJID, .filter, .formField, .discardForm: nil
             }
@@ -378,6 +383,8 @@ public final class UIController {
         case .filter:
             setRosterFilter(text)
             focus = .roster
+        case .declineInvitation(let key):
+            model.declineInvitation(key, reason: text.isEmpty ? nil : text)
         case .formField(let id, _, let kind):
             answerFormField(id, kind: kind, text)
         case .subscription, .discardForm:
@@ -424,8 +431,12 @@ public final class UIController {
         case .key(.end): moveSelection(rows.count, rows)
         case .key(.enter), .character(" "):
             if let selected {
-                // A room we are not in (a bookmark's) is entered.
-                if case .room? = row?.kind { model.enterRoom(selected) }
+                switch row?.kind {
+                // A room we are not in (a bookmark's) is entered; an invitation is accepted.
+                case .room?: model.enterRoom(selected)
+                case .invitation?: model.acceptInvitation(selected)
+                default: break
+                }
                 model.openChat(selected, focus: true)
                 setFocus(.input)
             } else if case .account(let name)? = row?.kind {
@@ -435,7 +446,12 @@ public final class UIController {
             if let account = row?.account { toggleFold(account) }
         case .character("a"):
             if let account = row?.account ?? model.currentAccount?.name { ask(.addJID(account: account)) }
-        case .character("d"): if let selected { ask(.confirmRemove(selected)) }
+        case .character("d"):
+            if case .invitation(let key)? = row?.kind {
+                ask(.declineInvitation(key))
+            } else if let selected {
+                ask(.confirmRemove(selected))
+            }
         case .character("r"):
             if let selected { ask(.rename(selected), initial: model.contact(selected)?.name ?? "") }
         case .character("g"):

@@ -82,6 +82,7 @@ public enum AccountFeatures {
             BlockingFeature.self, CarbonsFeature.self, MessagingFeature.self, ReceiptsFeature.self,
             MarkersFeature.self, ChatStatesFeature.self, CorrectionsFeature.self, ArchiveFeature.self,
             MutingFeature.self, RoomsFeature.self, BookmarksFeature.self, RoomAdminFeature.self,
+            InvitationsFeature.self,
         ]
     }
 

@@ -13,6 +13,8 @@ public final class RosterView {
             case account(String)
             case contact(ConversationKey)
             case request(ConversationKey)
+            /// An invitation to a room, under Requests.
+            case invitation(ConversationKey)
             /// A room under Rooms.
             case room(ConversationKey)
             case hiddenOffline(Int)
@@ -28,7 +30,7 @@ public final class RosterView {
 
         public var key: ConversationKey? {
             switch kind {
-            case .contact(let key), .request(let key), .room(let key): key
+            case .contact(let key), .request(let key), .room(let key), .invitation(let key): key
             case .header, .account, .hiddenOffline, .filter: nil
             }
         }
@@ -36,7 +38,7 @@ public final class RosterView {
         /// Contacts, requests and account headers take the selection; other headers do not.
         public var isSelectable: Bool {
             switch kind {
-            case .contact, .request, .account, .room: true
+            case .contact, .request, .account, .room, .invitation: true
             case .header, .hiddenOffline, .filter: false
             }
         }
@@ -106,10 +108,13 @@ public final class RosterView {
         func matches(_ key: ConversationKey, _ name: String?) -> Bool {
             folded.isEmpty || key.address.contains(folded) || (name ?? key.address).lowercased().contains(folded)
         }
-        // Requests to see our presence (?) and people not in the roster who wrote (✉, unread).
+        // Invitations to rooms (⇥), requests to see our presence (?) and people not in the roster
+        // who wrote (✉, unread).
+        let invitations = model.invitations(of: account).filter { matches($0.key, $0.inviter) }
         let requests = model.requests(of: account).filter { matches($0.key, nil) }
-        if !requests.isEmpty {
+        if !requests.isEmpty || !invitations.isEmpty {
             rows.append(Row(kind: .header("Requests"), text: "Requests", element: "roster.header", account: account))
+            rows += invitations.map { invitationRow($0) }
             rows += requests.map { requestRow($0) }
         }
         // Rooms we are in or will enter again, and bookmarked ones, with their unread counts; "!"
@@ -206,6 +211,14 @@ public final class RosterView {
         return Row(kind: .request(request.key), text: text, element: "roster.pending", account: request.key.account)
     }
 
+    /// An invitation under Requests: the room, and who invites.
+    func invitationRow(_ invitation: InvitationRow) -> Row {
+        var text = "⇥ " + TerminalSafe.address(invitation.key.address)
+        if let inviter = invitation.inviter { text += " from " + TerminalSafe.address(inviter) }
+        return Row(
+            kind: .invitation(invitation.key), text: text, element: "roster.pending", account: invitation.key.account)
+    }
+
     /// The rows again after the unread count or presence of `conversation` changed: only its rows are
     /// rebuilt (and, with several accounts, its folded account's header). `positions` maps each
     /// conversation to its rows (a contact in several groups has several).
@@ -220,7 +233,7 @@ public final class RosterView {
                 rows[index] = requestRow(model.request(key))
             case .room(let key):
                 if let room = model.room(key) { rows[index] = roomRow(room, model: model) }
-            case .header, .account, .hiddenOffline, .filter:
+            case .header, .account, .hiddenOffline, .filter, .invitation:
                 break
             }
         }

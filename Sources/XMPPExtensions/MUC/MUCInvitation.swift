@@ -173,3 +173,29 @@ extension String {
         return String(scalars[first...last])
     }
 }
+
+/// Takes invitations (XEP-0249 direct, XEP-0045 §7.8.2 mediated) and declines out of the message
+/// stream before the chat handler sees them, so an invitation's fallback body never passes for a
+/// chat message. It only reads them: what to do is the user's to decide (nothing is joined).
+public final class MUCInvitationHandler: SessionExtension {
+    public var onInvitation: (MUCInvitation) -> Void = { _ in }
+    public var onDecline: (MUCDecline) -> Void = { _ in }
+
+    public init() {}
+
+    /// XEP-0249 §3: clients that accept direct invitations say so.
+    public var discoFeatures: [String] { [Namespace.directInvitation] }
+
+    public func handle(_ stanza: XMLElement, in session: XMPPSession) -> Bool {
+        guard stanza.stanzaKind == .message, stanza.type != "groupchat", stanza.type != "error" else { return false }
+        if let invitation = MUCInvitation(stanza) {
+            onInvitation(invitation)
+            return true
+        }
+        if let decline = MUCDecline(stanza) {
+            onDecline(decline)
+            return true
+        }
+        return false
+    }
+}
