@@ -19,6 +19,8 @@ public enum ArgumentCompletion: Sendable, Hashable {
     case group
     /// Rooms of the account (joined or to join).
     case room
+    /// Contacts, open conversations and rooms (anything with a notification level).
+    case conversation
 }
 
 /// One argument of a command.

@@ -81,7 +81,7 @@ public enum AccountFeatures {
             DiscoFeature.self, RosterFeature.self, PresenceFeature.self, CapabilitiesFeature.self,
             BlockingFeature.self, CarbonsFeature.self, MessagingFeature.self, ReceiptsFeature.self,
             MarkersFeature.self, ChatStatesFeature.self, CorrectionsFeature.self, ArchiveFeature.self,
-            MutingFeature.self, RoomsFeature.self,
+            NotificationsFeature.self, RoomsFeature.self,
         ]
     }
 

@@ -18,6 +18,8 @@ public struct RoomRow: Sendable, Hashable {
     public var name: String?
     public var occupantCount: Int
     public var unread: Int
+    /// Unread messages that named us or a keyword.
+    public var highlights: Int
 
     /// What the room is called: its name, else its JID's local part.
     public var title: String { name.flatMap { $0.isEmpty ? nil : $0 } ?? key.jid.localpart ?? key.address }
@@ -98,7 +100,7 @@ extension AppModel {
         return RoomRow(
             key: key, nick: room.nick, state: RoomRow.State(room.state), subject: room.subject,
             name: room.info?.identities.first { $0.category == "conference" }?.name,
-            occupantCount: room.occupants.count, unread: unreadCounts[key] ?? 0)
+            occupantCount: room.occupants.count, unread: unreadCounts[key] ?? 0, highlights: highlightCounts[key] ?? 0)
     }
 }
 
