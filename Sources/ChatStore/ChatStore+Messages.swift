@@ -290,15 +290,19 @@ extension ChatStore {
         try guarded {
             try db.statement(
                 """
-                SELECT c.jid, c.kind, c.last_activity, count(m.id), coalesce(sum(m.highlight), 0)
-                FROM conversation c LEFT JOIN message m ON m.conversation_id = c.id AND m.outgoing = 0
-                    AND m.corrects IS NULL AND m.timestamp > c.last_read_at
-                WHERE c.account_id = ? GROUP BY c.id ORDER BY c.last_activity DESC
+                SELECT c.jid, c.kind, c.last_activity,
+                    (SELECT (count(*) << 32) + coalesce(sum(m.highlight), 0) FROM message m
+                        WHERE m.conversation_id = c.id AND m.outgoing = 0 AND m.corrects IS NULL
+                            AND m.timestamp > c.last_read_at)
+                FROM conversation c WHERE c.account_id = ? ORDER BY c.last_activity DESC
                 """
             ).bind(account.rawValue.sql).rows {
-                ConversationSummary(
+                // Both counts from one walk of the unread range (an archive catch-up asks after
+                // every page): the messages in the high 32 bits, the highlights in the low ones.
+                let counts = $0.int64(3)
+                return ConversationSummary(
                     jid: $0.text(0), kind: ConversationKind(rawValue: $0.text(1)) ?? .chat, lastActivity: $0.int64(2),
-                    unread: UnreadCount(messages: $0.int(3), highlights: $0.int(4)))
+                    unread: UnreadCount(messages: Int(counts >> 32), highlights: Int(counts & 0xFFFF_FFFF)))
             }
         }
     }
