@@ -108,6 +108,20 @@ import XMPPCore
         }
     }
 
+    @Test func tabCompletesTheLevelsThenChatsAndRooms() throws {
+        let fixture = try connected()
+        try rooms.enter(fixture)
+        let model = fixture.model
+        func complete(_ line: String) -> [String]? {
+            model.commands.completions(for: line, values: { model.completionValues($0, account: $1) })?.candidates
+        }
+        #expect(complete("/notify ") == ["all", "default", "mentions", "none"])
+        #expect(complete("/notify m") == ["mentions"])
+        #expect(complete("/notify none co") == [Self.room])
+        #expect(complete("/notify all ro") == [Self.romeo])
+        #expect(complete("/mute co") == [Self.room])
+    }
+
     @Test func roomsRingOnlyWhenTheyNameUsAndChatsAlwaysByDefault() throws {
         let fixture = try connected(keywords: [])
         try rooms.enter(fixture)
@@ -256,6 +270,35 @@ import XMPPCore
         let stored = try fixture.store.lastMessages(
             account: fixture.account("main").accountID, conversation: try JID(Self.romeo), limit: 10)
         #expect(stored.map(\.highlight) == [false, false, true])
+    }
+
+    /// Messages from the archive (a first login's newest) are highlights as live ones are; none
+    /// of them rings.
+    @Test func archivedMessagesThatNameUsAreCountedAsHighlights() throws {
+        let fixture = ModelFixture()
+        var rung: [String] = []
+        fixture.model.onNotification = { rung.append($0.text) }
+        let archive = ScriptedArchive(items: [
+            .init(
+                id: "a1", from: "romeo@example.net/orchard", to: "alice@example.org", body: "plain",
+                stamp: "2026-11-25T14:00:00Z"),
+            .init(
+                id: "a2", from: "romeo@example.net/orchard", to: "alice@example.org", body: "Alice? are you there",
+                stamp: "2026-11-25T14:01:00Z"),
+            .init(
+                id: "a3", from: "alice@example.org/phone", to: "romeo@example.net", body: "alice is here",
+                stamp: "2026-11-25T14:02:00Z"),
+        ])
+        fixture.connect(rosterItems: "<item jid='romeo@example.net' subscription='both'/>")
+        for _ in 0..<10 where archive.answerPending(in: fixture.harness) > 0 {}
+        let stored = try fixture.store.lastMessages(
+            account: fixture.account.accountID, conversation: try JID(Self.romeo), limit: 10)
+        #expect(stored.map(\.body) == ["plain", "Alice? are you there", "alice is here"])
+        #expect(stored.map(\.highlight) == [false, true, false], "what we sent names nobody")
+        let key = try fixture.key(Self.romeo)
+        #expect(fixture.model.unreadCounts[key] == 2)
+        #expect(fixture.model.highlightCounts[key] == 1)
+        #expect(rung.isEmpty)
     }
 
     @Test func roomsCountUnreadHighlightsAcrossARestartUntilRead() throws {
