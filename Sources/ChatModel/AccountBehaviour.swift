@@ -14,6 +14,8 @@ public struct AccountBehaviour: Sendable, Hashable {
     public var autoAwayMinutes = 15
     /// What becomes of messages from someone not in the roster.
     public var strangers = StrangerMessages.requests
+    /// Which messages notify, and which words highlight.
+    public var notifications = NotificationRules()
 
     public init() {}
 }

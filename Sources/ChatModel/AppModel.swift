@@ -22,6 +22,8 @@ public final class AppModel {
     public private(set) var quitRequested = false
     /// Unread incoming messages per conversation, kept in step with the store.
     public private(set) var unreadCounts: [ConversationKey: Int] = [:]
+    /// How many of those are highlights (they named us or a keyword), where any are.
+    public private(set) var highlightCounts: [ConversationKey: Int] = [:]
     /// Conversations with someone not in the roster that wrote, listed under Requests instead of
     /// having a window (`StrangerMessages.requests`).
     public private(set) var strangers: Set<ConversationKey> = []
@@ -82,7 +84,7 @@ public final class AppModel {
         for account in accounts {
             for (address, count) in (try? account.store.unreadCounts(account: account.accountID)) ?? [:] {
                 guard let jid = JID(parsing: address) else { continue }
-                unreadCounts[ConversationKey(account: account.name, jid: jid)] = count
+                setUnread(ConversationKey(account: account.name, jid: jid), count)
             }
 
             account.onEvent = { [unowned self, unowned account] event in handle(event, from: account) }
@@ -151,7 +153,7 @@ public final class AppModel {
         window.activity = .none
         if let key = window.conversation, let account = account(of: key) {
             // Where unread begins: the first incoming message after the read marker.
-            let unread = (try? account.store.unreadCounts(account: account.accountID)[key.address]) ?? 0
+            let unread = (try? account.store.unreadCounts(account: account.accountID)[key.address]?.messages) ?? 0
             window.unreadMarker = unread > 0 ? window.messages.suffix(unread).first?.id : nil
         }
         markSeen(window)
@@ -176,7 +178,7 @@ public final class AppModel {
             return
         }
         try? account.store.markRead(account: account.accountID, conversation: key.jid, upTo: last.timestamp)
-        if unreadCounts.removeValue(forKey: key) != nil { onUnreadChange(key) }
+        forgetUnread(key)
         if let marker = window.pendingMarker {
             window.pendingMarker = nil
             account.feature(MarkersFeature.self)?.sendDisplayed(to: key.jid, for: marker)
@@ -419,6 +421,8 @@ public final class AppModel {
         case .occupant(let words):
             let nicks = currentWindow.conversation.map(nicks(in:)) ?? []
             return words + nicks.map { $0.contains(" ") ? "\"\($0)\"" : $0 }
+        case .conversation:
+            return completionValues(.contact, account: chosen?.name) + completionValues(.room, account: chosen?.name)
         case .command: return commands.commands.map(\.name)
         case .choice(let words): return words
         case .theme, .none: return extraCompletions(kind)
@@ -464,7 +468,7 @@ public final class AppModel {
     /// Another of our clients displayed a conversation: it is read here too.
     func readElsewhere(_ key: ConversationKey, account: AccountController) {
         try? account.store.markRead(account: account.accountID, conversation: key.jid, upTo: scheduler.now)
-        if unreadCounts.removeValue(forKey: key) != nil { onUnreadChange(key) }
+        forgetUnread(key)
         window(of: key)?.activity = .none
         onChange(.status)
     }
@@ -479,11 +483,11 @@ public final class AppModel {
                 counts.compactMap { address, count in
                     JID(parsing: address).map { (conversation($0, on: account), count) }
                 },
-                uniquingKeysWith: max)
+                uniquingKeysWith: { first, second in first.messages >= second.messages ? first : second })
         }
         for (contact, ids) in stored {
             let key = conversation(contact, on: account)
-            let unread = counts?[key] ?? unreadCounts[key] ?? 0
+            let unread = counts?[key]?.messages ?? unreadCounts[key] ?? 0
             var window = window(of: key)
             if window == nil && unread > 0 && !account.isContact(contact) && account.behaviour.strangers == .requests {
                 strangers.insert(key)
@@ -507,7 +511,8 @@ public final class AppModel {
         if let counts {
             let shown = currentWindow.scrollAnchor == nil ? currentWindow.conversation : nil
             unreadCounts = unreadCounts.filter { $0.key.account != account.name }
-            for (key, count) in counts where key != shown { unreadCounts[key] = count }
+            highlightCounts = highlightCounts.filter { $0.key.account != account.name }
+            for (key, count) in counts where key != shown { setUnread(key, count) }
         }
         onChange([.chat, .roster, .status])
     }
@@ -545,16 +550,19 @@ public final class AppModel {
             window.newBelow += 1
         }
         let seen = window === currentWindow && window.scrollAnchor == nil
-        if isNew && !outgoing && !seen {
+        let incoming = isNew && !outgoing
+        if incoming && !seen {
             unreadCounts[key, default: 0] += 1
+            if message.highlight { highlightCounts[key, default: 0] += 1 }
             onUnreadChange(key)
         }
-        // In a room only a mention of our nick highlights and notifies; a chat always does.
-        let highlight =
-            room.map { room in !message.sender.isEmpty && Mentions.mention(room.nick, in: message.body) } ?? true
-        if isNew && !outgoing && highlight && !seen
-            && account.feature(MutingFeature.self)?.muted.contains(key.address) != true
-        {
+        // The conversation's level decides what rings (every message in a chat, only mentions
+        // in a room, unless /notify or config.toml say otherwise).
+        let rings =
+            incoming
+            && account.feature(NotificationsFeature.self).map { $0.notifies(highlight: message.highlight, in: key.jid) }
+                ?? true
+        if rings && !seen {
             onNotification(
                 Notification(
                     account: account.name, conversation: key.jid,
@@ -564,10 +572,22 @@ public final class AppModel {
         if window === currentWindow {
             if seen { markSeen(window) }
             onChange(.chat)
-        } else if isNew && !outgoing {
-            window.activity = max(window.activity, highlight ? .highlight : .message)
+        } else if incoming {
+            // What rang, or named us, stands out in the status bar.
+            window.activity = max(window.activity, rings || message.highlight ? .highlight : .message)
             onChange(.status)
         }
+    }
+
+    private func setUnread(_ key: ConversationKey, _ count: UnreadCount) {
+        unreadCounts[key] = count.messages
+        highlightCounts[key] = count.highlights > 0 ? count.highlights : nil
+    }
+
+    /// The user has seen a conversation: nothing in it is unread.
+    private func forgetUnread(_ key: ConversationKey) {
+        highlightCounts[key] = nil
+        if unreadCounts.removeValue(forKey: key) != nil { onUnreadChange(key) }
     }
 
     /// Says that someone not in the roster wrote: one line each for the first few, then a count

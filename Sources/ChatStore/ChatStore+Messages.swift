@@ -53,20 +53,27 @@ extension ChatStore {
         try db.statement(
             """
             INSERT INTO message (conversation_id, outgoing, sender, sender_key, recipient, body, timestamp, type,
-                id_attribute, origin_id, stanza_id, stanza_id_by, corrects, state, encryption, seq)
-            VALUES (?1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                id_attribute, origin_id, stanza_id, stanza_id_by, corrects, state, encryption, highlight, seq)
+            VALUES (?1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                 (SELECT coalesce(max(seq), 0) + 1 FROM message WHERE conversation_id = ?1))
             """
         ).bind(
             conversation.sql, message.outgoing.sql, message.sender.sql, message.senderKey.sql, message.recipient?.sql,
             message.body.sql, timestamp.sql, message.type.sql, message.idAttribute?.sql, message.originID?.sql,
             message.stanzaID?.sql, message.stanzaIDBy?.sql, corrects?.sql, message.state?.rawValue.sql,
-            message.encryption?.sql
+            message.encryption?.sql, message.highlight.sql
         ).run()
         let id = db.lastInsertRowID
         searchIndexPending = true
         pendingActivity[conversation] = max(pendingActivity[conversation] ?? 0, timestamp)
-        if let corrects { return .correction(of: corrects, row: id) }
+        if let corrects {
+            // The original is what is shown and counted: a correction that names us makes it a
+            // highlight (one that no longer does leaves it one: it was seen as such).
+            if message.highlight {
+                try db.statement("UPDATE message SET highlight = 1 WHERE id = ?").bind(corrects.sql).run()
+            }
+            return .correction(of: corrects, row: id)
+        }
         return .inserted(id)
     }
 
@@ -212,19 +219,20 @@ extension ChatStore {
             m.body),
         EXISTS (SELECT 1 FROM message x WHERE x.corrects = m.id),
         m.timestamp, m.type, m.id_attribute, m.origin_id, m.stanza_id, m.stanza_id_by, m.state, m.error, m.encryption,
-        m.seq, m.sent_here, m.retraction, m.retraction_by, m.retraction_reason
+        m.seq, m.sent_here, m.sender_key, m.highlight, m.retraction, m.retraction_by, m.retraction_reason
         """
 
     static func storedMessage(_ row: Statement) -> StoredMessage {
         StoredMessage(
             id: row.int64(0), conversation: row.text(1), outgoing: row.int(2) != 0, sender: row.text(3),
-            recipient: row.optionalText(4), body: row.text(5), isCorrected: row.int(6) != 0, timestamp: row.int64(7),
-            type: row.text(8), idAttribute: row.optionalText(9), originID: row.optionalText(10),
-            stanzaID: row.optionalText(11), stanzaIDBy: row.optionalText(12),
+            senderKey: row.text(18), recipient: row.optionalText(4), body: row.text(5), isCorrected: row.int(6) != 0,
+            timestamp: row.int64(7), type: row.text(8), idAttribute: row.optionalText(9),
+            originID: row.optionalText(10), stanzaID: row.optionalText(11), stanzaIDBy: row.optionalText(12),
             state: row.optionalInt64(13).flatMap { DeliveryState(rawValue: Int($0)) }, error: row.optionalText(14),
             encryption: row.optionalText(15), order: row.int64(16), sentHere: row.int(17) != 0,
-            retraction: row.optionalText(18).flatMap(Retraction.Kind.init(rawValue:)).map {
-                Retraction(kind: $0, by: row.optionalText(19), reason: row.optionalText(20))
+            highlight: row.int(19) != 0,
+            retraction: row.optionalText(20).flatMap(Retraction.Kind.init(rawValue:)).map {
+                Retraction(kind: $0, by: row.optionalText(21), reason: row.optionalText(22))
             })
     }
 
@@ -286,22 +294,26 @@ extension ChatStore {
             try db.statement(
                 """
                 SELECT c.jid, c.kind, c.last_activity,
-                    (SELECT count(*) FROM message m WHERE m.conversation_id = c.id AND m.outgoing = 0
-                        AND m.corrects IS NULL AND m.timestamp > c.last_read_at)
+                    (SELECT (count(*) << 32) + coalesce(sum(m.highlight), 0) FROM message m
+                        WHERE m.conversation_id = c.id AND m.outgoing = 0 AND m.corrects IS NULL
+                            AND m.timestamp > c.last_read_at)
                 FROM conversation c WHERE c.account_id = ? ORDER BY c.last_activity DESC
                 """
             ).bind(account.rawValue.sql).rows {
-                ConversationSummary(
+                // Both counts from one walk of the unread range (an archive catch-up asks after
+                // every page): the messages in the high 32 bits, the highlights in the low ones.
+                let counts = $0.int64(3)
+                return ConversationSummary(
                     jid: $0.text(0), kind: ConversationKind(rawValue: $0.text(1)) ?? .chat, lastActivity: $0.int64(2),
-                    unread: $0.int(3))
+                    unread: UnreadCount(messages: Int(counts >> 32), highlights: Int(counts & 0xFFFF_FFFF)))
             }
         }
     }
 
-    /// Unread incoming messages per conversation (only those with any).
-    public func unreadCounts(account: AccountID) throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for conversation in try conversations(account: account) where conversation.unread > 0 {
+    /// Unread incoming messages and highlights per conversation (only those with any).
+    public func unreadCounts(account: AccountID) throws -> [String: UnreadCount] {
+        var counts: [String: UnreadCount] = [:]
+        for conversation in try conversations(account: account) where conversation.unread.messages > 0 {
             counts[conversation.jid] = conversation.unread
         }
         return counts

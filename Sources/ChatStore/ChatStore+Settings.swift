@@ -1,6 +1,6 @@
 import XMPPCore
 
-/// Per-contact settings, interface settings changed while running, and the entity-capabilities
+/// Per-conversation settings, interface settings changed while running, and the entity-capabilities
 /// cache (XEP-0115).
 extension ChatStore {
     /// Interface settings saved by /set and /theme, by key.
@@ -25,22 +25,27 @@ extension ChatStore {
         }
     }
 
-    public func mutedContacts(account: AccountID) throws -> Set<String> {
+    /// The notification levels chosen with /notify (`all`, `mentions`, `none`), by conversation
+    /// (a bare JID, or `room@service/nick` for a private chat through a room).
+    public func notificationLevels(account: AccountID) throws -> [String: String] {
         try guarded {
-            Set(
-                try db.statement("SELECT jid FROM contact_setting WHERE account_id = ? AND muted = 1")
-                    .bind(account.rawValue.sql).rows { $0.text(0) })
+            Dictionary(
+                try db.statement(
+                    "SELECT jid, notify FROM conversation_setting WHERE account_id = ? AND notify IS NOT NULL"
+                ).bind(account.rawValue.sql).rows { ($0.text(0), $0.text(1)) },
+                uniquingKeysWith: { _, last in last })
         }
     }
 
-    public func setMuted(_ muted: Bool, contact: JID, account: AccountID) throws {
+    /// Keeps a conversation's notification level (nil: back to what config.toml says).
+    public func setNotificationLevel(_ level: String?, conversation: JID, account: AccountID) throws {
         try write {
             try db.statement(
                 """
-                INSERT INTO contact_setting (account_id, jid, muted) VALUES (?, ?, ?)
-                ON CONFLICT (account_id, jid) DO UPDATE SET muted = excluded.muted
+                INSERT INTO conversation_setting (account_id, jid, notify) VALUES (?, ?, ?)
+                ON CONFLICT (account_id, jid) DO UPDATE SET notify = excluded.notify
                 """
-            ).bind(account.rawValue.sql, contact.bare.description.sql, muted.sql).run()
+            ).bind(account.rawValue.sql, conversation.description.sql, level?.sql).run()
         }
     }
 

@@ -76,6 +76,8 @@ public struct NewMessage: Sendable, Hashable {
     public var corrects: String?
     public var state: DeliveryState?
     public var encryption: String?
+    /// It named us (our nick or name) or a configured keyword when it arrived.
+    public var highlight: Bool
 
     public init(
         conversation: JID,
@@ -93,7 +95,8 @@ public struct NewMessage: Sendable, Hashable {
         stanzaIDBy: String? = nil,
         corrects: String? = nil,
         state: DeliveryState? = nil,
-        encryption: String? = nil
+        encryption: String? = nil,
+        highlight: Bool = false
     ) {
         self.conversation = conversation
         self.kind = kind
@@ -111,6 +114,7 @@ public struct NewMessage: Sendable, Hashable {
         self.corrects = corrects
         self.state = state
         self.encryption = encryption
+        self.highlight = highlight
     }
 }
 
@@ -120,6 +124,9 @@ public struct StoredMessage: Sendable, Hashable, Identifiable {
     public var conversation: String
     public var outgoing: Bool
     public var sender: String
+    /// Who sent it, as compared for duplicates and corrections: the bare JID in 1:1 chats; in
+    /// rooms the occupant id the room vouches for (`occupant:ID`), else the occupant's room JID.
+    public var senderKey: String
     public var recipient: String?
     /// The latest text (the last correction's, if corrected).
     public var body: String
@@ -138,6 +145,8 @@ public struct StoredMessage: Sendable, Hashable, Identifiable {
     public var order: Int64
     /// Typed in this client (not a copy of what another of our devices sent).
     public var sentHere: Bool = false
+    /// It named us or a configured keyword (its text, or a correction's).
+    public var highlight: Bool = false
     /// The text was taken back (it is erased: `body` is empty).
     public var retraction: Retraction?
 }
@@ -188,7 +197,18 @@ public struct ConversationSummary: Sendable, Hashable {
     public var jid: String
     public var kind: ConversationKind
     public var lastActivity: Int64
-    public var unread: Int
+    public var unread: UnreadCount
+}
+
+/// Incoming messages after a conversation's read marker, and how many of them are highlights.
+public struct UnreadCount: Sendable, Hashable {
+    public var messages: Int
+    public var highlights: Int
+
+    public init(messages: Int, highlights: Int = 0) {
+        self.messages = messages
+        self.highlights = highlights
+    }
 }
 
 /// A stanza waiting in the outbox for the server's acknowledgement.

@@ -36,24 +36,3 @@ public struct ChatConfiguration: Sendable, Hashable {
             ?? strangers
     }
 }
-
-/// The `[notifications]` table.
-///
-///     [notifications]
-///     bell = true                                          # ring the terminal bell
-///     command = "notify-send \"$TERN_SENDER\" \"$TERN_TEXT\""  # run for each message not on screen
-///
-/// The command runs with `/bin/sh -c`; the message is passed in the environment (TERN_FROM,
-/// TERN_SENDER, TERN_TEXT), never pasted into the command line.
-public struct NotificationConfiguration: Sendable, Hashable {
-    public var bell = true
-    public var command: String?
-
-    public init() {}
-
-    init(reader: ConfigReader) throws(ConfigError) {
-        try reader.rejectUnknownKeys(allowed: ["bell", "command"])
-        bell = try reader.bool("bell") ?? bell
-        command = try reader.string("command")
-    }
-}

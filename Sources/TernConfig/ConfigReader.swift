@@ -47,6 +47,22 @@ struct ConfigReader {
         return bool
     }
 
+    /// An array of strings (`["a", "b"]`).
+    func strings(_ key: String) throws(ConfigError) -> [String]? {
+        guard let value = table[key] else { return nil }
+        guard let array = value.array else {
+            throw error(key, "expected an array of strings, found \(describe(value.type))")
+        }
+        var strings: [String] = []
+        for (index, item) in array.enumerated() {
+            guard let string = item.string else {
+                throw error(key, "expected an array of strings; item \(index + 1) is \(describe(item.type))")
+            }
+            strings.append(string)
+        }
+        return strings
+    }
+
     /// A string that must be one of `choices`.
     func choice(_ key: String, of choices: [String]) throws(ConfigError) -> String? {
         guard let value = try string(key) else { return nil }

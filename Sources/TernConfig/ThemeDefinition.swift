@@ -90,7 +90,7 @@ public struct ThemeDefinition: Sendable, Hashable {
     /// The UI elements a theme may style.
     public static let elements: Set<String> = [
         "roster.header", "roster.online", "roster.chat", "roster.away", "roster.xa", "roster.dnd", "roster.offline",
-        "roster.selected", "roster.unread", "roster.pending", "roster.border",
+        "roster.selected", "roster.unread", "roster.highlight", "roster.pending", "roster.border",
         "chat.time", "chat.me", "chat.them", "chat.text", "chat.action", "chat.notice", "chat.error", "chat.day",
         "chat.unread", "chat.corrected", "chat.state", "chat.failed", "chat.highlight",
         "nick.1", "nick.2", "nick.3", "nick.4", "nick.5", "nick.6", "nick.7", "nick.8",

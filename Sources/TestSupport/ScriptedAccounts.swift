@@ -18,11 +18,14 @@ public final class ScriptedAccounts {
     }
 
     /// Accounts by name and JID, in order; `roster` preloads an account's stored roster.
+    /// `store` carries over from an earlier fixture to model a restart, `behaviour` is what
+    /// config.toml would set.
     public init(
         _ specs: [(name: String, jid: String)], roster: [String: [RosterItem]] = [:],
-        scheduler: ManualScheduler = ManualScheduler(), defaultAccount: String? = nil
+        scheduler: ManualScheduler = ManualScheduler(), defaultAccount: String? = nil, store: ChatStore? = nil,
+        behaviour: AccountBehaviour = AccountBehaviour()
     ) throws {
-        let store = try ChatStore.inMemory()
+        let store = try store ?? ChatStore.inMemory()
         self.store = store
         self.scheduler = scheduler
         var boxes: [String: Box] = [:]
@@ -47,6 +50,7 @@ public final class ScriptedAccounts {
                 })
         }
         self.boxes = boxes
+        for account in accounts { account.behaviour = behaviour }
         self.accounts = accounts
         model = AppModel(
             accounts: accounts, settings: UISettings(), scheduler: scheduler, defaultAccount: defaultAccount)

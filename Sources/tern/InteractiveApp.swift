@@ -66,6 +66,7 @@ final class InteractiveApp {
         behaviour.autoAwayMinutes = configuration.chat.autoAwayMinutes
         behaviour.initialArchiveMessages = configuration.chat.archiveInitial
         behaviour.strangers = StrangerMessages(rawValue: configuration.chat.strangers.rawValue) ?? .requests
+        behaviour.notifications = NotificationRules(configuration.notifications)
         for controller in controllers { controller.behaviour = behaviour }
         model = AppModel(
             accounts: controllers, settings: ui, scheduler: scheduler, settingsStore: store,

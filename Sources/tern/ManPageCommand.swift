@@ -29,7 +29,7 @@ enum ManPage {
             [\\-\\-account NAME] [\\-\\-config FILE] [\\-\\-offline]
             .br
             .B tern send
-            [\\-\\-account NAME] JID TEXT
+            [\\-\\-account NAME] [\\-\\-groupchat] JID TEXT
             .br
             .B tern history
             [\\-\\-account NAME] JID [\\-\\-limit N] [\\-\\-before ID] [\\-\\-search TEXT] [\\-\\-json]

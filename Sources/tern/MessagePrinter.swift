@@ -14,7 +14,7 @@ struct MessagePrinter {
             return
         }
         let time = MessagePrinter.localTime(message.timestamp)
-        let who = TerminalSafe.sanitize(message.outgoing ? "me" : message.sender)
+        let who = TerminalSafe.sanitize(message.outgoing ? "me" : MessagePrinter.sender(of: message))
         var text: String
         if let snippet {
             let parts = snippet.segments.map { segment in
@@ -37,7 +37,7 @@ struct MessagePrinter {
             "time": MessagePrinter.isoTime(message.timestamp),
             "timestamp_ms": message.timestamp,
             "conversation": message.conversation,
-            "from": message.sender,
+            "from": MessagePrinter.sender(of: message),
             "to": message.recipient ?? NSNull(),
             "outgoing": message.outgoing,
             "body": message.body,
@@ -50,6 +50,11 @@ struct MessagePrinter {
             "state": message.state?.name ?? NSNull(),
         ]
         if let error = message.error { object["error"] = error }
+        if message.type == "groupchat" {
+            // The room itself speaks without a nick.
+            object["nick"] = message.sender.isEmpty ? NSNull() : message.sender
+            object["occupant_key"] = message.senderKey
+        }
         if let snippet {
             object["snippet"] = snippet.plainText
             object["matches"] = snippet.segments.filter(\.highlighted).map(\.text)
@@ -59,6 +64,13 @@ struct MessagePrinter {
                 withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return }
         Swift.print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Who sent a message: a JID as stored, or for a room message the occupant's room JID
+    /// (`room@service/nick`; the room's own for what the room itself says).
+    static func sender(of message: StoredMessage) -> String {
+        guard message.type == "groupchat" else { return message.sender }
+        return message.sender.isEmpty ? message.conversation : message.conversation + "/" + message.sender
     }
 
     static func localTime(_ milliseconds: Int64) -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatModel
 import ChatStore
 import Glibc
 import Networking
@@ -16,7 +17,7 @@ struct SendCommand: ParsableCommand {
 
     @OptionGroup var accountOptions: AccountOptions
 
-    @Argument(help: "The recipient's JID.")
+    @Argument(help: "The recipient's JID (a room's with --groupchat).")
     var recipient: String
 
     @Argument(help: "The message text (or --stdin).")
@@ -25,6 +26,13 @@ struct SendCommand: ParsableCommand {
     @Flag(help: "Read the message text from standard input.")
     var stdin = false
 
+    @Flag(
+        help: """
+            The recipient is a room (XEP-0045): enter it as the nick Tern is in it with (else the \
+            account's name), send, wait for the room to pass the message on, and leave.
+            """)
+    var groupchat = false
+
     @Option(help: "Give up after this many seconds.")
     var timeout: Int = 30
 
@@ -32,8 +40,11 @@ struct SendCommand: ParsableCommand {
     var database: String?
 
     func validate() throws {
-        guard JID(parsing: recipient) != nil else {
+        guard let jid = JID(parsing: recipient) else {
             throw ValidationError("\"\(recipient)\" is not a valid JID")
+        }
+        if groupchat && (jid.localpart == nil || jid.resourcepart != nil) {
+            throw ValidationError("--groupchat needs a room's address (room@service)")
         }
         if stdin && text != nil { throw ValidationError("give the text or --stdin, not both") }
         if !stdin && text?.isEmpty != false { throw ValidationError("the message text is empty") }
@@ -63,31 +74,44 @@ struct SendCommand: ParsableCommand {
         } catch {
             exitWithFailure(error.description)
         }
-        let outcome = OneShotSend(loop: loop, settings: settings, recipient: recipient, text: body)
+        let target: OneShotSend.Recipient =
+            groupchat ? history.room(recipient, defaultNick: account.jid.localpart ?? "tern") : .chat(recipient)
+        let outcome = OneShotSend(loop: loop, settings: settings, recipient: target, text: body)
         loop.schedule(after: .seconds(timeout)) { outcome.give(up: "timed out after \(timeout) seconds") }
         outcome.start()
         loop.run { outcome.result != nil }
-        history.record(outcome, recipient: recipient, text: body)
+        history.record(outcome)
         if case .failure(let message) = outcome.result { exitWithFailure(message) }
     }
 }
 
 /// The state of one `tern send`: connect, send, confirm, disconnect.
 ///
-/// The message counts as sent once the server has processed it: its answer to a ping sent after
-/// it (a stream is handled in order) and, on a stream-managed stream, its acknowledgement of the
-/// message. An error the server returns for the message before then fails the send.
+/// A chat message counts as sent once the server has processed it: its answer to a ping sent
+/// after it (a stream is handled in order) and, on a stream-managed stream, its acknowledgement
+/// of the message. An error the server returns for the message before then fails the send. A
+/// room message counts as sent once the room passed it on (`MUCOneShotSend`).
 final class OneShotSend {
     enum Outcome {
         case success
         case failure(String)
     }
 
+    /// Where the message goes.
+    enum Recipient {
+        case chat(JID)
+        /// A room, entered as `nick` (with `password` when it has one) for the message.
+        case room(JID, nick: String, password: String?)
+    }
+
     private(set) var result: Outcome?
-    private let connection: XMPPConnection
-    private let recipient: JID
-    private let text: String
-    private(set) var sentID: String?
+    let connection: XMPPConnection
+    let recipient: Recipient
+    let text: String
+    /// The visit to the room (`.room`), once the session is up (`OneShotSend+Room`).
+    var room: MUCOneShotSend?
+    /// The message's id (and origin-id), once it exists.
+    var sentID: String?
     private(set) var sentFrom: JID?
     /// The server's error for the message, if it sent one.
     private(set) var rejection: String?
@@ -96,7 +120,7 @@ final class OneShotSend {
     /// The stream-management number of the message, until the server acknowledges it.
     private var awaitingAck: UInt32?
 
-    init(loop: EventLoop, settings: ConnectionSettings, recipient: JID, text: String) {
+    init(loop: EventLoop, settings: ConnectionSettings, recipient: Recipient, text: String) {
         connection = XMPPConnection(
             loop: loop, settings: settings, extensions: [PingResponder(), DiscoInfoResponder()])
         self.recipient = recipient
@@ -121,37 +145,35 @@ final class OneShotSend {
         result = .failure(reason)
     }
 
+    /// The outcome is known: log out.
+    func finish(_ outcome: Outcome) {
+        guard result == nil else { return }
+        result = outcome
+        connection.disconnect()
+    }
+
     private func handle(_ event: ConnectionEvent) {
         switch event {
         case .authenticated(let authentication):
             self.authentication = authentication
         case .established:
-            // No initial presence: a send-only session must not take the account's offline messages.
-            let session = connection.session
-            let id = session.makeID()
-            sentID = id
-            sentFrom = session.boundJID
-            awaitingAck = session.nextOutboundSequence
-            connection.send(OutgoingMessage.chat(to: recipient, body: text, id: id, chatState: nil))
-            let ping = XMLElement.iq(
-                .get, id: session.makeID(), to: session.boundJID.domain,
-                payload: XMLElement("ping", namespace: Namespace.ping))
-            connection.sendIQ(ping) { [unowned self] result in
-                switch result {
-                case .success, .failure(.error):
-                    self.pinged = true
-                    self.confirmIfDone()
-                case .failure(let failure):
-                    self.give(up: "the server did not confirm the message: \(failure)")
-                }
+            // No initial presence: a send-only session must not take the account's offline
+            // messages (a room is sent presence of its own).
+            switch recipient {
+            case .chat(let jid): sendChat(to: jid)
+            case .room(let jid, let nick, let password): visit(jid, as: nick, password: password)
             }
         case .stanza(let stanza):
-            guard stanza.stanzaKind == .message, stanza.type == "error", stanza.id == sentID, rejection == nil else {
+            if room != nil {
+                perform(room?.receive(stanza) ?? [])
                 return
             }
+            guard stanza.stanzaKind == .message, stanza.type == "error", stanza.id == sentID, rejection == nil,
+                case .chat(let jid) = recipient
+            else { return }
             let error = StanzaError(stanza: stanza) ?? StanzaError(.undefinedCondition)
             rejection = error.description
-            give(up: "the message to \(recipient) came back: \(error)")
+            give(up: "the message to \(jid) came back: \(error)")
             connection.disconnect()
         case .streamManagement(.acknowledged(let h)):
             if let sequence = awaitingAck, !StreamResumption.isAfter(sequence, h) { awaitingAck = nil }
@@ -170,14 +192,50 @@ final class OneShotSend {
         }
     }
 
+    private func sendChat(to recipient: JID) {
+        let session = connection.session
+        let id = session.makeID()
+        sentID = id
+        sentFrom = session.boundJID
+        awaitingAck = session.nextOutboundSequence
+        connection.send(OutgoingMessage.chat(to: recipient, body: text, id: id, chatState: nil))
+        let ping = XMLElement.iq(
+            .get, id: session.makeID(), to: session.boundJID.domain,
+            payload: XMLElement("ping", namespace: Namespace.ping))
+        connection.sendIQ(ping) { [unowned self] result in
+            switch result {
+            case .success, .failure(.error):
+                self.pinged = true
+                self.confirmIfDone()
+            case .failure(let failure):
+                self.give(up: "the server did not confirm the message: \(failure)")
+            }
+        }
+    }
+
     var confirmed: Bool {
         if case .success = result { true } else { false }
     }
 
+    /// The message as the history keeps it, and the error it came back with; nil if it never
+    /// went out.
+    func sentMessage(account: JID) -> (message: NewMessage, rejection: String?)? {
+        switch recipient {
+        case .room: return roomMessage()
+        case .chat(let jid):
+            guard let sentID else { return nil }
+            let message = NewMessage(
+                conversation: jid.bare, outgoing: true, sender: (sentFrom ?? account).description,
+                senderKey: account.description, recipient: jid.description, body: text,
+                timestamp: Clock.nowMilliseconds(), idAttribute: sentID, originID: sentID,
+                state: confirmed ? .acked : .sent)
+            return (message, rejection)
+        }
+    }
+
     private func confirmIfDone() {
-        guard pinged, awaitingAck == nil, result == nil, rejection == nil else { return }
-        result = .success
-        connection.disconnect()
+        guard pinged, awaitingAck == nil, rejection == nil else { return }
+        finish(.success)
     }
 }
 
@@ -206,22 +264,27 @@ struct SendHistory {
         return (try? store.pinnedMechanism(account: accountID)) ?? nil
     }
 
-    /// Records the message as the server left it (acknowledged, failed with its error, or sent
-    /// without a confirmation), and the mechanism and channel binding that worked.
-    func record(_ send: OneShotSend, recipient: JID, text: String) {
-        guard let sentID = send.sentID else { return }
+    /// Where `tern send --groupchat` enters `room`: as the nick (and with the password) the
+    /// interactive client is in it with, else as `defaultNick`.
+    func room(_ room: JID, defaultNick: String) -> OneShotSend.Recipient {
+        guard case .success(let (store, accountID)) = opened,
+            let entry = RoomsFeature.storedEntry(of: room, account: accountID, in: store)
+        else { return .room(room, nick: defaultNick, password: nil) }
+        return .room(room, nick: entry.nick, password: entry.password)
+    }
+
+    /// Records the message as the server or the room left it (acknowledged or passed on, failed
+    /// with its error, or sent without a confirmation), as the interactive client would, and the
+    /// mechanism and channel binding that worked.
+    func record(_ send: OneShotSend) {
         do {
             let (store, accountID) = try opened.get()
-            let outcome = try store.insert(
-                NewMessage(
-                    conversation: recipient.bare, outgoing: true, sender: (send.sentFrom ?? account.jid).description,
-                    senderKey: account.jid.description, recipient: recipient.description, body: text,
-                    timestamp: Clock.nowMilliseconds(), idAttribute: sentID, originID: sentID,
-                    state: send.confirmed ? .acked : .sent),
-                account: accountID)
-            if let rejection = send.rejection, case .inserted = outcome {
+            if let (message, rejection) = send.sentMessage(account: account.jid),
+                case .inserted = try store.insert(message, account: accountID), let rejection,
+                let id = message.idAttribute
+            {
                 try store.markFailed(
-                    account: accountID, conversation: recipient.bare, idAttribute: sentID, error: rejection)
+                    account: accountID, conversation: message.conversation, idAttribute: id, error: rejection)
             }
             if let type = send.authentication?.channelBinding, type != channelBinding {
                 try store.setChannelBinding(type.rawValue, account: accountID)

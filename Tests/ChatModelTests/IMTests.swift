@@ -444,7 +444,8 @@ import XMPPExtensions
         fixture.harness.serverSends(
             "<message from='romeo@example.net/orchard' type='chat'><body>quiet</body></message>")
         #expect(notified.count == 1)
-        #expect(try fixture.store.mutedContacts(account: fixture.account.accountID) == ["romeo@example.net"])
+        #expect(
+            try fixture.store.notificationLevels(account: fixture.account.accountID) == ["romeo@example.net": "none"])
     }
 
     @Test func autoAwayAfterIdleTimeAndBackOnAKey() throws {

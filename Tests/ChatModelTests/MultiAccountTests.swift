@@ -160,8 +160,8 @@ import XMPPCore
         fixture.receive("home", from: "romeo@example.net/a", "not muted here")
         #expect(notified.map(\.account) == ["home"])
         #expect(notified.map(\.text) == ["not muted here"])
-        #expect(fixture.account("work").feature(MutingFeature.self)?.muted == ["romeo@example.net"])
-        #expect(fixture.account("home").feature(MutingFeature.self)?.muted.isEmpty == true)
+        #expect(fixture.account("work").feature(NotificationsFeature.self)?.chosen == ["romeo@example.net": .none])
+        #expect(fixture.account("home").feature(NotificationsFeature.self)?.chosen.isEmpty == true)
     }
 
     @Test func readOnAnotherDeviceClearsOnlyThatAccount() throws {

@@ -281,10 +281,10 @@ import XMPPCore
         #expect(notified == ["thirdwitch: where hast thou been?"])
         let key = try fixture.key("main", RoomTests.room)
         #expect(fixture.model.window(of: key)?.activity == .highlight)
-        #expect(Mentions.mention("tom", in: "@Tom, hi"))
-        #expect(!Mentions.mention("tom", in: "tomato and atom"))
-        #expect(Mentions.mention("tom", in: "is that you, tom?"))
-        #expect(!Mentions.mention("", in: "anything"))
+        #expect(Mentions.mention(["tom"], in: "@Tom, hi"))
+        #expect(!Mentions.mention(["tom"], in: "tomato and atom"))
+        #expect(Mentions.mention(["tom"], in: "is that you, tom?"))
+        #expect(!Mentions.mention([""], in: "anything"))
     }
 
     @Test func nicksCompleteAtTheStartOfTheLineAsAnAddress() throws {

@@ -166,6 +166,11 @@ import XMPPCore
     @Test(arguments: 1..<Schema.migrations.count)
     func upgradesFromEveryEarlierSchema(appliedCount: Int) throws {
         let path = temporaryDirectory() + "/tern.sqlite"
+        // Schemas with `contact_setting.muted`: a muted contact becomes one whose level is none.
+        let settings = try #require(
+            Schema.migrations.firstIndex { $0.name == "create-contact-settings-and-capabilities" })
+        let levels = try #require(Schema.migrations.firstIndex { $0.name == "replace-muting-with-notification-levels" })
+        let muting = appliedCount > settings && appliedCount <= levels
         do {
             let connection = try SQLiteConnection(path: path)
             try connection.registerTextFunction("tern_search_text") { context, _, arguments in
@@ -181,6 +186,13 @@ import XMPPCore
                         VALUES (1, 0, 'romeo@example.net/x', 'romeo@example.net', 'from an old schema', 5);
                     """)
             }
+            if muting {
+                try connection.execute(
+                    """
+                    INSERT INTO contact_setting (account_id, jid, muted)
+                        VALUES (1, 'romeo@example.net', 1), (1, 'juliet@example.net', 0);
+                    """)
+            }
         }
         let store = try ChatStore(path: path)
         #expect(try store.appliedMigrations() == Schema.migrations.map(\.name))
@@ -189,7 +201,11 @@ import XMPPCore
         if appliedCount >= 2 {
             #expect(try store.all(account: account).map(\.body) == ["from an old schema"])
         }
+        if muting {
+            #expect(try store.notificationLevels(account: account) == ["romeo@example.net": "none"])
+        }
         _ = try store.insert(incoming("after the upgrade", at: 9), account: account)
         #expect(try store.search("upgrade").count == 1)
+        #expect(try store.all(account: account).allSatisfy { !$0.highlight }, "nothing is a highlight after the fact")
     }
 }

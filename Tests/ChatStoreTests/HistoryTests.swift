@@ -57,9 +57,47 @@ import XMPPCore
         _ = try store.insert(outgoing("reply", at: 40, id: "r1"), account: account)
         let list = try store.conversations(account: account)
         #expect(list.map(\.jid) == ["romeo@example.net", "juliet@example.net"])
-        #expect(try store.unreadCounts(account: account) == ["romeo@example.net": 1, "juliet@example.net": 2])
+        #expect(
+            try store.unreadCounts(account: account) == [
+                "romeo@example.net": UnreadCount(messages: 1), "juliet@example.net": UnreadCount(messages: 2),
+            ])
         try store.markRead(account: account, conversation: juliet, upTo: 20)
-        #expect(try store.unreadCounts(account: account)["juliet@example.net"] == 1)
+        #expect(try store.unreadCounts(account: account)["juliet@example.net"] == UnreadCount(messages: 1))
+    }
+
+    @Test func highlightsAreKeptAndCountedUntilRead() throws {
+        var mention = incoming("alice: look", at: 20, id: "m1")
+        mention.highlight = true
+        let correctedIntoOne = incoming("see this", at: 30, id: "m2")
+        var correction = incoming("alice, see this", at: 31, id: "m3", corrects: "m2")
+        correction.highlight = true
+        _ = try store.insert([incoming("plain", at: 10), mention, correctedIntoOne], account: account)
+        _ = try store.insert(correction, account: account)
+        #expect(
+            try store.all(account: account).map(\.highlight) == [false, true, true], "a correction naming us counts")
+        #expect(try store.unreadCounts(account: account)[romeo.description] == UnreadCount(messages: 3, highlights: 2))
+        try store.markRead(account: account, conversation: romeo, upTo: 20)
+        #expect(try store.unreadCounts(account: account)[romeo.description] == UnreadCount(messages: 1, highlights: 1))
+        try store.markRead(account: account, conversation: romeo, upTo: 40)
+        #expect(try store.unreadCounts(account: account).isEmpty)
+    }
+
+    @Test func notificationLevelsAreKeptPerConversationAndForgotten() throws {
+        let room = try JID("coven@chat.shakespeare.lit")
+        let occupant = try JID("coven@chat.shakespeare.lit/firstwitch")
+        try store.setNotificationLevel("all", conversation: room, account: account)
+        try store.setNotificationLevel("none", conversation: occupant, account: account)
+        try store.setNotificationLevel("mentions", conversation: romeo, account: account)
+        try store.setNotificationLevel(nil, conversation: romeo, account: account)
+        #expect(
+            try store.notificationLevels(account: account) == [
+                room.description: "all", occupant.description: "none",
+            ])
+        let other = try store.account(jid: try JID("alice@home.example"))
+        #expect(try store.notificationLevels(account: other).isEmpty, "per account")
+        #expect(throws: StoreError.self) {
+            try store.setNotificationLevel("loud", conversation: romeo, account: account)
+        }
     }
 
     @Test func accountsAreSeparate() throws {

@@ -104,6 +104,48 @@ import XMPPCore
                 || older.standardOutputText.contains("\"outgoing\":true"))
     }
 
+    @Test func aRoomsLinesNameTheirOccupantsByTheirRoomJIDs() throws {
+        let store = try ChatStore(path: database)
+        let account = try store.account(jid: try JID("alice@example.org"), name: "work")
+        let room = try JID("coven@chat.shakespeare.lit")
+        func said(_ nick: String, _ body: String, minute: Int64, outgoing: Bool = false, key: String? = nil)
+            -> NewMessage
+        {
+            NewMessage(
+                conversation: room, kind: .groupchat, outgoing: outgoing, sender: nick,
+                senderKey: key ?? "\(room)/\(nick)", body: body, timestamp: 1_700_000_000_000 + minute * 60_000,
+                type: "groupchat")
+        }
+        _ = try store.insert(
+            [
+                said("", "This room is now non-anonymous", minute: 0),
+                said("firstwitch", "When shall we three meet again", minute: 1, key: "occupant:f1"),
+                said("thirdwitch", "There to meet with Macbeth", minute: 2, outgoing: true),
+                said("second\u{1B}[2Jwitch", "In thunder", minute: 3),
+            ], account: account)
+        let text = try tern(["history", "--database", database, room.description])
+        #expect(text.status == 0, "\(text.standardErrorText)")
+        let lines = text.standardOutputText.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines[0].hasSuffix("  coven@chat.shakespeare.lit: This room is now non-anonymous"), "the room itself")
+        #expect(lines[1].hasSuffix("  coven@chat.shakespeare.lit/firstwitch: When shall we three meet again"))
+        #expect(lines[2].hasSuffix("  me: There to meet with Macbeth"))
+        #expect(lines[3].hasSuffix("  coven@chat.shakespeare.lit/second␛[2Jwitch: In thunder"))
+        let json = try tern(["history", "--database", database, room.description, "--json"])
+        let objects = try json.standardOutputText.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(objects.map { $0["nick"] as? String } == [nil, "firstwitch", "thirdwitch", "second\u{1B}[2Jwitch"])
+        #expect(objects[0]["nick"] is NSNull)
+        #expect(objects[1]["occupant_key"] as? String == "occupant:f1")
+        #expect(objects[2]["occupant_key"] as? String == "coven@chat.shakespeare.lit/thirdwitch")
+        #expect(objects[1]["from"] as? String == "coven@chat.shakespeare.lit/firstwitch")
+        #expect(objects.allSatisfy { $0["type"] as? String == "groupchat" })
+        _ = try populate()
+        let chat = try tern(["history", "--database", database, "romeo@example.net", "--limit", "1", "--json"])
+        #expect(!chat.standardOutputText.contains("\"nick\""), "a chat's messages have no nick")
+    }
+
     @Test func readsWhileAnotherProcessWrites() throws {
         let store = try populate()
         let account = try store.account(jid: try JID("alice@example.org"))

@@ -121,6 +121,57 @@ import XMPPClient
         #expect(error("[notifications]\nbell = \"yes\"\n")?.line == 2)
     }
 
+    @Test func notificationLevelsAndKeywords() throws {
+        let defaults = try parse("")
+        #expect(defaults.notifications.rooms == .mentions, "a room rings only when it names you")
+        #expect(defaults.notifications.chats == .all)
+        #expect(defaults.notifications.keywords.isEmpty && defaults.notifications.levels.isEmpty)
+        let config = try parse(
+            """
+            [notifications]
+            rooms = "all"             # default level for rooms
+            chats = "mentions"
+            keywords = ["deploy", "Tern"]
+            [notifications.levels]
+            "room@conference.example.org" = "all"
+            "noisy@Example.ORG" = "none"
+            "room@conference.example.org/nurse" = "mentions"
+            """)
+        #expect(config.notifications.rooms == .all)
+        #expect(config.notifications.chats == .mentions)
+        #expect(config.notifications.keywords == ["deploy", "Tern"])
+        #expect(
+            config.notifications.levels == [
+                "room@conference.example.org": .all, "noisy@example.org": .none,
+                "room@conference.example.org/nurse": .mentions,
+            ])
+    }
+
+    @Test func wrongNotificationSettingsNameFileLineAndKey() {
+        let level = error("[notifications]\nbell = true\nrooms = \"loud\"\n")
+        #expect(
+            level?.description
+                == "/home/u/.config/tern/config.toml:3: notifications.rooms: \"loud\" is not one of \"all\", \"mentions\", \"none\""
+        )
+        #expect(error("[notifications]\nchats = 1\n")?.message == "expected a string, found an integer")
+        let keywords = error("[notifications]\n\nkeywords = \"deploy\"\n")
+        #expect(keywords?.line == 3)
+        #expect(keywords?.message == "expected an array of strings, found a string")
+        #expect(
+            error("[notifications]\nkeywords = [\"deploy\", 3]\n")?.message
+                == "expected an array of strings; item 2 is an integer")
+        #expect(error("[notifications]\nkeywords = [\" \"]\n")?.message == "a keyword cannot be empty")
+        let unknown = error("[notifications.levels]\n\"a@b.c\" = \"all\"\n\"room@conference.b.c\" = \"some\"\n")
+        #expect(unknown?.line == 3)
+        #expect(unknown?.key == "notifications.levels.room@conference.b.c")
+        #expect(unknown?.message == "\"some\" is not one of \"all\", \"mentions\", \"none\"")
+        let notJID = error("[notifications]\n[notifications.levels]\n\"a b@c\" = \"all\"\n")
+        #expect(notJID?.line == 3)
+        #expect(notJID?.message == "\"a b@c\" is not a JID")
+        #expect(error("[notifications]\nlevels = \"all\"\n")?.message == "expected a table, found a string")
+        #expect(error("[notifications]\nkeyword = [\"x\"]\n")?.key == "notifications.keyword")
+    }
+
     @Test func unknownKeyNamesFileLineAndKey() {
         let error = error("[accounts.work]\njid = \"a@b.c\"\nprot = 5222\n")
         #expect(error?.line == 3)

@@ -21,6 +21,8 @@ public enum ArgumentCompletion: Sendable, Hashable {
     case room
     /// The nicks in the room of the current window, and these words.
     case occupant([String])
+    /// Contacts, open conversations and rooms (anything with a notification level).
+    case conversation
 }
 
 /// One argument of a command.

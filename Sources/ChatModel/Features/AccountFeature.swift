@@ -81,7 +81,7 @@ public enum AccountFeatures {
             DiscoFeature.self, RosterFeature.self, PresenceFeature.self, CapabilitiesFeature.self,
             BlockingFeature.self, CarbonsFeature.self, MessagingFeature.self, ReceiptsFeature.self,
             MarkersFeature.self, ChatStatesFeature.self, CorrectionsFeature.self, ArchiveFeature.self,
-            MutingFeature.self, RoomsFeature.self, BookmarksFeature.self, RoomAdminFeature.self,
+            NotificationsFeature.self, RoomsFeature.self, BookmarksFeature.self, RoomAdminFeature.self,
             InvitationsFeature.self,
         ]
     }

@@ -234,6 +234,7 @@ public final class ArchiveFeature: AccountFeature {
         let jid = account.jid
         let now = account.scheduler.now
         let messaging = account.feature(MessagingFeature.self)
+        let notifications = account.feature(NotificationsFeature.self)
         var rows: [NewMessage] = []
         var seen: [(ChatMessage, JID, Bool)] = []
         for archived in messages {
@@ -249,7 +250,8 @@ public final class ArchiveFeature: AccountFeature {
                     senderKey: (outgoing ? jid : peer).description, recipient: message.to?.description, body: body,
                     timestamp: archived.timestamp ?? message.delay ?? now, type: message.type,
                     idAttribute: message.id, originID: message.originID, stanzaID: archived.archiveID,
-                    stanzaIDBy: jid.description, corrects: message.replaces, state: outgoing ? .acked : nil))
+                    stanzaIDBy: jid.description, corrects: message.replaces, state: outgoing ? .acked : nil,
+                    highlight: !outgoing && notifications?.highlights(body, ownName: jid.localpart) == true))
         }
         var stored: [JID: [Int64]] = [:]
         do {

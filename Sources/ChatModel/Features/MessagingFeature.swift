@@ -38,6 +38,7 @@ public final class MessagingFeature: AccountFeature {
     private lazy var observers: [any MessageObserver] = account.features.compactMap { $0 as? any MessageObserver }
     private lazy var archive = account.feature(ArchiveFeature.self)
     private lazy var rooms = account.feature(RoomsFeature.self)
+    private lazy var notifications = account.feature(NotificationsFeature.self)
     unowned let account: AccountController
 
     public init(account: AccountController) throws(FeatureError) {
@@ -121,7 +122,8 @@ public final class MessagingFeature: AccountFeature {
             senderKey: (outgoing ? jid : peer).description, recipient: message.to?.description, body: body,
             timestamp: message.delay ?? account.scheduler.now, type: message.type, idAttribute: message.id,
             originID: message.originID, stanzaID: stanzaID, stanzaIDBy: stanzaID == nil ? nil : jid.description,
-            corrects: message.replaces, state: outgoing ? .acked : nil)
+            corrects: message.replaces, state: outgoing ? .acked : nil,
+            highlight: !outgoing && notifications?.highlights(body, ownName: jid.localpart) == true)
         do {
             let outcome: InsertOutcome
             if let stanzaID, let archive, archive.archiveCaughtUp, !archive.isCatchingUp {

@@ -35,12 +35,12 @@ extension AppModel {
     private struct RowSources {
         let presence: PresenceManager?
         let blocked: Set<JID>
-        let muted: Set<String>
+        let notifications: NotificationsFeature?
 
         init(_ account: AccountController) {
             presence = account.feature(PresenceFeature.self)?.manager
             blocked = account.feature(BlockingFeature.self)?.manager.blocked ?? []
-            muted = account.feature(MutingFeature.self)?.muted ?? []
+            notifications = account.feature(NotificationsFeature.self)
         }
     }
 
@@ -50,7 +50,8 @@ extension AppModel {
         return ContactRow(
             key: key, name: item.name, groups: item.groups, presence: PresenceShown(best?.availability ?? .offline),
             statusMessage: best?.status, pendingOut: item.pendingOut, blocked: sources.blocked.contains(item.jid),
-            muted: !sources.muted.isEmpty && sources.muted.contains(key.address), unread: unreadCounts[key] ?? 0)
+            muted: sources.notifications?.level(of: item.jid).level == NotificationLevel.none,
+            unread: unreadCounts[key] ?? 0)
     }
 
     /// Who waits under Requests on an account: subscription requests and strangers who wrote.

@@ -22,6 +22,8 @@ public struct RoomRow: Sendable, Hashable {
     public var isBookmarked = false
     /// The name the user gave its bookmark, if any.
     public var bookmarkName: String?
+    /// Unread messages that named us or a keyword.
+    public var highlights = 0
 
     /// What the room is called: its bookmark's name, else its own name, else its JID's local part.
     public var title: String {
@@ -125,7 +127,7 @@ extension AppModel {
             key: key, nick: room.nick, state: RoomRow.State(room.state), subject: room.subject,
             name: room.info?.identities.first { $0.category == "conference" }?.name,
             occupantCount: room.occupants.count, unread: unreadCounts[key] ?? 0, isBookmarked: bookmark != nil,
-            bookmarkName: bookmark?.name)
+            bookmarkName: bookmark?.name, highlights: highlightCounts[key] ?? 0)
     }
 
     /// A bookmarked room we have never been in (on this device).
@@ -134,7 +136,8 @@ extension AppModel {
         let bookmark = account.feature(BookmarksFeature.self)?.bookmarks[jid]
         return RoomRow(
             key: key, nick: bookmark?.nick ?? "", state: .left(nil), subject: nil, name: nil, occupantCount: 0,
-            unread: unreadCounts[key] ?? 0, isBookmarked: true, bookmarkName: bookmark?.name)
+            unread: unreadCounts[key] ?? 0, isBookmarked: true, bookmarkName: bookmark?.name,
+            highlights: highlightCounts[key] ?? 0)
     }
 }
 

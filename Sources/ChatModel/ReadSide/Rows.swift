@@ -43,6 +43,7 @@ public struct ContactRow: Sendable, Hashable {
     /// We asked to see its presence and got no answer yet.
     public var pendingOut: Bool
     public var blocked: Bool
+    /// Nothing it sends rings (its notification level is `none`).
     public var muted: Bool
     public var unread: Int
 }
@@ -94,6 +95,8 @@ public struct MessageRow: Sendable, Hashable, Identifiable {
     public var error: String?
     /// A room's message: `sender` is the occupant's nick ("" for the room itself).
     public var isGroupchat: Bool
+    /// It named us (our nick or name) or a configured keyword: it stands out.
+    public var highlight: Bool
     /// The text was taken back (`body` is empty): by its sender, or by a room's moderator.
     public var retraction: RetractionShown?
 
@@ -117,6 +120,7 @@ public struct MessageRow: Sendable, Hashable, Identifiable {
         state = message.state.map(State.init)
         error = message.error
         isGroupchat = message.type == "groupchat"
+        highlight = message.highlight
         retraction = message.retraction.map {
             RetractionShown(byModerator: $0.kind == .moderator, by: $0.by, reason: $0.reason)
         }

@@ -225,5 +225,23 @@ enum Schema {
                 ALTER TABLE message ADD COLUMN retraction_by TEXT;
                 ALTER TABLE message ADD COLUMN retraction_reason TEXT;
                 """),
+        // How much each conversation notifies (/notify): `all`, `mentions` or `none`; NULL follows
+        // config.toml and the defaults. The settings are a conversation's (a room, a private chat
+        // through one), not only a contact's; a contact muted before is `none`.
+        StoreMigration(
+            name: "replace-muting-with-notification-levels",
+            sql: """
+                ALTER TABLE contact_setting RENAME TO conversation_setting;
+                ALTER TABLE conversation_setting ADD COLUMN notify TEXT CHECK (notify IN ('all', 'mentions', 'none'));
+                UPDATE conversation_setting SET notify = 'none' WHERE muted = 1;
+                ALTER TABLE conversation_setting DROP COLUMN muted;
+                """),
+        // Messages that named us (our nick, our name) or a configured keyword when they arrived:
+        // they stand out, and a room counts those unread.
+        StoreMigration(
+            name: "mark-highlighted-messages",
+            sql: """
+                ALTER TABLE message ADD COLUMN highlight INTEGER NOT NULL DEFAULT 0;
+                """),
     ]
 }

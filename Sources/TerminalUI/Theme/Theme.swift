@@ -22,7 +22,7 @@ public struct Theme {
         switch element {
         case "statusbar.bar", "title.bar", "roster.selected", "form.selected": return Style(reverse: true)
         case "statusbar.activity", "statusbar.highlight": return Style(bold: true, reverse: true)
-        case "chat.me", "roster.header", "log.error", "chat.error", "chat.unread", "chat.highlight",
+        case "chat.me", "roster.header", "roster.highlight", "log.error", "chat.error", "chat.unread", "chat.highlight",
             "occupants.header", "occupants.moderator", "form.title", "form.heading", "form.problem":
             return Style(bold: true)
         case "chat.time", "log.time", "chat.state", "chat.corrected", "log.debug", "form.help", "form.keys":

@@ -33,9 +33,6 @@ public final class ChatView {
     /// The account of the window whose entries were asked for last (the messages' lines name
     /// their senders as that account knows them).
     private var account = ""
-    /// Our nick in the room of the window whose entries were asked for last (mentions of it
-    /// stand out).
-    private var ownNick: String?
     private var cacheWidth = 0
     private var entriesCache: EntriesCache?
 
@@ -134,7 +131,6 @@ public final class ChatView {
     /// The entries of a window in display order.
     func entries(_ window: ChatWindow, model: AppModel) -> [Entry] {
         account = window.account ?? ""
-        ownNick = window.conversation.flatMap { model.room($0)?.nick }
         let noticeCount = model.noticesOf(window).count
         if var cached = entriesCache, cached.window == ObjectIdentifier(window), cached.notices == noticeCount,
             noticeCount == 0 || cached.version == window.version,
@@ -357,10 +353,7 @@ public final class ChatView {
         var body = TerminalSafe.sanitize(message.body, keepNewlines: true)
         var prefix: [(String, String)]
         var textElement = "chat.text"
-        if message.isGroupchat && !message.outgoing {
-            nickElement = ChatView.nickElement(message.sender)
-            if let own = ownNick, Mentions.mention(own, in: message.body) { textElement = "chat.highlight" }
-        }
+        if message.isGroupchat && !message.outgoing { nickElement = ChatView.nickElement(message.sender) }
         if message.isGroupchat && message.sender.isEmpty {
             // The room itself speaking.
             return wrap(
@@ -380,6 +373,8 @@ public final class ChatView {
         } else {
             prefix = [(time, "chat.time"), (nick, nickElement), (": ", "chat.text")]
         }
+        // It named us or a keyword.
+        if message.highlight { textElement = "chat.highlight" }
         var suffix: [(String, String)] = []
         if message.isCorrected { suffix.append((" (edited)", "chat.corrected")) }
         if message.outgoing, message.isGroupchat, let state = message.state {

@@ -117,12 +117,12 @@ public final class RosterView {
             rows += invitations.map { invitationRow($0) }
             rows += requests.map { requestRow($0) }
         }
-        // Rooms we are in or will enter again, and bookmarked ones, with their unread counts; "!"
-        // when we were named.
+        // Rooms we are in or will enter again, and bookmarked ones, with their unread and highlight
+        // counts.
         let rooms = model.rooms(of: account).filter { matches($0.key, $0.name) }
         if !rooms.isEmpty {
             rows.append(Row(kind: .header("Rooms"), text: "Rooms", element: "roster.header", account: account))
-            rows += rooms.map { roomRow($0, model: model) }
+            rows += rooms.map { roomRow($0) }
         }
         let contacts = model.contacts(of: account).filter { matches($0.key, $0.name) }
         // Each name is folded once, not once per comparison.
@@ -188,14 +188,16 @@ public final class RosterView {
         return Row(kind: .contact(contact.key), text: text, element: element, account: contact.key.account)
     }
 
-    /// A room's row: `#` when we are in it (else `○`), its name, unread count, and `!` when a
-    /// message there named us.
-    func roomRow(_ room: RoomRow, model: AppModel) -> Row {
+    /// A room's row: `#` when we are in it (else `○`), its name, its unread count and, after `!`,
+    /// how many of those named us or a keyword (`# coven (12 !2)`).
+    func roomRow(_ room: RoomRow) -> Row {
         var text = (room.isIn ? "# " : "○ ") + TerminalSafe.sanitize(room.title)
-        if room.unread > 0 { text += " (\(room.unread))" }
-        if model.window(of: room.key)?.activity == .highlight { text += " !" }
+        if room.unread > 0 {
+            text += room.highlights > 0 ? " (\(room.unread) !\(room.highlights))" : " (\(room.unread))"
+        }
         let element: String
         switch room.state {
+        case .joined where room.highlights > 0: element = "roster.highlight"
         case .joined: element = room.unread > 0 ? "roster.unread" : "roster.online"
         case .joining, .offline, .left: element = "roster.offline"
         }
@@ -232,7 +234,7 @@ public final class RosterView {
             case .request(let key):
                 rows[index] = requestRow(model.request(key))
             case .room(let key):
-                if let room = model.room(key) { rows[index] = roomRow(room, model: model) }
+                if let room = model.room(key) { rows[index] = roomRow(room) }
             case .header, .account, .hiddenOffline, .filter, .invitation:
                 break
             }

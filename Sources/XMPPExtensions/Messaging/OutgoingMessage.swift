@@ -21,6 +21,16 @@ public enum OutgoingMessage {
         return message
     }
 
+    /// A message to a room (XEP-0045 §7.4); `id` is also its origin-id, by which the room's
+    /// reflection of it is recognised.
+    public static func groupchat(to room: JID, body: String, id: String) -> XMLElement {
+        var message = XMLElement(
+            "message", namespace: Namespace.client, ["to": room.bare.description, "type": "groupchat", "id": id])
+        message.append(XMLElement("body", namespace: Namespace.client, [:], text: body))
+        message.append(XMLElement("origin-id", namespace: Namespace.stanzaID, ["id": id]))
+        return message
+    }
+
     /// XEP-0184 §5.2: the receipt for a message.
     public static func receipt(to: JID, for id: String, newID: String) -> XMLElement {
         XMLElement(

@@ -64,9 +64,14 @@ final class Room {
     /// Who sent a message, as compared for duplicates and corrections: the occupant id when the
     /// room vouches for it, else the occupant's room JID.
     func senderKey(nick: String?, occupantID: String?) -> String {
-        if stampsOccupantIDs, let occupantID { return "occupant:" + occupantID }
-        guard let nick else { return jid.description }
-        return jid.description + "/" + nick
+        Self.senderKey(in: jid, nick: nick, occupantID: stampsOccupantIDs ? occupantID : nil)
+    }
+
+    /// The sender key of `nick` in `room`, by `occupantID` when the room vouches for it.
+    static func senderKey(in room: JID, nick: String?, occupantID: String?) -> String {
+        if let occupantID { return "occupant:" + occupantID }
+        guard let nick else { return room.description }
+        return room.description + "/" + nick
     }
 
     /// Whether a message from `nick` (with `occupantID`) is ours: by occupant id where the room

@@ -46,6 +46,7 @@ public final class RoomsFeature: AccountFeature {
     lazy var archive = account.feature(ArchiveFeature.self)
     /// Told of each room the user leaves (`leave`), once it is left (bookmarks stop joining it).
     var leaveObservers: [(JID) -> Void] = []
+    lazy var notifications = account.feature(NotificationsFeature.self)
     unowned let account: AccountController
 
     /// How many joins wait for an answer at once.
@@ -365,7 +366,8 @@ public final class RoomsFeature: AccountFeature {
         }
         room.state = .left(Self.describe(error))
         save(room)
-        notice(room.jid, "cannot enter \(room.jid): \(Self.describe(error))")
+        let hint = error == .passwordRequired ? " (/join ROOM/NICK PASSWORD)" : ""
+        notice(room.jid, "cannot enter \(room.jid): \(Self.describe(error))\(hint)")
         joinFinished(room.jid)
         emit(room.jid)
     }
@@ -436,7 +438,8 @@ public final class RoomsFeature: AccountFeature {
             senderKey: ours ? room.ownSenderKey : room.senderKey(nick: nick, occupantID: occupantID), body: body,
             timestamp: timestamp, type: "groupchat", idAttribute: message.id, originID: message.originID,
             stanzaID: stanzaID, stanzaIDBy: stanzaID == nil ? nil : room.jid.description, corrects: message.replaces,
-            state: ours ? .delivered : nil)
+            state: ours ? .delivered : nil,
+            highlight: !ours && nick != nil && notifications?.highlights(body, ownName: room.nick) == true)
     }
 
     private func store(_ message: NewMessage, in room: Room) {
@@ -489,7 +492,8 @@ public final class RoomsFeature: AccountFeature {
             conversation: occupant, outgoing: outgoing, sender: (outgoing ? account.jid : occupant).description,
             senderKey: (outgoing ? account.jid : occupant).description, recipient: message.to?.description, body: body,
             timestamp: message.delay ?? account.scheduler.now, type: message.type, idAttribute: message.id,
-            originID: message.originID, corrects: message.replaces, state: outgoing ? .acked : nil)
+            originID: message.originID, corrects: message.replaces, state: outgoing ? .acked : nil,
+            highlight: !outgoing && notifications?.highlights(body, ownName: rooms[occupant.bare]?.nick) == true)
         do {
             announce(try account.store.insert(stored, account: account.accountID), in: occupant, outgoing: outgoing)
         } catch {
@@ -531,10 +535,7 @@ public final class RoomsFeature: AccountFeature {
     {
         guard let room = rooms[jid.bare] else { return nil }
         let id = account.session?.makeID() ?? makeMessageID()
-        var stanza = XMLElement(
-            "message", namespace: Namespace.client, ["to": room.jid.description, "type": "groupchat", "id": id])
-        stanza.append(XMLElement("body", namespace: Namespace.client, [:], text: body))
-        stanza.append(XMLElement("origin-id", namespace: Namespace.stanzaID, ["id": id]))
+        var stanza = OutgoingMessage.groupchat(to: room.jid, body: body, id: id)
         for element in extra { stanza.append(element) }
         let message = NewMessage(
             conversation: room.jid, kind: .groupchat, outgoing: true, sender: room.nick, senderKey: room.ownSenderKey,
@@ -611,10 +612,11 @@ public final class RoomsFeature: AccountFeature {
         }
     }
 
-    static func describe(_ error: MUCJoinError) -> String {
+    /// Why a room refused us, for a person.
+    public static func describe(_ error: MUCJoinError) -> String {
         switch error {
         case .nickInUse: "the nick is taken"
-        case .passwordRequired: "the room needs a password (/join ROOM/NICK PASSWORD)"
+        case .passwordRequired: "the room needs a password"
         case .membersOnly: "the room is for members only"
         case .banned: "you are banned from it"
         case .roomNotFound: "the room does not exist, and you may not create it"

@@ -1,14 +1,20 @@
 /// Whether a message mentions a nick or a keyword: as a whole word, case-insensitively, never
 /// inside another word ("tom" is mentioned in "tom: hi" and "@tom", not in "tomato" or "atom").
 public enum Mentions {
-    public static func mention(_ word: String, in text: String) -> Bool {
-        let needle = Array(word.lowercased().unicodeScalars)
-        guard !needle.isEmpty else { return false }
+    /// Whether `text` mentions any of `words` (the text is folded once, whatever the number of
+    /// words; empty words mention nothing).
+    public static func mention(_ words: [String], in text: String) -> Bool {
+        let needles = words.map { Array($0.lowercased().unicodeScalars) }.filter { !$0.isEmpty }
+        guard !needles.isEmpty else { return false }
         let haystack = Array(text.lowercased().unicodeScalars)
+        return needles.contains { contains($0, asWordIn: haystack) }
+    }
+
+    private static func contains(_ needle: [Unicode.Scalar], asWordIn haystack: [Unicode.Scalar]) -> Bool {
         guard haystack.count >= needle.count else { return false }
         var start = 0
         while start + needle.count <= haystack.count {
-            if haystack[start] == needle[0], Array(haystack[start..<start + needle.count]) == needle {
+            if haystack[start] == needle[0], haystack[start..<start + needle.count].elementsEqual(needle) {
                 let before = start == 0 || !isWordCharacter(haystack[start - 1])
                 let end = start + needle.count
                 let after = end == haystack.count || !isWordCharacter(haystack[end])

@@ -1,0 +1,76 @@
+import ChatModel
+import TerminalUI
+import Testing
+import XMPPCore
+
+/// Highlights on screen: the lines that name us stand out in a room's window, the window stands
+/// out in the status bar's activity list, and the roster's Rooms section counts them.
+@Suite struct RoomHighlightTests {
+    static let room = "coven@chat.shakespeare.lit"
+
+    /// alice in the room, with three unread lines from firstwitch, two of them naming her or the
+    /// keyword "cauldron".
+    func inARoomWithHighlights() throws -> UIFixture {
+        let ui = UIFixture(rows: 24, columns: 100)
+        ui.account.behaviour.notifications.keywords = ["cauldron"]
+        ui.connect()
+        try #require(ui.account.feature(RoomsFeature.self)).join(try JID(Self.room), nick: "alice")
+        let query = try #require(ui.harness.takeWrittenElements().first { $0[attribute: "to"] == Self.room })
+        ui.harness.serverSends(
+            "<iq type='result' id='\(query.id!)' from='\(Self.room)'>"
+                + "<query xmlns='http://jabber.org/protocol/disco#info'><identity category='conference' type='text'/>"
+                + "<feature var='http://jabber.org/protocol/muc'/></query></iq>")
+        ui.harness.serverSends(
+            "<presence from='\(Self.room)/alice'><x xmlns='http://jabber.org/protocol/muc#user'>"
+                + "<item affiliation='none' role='participant'/><status code='110'/></x></presence>")
+        for body in ["plain words", "alice: look at this", "the cauldron boils"] {
+            ui.harness.serverSends(
+                "<message from='\(Self.room)/firstwitch' type='groupchat'><body>\(body)</body></message>")
+        }
+        ui.render()
+        return ui
+    }
+
+    /// The screen position of `text`, the first time it appears.
+    func find(_ text: String, in ui: UIFixture) throws -> (row: Int, column: Int) {
+        for row in 0..<ui.screen.rows {
+            let line = ui.screen.text(row: row)
+            if let range = line.range(of: text) {
+                return (row, line.distance(from: line.startIndex, to: range.lowerBound))
+            }
+        }
+        throw TestFailure("\"\(text)\" is not on screen:\n\(ui.screen.text)")
+    }
+
+    struct TestFailure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    @Test func theRosterCountsUnreadAndHighlightsAndTheStatusBarMarksTheWindow() throws {
+        let ui = try inARoomWithHighlights()
+        let row = try find("# coven (3 !2)", in: ui)
+        #expect(ui.screen.style(row: row.row, column: row.column) == ui.controller.theme.style("roster.highlight"))
+        // The room's window is 2; it stands out among the windows with activity.
+        let activity = try find("[Act: 2]", in: ui)
+        #expect(
+            ui.screen.style(row: activity.row, column: activity.column + 6)
+                == ui.controller.theme.style("statusbar.highlight").on(ui.controller.theme.style("statusbar.bar")))
+    }
+
+    @Test func linesThatNameUsStandOutInTheWindow() throws {
+        let ui = try inARoomWithHighlights()
+        ui.model.openChat(ui.model.conversation(try JID(Self.room), on: ui.account), focus: true)
+        ui.render()
+        let theme = ui.controller.theme
+        #expect(theme.style("chat.highlight") != theme.style("chat.text"))
+        let plain = try find("plain words", in: ui)
+        #expect(ui.screen.style(row: plain.row, column: plain.column) == theme.style("chat.text"))
+        for text in ["alice: look at this", "the cauldron boils"] {
+            let line = try find(text, in: ui)
+            #expect(ui.screen.style(row: line.row, column: line.column) == theme.style("chat.highlight"), "\(text)")
+        }
+        // Read now: the roster no longer counts them.
+        #expect(!ui.render().contains("# coven ("))
+    }
+}
