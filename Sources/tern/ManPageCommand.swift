@@ -11,15 +11,36 @@ struct ManPageCommand: ParsableCommand {
         shouldDisplay: false
     )
 
+    @Flag(help: "Print the README's Keys and Commands sections (Markdown) instead.")
+    var markdown = false
+
     func run() throws {
-        print(ManPage.text)
+        print(markdown ? ManPage.markdown : ManPage.text, terminator: markdown ? "" : "\n")
     }
 }
 
 enum ManPage {
-    static var text: String {
+    static var registry: CommandRegistry {
         let registry = CommandRegistry()
         registry.register(AppModel.builtinCommands + AccountFeatures.commands() + UIController.commands())
+        return registry
+    }
+
+    /// The README's `### Keys` and `### Commands` tables, generated from the same tables.
+    static var markdown: String {
+        var text = "### Keys\n\n"
+        for section in KeyBindings.sections {
+            text += "**\(section.title)**\n\n| key | does |\n|---|---|\n"
+            for (key, action) in section.keys {
+                text += "| \(key.replacingOccurrences(of: "|", with: "\\|")) | "
+                    + action.replacingOccurrences(of: "|", with: "\\|") + " |\n"
+            }
+            text += "\n"
+        }
+        return text + "### Commands\n\n" + registry.markdownTable()
+    }
+
+    static var text: String {
         var page = """
             .TH TERN 1 "" "Tern" "User Commands"
             .SH NAME

@@ -195,4 +195,13 @@ import XMPPCore
         #expect(committed.contains(".B /roster add jid [name]"))
         #expect(committed.contains("Alt\\-1 … Alt\\-9, Alt\\-0"))
     }
+
+    /// The README's key and command tables come from the same tables as /help and the man page.
+    @Test func theReadmesKeyAndCommandTablesAreCurrent() throws {
+        let tables = try Subprocess.run(SendCommandTests.ternBinary, ["manpage", "--markdown"]).standardOutputText
+        let readme = try String(contentsOfFile: repositoryRoot + "/README.md", encoding: .utf8)
+        #expect(readme.contains(tables), "regenerate them: tern manpage --markdown (from ### Keys to the commands table)")
+        #expect(tables.contains("| `/join room[@service][/nick] [password]` |"))
+        #expect(tables.contains("**Roster (after F2)**"))
+    }
 }

@@ -161,6 +161,19 @@ public final class CommandRegistry {
         return text
     }
 
+    /// The commands as the README's table (Markdown): one row per command and subcommand.
+    public func markdownTable() -> String {
+        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+        var text = "| command | does |\n|---|---|\n"
+        for spec in commands {
+            text += "| `\(cell(spec.usage()))` | \(cell(spec.summary)) |\n"
+            for sub in spec.subcommands {
+                text += "| `/\(cell(spec.name)) \(cell(sub.usage(prefix: "")))` | \(cell(sub.summary)) |\n"
+            }
+        }
+        return text
+    }
+
     private func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\e").replacingOccurrences(of: "-", with: "\\-")
             .split(separator: "\n", omittingEmptySubsequences: false).map {
