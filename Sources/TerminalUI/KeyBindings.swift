@@ -19,8 +19,16 @@ public enum KeyBindings {
             [
                 ("Enter", "send the message or run the /command"),
                 ("Alt-Enter (and /set input.newline)", "a new line in the message"),
-                ("Tab", "complete commands, arguments, JIDs and contact names (again: next match)"),
-                ("Up / Down", "earlier / later lines typed in this window"),
+                (
+                    "Tab",
+                    "complete commands, arguments, JIDs and contact names; in a room, nicks (`nick: ` at the start of"
+                        + " the line); again: the next match"
+                ),
+                (
+                    "Up / Down",
+                    "earlier / later lines typed in this window; Up on an empty line in a chat: correct your last"
+                        + " message"
+                ),
                 ("← / →, Ctrl-B / Ctrl-F", "one character left / right"),
                 ("Alt-B / Alt-F", "one word left / right"),
                 ("Home / End, Ctrl-A / Ctrl-E", "start / end of the line"),

@@ -32,7 +32,8 @@ enum ManPage {
         for section in KeyBindings.sections {
             text += "**\(section.title)**\n\n| key | does |\n|---|---|\n"
             for (key, action) in section.keys {
-                text += "| \(key.replacingOccurrences(of: "|", with: "\\|")) | "
+                text +=
+                    "| \(key.replacingOccurrences(of: "|", with: "\\|")) | "
                     + action.replacingOccurrences(of: "|", with: "\\|") + " |\n"
             }
             text += "\n"

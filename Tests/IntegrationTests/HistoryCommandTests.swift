@@ -200,7 +200,8 @@ import XMPPCore
     @Test func theReadmesKeyAndCommandTablesAreCurrent() throws {
         let tables = try Subprocess.run(SendCommandTests.ternBinary, ["manpage", "--markdown"]).standardOutputText
         let readme = try String(contentsOfFile: repositoryRoot + "/README.md", encoding: .utf8)
-        #expect(readme.contains(tables), "regenerate them: tern manpage --markdown (from ### Keys to the commands table)")
+        #expect(
+            readme.contains(tables), "regenerate them: tern manpage --markdown (from ### Keys to the commands table)")
         #expect(tables.contains("| `/join room[@service][/nick] [password]` |"))
         #expect(tables.contains("**Roster (after F2)**"))
     }
