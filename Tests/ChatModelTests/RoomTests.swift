@@ -287,6 +287,28 @@ import XMPPCore
         #expect(!Mentions.mention([""], in: "anything"))
     }
 
+    /// XEP-0045 §8.1 Example 86: a room that does not let us set the subject says so with an
+    /// error; the window says it too (the subject is no stored message to mark failed).
+    @Test func aRefusedSubjectIsSaidInTheWindow() throws {
+        let fixture = try connected()
+        try enter(fixture)
+        let key = try fixture.key("main", RoomTests.room)
+        fixture.model.openChat(key, focus: true)
+        let harness = fixture.harness("main")
+        _ = harness.takeWritten()
+        fixture.model.submit("/topic Fire Burn and Cauldron Bubble!")
+        let request = try #require(harness.takeWrittenElements().first { $0.child("subject") != nil })
+        harness.serverSends(
+            "<message from='\(RoomTests.room)' id='\(request.id!)' type='error'>"
+                + "<subject>Fire Burn and Cauldron Bubble!</subject><error type='auth'>"
+                + "<forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>")
+        let notices = fixture.model.noticesOf(fixture.model.currentWindow).map(\.text)
+        #expect(notices.contains("the room did not take your subject: forbidden"), "\(notices)")
+        #expect(
+            !harness.takeWrittenElements().contains { $0.child("ping", namespace: "urn:xmpp:ping") != nil },
+            "a refused subject is no sign of having been dropped")
+    }
+
     @Test func nicksCompleteAtTheStartOfTheLineAsAnAddress() throws {
         let fixture = try connected()
         try enter(fixture)

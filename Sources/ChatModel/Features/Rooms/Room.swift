@@ -41,6 +41,8 @@ final class Room {
     var selfPinging = false
     /// We asked for another nick and the room has not answered yet (no self-ping meanwhile).
     var nickChangePending = false
+    /// Ids of the subjects we asked the room to set, not yet reflected or refused.
+    var subjectRequests: Set<String> = []
 
     init(jid: JID, nick: String, password: String?) {
         self.jid = jid.bare

@@ -199,10 +199,11 @@ public final class RoomsFeature: AccountFeature {
     /// Sets the room's subject (XEP-0045 §8.1).
     public func setSubject(of jid: JID, to subject: String) {
         guard let room = rooms[jid.bare], room.state == .joined, let session = account.session else { return }
+        let id = session.makeID()
         var message = XMLElement(
-            "message", namespace: Namespace.client,
-            ["to": room.jid.description, "type": "groupchat", "id": session.makeID()])
+            "message", namespace: Namespace.client, ["to": room.jid.description, "type": "groupchat", "id": id])
         message.append(XMLElement("subject", namespace: Namespace.client, [:], text: subject))
+        room.subjectRequests.insert(id)
         session.send(message)
     }
 
@@ -398,6 +399,7 @@ public final class RoomsFeature: AccountFeature {
             return
         }
         if let subject = message.subject, message.body == nil {
+            if let id = message.id { room.subjectRequests.remove(id) }
             let changed = room.subject != nil && room.subject != subject
             room.subject = subject.isEmpty ? nil : subject
             if changed || room.subject != nil {
@@ -514,6 +516,12 @@ public final class RoomsFeature: AccountFeature {
             account.onEvent(
                 .messageStored(conversation: room.jid, messageID: failed, isNew: false, outgoing: true, markable: nil))
             notice(room.jid, "your message did not reach \(room.jid): \(reason)")
+        } else if let id = message.id, room.subjectRequests.remove(id) != nil {
+            // XEP-0045 §8.1: a room refuses a subject from someone who may not set it.
+            notice(room.jid, "the room did not take your subject: \(reason)")
+            return
+        } else {
+            notice(room.jid, "\(room.jid) refused something you sent: \(reason)")
         }
         guard room.state == .joined, from.isBare else { return }
         if message.error?.condition == .notAcceptable {
