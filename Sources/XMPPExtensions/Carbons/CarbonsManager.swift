@@ -22,7 +22,8 @@ public final class CarbonsManager: SessionExtension {
         case sent
     }
 
-    public var onCarbon: (ChatMessage, Direction) -> Void = { _, _ in }
+    /// A carbon from our own account: the forwarded message, and which way it went.
+    public var onCarbon: (XMLElement, Direction) -> Void = { _, _ in }
     /// A carbon from someone other than our own account, dropped.
     public var onSpoofedCarbon: (XMLElement) -> Void = { _ in }
     public private(set) var isEnabled = false
@@ -59,7 +60,7 @@ public final class CarbonsManager: SessionExtension {
         guard let inner = wrapper.child("forwarded", namespace: Namespace.forward)?.child("message") else {
             return true
         }
-        onCarbon(ChatMessage(inner), direction)
+        onCarbon(inner, direction)
         return true
     }
 }

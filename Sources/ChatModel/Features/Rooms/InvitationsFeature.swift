@@ -39,7 +39,8 @@ public final class InvitationsFeature: AccountFeature {
 
     // MARK: Received
 
-    private func received(_ invitation: MUCInvitation) {
+    /// An invitation that came to us (or, through a carbon, to another of our devices).
+    func received(_ invitation: MUCInvitation) {
         guard invitation.room.localpart != nil, invitation.room != account.jid.bare else {
             account.log(.debug, "dropped an invitation that names no room")
             return
