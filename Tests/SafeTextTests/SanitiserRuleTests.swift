@@ -50,6 +50,13 @@ import Testing
         #expect(TerminalSafe.sanitize("a\u{200D}\u{200D}b") == "a\u{FFFD}\u{FFFD}b", "a joiner joins no joiner")
     }
 
+    @Test func aJoinerBesideAnInvisibleCharacterJoinsNothing() {
+        // A Hangul filler is a letter that draws nothing: a joiner before it would survive once and
+        // be replaced the second time (found by checking that sanitising is idempotent).
+        #expect(TerminalSafe.sanitize("a\u{200D}\u{3164}") == "a\u{FFFD}\u{FFFD}")
+        #expect(TerminalSafe.sanitize("\u{115F}\u{200C}b") == "\u{FFFD}\u{FFFD}b")
+    }
+
     @Test func flagsOfSubdivisionsStayAndStrayTagsDoNot() {
         let scotland = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}"
         let wales = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0077}\u{E006C}\u{E0073}\u{E007F}"
@@ -60,7 +67,7 @@ import Testing
 
     @Test func sanitisingTwiceChangesNothing() {
         let samples = [
-            "\u{1B}[31mred\u{1B}[0m",
+            "\u{1B}[31mred\u{1B}[0m", "a\u{200D}\u{3164}", "\u{3164}\u{200D}a", "x\u{200D}\u{FFA0}\u{200D}y",
             "tab\there\nand\r\n", "\u{1F3F4}\u{E0067}\u{E007F}\u{E0067}", "\u{202E}evil\u{202C}", "soft\u{AD}\u{200D}a",
             "\u{200D}\u{200C}", "👨\u{200D}👩\u{200D}👧\u{200D}", "\u{9B}\u{200D}\u{9B}",
         ]
