@@ -3,7 +3,7 @@ import Testing
 @testable import SafeText
 
 /// Addresses shown so that a look-alike of another one can be told apart: the ASCII form of an
-/// internationalised domain and mixed scripts pointed out, controls removed.
+/// internationalised domain, mixed scripts and invisible joiners pointed out, controls removed.
 @Suite struct AddressTests {
     @Test func punycodeMatchesMoreOfRFC3492sSamples() {
         // §7.1 (B) Chinese (simplified), (I) Russian, and (S), which is all ASCII.
@@ -26,6 +26,16 @@ import Testing
         #expect(TerminalSafe.address("иван_2024@example.org") == "иван_2024@example.org", "digits are no script")
         // A Cyrillic user at a Latin domain is two labels, each in one script.
         #expect(TerminalSafe.address("иван@example.org") == "иван@example.org")
+    }
+
+    @Test func anInvisibleJoinerInALatinNameIsPointedOut() {
+        // "ali\u{200D}ce" draws exactly like "alice": the sanitiser keeps a joiner between letters, which
+        // Persian and Indic names need, but no Latin, Greek or Cyrillic name does.
+        #expect(TerminalSafe.address("ali\u{200D}ce@example.org") == "ali\u{200D}ce@example.org (invisible joiner)")
+        #expect(
+            TerminalSafe.address("bo\u{200C}b@ex\u{0430}mple.org")
+                == "bo\u{200C}b@ex\u{0430}mple.org (bo\u{200C}b@xn--exmple-4nf.org, mixed scripts, invisible joiner)")
+        #expect(TerminalSafe.address("خانه\u{200C}ها@example.org") == "خانه\u{200C}ها@example.org")
     }
 
     @Test func controlsInAnAddressAreNeutralised() {
