@@ -49,6 +49,20 @@ import Testing
         #expect(problem("a = [\n  [:\n]\n")?.message.contains("table name") != true, "an array's own error")
     }
 
+    /// Found by reading the old check: it counted brackets and `"""` wherever they stood on a line,
+    /// so one inside a string or a comment made it skip the next header, and toml++ aborted on it.
+    @Test func bracketsAndDelimitersInsideStringsOrCommentsCountForNothing() {
+        let traps = [
+            "k = [\"[\"]\n[:\n", "c = \"[ # ]\"\n[:\n", "x = '''a\"\"\"b'''\n[:\n", "# see \"\"\"\n[:\n",
+            "l = '['\n[:\n", "e = \"\\\"[\"\n[:\n", "m = \"\"\"\n\\\"\"\"[\n\"\"\"\n[:\n",
+        ]
+        for text in traps {
+            let error = problem(text)
+            #expect(error?.message.contains("a table name starts with") == true, "\(text)")
+            #expect(error?.line == text.split(separator: "\n").count, "\(text)")
+        }
+    }
+
     @Test func aLineContinuationInAMultiLineStringKeepsTheLineCount() {
         let error = problem("s = \"\"\"one \\\ntwo\"\"\"\n[:\n")
         #expect(error?.line == 3)
