@@ -1,0 +1,47 @@
+import TernConfig
+import Testing
+
+@testable import TernConfig
+
+/// Every mistake in config.toml is reported as FILE:LINE: KEY: what is wrong, wherever and however
+/// the key was written.
+@Suite struct ErrorLocationTests {
+    func error(_ text: String) -> ConfigError? {
+        do {
+            _ = try TernConfiguration.parse(text, file: "/home/u/.config/tern/config.toml")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func keysWrittenInEveryFormAreFound() {
+        #expect(error("[ accounts . work ]\njid = \"a@b.c\"\nport = 0\n")?.line == 3, "blanks in the header")
+        #expect(error("[\"accounts\".'work']\njid = \"a@b.c\"\nport = 0\n")?.line == 3, "quoted parts")
+        #expect(error("accounts.work.jid = \"a@b.c\"\naccounts.work.port = 0\n")?.line == 2, "dotted keys")
+        #expect(error("[accounts]\nwork.jid = \"a@b.c\"\nwork.port = 0\n")?.line == 3, "dotted under a table")
+        #expect(error("[chat]\n  auto_away   =   -5   # indented\n")?.line == 2)
+    }
+
+    @Test func aWholeTableIsLocatedAtItsHeader() {
+        let missing = error("default_account = \"w\"\n\n[accounts.w]\nresource = \"r\"\n")
+        #expect(missing?.line == 3)
+        #expect(missing?.description == "/home/u/.config/tern/config.toml:3: accounts.w: missing key \"jid\"")
+    }
+
+    @Test func descriptionsReadFileLineKeyMessage() {
+        #expect(ConfigError(file: "f", message: "m").description == "f: m")
+        #expect(ConfigError(file: "f", line: 3, message: "m").description == "f:3: m")
+        #expect(ConfigError(file: "f", key: "a.b", message: "m").description == "f: a.b: m")
+        #expect(ConfigError(file: "f", line: 3, key: "a.b", message: "m").description == "f:3: a.b: m")
+    }
+
+    @Test func sourceLinesMatchDottedNamesHowEverTheyWereSplit() {
+        let source = SourceLines(file: "f", text: "[a]\nb.c = 1\n[\"x.y\"]\nz = 2\n")
+        #expect(source.line(of: ["a", "b", "c"]) == 2)
+        #expect(source.line(of: ["a", "b"]) == 2, "a table made by a dotted key is where it is first written")
+        #expect(source.line(of: ["x.y", "z"]) == 4)
+        #expect(source.line(of: ["nowhere"]) == nil)
+        #expect(source.line(of: []) == nil)
+    }
+}
