@@ -15,6 +15,13 @@ import Testing
         }
     }
 
+    @Test func aCommentAfterATableHeaderKeepsTheLine() {
+        let problem = error("[accounts.work]   # the office\njid = \"a@b.c\"\nprot = 5222\n")
+        #expect(problem?.line == 3)
+        #expect(problem?.key == "accounts.work.prot")
+        #expect(error("[chat] # what Tern does\nauto_away = 2000\n")?.line == 2)
+    }
+
     @Test func keysWrittenInEveryFormAreFound() {
         #expect(error("[ accounts . work ]\njid = \"a@b.c\"\nport = 0\n")?.line == 3, "blanks in the header")
         #expect(error("[\"accounts\".'work']\njid = \"a@b.c\"\nport = 0\n")?.line == 3, "quoted parts")
@@ -23,10 +30,26 @@ import Testing
         #expect(error("[chat]\n  auto_away   =   -5   # indented\n")?.line == 2)
     }
 
+    @Test func aKeyContainingTheSignsOfTheSyntaxIsFound() {
+        // JIDs as keys of [notifications.levels]: a resource may contain "=", "#" and quotes.
+        let equals = error("[notifications.levels]\n\"a@b.c\" = \"all\"\n\"room@muc.b.c/x=y\" = \"loud\"\n")
+        #expect(equals?.line == 3)
+        #expect(equals?.key == "notifications.levels.room@muc.b.c/x=y")
+        let hash = error("[notifications.levels]\n\n\"room@muc.b.c/#1\" = \"loud\"\n")
+        #expect(hash?.line == 3)
+    }
+
     @Test func aWholeTableIsLocatedAtItsHeader() {
         let missing = error("default_account = \"w\"\n\n[accounts.w]\nresource = \"r\"\n")
         #expect(missing?.line == 3)
         #expect(missing?.description == "/home/u/.config/tern/config.toml:3: accounts.w: missing key \"jid\"")
+    }
+
+    @Test func aKeyOfAnInlineTableIsLocatedAtTheTable() {
+        // An inline table puts its keys on the line of the table: the line of the table is given.
+        let inline = error("[accounts]\nw = { jid = \"a@b.c\", port = 0 }\n")
+        #expect(inline?.key == "accounts.w.port")
+        #expect(inline?.line == 2)
     }
 
     @Test func descriptionsReadFileLineKeyMessage() {
