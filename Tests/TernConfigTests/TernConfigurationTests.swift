@@ -252,38 +252,3 @@ import XMPPClient
         #expect(XDG.dataHome(environment: ["HOME": "/h", "XDG_DATA_HOME": "relative"]) == "/h/.local/share")
     }
 }
-
-@Suite struct PasswordSourceTests {
-    func temporaryFile(_ contents: String, mode: mode_t) -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tern-pw-\(UUID().uuidString)").path
-        _ = FileManager.default.createFile(atPath: path, contents: Data(contents.utf8))
-        chmod(path, mode)
-        return path
-    }
-
-    @Test func commandOutputsFirstLine() throws {
-        #expect(try PasswordSource.command("printf 'secret\\nsecond\\n'").fetch() == "secret")
-    }
-
-    @Test func failingCommandIsExplained() {
-        #expect(throws: PasswordError.self) { try PasswordSource.command("echo nope >&2; exit 3").fetch() }
-        do {
-            _ = try PasswordSource.command("echo nope >&2; exit 3").fetch()
-        } catch {
-            #expect(error.description == "the password command \"echo nope >&2; exit 3\" failed (exit status 3: nope)")
-        }
-    }
-
-    @Test func fileMustBePrivate() throws {
-        let open = temporaryFile("pw\n", mode: 0o644)
-        #expect(throws: PasswordError.fileTooOpen(open, mode: "644")) { try PasswordSource.file(open).fetch() }
-        let closed = temporaryFile("pw\r\n", mode: 0o600)
-        #expect(try PasswordSource.file(closed).fetch() == "pw")
-        let empty = temporaryFile("\n", mode: 0o600)
-        #expect(throws: PasswordError.self) { try PasswordSource.file(empty).fetch() }
-    }
-
-    @Test func promptHasNoStoredPassword() throws {
-        #expect(try PasswordSource.prompt.fetch() == nil)
-    }
-}
