@@ -64,6 +64,13 @@ import Testing
         #expect(problem("italic") == "unknown colour or attribute \"italic\"")
     }
 
+    /// Found by reading the parser: `Int(_:radix:)` takes a sign, so "#-12345" and "#+fffff" were
+    /// taken for colours (a negative number's bits) instead of reported.
+    @Test func aSignedHexNumberIsNoColour() {
+        #expect(problem("#-12345") == "unknown colour or attribute \"#-12345\"")
+        #expect(problem("#+fffff") == "unknown colour or attribute \"#+fffff\"")
+    }
+
     @Test func aThemeFileWithMistakesStillAppliesTheRest() {
         let text = """
             description = "mine"
