@@ -114,7 +114,8 @@ struct SourceLines {
             if line.hasPrefix("[") {
                 let inner = line.drop { $0 == "[" }
                 currentTable = SourceLines.keyParts(inner[..<(SourceLines.unquoted("]", in: inner) ?? inner.endIndex)])
-                if currentTable.joined(separator: ".") == wanted { return index + 1 }
+                let table = currentTable.joined(separator: ".")
+                if table == wanted || table.hasPrefix(wanted + ".") { return index + 1 }
                 continue
             }
             guard let equals = SourceLines.unquoted("=", in: line) else { continue }

@@ -39,6 +39,13 @@ import Testing
         #expect(hash?.line == 3)
     }
 
+    @Test func aTableNamedOnlyInASubtablesHeaderIsLocatedThere() {
+        let unknown = error("default_account = \"w\"\n[account.w]\njid = \"a@b.c\"\n")
+        #expect(unknown?.key == "account")
+        #expect(unknown?.line == 2, "the header, not the first key under it")
+        #expect(error("[notifications.levels]\n\"a@b.c\" = \"all\"\n[notifications]\nbell = 3\n")?.line == 4)
+    }
+
     @Test func aWholeTableIsLocatedAtItsHeader() {
         let missing = error("default_account = \"w\"\n\n[accounts.w]\nresource = \"r\"\n")
         #expect(missing?.line == 3)
