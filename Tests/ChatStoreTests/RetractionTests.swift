@@ -1,0 +1,102 @@
+import Testing
+import XMPPCore
+
+@testable import ChatStore
+
+/// A message taken back by its sender (XEP-0424) or removed by a room's moderator (XEP-0425): its
+/// text and every correction's are erased from the history and the search index, in its own
+/// conversation only.
+@Suite struct RetractionTests {
+    let store = try! ChatStore.inMemory()
+    var account: AccountID { try! store.account(jid: me) }
+    let room = try! JID("coven@chat.shakespeare.lit")
+
+    /// A message in the room from `nick`, stamped by the room with `stanzaID`.
+    func roomMessage(
+        _ body: String, from nick: String = "thirdwitch", at timestamp: Int64 = 1_000, stanzaID: String?,
+        id: String? = nil, corrects: String? = nil
+    ) -> NewMessage {
+        NewMessage(
+            conversation: room, kind: .groupchat, outgoing: false, sender: nick, senderKey: "occupant:\(nick)",
+            body: body, timestamp: timestamp, type: "groupchat", idAttribute: id, stanzaID: stanzaID,
+            stanzaIDBy: stanzaID == nil ? nil : room.description, corrects: corrects)
+    }
+
+    func moderate(_ stanzaID: String, in conversation: JID? = nil, by archive: JID? = nil) throws -> Int64? {
+        try store.retract(
+            account: account, conversation: conversation ?? room, stanzaID: stanzaID, by: archive ?? room,
+            Retraction(kind: .moderator, by: "firstwitch", reason: "spam"))
+    }
+
+    @Test func theTextAndEveryCorrectionAreErasedAndWhyIsKept() throws {
+        let original = try store.insert(roomMessage("buy pills", stanzaID: "s1", id: "m1"), account: account)
+        _ = try store.insert(
+            roomMessage("buy cheap pills", at: 2_000, stanzaID: "s2", id: "m2", corrects: "m1"), account: account)
+        _ = try store.insert(roomMessage("hello all", at: 3_000, stanzaID: "s3"), account: account)
+        #expect(try moderate("s1") == original.messageID)
+        let removed = try #require(try store.message(id: original.messageID!))
+        #expect(removed.body.isEmpty)
+        #expect(removed.retraction == Retraction(kind: .moderator, by: "firstwitch", reason: "spam"))
+        #expect(try store.all(room, account: account).map(\.body) == ["", "hello all"], "it keeps its place")
+        let corrections = try store.db.statement("SELECT body FROM message WHERE corrects IS NOT NULL").rows {
+            $0.text(0)
+        }
+        #expect(corrections == [""], "the correction's text is erased too")
+        #expect(try store.search("pills").isEmpty)
+        #expect(try store.search("cheap").isEmpty)
+        #expect(try store.search("hello").count == 1, "the rest of the room is still found")
+    }
+
+    @Test func onlyTheArchivesIDInThatConversationFindsIt() throws {
+        let inRoom = try store.insert(roomMessage("in the room", stanzaID: "s1"), account: account)
+        let inChat = try store.insert(incoming("in a chat", stanzaID: "s1"), account: account)
+        #expect(try moderate("s1", in: romeo) == nil, "romeo's archive stamped that one, not the room")
+        #expect(try moderate("s1", by: romeo) == nil, "another archive's id")
+        #expect(try moderate("s9") == nil, "unknown")
+        let other = try store.account(jid: try JID("alice@home.example"))
+        #expect(
+            try store.retract(
+                account: other, conversation: room, stanzaID: "s1", by: room, Retraction(kind: .moderator)) == nil,
+            "another account's copy of the room")
+        #expect(try store.message(id: inChat.messageID!)?.body == "in a chat")
+        #expect(try store.message(id: inRoom.messageID!)?.retraction == nil)
+        #expect(try moderate("s1") == inRoom.messageID)
+        #expect(try store.message(id: inChat.messageID!)?.retraction == nil, "the chat's message is untouched")
+    }
+
+    @Test func aCorrectionsOwnIDDoesNotNameTheMessage() throws {
+        _ = try store.insert(roomMessage("v1", stanzaID: "s1", id: "m1"), account: account)
+        _ = try store.insert(roomMessage("v2", at: 2_000, stanzaID: "s2", id: "m2", corrects: "m1"), account: account)
+        #expect(try moderate("s2") == nil)
+        #expect(try store.all(room, account: account).map(\.body) == ["v2"])
+    }
+
+    @Test func theSenderTakingItBackIsRecordedAsSuch() throws {
+        let id = try store.insert(incoming("oops, wrong chat", stanzaID: "s1"), account: account).messageID
+        let retracted = try store.retract(
+            account: account, conversation: romeo, stanzaID: "s1", by: me, Retraction(kind: .sender))
+        #expect(retracted == id)
+        let message = try #require(try store.message(id: id!))
+        #expect(message.retraction == Retraction(kind: .sender))
+        #expect(message.body.isEmpty)
+    }
+
+    @Test func theArchiveBringingItAgainDoesNotRestoreIt() throws {
+        let id = try store.insert(roomMessage("secret", stanzaID: "s1", id: "m1"), account: account).messageID!
+        _ = try moderate("s1")
+        #expect(try store.insert(roomMessage("secret", stanzaID: "s1", id: "m1"), account: account) == .duplicate(id))
+        #expect(try store.message(id: id)?.body == "")
+        #expect(try store.search("secret").isEmpty)
+    }
+
+    @Test func aSecondRetractionKeepsTheMessageErased() throws {
+        let id = try store.insert(roomMessage("x", stanzaID: "s1"), account: account).messageID
+        _ = try moderate("s1")
+        let again = try store.retract(
+            account: account, conversation: room, stanzaID: "s1", by: room,
+            Retraction(kind: .moderator, by: "secondwitch"))
+        #expect(again == id)
+        #expect(try store.message(id: id!)?.retraction?.by == "secondwitch")
+        #expect(try store.message(id: id!)?.body == "")
+    }
+}
