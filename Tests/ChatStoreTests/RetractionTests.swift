@@ -5,7 +5,7 @@ import XMPPCore
 
 /// A message taken back by its sender (XEP-0424) or removed by a room's moderator (XEP-0425): its
 /// text and every correction's are erased from the history and the search index, in its own
-/// conversation only.
+/// conversation only, and nothing brings them back.
 @Suite struct RetractionTests {
     let store = try! ChatStore.inMemory()
     var account: AccountID { try! store.account(jid: me) }
@@ -98,5 +98,19 @@ import XMPPCore
         #expect(again == id)
         #expect(try store.message(id: id!)?.retraction?.by == "secondwitch")
         #expect(try store.message(id: id!)?.body == "")
+    }
+
+    /// Found by reading the write path: a correction joined the chain of a message whose text had
+    /// been taken back, and as the latest version it showed (and was indexed) again, so a moderated
+    /// spammer could undo the moderation by correcting the message.
+    @Test func aCorrectionAfterTheRetractionBringsNothingBack() throws {
+        let id = try store.insert(roomMessage("spam", stanzaID: "s1", id: "m1"), account: account).messageID!
+        _ = try moderate("s1")
+        let late = try store.insert(
+            roomMessage("spam again", at: 5_000, stanzaID: "s2", id: "m2", corrects: "m1"), account: account)
+        #expect(late == .rejectedCorrection)
+        #expect(try store.message(id: id)?.body == "")
+        #expect(try store.message(id: id)?.isCorrected == false)
+        #expect(try store.search("spam").isEmpty)
     }
 }
