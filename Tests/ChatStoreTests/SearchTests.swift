@@ -77,6 +77,23 @@ import XMPPCore
         #expect(try store.search("ÜNÏ").count == 1, "a prefix with accents")
     }
 
+    /// Found by this test: query words were folded by canonical decomposition, which takes a
+    /// Hangul syllable apart into jamo and a kana's voicing mark off as if it were an accent, while
+    /// the index keeps both whole, so no Korean word and no Japanese word with ゛ or ゜ was found.
+    @Test func koreanAndVoicedKanaAreFoundInsideASentence() throws {
+        _ = try store.insert(
+            [
+                incoming("우리 내일 카페에서 만나요", at: 1), incoming("どうもありがとうございます", at: 2),
+                incoming("今日は晴れ", at: 3),
+            ], account: account)
+        #expect(try store.search("카페").first?.snippet.rendered(open: "[", close: "]") == "우리 내일 [카페]에서 만나요")
+        #expect(try store.search("카에").isEmpty)
+        #expect(
+            try store.search("ありがとう").first?.snippet.rendered(open: "[", close: "]") == "どうも[ありがとう]ございます")
+        #expect(try store.search("ぱ").isEmpty, "ぱ is not は")
+        #expect(try store.search("は").count == 1)
+    }
+
     @Test func numbersAndWordsBesideEmojiAreFound() throws {
         _ = try store.insert(incoming("deploy🚀done on port 5222", at: 1), account: account)
         #expect(try store.search("5222").count == 1)
