@@ -8,7 +8,6 @@ import XMPPCore
 @Suite struct ArchiveSyncTests {
     let store = try! ChatStore.inMemory()
     var account: AccountID { try! store.account(jid: me) }
-    let room = try! JID("coven@chat.shakespeare.lit")
 
     func sync(_ archive: JID, _ last: String, at time: Int64 = 0) -> ArchiveSyncState {
         ArchiveSyncState(archive: archive.bare.description, lastStanzaID: last, lastTimestamp: time, syncedAt: time)

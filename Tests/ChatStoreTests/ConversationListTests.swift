@@ -64,25 +64,4 @@ import XMPPCore
         try store.markRead(account: other, conversation: romeo, upTo: 5_000)
         #expect(try store.unreadCounts(account: account)[romeo.description] == UnreadCount(messages: 1))
     }
-
-    /// Found by testing the batch path: the newest time of a write undone in a batch (a savepoint
-    /// rolled back) was still applied to its conversation when the batch committed.
-    @Test func aWriteUndoneInABatchLeavesNoActivityBehind() throws {
-        struct Refused: Error {}
-        let path = temporaryDirectory() + "/tern.sqlite"
-        let store = try ChatStore(path: path)
-        let account = try store.account(jid: me)
-        store.beginBatch()
-        _ = try store.insert(incoming("kept", at: 1_000), account: account)
-        #expect(throws: Refused.self) {
-            try store.transaction {
-                _ = try store.insert(incoming("undone", at: 9_000), account: account)
-                throw Refused()
-            }
-        }
-        try store.endBatch()
-        let summary = try #require(try store.conversations(account: account).first)
-        #expect(summary.lastActivity == 1_000)
-        #expect(summary.unread == UnreadCount(messages: 1))
-    }
 }

@@ -100,18 +100,21 @@ import XMPPCore
     }
 
     @Test func inARoomTheOccupantIdentityDecidesNotTheNick() throws {
-        let room = try JID("coven@chat.shakespeare.lit")
-        func said(_ body: String, key: String, id: String, corrects: String? = nil) -> NewMessage {
-            NewMessage(
-                conversation: room, kind: .groupchat, outgoing: false, sender: "firstwitch", senderKey: key,
-                body: body, timestamp: 1_000, type: "groupchat", idAttribute: id, corrects: corrects)
+        /// Said as "firstwitch" by the occupant the room knows as `key`.
+        func firstWitch(_ body: String, key: String, id: String, corrects: String? = nil) -> NewMessage {
+            var message = said(body, by: "firstwitch", id: id, corrects: corrects)
+            message.senderKey = key
+            return message
         }
-        _ = try store.insert(said("When shall we three meet again", key: "occupant:a1", id: "w1"), account: account)
+        _ = try store.insert(
+            firstWitch("When shall we three meet again", key: "occupant:a1", id: "w1"), account: account)
         // Someone who took the same nick after the first one left.
-        let impostor = try store.insert(said("never", key: "occupant:b2", id: "w2", corrects: "w1"), account: account)
+        let impostor = try store.insert(
+            firstWitch("never", key: "occupant:b2", id: "w2", corrects: "w1"), account: account)
         #expect(impostor == .rejectedCorrection)
         let own = try store.insert(
-            said("When shall we three meet again?", key: "occupant:a1", id: "w3", corrects: "w1"), account: account)
+            firstWitch("When shall we three meet again?", key: "occupant:a1", id: "w3", corrects: "w1"),
+            account: account)
         #expect(own.messageID != nil && !own.isNew)
         #expect(try store.all(room, account: account).map(\.body) == ["When shall we three meet again?"])
     }

@@ -33,13 +33,7 @@ import XMPPCore
     @Test func pagingReachesTheWholeHistoryInOrderOnce() throws {
         let messages = (0..<1000).map { incoming("m\($0)", at: Int64($0 / 3), stanzaID: "s\($0)") }
         _ = try store.insert(messages, account: account)
-        var page = try store.lastMessages(account: account, conversation: romeo, limit: 50)
-        var seen = page.map(\.body)
-        while let oldest = page.first {
-            page = try store.messages(before: oldest.id, limit: 50)
-            seen = page.map(\.body) + seen
-        }
-        #expect(seen == messages.map(\.body))
+        #expect(try store.pagedBack(account: account, pageSize: 50) == messages.map(\.body))
         var forward = try store.messages(after: try #require(try store.all(account: account).first).id, limit: 100)
         #expect(forward.first?.body == "m1")
         forward = try store.messages(after: try #require(forward.last).id, limit: 10_000)
@@ -168,14 +162,7 @@ import XMPPCore
         #expect(try store.all(account: account).map(\.body) == (0..<500).map { "m\($0)" })
         #expect(try store.oldestArchiveID(account: account, conversation: romeo, archive: me) == "s0")
         // Paging back from the newest walks the same order.
-        var paged: [String] = []
-        var anchor = try store.lastMessages(account: account, conversation: romeo, limit: 50)
-        paged = anchor.map(\.body)
-        while let first = anchor.first {
-            anchor = try store.messages(before: first.id, limit: 50)
-            paged = anchor.map(\.body) + paged
-        }
-        #expect(paged == (0..<500).map { "m\($0)" })
+        #expect(try store.pagedBack(account: account, pageSize: 50) == (0..<500).map { "m\($0)" })
     }
 
     /// An older page inserted later goes in front; what was stored keeps its order; live

@@ -32,13 +32,7 @@ import XMPPCore
         let ids = try store.insert(
             (0..<7).map { incoming("t\($0)", at: 5_000, stanzaID: "s\($0)") }, account: account
         ).compactMap(\.messageID)
-        var backward: [String] = []
-        var page = try store.lastMessages(account: account, conversation: romeo, limit: 2)
-        backward = page.map(\.body)
-        while let first = page.first {
-            page = try store.messages(before: first.id, limit: 2)
-            backward = page.map(\.body) + backward
-        }
+        let backward = try store.pagedBack(account: account, pageSize: 2)
         #expect(backward == (0..<7).map { "t\($0)" })
         var forward: [String] = []
         var anchor = ids[0]

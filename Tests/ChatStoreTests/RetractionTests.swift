@@ -9,18 +9,6 @@ import XMPPCore
 @Suite struct RetractionTests {
     let store = try! ChatStore.inMemory()
     var account: AccountID { try! store.account(jid: me) }
-    let room = try! JID("coven@chat.shakespeare.lit")
-
-    /// A message in the room from `nick`, stamped by the room with `stanzaID`.
-    func roomMessage(
-        _ body: String, from nick: String = "thirdwitch", at timestamp: Int64 = 1_000, stanzaID: String?,
-        id: String? = nil, corrects: String? = nil
-    ) -> NewMessage {
-        NewMessage(
-            conversation: room, kind: .groupchat, outgoing: false, sender: nick, senderKey: "occupant:\(nick)",
-            body: body, timestamp: timestamp, type: "groupchat", idAttribute: id, stanzaID: stanzaID,
-            stanzaIDBy: stanzaID == nil ? nil : room.description, corrects: corrects)
-    }
 
     func moderate(_ stanzaID: String, in conversation: JID? = nil, by archive: JID? = nil) throws -> Int64? {
         try store.retract(
@@ -29,10 +17,10 @@ import XMPPCore
     }
 
     @Test func theTextAndEveryCorrectionAreErasedAndWhyIsKept() throws {
-        let original = try store.insert(roomMessage("buy pills", stanzaID: "s1", id: "m1"), account: account)
+        let original = try store.insert(said("buy pills", id: "m1", stanzaID: "s1"), account: account)
         _ = try store.insert(
-            roomMessage("buy cheap pills", at: 2_000, stanzaID: "s2", id: "m2", corrects: "m1"), account: account)
-        _ = try store.insert(roomMessage("hello all", at: 3_000, stanzaID: "s3"), account: account)
+            said("buy cheap pills", at: 2_000, id: "m2", stanzaID: "s2", corrects: "m1"), account: account)
+        _ = try store.insert(said("hello all", at: 3_000, stanzaID: "s3"), account: account)
         #expect(try moderate("s1") == original.messageID)
         let removed = try #require(try store.message(id: original.messageID!))
         #expect(removed.body.isEmpty)
@@ -48,7 +36,7 @@ import XMPPCore
     }
 
     @Test func onlyTheArchivesIDInThatConversationFindsIt() throws {
-        let inRoom = try store.insert(roomMessage("in the room", stanzaID: "s1"), account: account)
+        let inRoom = try store.insert(said("in the room", stanzaID: "s1"), account: account)
         let inChat = try store.insert(incoming("in a chat", stanzaID: "s1"), account: account)
         #expect(try moderate("s1", in: romeo) == nil, "romeo's archive stamped that one, not the room")
         #expect(try moderate("s1", by: romeo) == nil, "another archive's id")
@@ -65,8 +53,8 @@ import XMPPCore
     }
 
     @Test func aCorrectionsOwnIDDoesNotNameTheMessage() throws {
-        _ = try store.insert(roomMessage("v1", stanzaID: "s1", id: "m1"), account: account)
-        _ = try store.insert(roomMessage("v2", at: 2_000, stanzaID: "s2", id: "m2", corrects: "m1"), account: account)
+        _ = try store.insert(said("v1", id: "m1", stanzaID: "s1"), account: account)
+        _ = try store.insert(said("v2", at: 2_000, id: "m2", stanzaID: "s2", corrects: "m1"), account: account)
         #expect(try moderate("s2") == nil)
         #expect(try store.all(room, account: account).map(\.body) == ["v2"])
     }
@@ -82,15 +70,15 @@ import XMPPCore
     }
 
     @Test func theArchiveBringingItAgainDoesNotRestoreIt() throws {
-        let id = try store.insert(roomMessage("secret", stanzaID: "s1", id: "m1"), account: account).messageID!
+        let id = try store.insert(said("secret", id: "m1", stanzaID: "s1"), account: account).messageID!
         _ = try moderate("s1")
-        #expect(try store.insert(roomMessage("secret", stanzaID: "s1", id: "m1"), account: account) == .duplicate(id))
+        #expect(try store.insert(said("secret", id: "m1", stanzaID: "s1"), account: account) == .duplicate(id))
         #expect(try store.message(id: id)?.body == "")
         #expect(try store.search("secret").isEmpty)
     }
 
     @Test func aSecondRetractionKeepsTheMessageErased() throws {
-        let id = try store.insert(roomMessage("x", stanzaID: "s1"), account: account).messageID
+        let id = try store.insert(said("x", stanzaID: "s1"), account: account).messageID
         _ = try moderate("s1")
         let again = try store.retract(
             account: account, conversation: room, stanzaID: "s1", by: room,
@@ -104,10 +92,10 @@ import XMPPCore
     /// been taken back, and as the latest version it showed (and was indexed) again, so a moderated
     /// spammer could undo the moderation by correcting the message.
     @Test func aCorrectionAfterTheRetractionBringsNothingBack() throws {
-        let id = try store.insert(roomMessage("spam", stanzaID: "s1", id: "m1"), account: account).messageID!
+        let id = try store.insert(said("spam", id: "m1", stanzaID: "s1"), account: account).messageID!
         _ = try moderate("s1")
         let late = try store.insert(
-            roomMessage("spam again", at: 5_000, stanzaID: "s2", id: "m2", corrects: "m1"), account: account)
+            said("spam again", at: 5_000, id: "m2", stanzaID: "s2", corrects: "m1"), account: account)
         #expect(late == .rejectedCorrection)
         #expect(try store.message(id: id)?.body == "")
         #expect(try store.message(id: id)?.isCorrected == false)

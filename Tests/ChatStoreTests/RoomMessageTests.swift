@@ -9,17 +9,6 @@ import XMPPCore
 @Suite struct RoomMessageTests {
     let store = try! ChatStore.inMemory()
     var account: AccountID { try! store.account(jid: me) }
-    let room = try! JID("coven@chat.shakespeare.lit")
-
-    func said(
-        _ body: String, by nick: String = "thirdwitch", at timestamp: Int64 = 60_000, id: String? = nil,
-        originID: String? = nil, stanzaID: String? = nil
-    ) -> NewMessage {
-        NewMessage(
-            conversation: room, kind: .groupchat, outgoing: false, sender: nick, senderKey: "occupant:\(nick)",
-            body: body, timestamp: timestamp, type: "groupchat", idAttribute: id, originID: originID,
-            stanzaID: stanzaID, stanzaIDBy: stanzaID == nil ? nil : room.description)
-    }
 
     @Test func withoutIDsTheSameOccupantSayingTheSameWithinTwoMinutesIsOneMessage() throws {
         let live = try store.insert(said("Thrice the brinded cat hath mew'd.", at: 600_000), account: account)

@@ -5,24 +5,9 @@ import Testing
 /// One `[accounts.NAME]` table: each key's type and range, the password source, paths relative to
 /// the configuration file, and which account a command uses.
 @Suite struct AccountConfigurationTests {
-    let file = "/home/u/.config/tern/config.toml"
-
-    func parse(_ text: String, file: String? = nil) throws(ConfigError) -> TernConfiguration {
-        try TernConfiguration.parse(text, file: file ?? self.file)
-    }
-
-    func problem(_ text: String) -> ConfigError? {
-        do {
-            _ = try parse(text)
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     /// The problem with an account `w` whose JID is fine and whose other keys are `account`.
     func error(_ account: String) -> ConfigError? {
-        problem("[accounts.w]\njid = \"a@b.c\"\n" + account)
+        configProblem("[accounts.w]\njid = \"a@b.c\"\n" + account)
     }
 
     /// A directory with a config.toml (not written) and the files named, each mode 0600.
@@ -39,14 +24,14 @@ import Testing
 
     @Test func relativePathsAreReadFromTheConfigurationFilesDirectory() throws {
         let base = directory(with: ["keys/work.pw", "ca.pem"])
-        let config = try parse(
+        let config = try parseConfig(
             "[accounts.w]\njid = \"a@b.c\"\npassword_file = \"keys/work.pw\"\nca_file = \"ca.pem\"\n",
             file: base + "/config.toml")
         let account = try config.account(named: "w")
         #expect(account.password == .file(base + "/keys/work.pw"))
         #expect(account.caFile == base + "/ca.pem")
         #expect(try account.password.fetch() == "pw")
-        let absolute = try parse("[accounts.w]\njid = \"a@b.c\"\npassword_file = \"\(base)/keys/work.pw\"\n")
+        let absolute = try parseConfig("[accounts.w]\njid = \"a@b.c\"\npassword_file = \"\(base)/keys/work.pw\"\n")
         #expect(try absolute.account(named: "w").password == .file(base + "/keys/work.pw"))
     }
 
@@ -81,8 +66,8 @@ import Testing
         for (line, message) in cases {
             let text =
                 line.hasPrefix("jid") ? "[accounts.w]\n" + line + "\n" : "[accounts.w]\njid = \"a@b.c\"\n" + line + "\n"
-            #expect(problem(text)?.message == message, "\(line)")
-            #expect(problem(text)?.line == text.split(separator: "\n").count, "\(line)")
+            #expect(configProblem(text)?.message == message, "\(line)")
+            #expect(configProblem(text)?.line == text.split(separator: "\n").count, "\(line)")
         }
     }
 
@@ -100,7 +85,7 @@ import Testing
     }
 
     @Test func theResourceComesFromTheJIDUnlessGiven() throws {
-        let config = try parse(
+        let config = try parseConfig(
             "[accounts.a]\njid = \"a@b.c/laptop\"\n[accounts.b]\njid = \"b@b.c/laptop\"\nresource = \"desk\"\n")
         #expect(try config.account(named: "a").jid.description == "a@b.c", "the account's JID is bare")
         #expect(try config.account(named: "a").resource == "laptop")
@@ -116,7 +101,7 @@ import Testing
         }.joined(separator: " ")
         let expected = Array(repeating: "0A", count: 32).joined(separator: ":")
         for pin in [hex, spaced, hex.uppercased()] {
-            let config = try parse("[accounts.w]\njid = \"a@b.c\"\npin_sha256 = \"\(pin)\"\n")
+            let config = try parseConfig("[accounts.w]\njid = \"a@b.c\"\npin_sha256 = \"\(pin)\"\n")
             #expect(try config.account(named: "w").pinSHA256 == expected)
         }
         #expect(error("pin_sha256 = \"\(hex.dropLast())\"\n")?.line == 3, "63 digits")
@@ -128,7 +113,7 @@ import Testing
 
     @Test func theTLSModesAreTheThreeNamed() throws {
         for mode in AccountConfiguration.TLSMode.allCases {
-            let config = try parse("[accounts.w]\njid = \"a@b.c\"\ntls = \"\(mode.rawValue)\"\n")
+            let config = try parseConfig("[accounts.w]\njid = \"a@b.c\"\ntls = \"\(mode.rawValue)\"\n")
             #expect(try config.account(named: "w").tls == mode)
         }
         #expect(error("tls = \"STARTTLS\"\n")?.message.hasPrefix("\"STARTTLS\" is not one of") == true, "exact")
@@ -142,33 +127,36 @@ import Testing
             "[accounts]\n\"w\".jid = \"a@b.c\"\nw.port = 5223\n",
         ]
         for text in forms {
-            let account = try parse(text).account(named: nil)
+            let account = try parseConfig(text).account(named: nil)
             #expect(account.name == "w" && account.jid.description == "a@b.c" && account.port == 5223, "\(text)")
         }
         #expect(
-            problem("[accounts]\nw = 1\n")?.description == "\(file):2: accounts.w: expected a table, found an integer")
+            configProblem("[accounts]\nw = 1\n")?.description
+                == "\(configFile):2: accounts.w: expected a table, found an integer")
     }
 
     @Test func theAccountToUseIsNamedDefaultedOrTheOnlyOne() throws {
-        let none = try parse("")
-        #expect(throws: ConfigError(file: file, message: "no account is configured; add an [accounts.NAME] table")) {
+        let none = try parseConfig("")
+        #expect(
+            throws: ConfigError(file: configFile, message: "no account is configured; add an [accounts.NAME] table")
+        ) {
             try none.account(named: nil)
         }
-        #expect(throws: ConfigError(file: file, message: "no account named \"w\" (configured: none)")) {
+        #expect(throws: ConfigError(file: configFile, message: "no account named \"w\" (configured: none)")) {
             try none.account(named: "w")
         }
-        let two = try parse("[accounts.b]\njid = \"b@b.c\"\n[accounts.a]\njid = \"a@b.c\"\n")
-        #expect(throws: ConfigError(file: file, message: "no account named \"c\" (configured: a, b)")) {
+        let two = try parseConfig("[accounts.b]\njid = \"b@b.c\"\n[accounts.a]\njid = \"a@b.c\"\n")
+        #expect(throws: ConfigError(file: configFile, message: "no account named \"c\" (configured: a, b)")) {
             try two.account(named: "c")
         }
-        #expect(try parse("[accounts.only]\njid = \"o@b.c\"\n").account(named: nil).name == "only")
-        let wrongType = problem("default_account = 1\n[accounts.a]\njid = \"a@b.c\"\n")
+        #expect(try parseConfig("[accounts.only]\njid = \"o@b.c\"\n").account(named: nil).name == "only")
+        let wrongType = configProblem("default_account = 1\n[accounts.a]\njid = \"a@b.c\"\n")
         #expect(wrongType?.message == "expected a string, found an integer")
         #expect(wrongType?.line == 1)
     }
 
     @Test func anAccountIsConnectedAtStartAndPinnedUnlessItSaysOtherwise() throws {
-        let account = try parse("[accounts.w]\njid = \"a@b.c\"\n").account(named: nil)
+        let account = try parseConfig("[accounts.w]\njid = \"a@b.c\"\n").account(named: nil)
         #expect(account.autoconnect && !account.allowMechanismDowngrade && account.streamManagement)
         #expect(account.host == nil && account.port == nil && account.caFile == nil && account.pinSHA256 == nil)
         #expect(account.scramMaximumIterations == 100_000)

@@ -4,23 +4,8 @@ import Testing
 
 /// The `[ui]`, `[chat]` and `[notifications]` tables, and reading config.toml from disk.
 @Suite struct SettingsTablesTests {
-    let file = "/home/u/.config/tern/config.toml"
-
-    func parse(_ text: String) throws(ConfigError) -> TernConfiguration {
-        try TernConfiguration.parse(text, file: file)
-    }
-
-    func problem(_ text: String) -> ConfigError? {
-        do {
-            _ = try parse(text)
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     @Test func uiKeysBecomeTheSettingsSetWouldMake() throws {
-        let ui = try parse(
+        let ui = try parseConfig(
             """
             [ui]
             theme = "light"
@@ -42,16 +27,16 @@ import Testing
                 "log.visible": "on", "log.height": "5", "time.format": "%H:%M", "text.emoji": "off",
                 "input.newline": "alt-enter",
             ])
-        #expect(try parse("").ui == UIConfiguration(), "nothing set: the UI's own defaults")
+        #expect(try parseConfig("").ui == UIConfiguration(), "nothing set: the UI's own defaults")
     }
 
     @Test func uiMistakesAreNamed() {
-        let fraction = problem("[ui]\ntheme = \"dark256\"\nroster_width = 2.5\n")
-        #expect(fraction?.description == "\(file):3: ui.roster_width: expected a string, a number or true/false")
-        #expect(problem("[ui]\nlog_height = [5]\n")?.message == "expected a string, a number or true/false")
-        #expect(problem("[ui]\ntheme = 1\n")?.message == "expected a string, found an integer")
-        #expect(problem("ui = \"dark\"\n")?.message == "expected a table, found a string")
-        let unknown = problem("[ui]\nroster.width = 20\n")
+        let fraction = configProblem("[ui]\ntheme = \"dark256\"\nroster_width = 2.5\n")
+        #expect(fraction?.description == "\(configFile):3: ui.roster_width: expected a string, a number or true/false")
+        #expect(configProblem("[ui]\nlog_height = [5]\n")?.message == "expected a string, a number or true/false")
+        #expect(configProblem("[ui]\ntheme = 1\n")?.message == "expected a string, found an integer")
+        #expect(configProblem("ui = \"dark\"\n")?.message == "expected a table, found a string")
+        let unknown = configProblem("[ui]\nroster.width = 20\n")
         #expect(unknown?.key == "ui.roster")
         #expect(
             unknown?.message
@@ -61,22 +46,22 @@ import Testing
 
     @Test func chatKeysTheirRangesAndChoices() throws {
         for strangers in ChatConfiguration.Strangers.allCases {
-            #expect(try parse("[chat]\nstrangers = \"\(strangers.rawValue)\"\n").chat.strangers == strangers)
+            #expect(try parseConfig("[chat]\nstrangers = \"\(strangers.rawValue)\"\n").chat.strangers == strangers)
         }
-        #expect(try parse("").chat.strangers == .requests, "strangers wait under Requests unless told")
+        #expect(try parseConfig("").chat.strangers == .requests, "strangers wait under Requests unless told")
         #expect(
-            problem("[chat]\nstrangers = \"ignore\"\n")?.message
+            configProblem("[chat]\nstrangers = \"ignore\"\n")?.message
                 == "\"ignore\" is not one of \"requests\", \"window\", \"drop\"")
-        #expect(try parse("[chat]\nauto_away = 1440\narchive_initial = 100000\n").chat.archiveInitial == 100_000)
-        #expect(problem("[chat]\nauto_away = 1441\n")?.message == "1441 is out of range (0 to 1440)")
-        #expect(problem("[chat]\narchive_initial = 100001\n")?.message == "100001 is out of range (0 to 100000)")
-        #expect(try parse("[chat]\narchive_initial = 0\n").chat.archiveInitial == 0, "no history at first login")
-        #expect(problem("[chat]\n\nchat_states = \"no\"\n")?.line == 3)
-        #expect(problem("[chat]\nmarkers = 0\n")?.message == "expected true or false, found an integer")
+        #expect(try parseConfig("[chat]\nauto_away = 1440\narchive_initial = 100000\n").chat.archiveInitial == 100_000)
+        #expect(configProblem("[chat]\nauto_away = 1441\n")?.message == "1441 is out of range (0 to 1440)")
+        #expect(configProblem("[chat]\narchive_initial = 100001\n")?.message == "100001 is out of range (0 to 100000)")
+        #expect(try parseConfig("[chat]\narchive_initial = 0\n").chat.archiveInitial == 0, "no history at first login")
+        #expect(configProblem("[chat]\n\nchat_states = \"no\"\n")?.line == 3)
+        #expect(configProblem("[chat]\nmarkers = 0\n")?.message == "expected true or false, found an integer")
     }
 
     @Test func notificationLevelsKeepAnOccupantsNickAsWritten() throws {
-        let levels = try parse(
+        let levels = try parseConfig(
             """
             [notifications.levels]
             "Room@Conference.Example.org/Nurse" = "none"
@@ -87,17 +72,19 @@ import Testing
     }
 
     @Test func notificationMistakesAreNamed() {
-        #expect(problem("[notifications]\nkeywords = [\"ok\", \"\"]\n")?.message == "a keyword cannot be empty")
-        #expect(problem("[notifications]\nkeywords = []\n") == nil)
-        #expect(problem("[notifications]\ncommand = true\n")?.message == "expected a string, found a boolean")
-        #expect(problem("[notifications]\nbell = 1\n")?.message == "expected true or false, found an integer")
-        #expect(problem("[notifications.levels]\n\"a@b.c\" = 1\n")?.message == "expected a string, found an integer")
+        #expect(configProblem("[notifications]\nkeywords = [\"ok\", \"\"]\n")?.message == "a keyword cannot be empty")
+        #expect(configProblem("[notifications]\nkeywords = []\n") == nil)
+        #expect(configProblem("[notifications]\ncommand = true\n")?.message == "expected a string, found a boolean")
+        #expect(configProblem("[notifications]\nbell = 1\n")?.message == "expected true or false, found an integer")
         #expect(
-            problem("[notifications.levels]\n\"@b.c\" = \"all\"\n")?.message == "\"@b.c\" is not a JID", "empty user")
+            configProblem("[notifications.levels]\n\"a@b.c\" = 1\n")?.message == "expected a string, found an integer")
+        #expect(
+            configProblem("[notifications.levels]\n\"@b.c\" = \"all\"\n")?.message == "\"@b.c\" is not a JID",
+            "empty user")
     }
 
     @Test func theTopLevelKnowsItsTables() {
-        let unknown = problem("[acounts]\n")
+        let unknown = configProblem("[acounts]\n")
         #expect(unknown?.line == 1)
         #expect(unknown?.message == "unknown key (known keys here: accounts, chat, default_account, notifications, ui)")
     }
