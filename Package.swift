@@ -129,7 +129,8 @@ let package = Package(
                 "ChatRuntime", "ChatModel", "Networking", "OpenSSLSupport", "TernConfig", "XMPPClient", "XMPPCore",
             ],
             swiftSettings: strict),
-        .testTarget(name: "ChatStoreTests", dependencies: ["ChatStore", "XMPPCore"], swiftSettings: strict),
+        .testTarget(
+            name: "ChatStoreTests", dependencies: ["ChatStore", "XMPPCore", "Subprocess"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -16,7 +16,8 @@ extension ChatStore {
     /// archive id) and moves an outgoing message's state forward.
     ///
     /// A correction (XEP-0308) joins the chain of the message it corrects, but only when that
-    /// message came from the same sender; otherwise it is rejected and nothing is stored.
+    /// message came from the same sender and was not taken back (a correction would show its text
+    /// again); otherwise it is rejected and nothing is stored.
     public func insert(_ message: NewMessage, account: AccountID) throws -> InsertOutcome {
         try write { try insertOne(message, account: account) }
     }
@@ -151,13 +152,16 @@ extension ChatStore {
     }
 
     /// The root of the correction chain that `id` (an id attribute) belongs to, if the message was
-    /// sent by `senderKey`.
+    /// sent by `senderKey` and its text was not taken back.
     private func correctionTarget(id: String, senderKey: String, conversation: Int64) throws -> CorrectionTarget {
         let candidates = try db.statement(Self.byIDAttribute("id, sender_key, corrects"))
             .bind(conversation.sql, id.sql).rows { ($0.int64(0), $0.text(1), $0.optionalInt64(2)) }
         guard !candidates.isEmpty else { return .unknown }
         guard let match = candidates.first(where: { $0.1 == senderKey }) else { return .rejected }
-        return .found(match.2 ?? match.0)
+        let root = match.2 ?? match.0
+        let retracted = try db.statement("SELECT retraction IS NOT NULL FROM message WHERE id = ?").bind(root.sql)
+            .first { $0.int(0) != 0 }
+        return retracted == true ? .rejected : .found(root)
     }
 
     /// Our message with this id attribute (or origin-id) in a conversation.

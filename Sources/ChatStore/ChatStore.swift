@@ -129,10 +129,17 @@ public final class ChatStore {
         try guarded {
             if batchOpen && !db.isInTransaction { try db.begin() }
             let outermost = !db.isInTransaction
-            return try db.transaction {
-                let result = try body()
-                if outermost { try finishWrites() }
-                return result
+            let activity = pendingActivity
+            do {
+                return try db.transaction {
+                    let result = try body()
+                    if outermost { try finishWrites() }
+                    return result
+                }
+            } catch {
+                // Undone (a savepoint's rollback inside a batch): so is the activity it recorded.
+                if !outermost { pendingActivity = activity }
+                throw error
             }
         }
     }

@@ -178,7 +178,8 @@ public enum InsertOutcome: Sendable, Hashable {
     case duplicate(Int64)
     /// A correction of the message with id `of`, stored in its chain as row `row`.
     case correction(of: Int64, row: Int64)
-    /// A correction whose original was sent by someone else: dropped, nothing stored.
+    /// A correction whose original was sent by someone else, or taken back: dropped, nothing
+    /// stored.
     case rejectedCorrection
 
     /// The id of the message the UI should show or update, if any.

@@ -28,7 +28,10 @@ enum SearchText {
     /// something); the others match whole words, which FTS5 can walk lazily, where a prefix term
     /// makes it merge every matching word's list first. User input is always quoted.
     static func query(_ text: String) -> String? {
-        let terms = terms(of: text)
+        // Not folded here: the tokenizer folds case and accents of the query as it did of the
+        // index, while `fold` would take Hangul syllables apart and voicing marks off kana, which
+        // the index keeps whole.
+        let terms = words(of: text)
         guard !terms.isEmpty else { return nil }
         return terms.enumerated().map { index, term in
             let escaped = indexed(term).split(separator: " ").joined(separator: " ").replacingOccurrences(
@@ -38,9 +41,14 @@ enum SearchText {
         }.joined(separator: " ")
     }
 
-    /// The query's terms: words split on whitespace and punctuation, folded.
+    /// The query's terms as the snippet matches them: words split on whitespace and punctuation,
+    /// folded.
     static func terms(of text: String) -> [String] {
-        fold(text).split { !$0.isLetter && !$0.isNumber }.map(String.init)
+        words(of: fold(text))
+    }
+
+    static func words(of text: String) -> [String] {
+        text.split { !$0.isLetter && !$0.isNumber }.map(String.init)
     }
 
     /// Case and diacritic folding as the index sees it ("Café" → "cafe").

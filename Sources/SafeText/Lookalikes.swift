@@ -1,6 +1,7 @@
 /// Shows an address so that a look-alike of another one can be told apart from it: a domain with
-/// characters beyond ASCII is followed by its ASCII form (IDNA's `xn--`, RFC 3492), and a part that
-/// mixes Latin, Greek and Cyrillic letters ("pаypal" with a Cyrillic а) is marked.
+/// characters beyond ASCII is followed by its ASCII form (IDNA's `xn--`, RFC 3492), a part that
+/// mixes Latin, Greek and Cyrillic letters ("pаypal" with a Cyrillic а) is marked, and so is a
+/// zero-width joiner beside one of their letters ("ali" U+200D "ce"), where no name needs one.
 extension TerminalSafe {
     /// `text` (a JID) made safe to show, with what makes it a possible look-alike spelled out.
     public static func address(_ text: String) -> String {
@@ -18,21 +19,37 @@ extension TerminalSafe {
         }
         let labels = (local.map { [$0] } ?? []) + domain.split(separator: ".").map(String.init)
         if labels.contains(where: mixesScripts) { notes.append("mixed scripts") }
+        if labels.contains(where: hidesJoiner) { notes.append("invisible joiner") }
         return notes.isEmpty ? safe : safe + " (" + notes.joined(separator: ", ") + ")"
     }
 
     /// Whether `text` has letters of more than one of the scripts whose letters look alike.
     static func mixesScripts(_ text: String) -> Bool {
-        var seen: Set<Int> = []
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x41...0x5A, 0x61...0x7A, 0xC0...0x24F: seen.insert(0)
-            case 0x370...0x3FF, 0x1F00...0x1FFF: seen.insert(1)
-            case 0x400...0x52F: seen.insert(2)
-            default: continue
+        Set(text.unicodeScalars.compactMap(lookalikeScript)).count > 1
+    }
+
+    /// Whether a zero-width joiner or non-joiner in `text` stands beside ASCII or a Latin, Greek or
+    /// Cyrillic letter: the sanitiser keeps joiners between letters (Persian and Indic names need
+    /// them), but in these scripts one draws nothing and makes the name look like another.
+    static func hidesJoiner(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        return scalars.indices.contains { index in
+            guard scalars[index] == "\u{200C}" || scalars[index] == "\u{200D}" else { return false }
+            return [index - 1, index + 1].contains {
+                scalars.indices.contains($0) && (scalars[$0].isASCII || lookalikeScript(scalars[$0]) != nil)
             }
         }
-        return seen.count > 1
+    }
+
+    /// Which of the scripts whose letters look alike a scalar is a letter of: 0 Latin, 1 Greek,
+    /// 2 Cyrillic.
+    private static func lookalikeScript(_ scalar: Unicode.Scalar) -> Int? {
+        switch scalar.value {
+        case 0x41...0x5A, 0x61...0x7A, 0xC0...0x24F: 0
+        case 0x370...0x3FF, 0x1F00...0x1FFF: 1
+        case 0x400...0x52F: 2
+        default: nil
+        }
     }
 
     /// RFC 3492 §6.3: the Punycode of one label (without the `xn--` prefix).

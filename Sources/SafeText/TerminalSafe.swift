@@ -75,8 +75,10 @@ public enum TerminalSafe {
     static func isTag(_ value: UInt32) -> Bool { (0xE0000...0xE007F).contains(value) }
 
     /// A joiner is kept between two of these: letters (Arabic, Indic scripts), marks, emoji and
-    /// their modifiers and variation selectors.
+    /// their modifiers and variation selectors; never a character that is itself replaced (a
+    /// Hangul filler is a letter), or sanitising twice would replace the joiner the second time.
     static func joinable(_ scalar: Unicode.Scalar) -> Bool {
+        guard !isHidden(scalar.value) else { return false }
         let properties = scalar.properties
         return properties.isAlphabetic || properties.isEmoji || properties.isEmojiModifier
             || properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark

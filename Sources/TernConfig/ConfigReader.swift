@@ -92,7 +92,8 @@ struct ConfigReader {
 }
 
 /// Finds the line on which a key path was written, for error messages. It understands table
-/// headers (`[a.b]`, quoted parts) and `key = value` lines; anything it cannot place gets no line.
+/// headers (`[a.b]`, quoted parts, a comment after them), `key = value` lines (quoted keys too) and
+/// inline tables (their keys are on the table's line); anything it cannot place gets no line.
 struct SourceLines {
     let file: String
     let lines: [Substring]
@@ -108,25 +109,43 @@ struct SourceLines {
         let wanted = path.joined(separator: ".")
         var currentTable: [String] = []
         for (index, raw) in lines.enumerated() {
-            let line = String(raw).trimmingCharacters(in: .whitespaces)
+            let line = Substring(raw.trimmingCharacters(in: .whitespaces))
+            if line.hasPrefix("#") { continue }
             if line.hasPrefix("[") {
-                let inner =
-                    line.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).split(separator: "#").first ?? ""
-                currentTable = SourceLines.keyParts(String(inner))
-                if currentTable.joined(separator: ".") == wanted { return index + 1 }
+                let inner = line.drop { $0 == "[" }
+                currentTable = SourceLines.keyParts(inner[..<(SourceLines.unquoted("]", in: inner) ?? inner.endIndex)])
+                let table = currentTable.joined(separator: ".")
+                if table == wanted || table.hasPrefix(wanted + ".") { return index + 1 }
                 continue
             }
-            guard let equals = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }
-            let key = SourceLines.keyParts(String(line[..<equals]))
-            let name = (currentTable + key).joined(separator: ".")
+            guard let equals = SourceLines.unquoted("=", in: line) else { continue }
+            let name = (currentTable + SourceLines.keyParts(line[..<equals])).joined(separator: ".")
             if name == wanted || name.hasPrefix(wanted + ".") { return index + 1 }
+            let value = line[line.index(after: equals)...].drop { $0 == " " || $0 == "\t" }
+            if value.hasPrefix("{"), wanted.hasPrefix(name + ".") { return index + 1 }
         }
         return nil
     }
 
-    static func keyParts(_ text: String) -> [String] {
+    static func keyParts(_ text: Substring) -> [String] {
         text.split(separator: ".").map {
             $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
         }
+    }
+
+    /// The first `target` in `text` outside a quoted key.
+    private static func unquoted(_ target: Character, in text: Substring) -> Substring.Index? {
+        var quote: Character?
+        for index in text.indices {
+            let character = text[index]
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == target {
+                return index
+            }
+        }
+        return nil
     }
 }

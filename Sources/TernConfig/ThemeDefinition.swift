@@ -63,7 +63,9 @@ public struct StyleSpec: Sendable, Hashable {
             guard (0...255).contains(number) else { throw ThemeProblem("colour \(number) is not in 0-255") }
             return .indexed(number)
         }
-        if word.hasPrefix("#"), word.count == 7, let value = Int(word.dropFirst(), radix: 16) {
+        if word.hasPrefix("#"), word.count == 7, word.dropFirst().allSatisfy(\.isHexDigit),
+            let value = Int(word.dropFirst(), radix: 16)
+        {
             return .rgb(red: value >> 16 & 0xFF, green: value >> 8 & 0xFF, blue: value & 0xFF)
         }
         throw ThemeProblem("unknown colour or attribute \"\(word)\"")

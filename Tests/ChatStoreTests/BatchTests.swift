@@ -25,20 +25,29 @@ import XMPPCore
         #expect(try reader.search("burst", account: account).count == 3, "indexed for search with the commit")
     }
 
+    /// In one batch: `kept`, then `undone` in a write that fails, then `after`.
+    func batch(
+        _ store: ChatStore, account: AccountID, kept: NewMessage, undone: NewMessage, after: [NewMessage] = []
+    ) throws {
+        store.beginBatch()
+        _ = try store.insert(kept, account: account)
+        #expect(throws: Refused.self) {
+            try store.transaction {
+                _ = try store.insert(undone, account: account)
+                throw Refused()
+            }
+        }
+        _ = try store.insert(after, account: account)
+        try store.endBatch()
+    }
+
     @Test func aFailingWriteInABatchUndoesOnlyItself() throws {
         let path = temporaryDirectory() + "/tern.sqlite"
         let store = try ChatStore(path: path)
         let account = try store.account(jid: me)
-        store.beginBatch()
-        _ = try store.insert(incoming("kept", at: 1_000), account: account)
-        #expect(throws: Refused.self) {
-            try store.transaction {
-                _ = try store.insert(incoming("undone", at: 2_000, from: mallory), account: account)
-                throw Refused()
-            }
-        }
-        _ = try store.insert(incoming("also kept", at: 3_000), account: account)
-        try store.endBatch()
+        try batch(
+            store, account: account, kept: incoming("kept", at: 1_000),
+            undone: incoming("undone", at: 2_000, from: mallory), after: [incoming("also kept", at: 3_000)])
         let reader = try ChatStore(path: path)
         #expect(try reader.all(account: account).map(\.body) == ["kept", "also kept"])
         #expect(try reader.all(mallory, account: account).isEmpty)
@@ -54,5 +63,16 @@ import XMPPCore
         try store.endBatch()
         _ = try store.insert(incoming("after"), account: account)
         #expect(try ChatStore(path: path).all(account: account).map(\.body) == ["after"])
+    }
+
+    /// Found by testing the batch path: the newest time of a write undone in a batch (a savepoint
+    /// rolled back) was still applied to its conversation when the batch committed.
+    @Test func aWriteUndoneInABatchLeavesNoActivityBehind() throws {
+        let store = try ChatStore.inMemory()
+        let account = try store.account(jid: me)
+        try batch(store, account: account, kept: incoming("kept", at: 1_000), undone: incoming("undone", at: 9_000))
+        let summary = try #require(try store.conversations(account: account).first)
+        #expect(summary.lastActivity == 1_000)
+        #expect(summary.unread == UnreadCount(messages: 1))
     }
 }

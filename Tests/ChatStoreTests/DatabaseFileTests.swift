@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Subprocess
 import Testing
 import XMPPCore
 
@@ -156,56 +157,141 @@ import XMPPCore
     }
 }
 
-@Suite struct MigrationTests {
-    @Test func emptyDatabaseGetsEveryMigrationInOrder() throws {
-        let store = try ChatStore.inMemory()
+/// What a user may find at the database's path, and other programs using the database at the same
+/// time.
+@Suite struct DatabaseFileContentsTests {
+    @Test func anEmptyFileBecomesANewStore() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
+        let store = try ChatStore(path: path, integrityCheck: true)
         #expect(try store.appliedMigrations() == Schema.migrations.map(\.name))
     }
 
-    /// For every earlier schema: build it, put data in it, then open it with this build.
-    @Test(arguments: 1..<Schema.migrations.count)
-    func upgradesFromEveryEarlierSchema(appliedCount: Int) throws {
+    @Test func aTextFileIsRefusedAndLeftUntouched() throws {
         let path = temporaryDirectory() + "/tern.sqlite"
-        // Schemas with `contact_setting.muted`: a muted contact becomes one whose level is none.
-        let settings = try #require(
-            Schema.migrations.firstIndex { $0.name == "create-contact-settings-and-capabilities" })
-        let levels = try #require(Schema.migrations.firstIndex { $0.name == "replace-muting-with-notification-levels" })
-        let muting = appliedCount > settings && appliedCount <= levels
+        let text = Data("[accounts.work]\njid = \"alice@example.org\"\n".utf8)
+        try text.write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.notADatabase(path: path)) { try ChatStore(path: path) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == text)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
+    /// A database cut short (a copy interrupted, a full disk outside SQLite).
+    func truncatedDatabase() throws -> String {
+        let path = temporaryDirectory() + "/tern.sqlite"
         do {
-            let connection = try SQLiteConnection(path: path)
-            try connection.registerTextFunction("tern_search_text") { context, _, arguments in
-                SQLiteFunction.setResult(context, text: SQLiteFunction.textArgument(arguments))
+            let store = try ChatStore(path: path)
+            let account = try store.account(jid: me)
+            _ = try store.insert((0..<2000).map { incoming("message number \($0)", at: Int64($0)) }, account: account)
+            try store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        truncate(path, off_t(size / 2))
+        return path
+    }
+
+    @Test func aTruncatedDatabaseIsReportedAsDamaged() throws {
+        let path = try truncatedDatabase()
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
+        do {
+            _ = try ChatStore(path: path, integrityCheck: true)
+            Issue.record("a truncated database passed the check")
+        } catch let error as StoreError {
+            guard case .corrupt(path, _) = error else {
+                Issue.record("expected corruption, got \(error)")
+                return
             }
-            try Migrator.migrate(connection, migrations: Array(Schema.migrations.prefix(appliedCount)))
-            try connection.execute("INSERT INTO account (id, jid) VALUES (1, 'alice@example.org')")
-            if appliedCount >= 2 {
-                try connection.execute(
-                    """
-                    INSERT INTO conversation (id, account_id, jid) VALUES (1, 1, 'romeo@example.net');
-                    INSERT INTO message (conversation_id, outgoing, sender, sender_key, body, timestamp)
-                        VALUES (1, 0, 'romeo@example.net/x', 'romeo@example.net', 'from an old schema', 5);
-                    """)
-            }
-            if muting {
-                try connection.execute(
-                    """
-                    INSERT INTO contact_setting (account_id, jid, muted)
-                        VALUES (1, 'romeo@example.net', 1), (1, 'juliet@example.net', 0);
-                    """)
+            #expect(error.description.contains("recover it with: sqlite3 \(path) .recover"))
+        }
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int == size, "left as it was")
+    }
+
+    @Test func damageFoundWhileReadingIsTheSameClearError() throws {
+        let path = try truncatedDatabase()
+        // Without the check at start (the UI runs it in the background), opening or the first
+        // read finds it.
+        do {
+            let store = try ChatStore(path: path)
+            _ = try store.all(account: try store.account(jid: me))
+            Issue.record("a truncated table was read")
+        } catch let error as StoreError {
+            guard case .corrupt(path, _) = error else {
+                Issue.record("expected corruption, got \(error)")
+                return
             }
         }
+    }
+
+    @Test func theSharedMemoryFileIsPrivateToo() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
         let store = try ChatStore(path: path)
-        #expect(try store.appliedMigrations() == Schema.migrations.map(\.name))
+        _ = try store.insert(incoming("x"), account: try store.account(jid: me))
+        var info = stat()
+        #expect(stat(path + "-shm", &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func aWriterThatHoldsTheLockTooLongIsNamed() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        let store = try ChatStore(path: path)
         let account = try store.account(jid: me)
-        #expect(account.rawValue == 1, "the existing account is kept")
-        if appliedCount >= 2 {
-            #expect(try store.all(account: account).map(\.body) == ["from an old schema"])
+        let other = try SQLiteConnection(path: path)
+        try other.execute("BEGIN IMMEDIATE")
+        defer { try? other.execute("ROLLBACK") }
+        store.db.setBusyTimeout(milliseconds: 20)
+        #expect(throws: StoreError.busy(path: path)) { try store.insert(incoming("waits"), account: account) }
+        #expect(try store.all(account: account).isEmpty, "reading is not blocked by the writer")
+        try other.execute("ROLLBACK")
+        _ = try store.insert(incoming("then goes in"), account: account)
+        #expect(try store.all(account: account).map(\.body) == ["then goes in"])
+    }
+
+    @Test func rowsAnotherToolLeftUnindexedAreIndexedAtTheNextOpen() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        let store = try ChatStore(path: path)
+        let account = try store.account(jid: me)
+        _ = try store.insert(incoming("first"), account: account)
+        // An older tern, or a tool with SQLite alone: its insert is queued for the index, not indexed.
+        let tool = try SQLiteConnection(path: path)
+        try tool.execute(
+            """
+            INSERT INTO message (conversation_id, outgoing, sender, sender_key, body, timestamp, seq)
+                SELECT id, 1, 'alice@example.org/cli', 'alice@example.org', 'sent by the tool', 2000, 2
+                FROM conversation WHERE jid = 'romeo@example.net'
+            """)
+        #expect(try store.all(account: account).map(\.body) == ["first", "sent by the tool"])
+        #expect(try store.search("tool").isEmpty)
+        #expect(try ChatStore(path: path).search("tool").map(\.message.body) == ["sent by the tool"])
+        #expect(try store.db.statement("SELECT count(*) FROM message_search_queue").first { $0.int(0) } == 0)
+    }
+
+    static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// `tern history` and `tern search` read from another process while the UI writes.
+    @Test(.enabled(if: python != nil, "python3 reads the database as another process"))
+    func anotherProcessReadsWhatIsCommittedWhileTheUIWrites() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        let store = try ChatStore(path: path)
+        let account = try store.account(jid: me)
+        _ = try store.insert(incoming("committed", at: 1), account: account)
+        func readInAnotherProcess() throws -> [String] {
+            let script = """
+                import sqlite3, sys
+                db = sqlite3.connect(sys.argv[1], timeout=0.1)
+                print("\\n".join(row[0] for row in db.execute("SELECT body FROM message ORDER BY timestamp")))
+                """
+            let output = try Subprocess.run(try #require(Self.python), ["-c", script, path])
+            #expect(output.status == 0, "\(output.standardErrorText)")
+            return output.standardOutputText.split(separator: "\n").map(String.init)
         }
-        if muting {
-            #expect(try store.notificationLevels(account: account) == ["romeo@example.net": "none"])
-        }
-        _ = try store.insert(incoming("after the upgrade", at: 9), account: account)
-        #expect(try store.search("upgrade").count == 1)
-        #expect(try store.all(account: account).allSatisfy { !$0.highlight }, "nothing is a highlight after the fact")
+        store.beginBatch()
+        _ = try store.insert(incoming("in the batch", at: 2), account: account)
+        #expect(try readInAnotherProcess() == ["committed"], "not blocked, and sees only what is committed")
+        try store.endBatch()
+        #expect(try readInAnotherProcess() == ["committed", "in the batch"])
+        _ = try store.insert(incoming("after the reader left", at: 3), account: account)
+        #expect(try ChatStore(path: path).all(account: account).count == 3, "its exit took nothing with it")
     }
 }

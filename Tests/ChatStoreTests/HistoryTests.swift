@@ -33,13 +33,7 @@ import XMPPCore
     @Test func pagingReachesTheWholeHistoryInOrderOnce() throws {
         let messages = (0..<1000).map { incoming("m\($0)", at: Int64($0 / 3), stanzaID: "s\($0)") }
         _ = try store.insert(messages, account: account)
-        var page = try store.lastMessages(account: account, conversation: romeo, limit: 50)
-        var seen = page.map(\.body)
-        while let oldest = page.first {
-            page = try store.messages(before: oldest.id, limit: 50)
-            seen = page.map(\.body) + seen
-        }
-        #expect(seen == messages.map(\.body))
+        #expect(try store.pagedBack(account: account, pageSize: 50) == messages.map(\.body))
         var forward = try store.messages(after: try #require(try store.all(account: account).first).id, limit: 100)
         #expect(forward.first?.body == "m1")
         forward = try store.messages(after: try #require(forward.last).id, limit: 10_000)
@@ -119,68 +113,6 @@ import XMPPCore
     }
 }
 
-@Suite struct OutboxTests {
-    let store = try! ChatStore.inMemory()
-    var account: AccountID { try! store.account(jid: me) }
-
-    @Test func stateMovesForwardAndTheOutboxEmptiesOnAck() throws {
-        let first = try store.enqueue(outgoing("one", at: 1, id: "o1"), stanza: "<message id='o1'/>", account: account)
-            .row
-        let second = try store.enqueue(outgoing("two", at: 2, id: "o2"), stanza: "<message id='o2'/>", account: account)
-            .row
-        #expect(try store.message(id: first)?.state == .queued)
-        #expect(try store.outbox(account: account).map(\.stanza) == ["<message id='o1'/>", "<message id='o2'/>"])
-        try store.markSent(first)
-        try store.markSent(first)
-        #expect(try store.message(id: first)?.state == .sent)
-        #expect(try store.outbox(account: account).first?.attempts == 2)
-        try store.markAcked([first])
-        #expect(try store.message(id: first)?.state == .acked)
-        #expect(try store.outbox(account: account).map(\.messageID) == [second])
-        try store.markReceived(account: account, conversation: romeo, idAttribute: "o1", state: .delivered)
-        #expect(try store.message(id: first)?.state == .delivered)
-        try store.markSent(first)
-        #expect(try store.message(id: first)?.state == .delivered, "state never moves backwards")
-    }
-
-    @Test func eachEntryKeepsItsStreamNumberUntilSentAgain() throws {
-        let first = try store.enqueue(outgoing("one", at: 1, id: "s1"), stanza: "<message id='s1'/>", account: account)
-            .row
-        let second = try store.enqueue(outgoing("two", at: 2, id: "s2"), stanza: "<message id='s2'/>", account: account)
-            .row
-        #expect(try store.outbox(account: account).map(\.sentSequence) == [nil, nil])
-        try store.markSent([(first, 41), (second, 42)])
-        #expect(try store.outbox(account: account).map(\.sentSequence) == [41, 42])
-        try store.markSent([(first, nil)])
-        #expect(try store.outbox(account: account).map(\.sentSequence) == [nil, 42], "a stream without numbers")
-        #expect(try store.outbox(account: account).map(\.attempts) == [2, 1])
-    }
-
-    @Test func displayedMarkerCoversEarlierMessages() throws {
-        let ids = try (1...3).map {
-            try store.enqueue(outgoing("m\($0)", at: Int64($0), id: "o\($0)"), stanza: "<message/>", account: account)
-                .row
-        }
-        try store.markAcked(ids)
-        let changed = try store.markReceived(
-            account: account, conversation: romeo, idAttribute: "o2", state: .displayed)
-        #expect(Set(changed) == Set(ids.prefix(2)))
-        #expect(try ids.map { try store.message(id: $0)?.state } == [.displayed, .displayed, .acked])
-    }
-
-    @Test func receiptForAnUnknownMessageChangesNothing() throws {
-        #expect(
-            try store.markReceived(account: account, conversation: romeo, idAttribute: "zz", state: .delivered).isEmpty)
-    }
-
-    @Test func failedStaysFailed() throws {
-        let id = try store.enqueue(outgoing("x", id: "f1"), stanza: "<message/>", account: account).row
-        try store.markFailed(account: account, conversation: romeo, idAttribute: "f1", error: "forbidden")
-        try store.markAcked([id])
-        #expect(try store.message(id: id)?.state == .failed)
-    }
-}
-
 @Suite struct RosterAndSyncTests {
     let store = try! ChatStore.inMemory()
     var account: AccountID { try! store.account(jid: me) }
@@ -230,14 +162,7 @@ import XMPPCore
         #expect(try store.all(account: account).map(\.body) == (0..<500).map { "m\($0)" })
         #expect(try store.oldestArchiveID(account: account, conversation: romeo, archive: me) == "s0")
         // Paging back from the newest walks the same order.
-        var paged: [String] = []
-        var anchor = try store.lastMessages(account: account, conversation: romeo, limit: 50)
-        paged = anchor.map(\.body)
-        while let first = anchor.first {
-            anchor = try store.messages(before: first.id, limit: 50)
-            paged = anchor.map(\.body) + paged
-        }
-        #expect(paged == (0..<500).map { "m\($0)" })
+        #expect(try store.pagedBack(account: account, pageSize: 50) == (0..<500).map { "m\($0)" })
     }
 
     /// An older page inserted later goes in front; what was stored keeps its order; live

@@ -61,4 +61,78 @@ import XMPPCore
         try store.db.statement("DELETE FROM message WHERE id = ?").bind(outcome.messageID!.sql).run()
         #expect(try store.search("ephemeral").isEmpty)
     }
+
+    @Test func aWordSinceCorrectedAwayIsNotReported() throws {
+        _ = try store.insert(incoming("meet at noon", at: 1, id: "m1"), account: account)
+        _ = try store.insert(incoming("meet at midnight", at: 2, id: "m2", corrects: "m1"), account: account)
+        #expect(try store.search("noon").isEmpty)
+        #expect(try store.search("meet").map(\.message.body) == ["meet at midnight"], "one hit for the chain")
+    }
+
+    @Test func accentsAndCaseAreIgnoredOnBothSides() throws {
+        _ = try store.insert(
+            [incoming("a naive CAFE", at: 1), incoming("Ünïcödé everywhere", at: 2)], account: account)
+        #expect(try store.search("naïve café").count == 1)
+        #expect(try store.search("unicode").first?.snippet.rendered(open: "[", close: "]") == "[Ünïcödé] everywhere")
+        #expect(try store.search("ÜNÏ").count == 1, "a prefix with accents")
+    }
+
+    /// Found by this test: query words were folded by canonical decomposition, which takes a
+    /// Hangul syllable apart into jamo and a kana's voicing mark off as if it were an accent, while
+    /// the index keeps both whole, so no Korean word and no Japanese word with ゛ or ゜ was found.
+    @Test func koreanAndVoicedKanaAreFoundInsideASentence() throws {
+        _ = try store.insert(
+            [
+                incoming("우리 내일 카페에서 만나요", at: 1), incoming("どうもありがとうございます", at: 2),
+                incoming("今日は晴れ", at: 3),
+            ], account: account)
+        #expect(try store.search("카페").first?.snippet.rendered(open: "[", close: "]") == "우리 내일 [카페]에서 만나요")
+        #expect(try store.search("카에").isEmpty)
+        #expect(
+            try store.search("ありがとう").first?.snippet.rendered(open: "[", close: "]") == "どうも[ありがとう]ございます")
+        #expect(try store.search("ぱ").isEmpty, "ぱ is not は")
+        #expect(try store.search("は").count == 1)
+    }
+
+    @Test func numbersAndWordsBesideEmojiAreFound() throws {
+        _ = try store.insert(incoming("deploy🚀done on port 5222", at: 1), account: account)
+        #expect(try store.search("5222").count == 1)
+        #expect(try store.search("done").count == 1)
+        #expect(try store.search("deploy").count == 1)
+    }
+
+    @Test func aQueryWithoutAWordFindsNothing() throws {
+        _ = try store.insert(incoming("... !!! ???"), account: account)
+        for query in ["", "   ", "...", "!!!", "🚀"] {
+            #expect(try store.search(query).isEmpty, "\(query)")
+        }
+        #expect(try store.search("...", limit: 0).isEmpty)
+    }
+
+    @Test func resultsAreLimitedToTheNewestAndToAnAccount() throws {
+        let other = try store.account(jid: try JID("alice@home.example"))
+        _ = try store.insert((0..<100).map { incoming("match \($0)", at: Int64($0)) }, account: account)
+        _ = try store.insert(incoming("match at home", at: 500), account: other)
+        let hits = try store.search("match", account: account, limit: 10)
+        #expect(hits.map(\.message.body) == (90..<100).reversed().map { "match \($0)" })
+        #expect(try store.search("match", account: other).map(\.message.body) == ["match at home"])
+        #expect(try store.search("match", limit: 1).map(\.message.body) == ["match at home"], "every account")
+        #expect(try store.search("match", account: account, conversation: mallory).isEmpty)
+    }
+
+    @Test func everyTermIsMarkedInTheSnippet() throws {
+        _ = try store.insert(incoming("the Café is where we meet, café au lait"), account: account)
+        let snippet = try #require(try store.search("meet cafe").first?.snippet)
+        #expect(snippet.rendered(open: "[", close: "]") == "the [Café] is where we [meet], [café] au lait")
+        #expect(snippet.plainText == "the Café is where we meet, café au lait")
+    }
+
+    @Test func aMatchNearTheEndOfALongTextShowsTheEnd() throws {
+        let body = String(repeating: "word ", count: 60) + "needle"
+        _ = try store.insert(incoming(body), account: account)
+        let snippet = try #require(try store.search("needle").first?.snippet)
+        #expect(snippet.plainText.hasPrefix("…"))
+        #expect(snippet.plainText.hasSuffix("needle"), "nothing cut after it")
+        #expect(snippet.plainText.count == 81, "the width, and the ellipsis")
+    }
 }

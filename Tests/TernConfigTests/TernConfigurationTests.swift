@@ -5,23 +5,10 @@ import Testing
 import XMPPClient
 
 @Suite struct TernConfigurationTests {
-    func parse(_ text: String) throws(ConfigError) -> TernConfiguration {
-        try TernConfiguration.parse(text, file: "/home/u/.config/tern/config.toml")
-    }
-
-    func error(_ text: String) -> ConfigError? {
-        do {
-            _ = try parse(text)
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     @Test func readsEveryAccountKey() throws {
         let ca = FileManager.default.temporaryDirectory.appendingPathComponent("tern-test-ca.pem").path
         _ = FileManager.default.createFile(atPath: ca, contents: Data("x".utf8))
-        let config = try parse(
+        let config = try parseConfig(
             """
             default_account = "work"
 
@@ -64,7 +51,7 @@ import XMPPClient
         #expect(homeSession.maximumSCRAMIterations == 100_000, "what Prosody and ejabberd use, with room")
         #expect(!homeSession.allowMechanismDowngrade, "pinning is on unless turned off")
         #expect(
-            error("[accounts.w]\njid = \"a@b.c\"\nscram_max_iterations = 1000\n")?.description.contains(
+            configProblem("[accounts.w]\njid = \"a@b.c\"\nscram_max_iterations = 1000\n")?.description.contains(
                 "scram_max_iterations") == true, "below RFC 7677's 4096")
         #expect(home.password == .prompt)
         #expect(home.tls == .auto)
@@ -77,28 +64,30 @@ import XMPPClient
 
     @Test func aControlCharacterIsAClearErrorNotACrash() throws {
         // Found by scripts/fuzz: toml++ asserted on "[" followed by U+0016.
-        let problem = error("[accounts.w]\njid = \"a@b.c\"\n[\u{16}")
+        let problem = configProblem("[accounts.w]\njid = \"a@b.c\"\n[\u{16}")
         #expect(
             problem?.description.hasPrefix("/home/u/.config/tern/config.toml:3: ") == true,
             "\(String(describing: problem))")
         #expect(problem?.description.contains("control character U+0016") == true)
-        #expect(error("# a comment with a tab\t is fine\r\n[accounts.w]\r\njid = \"a@b.c\"\r\n") == nil)
+        #expect(configProblem("# a comment with a tab\t is fine\r\n[accounts.w]\r\njid = \"a@b.c\"\r\n") == nil)
         for header in ["[:", "[\n", "[\u{597}x]"] {
             #expect(
-                error("[accounts.w]\njid = \"a@b.c\"\n" + header)?.description.contains("a table name starts with")
+                configProblem("[accounts.w]\njid = \"a@b.c\"\n" + header)?.description.contains(
+                    "a table name starts with")
                     == true,
                 "\(header.unicodeScalars.map { $0.value })")
         }
         #expect(
-            error("[accounts.w]\njid = \"a@b.c\"\n[ \"quoted\" ]\nx = 1\n")?.description.contains("table name") != true)
+            configProblem("[accounts.w]\njid = \"a@b.c\"\n[ \"quoted\" ]\nx = 1\n")?.description.contains("table name")
+                != true)
     }
 
     @Test func chatAndNotificationTables() throws {
-        let defaults = try parse("[accounts.w]\njid = \"a@b.c\"\n")
+        let defaults = try parseConfig("[accounts.w]\njid = \"a@b.c\"\n")
         #expect(defaults.chat == ChatConfiguration())
         #expect(defaults.chat.receipts && defaults.chat.markers && defaults.chat.chatStates)
         #expect(defaults.notifications.bell && defaults.notifications.command == nil)
-        let config = try parse(
+        let config = try parseConfig(
             """
             [chat]
             receipts = false
@@ -116,17 +105,17 @@ import XMPPClient
         #expect(config.chat.archiveInitial == 2000)
         #expect(!config.notifications.bell)
         #expect(config.notifications.command == "notify-send \"$TERN_SENDER\" \"$TERN_TEXT\"")
-        #expect(error("[chat]\nauto_away = -1\n")?.message == "-1 is out of range (0 to 1440)")
-        #expect(error("[chat]\nreceipt = true\n")?.key == "chat.receipt")
-        #expect(error("[notifications]\nbell = \"yes\"\n")?.line == 2)
+        #expect(configProblem("[chat]\nauto_away = -1\n")?.message == "-1 is out of range (0 to 1440)")
+        #expect(configProblem("[chat]\nreceipt = true\n")?.key == "chat.receipt")
+        #expect(configProblem("[notifications]\nbell = \"yes\"\n")?.line == 2)
     }
 
     @Test func notificationLevelsAndKeywords() throws {
-        let defaults = try parse("")
+        let defaults = try parseConfig("")
         #expect(defaults.notifications.rooms == .mentions, "a room rings only when it names you")
         #expect(defaults.notifications.chats == .all)
         #expect(defaults.notifications.keywords.isEmpty && defaults.notifications.levels.isEmpty)
-        let config = try parse(
+        let config = try parseConfig(
             """
             [notifications]
             rooms = "all"             # default level for rooms
@@ -148,65 +137,66 @@ import XMPPClient
     }
 
     @Test func wrongNotificationSettingsNameFileLineAndKey() {
-        let level = error("[notifications]\nbell = true\nrooms = \"loud\"\n")
+        let level = configProblem("[notifications]\nbell = true\nrooms = \"loud\"\n")
         #expect(
             level?.description
                 == "/home/u/.config/tern/config.toml:3: notifications.rooms: \"loud\" is not one of \"all\", \"mentions\", \"none\""
         )
-        #expect(error("[notifications]\nchats = 1\n")?.message == "expected a string, found an integer")
-        let keywords = error("[notifications]\n\nkeywords = \"deploy\"\n")
+        #expect(configProblem("[notifications]\nchats = 1\n")?.message == "expected a string, found an integer")
+        let keywords = configProblem("[notifications]\n\nkeywords = \"deploy\"\n")
         #expect(keywords?.line == 3)
         #expect(keywords?.message == "expected an array of strings, found a string")
         #expect(
-            error("[notifications]\nkeywords = [\"deploy\", 3]\n")?.message
+            configProblem("[notifications]\nkeywords = [\"deploy\", 3]\n")?.message
                 == "expected an array of strings; item 2 is an integer")
-        #expect(error("[notifications]\nkeywords = [\" \"]\n")?.message == "a keyword cannot be empty")
-        let unknown = error("[notifications.levels]\n\"a@b.c\" = \"all\"\n\"room@conference.b.c\" = \"some\"\n")
+        #expect(configProblem("[notifications]\nkeywords = [\" \"]\n")?.message == "a keyword cannot be empty")
+        let unknown = configProblem("[notifications.levels]\n\"a@b.c\" = \"all\"\n\"room@conference.b.c\" = \"some\"\n")
         #expect(unknown?.line == 3)
         #expect(unknown?.key == "notifications.levels.room@conference.b.c")
         #expect(unknown?.message == "\"some\" is not one of \"all\", \"mentions\", \"none\"")
-        let notJID = error("[notifications]\n[notifications.levels]\n\"a b@c\" = \"all\"\n")
+        let notJID = configProblem("[notifications]\n[notifications.levels]\n\"a b@c\" = \"all\"\n")
         #expect(notJID?.line == 3)
         #expect(notJID?.message == "\"a b@c\" is not a JID")
-        #expect(error("[notifications]\nlevels = \"all\"\n")?.message == "expected a table, found a string")
-        #expect(error("[notifications]\nkeyword = [\"x\"]\n")?.key == "notifications.keyword")
+        #expect(configProblem("[notifications]\nlevels = \"all\"\n")?.message == "expected a table, found a string")
+        #expect(configProblem("[notifications]\nkeyword = [\"x\"]\n")?.key == "notifications.keyword")
     }
 
     @Test func unknownKeyNamesFileLineAndKey() {
-        let error = error("[accounts.work]\njid = \"a@b.c\"\nprot = 5222\n")
+        let error = configProblem("[accounts.work]\njid = \"a@b.c\"\nprot = 5222\n")
         #expect(error?.line == 3)
         #expect(error?.key == "accounts.work.prot")
         #expect(
             error?.description.hasPrefix("/home/u/.config/tern/config.toml:3: accounts.work.prot: unknown key") == true)
-        #expect(self.error("colour = 1\n")?.key == "colour")
+        #expect(configProblem("colour = 1\n")?.key == "colour")
     }
 
     @Test func wrongTypesAreNamed() {
-        let port = error("[accounts.work]\njid = \"a@b.c\"\nport = \"5222\"\n")
+        let port = configProblem("[accounts.work]\njid = \"a@b.c\"\nport = \"5222\"\n")
         #expect(
             port?.description
                 == "/home/u/.config/tern/config.toml:3: accounts.work.port: expected an integer, found a string")
-        let tls = error("[accounts.work]\njid = \"a@b.c\"\ntls = \"maybe\"\n")
+        let tls = configProblem("[accounts.work]\njid = \"a@b.c\"\ntls = \"maybe\"\n")
         #expect(tls?.message == "\"maybe\" is not one of \"auto\", \"starttls\", \"direct\"")
         #expect(
-            error("[accounts.work]\njid = \"a@b.c\"\nport = 70000\n")?.message == "70000 is out of range (1 to 65535)")
-        #expect(error("accounts = 3\n")?.message == "expected a table, found an integer")
+            configProblem("[accounts.work]\njid = \"a@b.c\"\nport = 70000\n")?.message
+                == "70000 is out of range (1 to 65535)")
+        #expect(configProblem("accounts = 3\n")?.message == "expected a table, found an integer")
     }
 
     @Test func invalidValuesAreExplained() {
-        #expect(error("[accounts.w]\n")?.message == "missing key \"jid\"")
-        #expect(error("[accounts.w]\njid = \"example.org\"\n")?.message.contains("no user part") == true)
-        #expect(error("[accounts.w]\njid = \"a b@c\"\n")?.message.contains("is not a valid JID") == true)
-        #expect(error("[accounts.w]\njid = \"a@b.c\"\npin_sha256 = \"xyz\"\n")?.key == "accounts.w.pin_sha256")
-        #expect(error("[accounts.w]\njid = \"a@b.c\"\nca_file = \"/nonexistent/ca.pem\"\n")?.line == 3)
+        #expect(configProblem("[accounts.w]\n")?.message == "missing key \"jid\"")
+        #expect(configProblem("[accounts.w]\njid = \"example.org\"\n")?.message.contains("no user part") == true)
+        #expect(configProblem("[accounts.w]\njid = \"a b@c\"\n")?.message.contains("is not a valid JID") == true)
+        #expect(configProblem("[accounts.w]\njid = \"a@b.c\"\npin_sha256 = \"xyz\"\n")?.key == "accounts.w.pin_sha256")
+        #expect(configProblem("[accounts.w]\njid = \"a@b.c\"\nca_file = \"/nonexistent/ca.pem\"\n")?.line == 3)
         #expect(
-            error("[accounts.w]\njid = \"a@b.c\"\npassword_file = \"/nonexistent/pw\"\n")?.message.contains(
+            configProblem("[accounts.w]\njid = \"a@b.c\"\npassword_file = \"/nonexistent/pw\"\n")?.message.contains(
                 "does not exist") == true)
-        #expect(error("default_account = \"nope\"\n")?.message == "there is no account named \"nope\"")
+        #expect(configProblem("default_account = \"nope\"\n")?.message == "there is no account named \"nope\"")
     }
 
     @Test func syntaxErrorsCarryTheLine() {
-        let error = error("[accounts.w]\njid = \"unterminated\n")
+        let error = configProblem("[accounts.w]\njid = \"unterminated\n")
         #expect(error?.line == 2)
         #expect(error?.message.hasPrefix("invalid TOML") == true)
     }
@@ -219,7 +209,7 @@ import XMPPClient
     }
 
     @Test func accountChoiceNeedsANameWhenAmbiguous() throws {
-        let config = try parse("[accounts.a]\njid = \"a@b.c\"\n[accounts.b]\njid = \"b@b.c\"\n")
+        let config = try parseConfig("[accounts.a]\njid = \"a@b.c\"\n[accounts.b]\njid = \"b@b.c\"\n")
         do {
             _ = try config.account(named: nil)
             Issue.record("two accounts and no default_account must not pick one")
@@ -230,17 +220,17 @@ import XMPPClient
         }
         #expect(throws: ConfigError.self) { try config.account(named: "c") }
         #expect(try config.account(named: "b").jid.description == "b@b.c")
-        let withDefault = try parse(
+        let withDefault = try parseConfig(
             "default_account = \"b\"\n[accounts.a]\njid = \"a@b.c\"\n[accounts.b]\njid = \"b@b.c\"\n")
         #expect(try withDefault.account(named: nil).name == "b")
     }
 
     @Test func everyAccountConnectsAtStartUnlessItSaysOtherwise() throws {
-        let config = try parse(
+        let config = try parseConfig(
             "[accounts.a]\njid = \"a@b.c\"\n[accounts.b]\njid = \"b@b.c\"\nautoconnect = false\n")
         #expect(config.accounts.map(\.name) == ["a", "b"])
         #expect(config.accounts.map(\.autoconnect) == [true, false])
-        #expect(throws: ConfigError.self) { try parse("[accounts.a]\njid = \"a@b.c\"\nautoconnect = \"no\"\n") }
+        #expect(throws: ConfigError.self) { try parseConfig("[accounts.a]\njid = \"a@b.c\"\nautoconnect = \"no\"\n") }
     }
 
     @Test func xdgPathsFollowTheEnvironment() {
@@ -250,40 +240,5 @@ import XMPPClient
         )
         #expect(XDG.dataHome(environment: ["HOME": "/h"]) == "/h/.local/share")
         #expect(XDG.dataHome(environment: ["HOME": "/h", "XDG_DATA_HOME": "relative"]) == "/h/.local/share")
-    }
-}
-
-@Suite struct PasswordSourceTests {
-    func temporaryFile(_ contents: String, mode: mode_t) -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tern-pw-\(UUID().uuidString)").path
-        _ = FileManager.default.createFile(atPath: path, contents: Data(contents.utf8))
-        chmod(path, mode)
-        return path
-    }
-
-    @Test func commandOutputsFirstLine() throws {
-        #expect(try PasswordSource.command("printf 'secret\\nsecond\\n'").fetch() == "secret")
-    }
-
-    @Test func failingCommandIsExplained() {
-        #expect(throws: PasswordError.self) { try PasswordSource.command("echo nope >&2; exit 3").fetch() }
-        do {
-            _ = try PasswordSource.command("echo nope >&2; exit 3").fetch()
-        } catch {
-            #expect(error.description == "the password command \"echo nope >&2; exit 3\" failed (exit status 3: nope)")
-        }
-    }
-
-    @Test func fileMustBePrivate() throws {
-        let open = temporaryFile("pw\n", mode: 0o644)
-        #expect(throws: PasswordError.fileTooOpen(open, mode: "644")) { try PasswordSource.file(open).fetch() }
-        let closed = temporaryFile("pw\r\n", mode: 0o600)
-        #expect(try PasswordSource.file(closed).fetch() == "pw")
-        let empty = temporaryFile("\n", mode: 0o600)
-        #expect(throws: PasswordError.self) { try PasswordSource.file(empty).fetch() }
-    }
-
-    @Test func promptHasNoStoredPassword() throws {
-        #expect(try PasswordSource.prompt.fetch() == nil)
     }
 }

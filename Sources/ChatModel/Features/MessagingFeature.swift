@@ -146,7 +146,8 @@ public final class MessagingFeature: AccountFeature {
             case .duplicate:
                 return
             case .rejectedCorrection:
-                account.log(.debug, "dropped a correction from \(from) of a message it did not send")
+                account.log(
+                    .debug, "dropped a correction from \(from) of a message it did not send or that was taken back")
             }
         } catch {
             // Not stored means not handled: the server keeps it and sends it again.

@@ -480,7 +480,9 @@ public final class RoomsFeature: AccountFeature {
                         conversation: conversation, messageID: id, isNew: false, outgoing: true, markable: nil))
             }
         case .rejectedCorrection:
-            account.log(.debug, "dropped a correction in \(conversation) of a message its sender did not send")
+            account.log(
+                .debug,
+                "dropped a correction in \(conversation) of a message its sender did not send or that was taken back")
         }
     }
 
