@@ -39,6 +39,13 @@ import XMPPCore
         #expect(StanzaErrorType.allCases.map(\.rawValue) == ["auth", "cancel", "continue", "modify", "wait"])
     }
 
+    @Test(arguments: stanzaConditions)
+    func aStanzaErrorCarriesTheTypeTheRFCNames(name: String, type: StanzaErrorType) throws {
+        let condition = try #require(StanzaErrorCondition(rawValue: name))
+        #expect(condition.defaultType == type)
+        #expect(StanzaError(condition).type == type)
+    }
+
     @Test(arguments: StanzaErrorCondition.allCases)
     func aStanzaErrorRoundTripsThroughTheWire(condition: StanzaErrorCondition) throws {
         let request = try #require(XMLElement.parse("<iq type='set' id='e1' from='romeo@example.net/orchard'/>"))
