@@ -53,6 +53,19 @@ import XMPPCore
         #expect(element.elements.last?.name == "x")
     }
 
+    /// XML turns a literal tab, line feed or carriage return in an attribute into a space, and a
+    /// carriage return in text into a line feed (XML 1.0 §3.3.3, §2.11): written as references,
+    /// they arrive as they were.
+    @Test func whitespaceSurvivesTheWireInAttributesAndText() throws {
+        let text = "line one\r\nline two\rthree\tfour\n"
+        let element = XMLElement(
+            "message", namespace: Namespace.client, ["id": "a\tb\nc\rd e"],
+            elements: [XMLElement("body", namespace: Namespace.client, [:], text: text)])
+        let parsed = try #require(XMLElement.parse(element.serialized(parentNamespace: Namespace.client)))
+        #expect(parsed[attribute: "id"] == "a\tb\nc\rd e")
+        #expect(parsed.childText("body") == text)
+    }
+
     @Test func charactersXMLCannotCarryAreDroppedFromAttributesToo() throws {
         let element = XMLElement("presence", ["id": "a\u{0}b\u{1B}c\u{FFFF}d\u{1F600}\u{10FFFD}"])
         #expect(element.serialized() == "<presence id='abcd\u{1F600}\u{10FFFD}'/>")
