@@ -129,9 +129,19 @@ import XMPPCore
     @Test(arguments: [
         ("[::1]", "[::1]"), ("[2001:DB8::1]", "[2001:db8::1]"), ("[::ffff:192.0.2.1]", "[::ffff:192.0.2.1]"),
         ("[2001:db8:0:0:1:0:0:1]", "[2001:db8:0:0:1:0:0:1]"), ("[fe80::]", "[fe80::]"), ("[::]", "[::]"),
+        ("[1:2:3:4:5:6:1.2.3.4]", "[1:2:3:4:5:6:1.2.3.4]"),
     ])
     func ipv6LiteralsAreAccepted(literal: String, normalised: String) throws {
         #expect((try JID("juliet@\(literal)/tern")).domainpart == normalised)
+    }
+
+    @Test(arguments: [
+        "[]", "[::1", "[1.2.3.4]", "[:::]", "[1::2::3]", "[12345::]", "[1:2:3:4:5:6:7:8:9]", "[1:2:3:4:5:6:7]",
+        "[g::1]", "[::1]x", "[::1%eth0]", "[::256.1.1.1]", "[:1::]", "[::01.2.3.4]",
+        "[1:2:3:4:5:6:7:1.2.3.4]",
+    ])
+    func malformedIPv6LiteralsAreRefused(literal: String) {
+        #expect(throws: JIDError.invalidDomain(literal)) { try JID("juliet@\(literal)") }
     }
 
     @Test func builtAddressesAreCheckedAndNormalisedLikeParsedOnes() throws {

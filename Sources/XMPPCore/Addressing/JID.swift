@@ -90,9 +90,9 @@ public struct JID: Sendable, Hashable, Comparable {
         if domain.hasSuffix(".") { domain.removeLast() }
         guard !domain.isEmpty else { throw .emptyDomainpart }
         if domain.hasPrefix("[") {
-            guard domain.hasSuffix("]"), domain.count > 2,
-                domain.dropFirst().dropLast().allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." })
-            else { throw .invalidDomain(part) }
+            guard domain.hasSuffix("]"), isIPv6Address(domain.dropFirst().dropLast()) else {
+                throw .invalidDomain(part)
+            }
             return domain.lowercased()
         }
         if let ascii = asciiDomain(domain) {
@@ -160,6 +160,44 @@ public struct JID: Sendable, Hashable, Comparable {
         }
         guard valid, label > 0, label <= 63 else { return nil }
         return lowered
+    }
+
+    /// An IPv6 address in one of RFC 4291 §2.2's text forms, as RFC 3986's IP-literal holds it:
+    /// eight groups of 1-4 hex digits, `::` once for one or more zero groups, and a dotted IPv4
+    /// address for the last two.
+    private static func isIPv6Address(_ text: Substring) -> Bool {
+        var groups: [Substring]
+        let elided = text.range(of: "::")
+        if let elided {
+            let head = text[..<elided.lowerBound]
+            let tail = text[elided.upperBound...]
+            guard !tail.contains("::") else { return false }
+            groups = (head.isEmpty ? [] : head.split(separator: ":", omittingEmptySubsequences: false))
+            groups += tail.isEmpty ? [] : tail.split(separator: ":", omittingEmptySubsequences: false)
+        } else {
+            groups = text.split(separator: ":", omittingEmptySubsequences: false)
+        }
+        var count = groups.count
+        if let last = groups.last, last.contains(".") {
+            guard isIPv4Address(last) else { return false }
+            groups.removeLast()
+            count += 1
+        }
+        guard groups.allSatisfy({ (1...4).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isHexDigit } })
+        else { return false }
+        return elided == nil ? count == 8 : count <= 7
+    }
+
+    /// A dotted-quad IPv4 address (RFC 3986's `IPv4address`: no leading zeros, each part at most 255).
+    private static func isIPv4Address(_ text: Substring) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4
+            && parts.allSatisfy { part in
+                guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }),
+                    part.count == 1 || part.first != "0", let value = Int(part)
+                else { return false }
+                return value <= 255
+            }
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
