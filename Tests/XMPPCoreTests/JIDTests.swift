@@ -144,6 +144,25 @@ import XMPPCore
         #expect(throws: JIDError.invalidDomain(literal)) { try JID("juliet@\(literal)") }
     }
 
+    /// RFC 8265 §3.3 (UsernameCaseMapped, the localpart's profile): fullwidth and halfwidth forms
+    /// map to their decompositions before case mapping.
+    @Test func fullwidthLocalpartsAreTheirASCIIForms() throws {
+        #expect(
+            try JID("\u{ff2a}\u{ff35}\u{ff2c}\u{ff29}\u{ff25}\u{ff34}@example.com") == (try JID("juliet@example.com")))
+        #expect(
+            (try JID("\u{ff76}\u{ff9e}@example.com")).localpart == "\u{30ac}",
+            "halfwidth katakana with its voicing mark")
+    }
+
+    /// RFC 8265 §4.2 (OpaqueString, the resourcepart's profile): non-ASCII spaces become U+0020;
+    /// case and width are kept.
+    @Test func resourcepartsMapNonASCIISpacesOnly() throws {
+        let plain = try JID("juliet@example.com/the balcony")
+        #expect(try JID("juliet@example.com/the\u{a0}balcony") == plain)
+        #expect(try JID("juliet@example.com/the\u{3000}balcony") == plain)
+        #expect((try JID("juliet@example.com/\u{ff22}alcony")).resourcepart == "\u{ff22}alcony")
+    }
+
     @Test func builtAddressesAreCheckedAndNormalisedLikeParsedOnes() throws {
         let built = try JID(localpart: "Juliet", domainpart: "Example.COM.", resourcepart: "Balcony")
         #expect(built == (try JID("juliet@example.com/Balcony")))

@@ -3,8 +3,9 @@ import Foundation
 /// An XMPP address (RFC 7622): `localpart@domainpart/resourcepart`, normalised on creation.
 ///
 /// Normalisation follows the PRECIS profiles as far as they matter for comparison: the localpart
-/// (UsernameCaseMapped) and the domainpart are case-folded and NFC-normalised, the resourcepart
-/// (OpaqueString) is NFC-normalised and keeps its case. Two JIDs that name the same entity are equal.
+/// (UsernameCaseMapped) is width-mapped, case-folded and NFC-normalised, the domainpart case-folded
+/// and NFC-normalised, the resourcepart (OpaqueString) has its non-ASCII spaces mapped to U+0020, is
+/// NFC-normalised and keeps its case. Two JIDs that name the same entity are equal.
 public struct JID: Sendable, Hashable, Comparable {
     public let localpart: String?
     public let domainpart: String
@@ -76,7 +77,7 @@ public struct JID: Sendable, Hashable, Comparable {
             guard ascii.utf8.count <= maximumPartLength else { throw .tooLong(part: "localpart") }
             return ascii
         }
-        let normalised = part.lowercased().precomposedStringWithCanonicalMapping
+        let normalised = widthMapped(part).lowercased().precomposedStringWithCanonicalMapping
         for scalar in normalised.unicodeScalars
         where forbiddenInLocalpart.contains(scalar) || scalar.properties.isWhitespace || isControl(scalar) {
             throw .invalidCharacter(part: "localpart", character: scalar)
@@ -121,7 +122,11 @@ public struct JID: Sendable, Hashable, Comparable {
             guard part.utf8.count <= maximumPartLength else { throw .tooLong(part: "resourcepart") }
             return part
         }
-        let normalised = part.precomposedStringWithCanonicalMapping
+        var spaced = String.UnicodeScalarView()
+        for scalar in part.unicodeScalars {
+            spaced.append(scalar.value > 0x7F && scalar.properties.generalCategory == .spaceSeparator ? " " : scalar)
+        }
+        let normalised = String(spaced).precomposedStringWithCanonicalMapping
         for scalar in normalised.unicodeScalars where isControl(scalar) {
             throw .invalidCharacter(part: "resourcepart", character: scalar)
         }
@@ -160,6 +165,22 @@ public struct JID: Sendable, Hashable, Comparable {
         }
         guard valid, label > 0, label <= 63 else { return nil }
         return lowered
+    }
+
+    /// RFC 8265 §3.3's width mapping: the fullwidth and halfwidth forms (U+FF01-U+FFEE) become
+    /// their decompositions (`Ｊ` is `J`, halfwidth `ｶ` is `カ`).
+    private static func widthMapped(_ part: String) -> String {
+        let forms: ClosedRange<UInt32> = 0xFF01...0xFFEE
+        guard part.unicodeScalars.contains(where: { forms.contains($0.value) }) else { return part }
+        var mapped = ""
+        for scalar in part.unicodeScalars {
+            if forms.contains(scalar.value) {
+                mapped += String(scalar).precomposedStringWithCompatibilityMapping
+            } else {
+                mapped.unicodeScalars.append(scalar)
+            }
+        }
+        return mapped
     }
 
     /// An IPv6 address in one of RFC 4291 §2.2's text forms, as RFC 3986's IP-literal holds it:
