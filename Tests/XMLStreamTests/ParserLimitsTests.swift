@@ -112,6 +112,17 @@ import XMPPCore
         #expect(outline(events).map { $0.hasPrefix("discarded <message>") } == [true, false])
     }
 
+    /// A declaration past the limit is blanked with the rest; the prefix it declared is then
+    /// undeclared, which must not end the stream for a stanza that is left out anyway.
+    @Test(arguments: ["<p:x/>", "<x p:y='1'/>"])
+    func aDeclarationBlankedWithTheExcessStillOnlyDiscards(child: String) {
+        let attributes = (0..<200).map { "a\($0)='\($0)'" }.joined(separator: " ")
+        let stanza = "<message id='m' \(attributes) xmlns:p='urn:p' p:z='1'>\(child)</message>"
+        let (events, error) = parse(Self.header + stanza + Self.next)
+        #expect(error == nil)
+        #expect(outline(events).map { $0.hasPrefix("discarded <message>") } == [true, false])
+    }
+
     @Test func markupThatLooksLikeAttributesIsLeftAlone() {
         let cdata = "<![CDATA[" + String(repeating: "<b c='d' e='f'>", count: 300) + "]]>"
         let values = (0..<100).map { "v\($0)='a=b=c \"x\" >y'" }.joined(separator: " ")
