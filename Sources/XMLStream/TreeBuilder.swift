@@ -20,6 +20,9 @@ final class TreeBuilder {
     private var stack: [XMLElement] = []
     /// The top-level element in progress that is being left out, and why.
     private var discarding: (name: String, why: String)?
+    /// libxml2's complaint about an undeclared prefix in the start tag being parsed (it goes on,
+    /// without the namespace); judged when that tag's element starts.
+    private var undeclaredPrefix: String?
     private var text: [UInt8] = []
     private var interned: [UnsafeRawPointer: String] = [:]
     private var prefixedNames: [PrefixedName: String] = [:]
@@ -45,6 +48,7 @@ final class TreeBuilder {
         depth = 0
         boundary = 0
         discarding = nil
+        undeclaredPrefix = nil
         stack.removeAll()
         text.removeAll()
         interned.removeAll()
@@ -69,7 +73,10 @@ final class TreeBuilder {
     ) {
         guard error == nil, let localname else { return }
         depth += 1
+        let undeclaredPrefix = self.undeclaredPrefix
+        self.undeclaredPrefix = nil
         if depth == 1 {
+            if let undeclaredPrefix { return stop(.badNamespacePrefix(undeclaredPrefix)) }
             openStream(localname: localname, uri: uri, attributeCount: attributeCount, attributes: attributes)
             return
         }
@@ -85,6 +92,9 @@ final class TreeBuilder {
                 "a stanza with an element of \(XMLStreamParser.maximumAttributes) attributes or more", at: localname)
             return
         }
+        // RFC 6120 §4.9.3.2. Checked only now: in an element left out anyway, the prefix's
+        // declaration may be one of the excess attributes the scanner blanked.
+        if let undeclaredPrefix { return stop(.badNamespacePrefix(undeclaredPrefix)) }
         flushText(beforeChild: true)
         var element = XMLElement(intern(localname), namespace: uri.map(intern))
         if attributeCount > 0, let attributes {
@@ -151,6 +161,11 @@ final class TreeBuilder {
         var message = error.message.map { String(cString: $0) } ?? "error \(error.code)"
         while message.last?.isNewline == true { message.removeLast() }
         lastMessage = "\(message) (line \(error.line))"
+        if error.domain == Int32(XML_FROM_NAMESPACE.rawValue)
+            && error.code == Int32(XML_NS_ERR_UNDEFINED_NAMESPACE.rawValue)
+        {
+            undeclaredPrefix = lastMessage
+        }
     }
 
     // MARK: Helpers

@@ -40,6 +40,20 @@ import XMPPCore
         #expect(message[attribute: "xml:lang"] == "de")
     }
 
+    /// RFC 6120 §4.9.3.2: libxml2 would build the element without a namespace (which reads as
+    /// `jabber:client`); the stream ends with `bad-namespace-prefix` instead.
+    @Test(arguments: ["<foo:message/>", "<message foo:type='chat'/>", "<message><foo:body/></message>"])
+    func anUndeclaredPrefixStopsTheStream(stanza: String) {
+        let (events, error) = parse("<presence/>" + stanza)
+        #expect(events.count == 1)
+        guard case .badNamespacePrefix(let detail)? = error else {
+            Issue.record("expected bad-namespace-prefix, got \(String(describing: error))")
+            return
+        }
+        #expect(detail.contains("Namespace prefix foo"))
+        #expect(error?.streamErrorCondition == .badNamespacePrefix)
+    }
+
     @Test func theStreamIsKnownByItsNamespaceNotItsPrefix() {
         let other = XMLStreamParser().feed(
             "<s:stream xmlns='jabber:client' xmlns:s='http://etherx.jabber.org/streams' id='x' version='1.0'>"

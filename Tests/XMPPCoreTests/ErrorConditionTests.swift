@@ -148,7 +148,7 @@ import XMPPCore
         let mapping: [(XMLStreamParseError, StreamErrorCondition)] = [
             (.notWellFormed("x"), .notWellFormed), (.restrictedXML("a comment"), .restrictedXML),
             (.stanzaTooLarge(limit: 10), .policyViolation), (.unsupportedEncoding("UTF-16"), .unsupportedEncoding),
-            (.invalidNamespace("root"), .invalidNamespace),
+            (.invalidNamespace("root"), .invalidNamespace), (.badNamespacePrefix("foo"), .badNamespacePrefix),
         ]
         for (error, condition) in mapping { #expect(error.streamErrorCondition == condition) }
         #expect(
