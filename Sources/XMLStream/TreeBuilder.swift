@@ -16,6 +16,8 @@ final class TreeBuilder {
     private(set) var depth = 0
     /// Byte offset where the current top-level element may have begun (end of the previous one).
     private(set) var boundary = 0
+    /// The most bytes one top-level element may take.
+    var maximumStanzaSize = Int.max
 
     private var stack: [XMLElement] = []
     /// The top-level element in progress that is being left out, and why.
@@ -116,9 +118,8 @@ final class TreeBuilder {
         defer { depth -= 1 }
         if let reason = discarding {
             if depth == 2 {
-                events.append(.discarded(name: reason.name, reason: reason.why))
                 discarding = nil
-                boundary = Int(xmlByteConsumed(context))
+                if endTopLevel() { events.append(.discarded(name: reason.name, reason: reason.why)) }
             }
             return
         }
@@ -129,8 +130,7 @@ final class TreeBuilder {
         flushText(beforeChild: false)
         guard let element = stack.popLast() else { return }
         if stack.isEmpty {
-            events.append(.element(element))
-            boundary = Int(xmlByteConsumed(context))
+            if endTopLevel() { events.append(.element(element)) }
         } else {
             stack[stack.count - 1].children.append(.element(element))
         }
@@ -169,6 +169,19 @@ final class TreeBuilder {
     }
 
     // MARK: Helpers
+
+    /// A top-level element ended here: false (and the parser stopped) when it took more bytes than
+    /// one may. The parser's own check runs between the slices it feeds, which a stanza that ends
+    /// within one slice would pass.
+    private func endTopLevel() -> Bool {
+        let end = Int(xmlByteConsumed(context))
+        guard end - boundary <= maximumStanzaSize else {
+            stop(.stanzaTooLarge(limit: maximumStanzaSize))
+            return false
+        }
+        boundary = end
+        return true
+    }
 
     private func discard(_ reason: String, at localname: UnsafePointer<xmlChar>) {
         discarding = (stack.first?.name ?? intern(localname), reason)

@@ -93,6 +93,29 @@ import XMPPCore
         #expect(output.events.isEmpty)
     }
 
+    @Test func aStanzaOfExactlyTheLimitPassesAndOneByteMoreDoesNot() {
+        let filler = "<message><body></body></message>".utf8.count
+        let fits = "<message><body>" + String(repeating: "x", count: 1024 - filler) + "</body></message>"
+        #expect(fits.utf8.count == 1024)
+        let parser = XMLStreamParser(maximumStanzaSize: 1024)
+        _ = parser.feed(Self.header + "<presence/>")
+        #expect(parser.feed(fits).error == nil)
+        #expect(
+            parser.feed(fits.replacingOccurrences(of: "<body>", with: "<body>y")).error == .stanzaTooLarge(limit: 1024))
+        #expect(XMLStreamParser(maximumStanzaSize: 1).maximumStanzaSize == 64, "a limit has a floor")
+    }
+
+    /// The parser feeds libxml2 in slices of the limit: a stanza that ends within the next slice
+    /// is still measured whole.
+    @Test func aStanzaNearlyTwiceTheLimitInOneReadIsRefused() {
+        let parser = XMLStreamParser(maximumStanzaSize: 1024)
+        _ = parser.feed(Self.header + "<presence/>")
+        let output = parser.feed(
+            "<message><body>" + String(repeating: "x", count: 1900) + "</body></message><presence/>")
+        #expect(output.error == .stanzaTooLarge(limit: 1024))
+        #expect(output.events.isEmpty)
+    }
+
     @Test func aResetForgetsThePartialStanzaAndItsSize() {
         let parser = XMLStreamParser(maximumStanzaSize: 1024)
         _ = parser.feed(Self.header + "<message><body>" + String(repeating: "a", count: 900))
