@@ -12,6 +12,15 @@ import Testing
         #expect(held)
     }
 
+    @Test func timersDueAtTheSameInstantFireInTheOrderTheyWereScheduled() throws {
+        let loop = try EventLoop()
+        let deadline = loop.now + .milliseconds(5)
+        var fired: [Int] = []
+        for index in 0..<20 { loop.schedule(at: deadline) { fired.append(index) } }
+        spin(loop) { fired.count == 20 }
+        #expect(fired == Array(0..<20))
+    }
+
     @Test func aTimerCancelledByAnEarlierOneInTheSameTurnDoesNotFire() throws {
         let loop = try EventLoop()
         var fired: [String] = []
