@@ -39,10 +39,10 @@ import Testing
     ) {
         let loop = try EventLoop()
         var outcome: Result<TCPSocket, ConnectError>?
+        let start = loop.now
         let connector = TCPConnector(loop: loop, addresses: addresses, attemptDelay: delay, timeout: timeout) {
             outcome = $0
         }
-        let start = loop.now
         connector.start()
         loop.run(for: .seconds(5)) { outcome != nil }
         return (outcome, loop.now - start)
