@@ -25,6 +25,18 @@ import Testing
         #expect((2_220...2_530).contains(counts["c", default: 0]), "\(counts)")
     }
 
+    /// RFC 2782: records of weight 0 go to the front of the list before each draw, so they are
+    /// chosen when the draw is 0 (one in eleven here), wherever the DNS answer put them.
+    @Test func aZeroWeightRecordHasASmallChanceWhereverItIsListed() {
+        for records in [
+            [record("zero", weight: 0), record("ten", weight: 10)],
+            [record("ten", weight: 10), record("zero", weight: 0)],
+        ] {
+            let counts = firstCounts(records)
+            #expect((250...480).contains(counts["zero", default: 0]), "\(records.map(\.target)): \(counts)")
+        }
+    }
+
     @Test func everyRecordIsOrderedOnceByPriority() {
         let records = [
             record("c1", priority: 30, weight: 5), record("a1", priority: 10, weight: 0),
