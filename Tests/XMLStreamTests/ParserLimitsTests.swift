@@ -38,6 +38,19 @@ import XMPPCore
         }
     }
 
+    /// The processor time this thread spends in `body`: unlike the wall clock, it does not count
+    /// the turns of the tests that run beside it on a busy machine.
+    func threadCPUTime(_ body: () -> Void) -> Duration {
+        func now() -> Duration {
+            var time = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+            return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
+        }
+        let start = now()
+        body()
+        return now() - start
+    }
+
     static func nested(_ levels: Int) -> String {
         "<message id='deep'><body>x</body>" + String(repeating: "<a>x", count: levels - 1)
             + String(repeating: "</a>", count: levels - 1) + "</message>"
@@ -62,9 +75,8 @@ import XMPPCore
     @Test func aStanzaWithTooManyAttributesIsDiscardedQuickly() throws {
         let attributes = (0..<100_000).map { "a\($0)='v>\($0)'" }.joined(separator: " ")
         let stanza = "<message id='wide' \(attributes)><body>x</body></message>"
-        let clock = ContinuousClock()
         var result: (events: [XMLStreamEvent], error: XMLStreamParseError?) = ([], nil)
-        let elapsed = clock.measure { result = parse(Self.header + stanza + Self.next) }
+        let elapsed = threadCPUTime { result = parse(Self.header + stanza + Self.next) }
         #expect(result.error == nil)
         #expect(
             outline(result.events) == [
