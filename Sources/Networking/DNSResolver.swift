@@ -57,12 +57,16 @@ public enum DNSResolver {
         return .success(records)
     }
 
-    /// Orders records by priority, and by weighted random choice within a priority (RFC 2782).
+    /// Orders records by priority, and by weighted random choice within a priority (RFC 2782):
+    /// a number drawn from 0 to the group's total weight picks the first record whose running sum
+    /// of weights reaches it, with the records of weight 0 first, so that they are picked (rarely)
+    /// when 0 is drawn.
     public static func ordered(_ records: [SRVRecord], using generator: inout some RandomNumberGenerator) -> [SRVRecord]
     {
         var result: [SRVRecord] = []
         for priority in Set(records.map(\.priority)).sorted() {
-            var group = records.filter { $0.priority == priority }
+            let members = records.filter { $0.priority == priority }
+            var group = members.filter { $0.weight == 0 } + members.filter { $0.weight != 0 }
             while !group.isEmpty {
                 let total = group.reduce(0) { $0 + Int($1.weight) }
                 var pick = total == 0 ? 0 : Int.random(in: 0...total, using: &generator)

@@ -184,9 +184,13 @@ public final class EventLoop {
         return Int32(clamping: milliseconds)
     }
 
+    /// Runs the timers due now, earliest first, and those due at the same instant in the order
+    /// they were scheduled (their ids grow).
     private func fireTimers() {
         let current = now
-        let due = timers.filter { $0.value.deadline <= current }.sorted { $0.value.deadline < $1.value.deadline }
+        let due = timers.filter { $0.value.deadline <= current }.sorted {
+            ($0.value.deadline, $0.key) < ($1.value.deadline, $1.key)
+        }
         for (id, timer) in due where timers[id] != nil {
             timers[id] = nil
             timer.body()

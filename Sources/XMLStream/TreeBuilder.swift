@@ -16,10 +16,15 @@ final class TreeBuilder {
     private(set) var depth = 0
     /// Byte offset where the current top-level element may have begun (end of the previous one).
     private(set) var boundary = 0
+    /// The most bytes one top-level element may take.
+    var maximumStanzaSize = Int.max
 
     private var stack: [XMLElement] = []
     /// The top-level element in progress that is being left out, and why.
     private var discarding: (name: String, why: String)?
+    /// libxml2's complaint about an undeclared prefix in the start tag being parsed (it goes on,
+    /// without the namespace); judged when that tag's element starts.
+    private var undeclaredPrefix: String?
     private var text: [UInt8] = []
     private var interned: [UnsafeRawPointer: String] = [:]
     private var prefixedNames: [PrefixedName: String] = [:]
@@ -45,6 +50,7 @@ final class TreeBuilder {
         depth = 0
         boundary = 0
         discarding = nil
+        undeclaredPrefix = nil
         stack.removeAll()
         text.removeAll()
         interned.removeAll()
@@ -69,7 +75,10 @@ final class TreeBuilder {
     ) {
         guard error == nil, let localname else { return }
         depth += 1
+        let undeclaredPrefix = self.undeclaredPrefix
+        self.undeclaredPrefix = nil
         if depth == 1 {
+            if let undeclaredPrefix { return stop(.badNamespacePrefix(undeclaredPrefix)) }
             openStream(localname: localname, uri: uri, attributeCount: attributeCount, attributes: attributes)
             return
         }
@@ -85,6 +94,9 @@ final class TreeBuilder {
                 "a stanza with an element of \(XMLStreamParser.maximumAttributes) attributes or more", at: localname)
             return
         }
+        // RFC 6120 §4.9.3.2. Checked only now: in an element left out anyway, the prefix's
+        // declaration may be one of the excess attributes the scanner blanked.
+        if let undeclaredPrefix { return stop(.badNamespacePrefix(undeclaredPrefix)) }
         flushText(beforeChild: true)
         var element = XMLElement(intern(localname), namespace: uri.map(intern))
         if attributeCount > 0, let attributes {
@@ -106,9 +118,8 @@ final class TreeBuilder {
         defer { depth -= 1 }
         if let reason = discarding {
             if depth == 2 {
-                events.append(.discarded(name: reason.name, reason: reason.why))
                 discarding = nil
-                boundary = Int(xmlByteConsumed(context))
+                if endTopLevel() { events.append(.discarded(name: reason.name, reason: reason.why)) }
             }
             return
         }
@@ -119,8 +130,7 @@ final class TreeBuilder {
         flushText(beforeChild: false)
         guard let element = stack.popLast() else { return }
         if stack.isEmpty {
-            events.append(.element(element))
-            boundary = Int(xmlByteConsumed(context))
+            if endTopLevel() { events.append(.element(element)) }
         } else {
             stack[stack.count - 1].children.append(.element(element))
         }
@@ -151,9 +161,27 @@ final class TreeBuilder {
         var message = error.message.map { String(cString: $0) } ?? "error \(error.code)"
         while message.last?.isNewline == true { message.removeLast() }
         lastMessage = "\(message) (line \(error.line))"
+        if error.domain == Int32(XML_FROM_NAMESPACE.rawValue)
+            && error.code == Int32(XML_NS_ERR_UNDEFINED_NAMESPACE.rawValue)
+        {
+            undeclaredPrefix = lastMessage
+        }
     }
 
     // MARK: Helpers
+
+    /// A top-level element ended here: false (and the parser stopped) when it took more bytes than
+    /// one may. The parser's own check runs between the slices it feeds, which a stanza that ends
+    /// within one slice would pass.
+    private func endTopLevel() -> Bool {
+        let end = Int(xmlByteConsumed(context))
+        guard end - boundary <= maximumStanzaSize else {
+            stop(.stanzaTooLarge(limit: maximumStanzaSize))
+            return false
+        }
+        boundary = end
+        return true
+    }
 
     private func discard(_ reason: String, at localname: UnsafePointer<xmlChar>) {
         discarding = (stack.first?.name ?? intern(localname), reason)

@@ -40,6 +40,7 @@ public final class XMLStreamParser {
         self.maximumStanzaSize = max(maximumStanzaSize, 64)
         self.sliceSize = min(64 * 1024, self.maximumStanzaSize)
         builder = TreeBuilder()
+        builder.maximumStanzaSize = self.maximumStanzaSize
         var handler = XMLStreamParser.makeHandler()
         let unmanaged = Unmanaged.passUnretained(builder).toOpaque()
         // The context copies the handler; `builder` outlives it because we own both.

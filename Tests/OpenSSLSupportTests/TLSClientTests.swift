@@ -12,11 +12,14 @@ final class MemoryTLSServer {
     let readBIO: OpaquePointer
     let writeBIO: OpaquePointer
 
-    init(certificate: String, key: String, maximumTLS12: Bool = false) {
+    /// A server for `certificate`, at most TLS 1.2 when asked, or only TLS 1.0-1.1 (at security
+    /// level 0, where they are still allowed) for `legacy`.
+    init(certificate: String, key: String, maximumTLS12: Bool = false, legacy: Bool = false) {
         context = SSL_CTX_new(TLS_server_method())
         SSL_CTX_use_certificate_chain_file(context, certificate)
         SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM)
         if maximumTLS12 { tern_ssl_ctx_set_max_proto_version(context, tern_tls1_2_version()) }
+        if legacy { MemoryTLSServer.allowOnlyLegacyVersions(context) }
         ssl = SSL_new(context)
         readBIO = BIO_new(BIO_s_mem())
         writeBIO = BIO_new(BIO_s_mem())
@@ -51,6 +54,12 @@ final class MemoryTLSServer {
         return output
     }
 
+    static func allowOnlyLegacyVersions(_ context: OpaquePointer) {
+        SSL_CTX_set_security_level(context, 0)
+        tern_ssl_ctx_set_min_proto_version(context, TLS1_VERSION)
+        tern_ssl_ctx_set_max_proto_version(context, TLS1_1_VERSION)
+    }
+
     func peerFinished() -> [UInt8] {
         var output = [UInt8](repeating: 0, count: 64)
         let length = SSL_get_peer_finished(ssl, &output, output.count)
@@ -66,8 +75,9 @@ struct TestCertificate {
 
     static let localhost = try! TestCertificate(name: "localhost")
 
-    /// A certificate with this subject and these extensions (`-addext` values; none for a CN-only one).
-    init(subject: String, extensions: [String]) throws {
+    /// A certificate with this subject and these extensions (`-addext` values; none for a CN-only
+    /// one), signed with `digest` (`-sha384`) or OpenSSL's default.
+    init(subject: String, extensions: [String], digest: String? = nil) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         certificate = directory.appendingPathComponent("cert.pem").path
@@ -77,7 +87,7 @@ struct TestCertificate {
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
                 "-subj", subject, "-keyout", key, "-out", certificate,
-            ] + extensions.flatMap { ["-addext", $0] })
+            ] + extensions.flatMap { ["-addext", $0] } + (digest.map { [$0] } ?? []))
         guard output.status == 0 else { throw TLSError.invalidConfiguration(output.standardErrorText) }
         let print = try Subprocess.run("openssl", ["x509", "-in", certificate, "-noout", "-fingerprint", "-sha256"])
         fingerprint = String(print.standardOutputText.split(separator: "=").last ?? "")
@@ -232,9 +242,69 @@ struct TestCertificate {
         #expect(hex(derived) == "4b007901b765489abead49d926f721d065a429c1")
     }
 
+    /// FIPS 180-2's examples ("abc", the 448-bit message) and the empty message.
+    @Test func hashesMatchFIPS180() {
+        let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        #expect(hex(crypto.hash(.sha256, long)) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(
+            hex(crypto.hash(.sha512, Array("abc".utf8)))
+                == "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+                + "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f")
+        #expect(hex(crypto.hash(.sha1, [])) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+        #expect(hex(crypto.hash(.sha256, [])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        for algorithm in HashAlgorithm.allCases { #expect(crypto.hash(algorithm, []).count == algorithm.digestLength) }
+    }
+
+    /// RFC 2202 §3 case 1 and RFC 4231 §4.2 (case 1) and §4.7 (case 6: a key longer than a block).
+    @Test func hmacMatchesRFC2202AndRFC4231() {
+        let key = [UInt8](repeating: 0x0b, count: 20)
+        let data = Array("Hi There".utf8)
+        #expect(hex(crypto.hmac(.sha1, key: key, data: data)) == "b617318655057264e28bc0b6fb378c8ef146be00")
+        #expect(
+            hex(crypto.hmac(.sha256, key: key, data: data))
+                == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+        #expect(
+            hex(crypto.hmac(.sha512, key: key, data: data))
+                == "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cde"
+                + "daa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854")
+        let longKey = [UInt8](repeating: 0xaa, count: 131)
+        let longKeyData = Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)
+        #expect(
+            hex(crypto.hmac(.sha256, key: longKey, data: longKeyData))
+                == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+        #expect(
+            hex(crypto.hmac(.sha512, key: longKey, data: longKeyData))
+                == "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
+                + "6b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598")
+    }
+
+    /// RFC 6070's other vectors (the first block of the longer ones; SCRAM takes one block), and
+    /// RFC 7914 §11's PBKDF2-HMAC-SHA256.
+    @Test func pbkdf2MatchesTheRFCsOtherVectors() {
+        func derive(_ algorithm: HashAlgorithm, _ password: [UInt8], _ salt: [UInt8], _ iterations: Int) -> String {
+            hex(crypto.pbkdf2(algorithm, password: password, salt: salt, iterations: iterations))
+        }
+        let (password, salt) = (Array("password".utf8), Array("salt".utf8))
+        #expect(derive(.sha1, password, salt, 1) == "0c60c80f961f0e71f3a9b524af6012062fe037a6")
+        #expect(derive(.sha1, password, salt, 2) == "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957")
+        let long = derive(
+            .sha1, Array("passwordPASSWORDpassword".utf8), Array("saltSALTsaltSALTsaltSALTsaltSALTsalt".utf8), 4096)
+        #expect(long == "3d2eec4fe41c849b80c8d83662c0e44a8b291a96")
+        #expect(
+            derive(.sha1, Array("pass\0word".utf8), Array("sa\0lt".utf8), 4096).hasPrefix(
+                "56fa6aa75548099dcc37d7f03425e0c3"))
+        #expect(
+            derive(.sha256, Array("passwd".utf8), salt, 1)
+                == "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc")
+        #expect(crypto.pbkdf2(.sha512, password: password, salt: salt, iterations: 1).count == 64)
+    }
+
     @Test func randomIdentifiersDiffer() {
         #expect(crypto.randomIdentifier() != crypto.randomIdentifier())
         #expect(crypto.randomIdentifier(length: 10).count == 10)
+        #expect(crypto.randomBytes(0).isEmpty && crypto.randomBytes(64).count == 64)
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        #expect(crypto.randomIdentifier(length: 4096).allSatisfy(alphabet.contains), "safe in XML and URLs")
     }
 }
 

@@ -63,6 +63,21 @@ import XMPPCore
         #expect(harness.takeEvents().last == .closed(.pingTimeout), "a link that died during the sleep is found")
     }
 
+    /// XEP-0199 §4.1: a server that does not know pings answers with an error, an answer all the same.
+    @Test func anErrorAnsweringThePingShowsTheLinkIsAlive() throws {
+        let harness = try Self.established()
+        harness.advance(by: .seconds(21))
+        let ping = try #require(harness.takeWrittenElements().first { $0.name == "iq" })
+        #expect(ping.matches("<iq type='get' id='*' to='example.org'><ping xmlns='urn:xmpp:ping'/></iq>"))
+        harness.serverSends(
+            "<iq type='error' id='\(ping.id!)' from='example.org'><error type='cancel'>"
+                + "<service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>")
+        harness.advance(by: .seconds(19))
+        #expect(!harness.takeWrittenElements().contains { $0.name == "iq" }, "the next ping waits for 20 quiet seconds")
+        #expect(!harness.transportClosed)
+        #expect(harness.takeEvents().allSatisfy { if case .closed = $0 { false } else { true } })
+    }
+
     // MARK: Every interleaving
 
     enum Kind: CaseIterable, CustomStringConvertible {

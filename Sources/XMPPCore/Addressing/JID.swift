@@ -3,8 +3,9 @@ import Foundation
 /// An XMPP address (RFC 7622): `localpart@domainpart/resourcepart`, normalised on creation.
 ///
 /// Normalisation follows the PRECIS profiles as far as they matter for comparison: the localpart
-/// (UsernameCaseMapped) and the domainpart are case-folded and NFC-normalised, the resourcepart
-/// (OpaqueString) is NFC-normalised and keeps its case. Two JIDs that name the same entity are equal.
+/// (UsernameCaseMapped) is width-mapped, case-folded and NFC-normalised, the domainpart case-folded
+/// and NFC-normalised, the resourcepart (OpaqueString) has its non-ASCII spaces mapped to U+0020, is
+/// NFC-normalised and keeps its case. Two JIDs that name the same entity are equal.
 public struct JID: Sendable, Hashable, Comparable {
     public let localpart: String?
     public let domainpart: String
@@ -76,7 +77,7 @@ public struct JID: Sendable, Hashable, Comparable {
             guard ascii.utf8.count <= maximumPartLength else { throw .tooLong(part: "localpart") }
             return ascii
         }
-        let normalised = part.lowercased().precomposedStringWithCanonicalMapping
+        let normalised = widthMapped(part).lowercased().precomposedStringWithCanonicalMapping
         for scalar in normalised.unicodeScalars
         where forbiddenInLocalpart.contains(scalar) || scalar.properties.isWhitespace || isControl(scalar) {
             throw .invalidCharacter(part: "localpart", character: scalar)
@@ -90,9 +91,9 @@ public struct JID: Sendable, Hashable, Comparable {
         if domain.hasSuffix(".") { domain.removeLast() }
         guard !domain.isEmpty else { throw .emptyDomainpart }
         if domain.hasPrefix("[") {
-            guard domain.hasSuffix("]"), domain.count > 2,
-                domain.dropFirst().dropLast().allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." })
-            else { throw .invalidDomain(part) }
+            guard domain.hasSuffix("]"), isIPv6Address(domain.dropFirst().dropLast()) else {
+                throw .invalidDomain(part)
+            }
             return domain.lowercased()
         }
         if let ascii = asciiDomain(domain) {
@@ -121,7 +122,11 @@ public struct JID: Sendable, Hashable, Comparable {
             guard part.utf8.count <= maximumPartLength else { throw .tooLong(part: "resourcepart") }
             return part
         }
-        let normalised = part.precomposedStringWithCanonicalMapping
+        var spaced = String.UnicodeScalarView()
+        for scalar in part.unicodeScalars {
+            spaced.append(scalar.value > 0x7F && scalar.properties.generalCategory == .spaceSeparator ? " " : scalar)
+        }
+        let normalised = String(spaced).precomposedStringWithCanonicalMapping
         for scalar in normalised.unicodeScalars where isControl(scalar) {
             throw .invalidCharacter(part: "resourcepart", character: scalar)
         }
@@ -160,6 +165,60 @@ public struct JID: Sendable, Hashable, Comparable {
         }
         guard valid, label > 0, label <= 63 else { return nil }
         return lowered
+    }
+
+    /// RFC 8265 §3.3's width mapping: the fullwidth and halfwidth forms (U+FF01-U+FFEE) become
+    /// their decompositions (`Ｊ` is `J`, halfwidth `ｶ` is `カ`).
+    private static func widthMapped(_ part: String) -> String {
+        let forms: ClosedRange<UInt32> = 0xFF01...0xFFEE
+        guard part.unicodeScalars.contains(where: { forms.contains($0.value) }) else { return part }
+        var mapped = ""
+        for scalar in part.unicodeScalars {
+            if forms.contains(scalar.value) {
+                mapped += String(scalar).precomposedStringWithCompatibilityMapping
+            } else {
+                mapped.unicodeScalars.append(scalar)
+            }
+        }
+        return mapped
+    }
+
+    /// An IPv6 address in one of RFC 4291 §2.2's text forms, as RFC 3986's IP-literal holds it:
+    /// eight groups of 1-4 hex digits, `::` once for one or more zero groups, and a dotted IPv4
+    /// address for the last two.
+    private static func isIPv6Address(_ text: Substring) -> Bool {
+        var groups: [Substring]
+        let elided = text.range(of: "::")
+        if let elided {
+            let head = text[..<elided.lowerBound]
+            let tail = text[elided.upperBound...]
+            guard !tail.contains("::") else { return false }
+            groups = (head.isEmpty ? [] : head.split(separator: ":", omittingEmptySubsequences: false))
+            groups += tail.isEmpty ? [] : tail.split(separator: ":", omittingEmptySubsequences: false)
+        } else {
+            groups = text.split(separator: ":", omittingEmptySubsequences: false)
+        }
+        var count = groups.count
+        if let last = groups.last, last.contains(".") {
+            guard isIPv4Address(last) else { return false }
+            groups.removeLast()
+            count += 1
+        }
+        guard groups.allSatisfy({ (1...4).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isHexDigit } })
+        else { return false }
+        return elided == nil ? count == 8 : count <= 7
+    }
+
+    /// A dotted-quad IPv4 address (RFC 3986's `IPv4address`: no leading zeros, each part at most 255).
+    private static func isIPv4Address(_ text: Substring) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4
+            && parts.allSatisfy { part in
+                guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }),
+                    part.count == 1 || part.first != "0", let value = Int(part)
+                else { return false }
+                return value <= 255
+            }
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {

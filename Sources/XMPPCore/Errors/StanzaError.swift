@@ -26,14 +26,12 @@ public enum StanzaErrorCondition: String, Sendable, Hashable, CaseIterable {
     /// The error type RFC 6120 §8.3.3 suggests for the condition.
     public var defaultType: StanzaErrorType {
         switch self {
-        case .badRequest, .jidMalformed, .notAcceptable, .policyViolation: .modify
-        case .conflict, .featureNotImplemented, .itemNotFound, .notAllowed, .serviceUnavailable: .cancel
+        case .badRequest, .jidMalformed, .notAcceptable, .policyViolation, .redirect: .modify
+        case .conflict, .featureNotImplemented, .gone, .internalServerError, .itemNotFound, .notAllowed,
+            .remoteServerNotFound, .serviceUnavailable, .undefinedCondition:
+            .cancel
         case .forbidden, .notAuthorized, .registrationRequired, .subscriptionRequired: .auth
-        case .gone, .redirect: .modify
-        case .internalServerError, .recipientUnavailable, .remoteServerTimeout, .resourceConstraint,
-            .unexpectedRequest:
-            .wait
-        case .remoteServerNotFound, .undefinedCondition: .cancel
+        case .recipientUnavailable, .remoteServerTimeout, .resourceConstraint, .unexpectedRequest: .wait
         }
     }
 }

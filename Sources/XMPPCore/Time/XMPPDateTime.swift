@@ -16,7 +16,8 @@ public enum XMPPDateTime {
             bytes[13] == 58, bytes[16] == 58,
             let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
             let minute = number(14, 2), let second = number(17, 2),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60
+            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60,
+            second <= 60
         else { return nil }
         var index = 19
         var millisecond = 0
@@ -37,8 +38,9 @@ public enum XMPPDateTime {
         case 90, 122:
             guard index + 1 == bytes.count else { return nil }
         case 43, 45:
+            // XML Schema's time zones: -14:00 to +14:00.
             guard index + 6 == bytes.count, bytes[index + 3] == 58, let hours = number(index + 1, 2),
-                let minutes = number(index + 4, 2)
+                let minutes = number(index + 4, 2), minutes < 60, hours * 60 + minutes <= 14 * 60
             else { return nil }
             offsetMinutes = (hours * 60 + minutes) * (bytes[index] == 43 ? 1 : -1)
         default:
@@ -63,6 +65,15 @@ public enum XMPPDateTime {
         }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
             + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millisecond, 3))Z"
+    }
+
+    /// The days of a month in the proleptic Gregorian calendar.
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// Days since 1970-01-01 (Howard Hinnant's algorithm).

@@ -42,7 +42,9 @@ extension XMLElement {
 /// Escaping for XML 1.0 text and single-quoted attribute values.
 ///
 /// Characters that XML 1.0 does not allow at all (most C0 controls, U+FFFE, U+FFFF) are dropped:
-/// sending one would make the server close the stream with `not-well-formed`.
+/// sending one would make the server close the stream with `not-well-formed`. Whitespace that a
+/// parser would change (a carriage return anywhere, a tab or line feed in an attribute: XML 1.0
+/// §2.11, §3.3.3) is written as a character reference, so that it arrives as it was.
 public enum XMLEscaping {
     public static func appendText(_ text: String, to output: inout String) {
         if !needsWork(text, attribute: false) {
@@ -54,6 +56,7 @@ public enum XMLEscaping {
             case "&": output += "&amp;"
             case "<": output += "&lt;"
             case ">": output += "&gt;"
+            case "\r": output += "&#13;"
             default: if isAllowed(scalar) { output.unicodeScalars.append(scalar) }
             }
         }
@@ -98,7 +101,7 @@ public enum XMLEscaping {
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"): return true
-            case UInt8(ascii: "'"), UInt8(ascii: "\""), 0x9, 0xA, 0xD: if attribute { return true }
+            case UInt8(ascii: "'"), UInt8(ascii: "\""), 0x9, 0xA: if attribute { return true }
             case 0..<0x20: return true
             case 0xEF: return true  // U+FFFE and U+FFFF start with 0xEF; check those scalars slowly.
             default: continue

@@ -24,6 +24,8 @@ public enum XMLStreamParseError: Error, Sendable, Hashable {
     case unsupportedEncoding(String)
     /// The root element is not `stream` in the streams namespace.
     case invalidNamespace(String)
+    /// An element or attribute name with a prefix no namespace declaration binds.
+    case badNamespacePrefix(String)
 
     public var streamErrorCondition: StreamErrorCondition {
         switch self {
@@ -32,6 +34,7 @@ public enum XMLStreamParseError: Error, Sendable, Hashable {
         case .stanzaTooLarge: .policyViolation
         case .unsupportedEncoding: .unsupportedEncoding
         case .invalidNamespace: .invalidNamespace
+        case .badNamespacePrefix: .badNamespacePrefix
         }
     }
 }
@@ -44,6 +47,7 @@ extension XMLStreamParseError: CustomStringConvertible {
         case .stanzaTooLarge(let limit): "the server sent a stanza larger than the \(limit)-byte limit"
         case .unsupportedEncoding(let encoding): "the server's stream uses the unsupported encoding \(encoding)"
         case .invalidNamespace(let detail): "the server's stream has the wrong namespace (\(detail))"
+        case .badNamespacePrefix(let detail): "the server sent XML with an undeclared namespace prefix (\(detail))"
         }
     }
 }
