@@ -7,10 +7,14 @@ import Testing
 import XMPPCore
 
 /// Three real minutes of chat with the real binary in tmux against Prosody, with the default
-/// keep-alive and auto-away after a minute: two contacts write at random 1-30 s intervals, the
-/// user answers now and then and stays quiet long enough for pings and client-state changes.
-/// The log must show one connection and nothing else going wrong.
-@Suite(.serialized, .prosody(users: ["alice": "alice-secret", "bob": "bob-secret", "carol": "carol-secret"]))
+/// keep-alive and auto-away after a minute: two contacts write at random 1-30 s intervals, an
+/// occupant of a room the user is in (a slixmpp peer) talks there at random 2-40 s intervals,
+/// the user answers now and then and stays quiet long enough for pings and client-state
+/// changes. The log must show one connection and nothing else going wrong, and the room must
+/// keep every line once, with no second entry into it.
+@Suite(
+    .serialized,
+    .prosody(users: ["alice": "alice-secret", "bob": "bob-secret", "carol": "carol-secret", "dave": "dave-secret"]))
 struct SoakIntegrationTests {
     var server: ProsodyServer { ProsodyServer.current! }
 
@@ -27,13 +31,22 @@ struct SoakIntegrationTests {
             client.sendPresence()
             return client
         }
+        let room = "soak-\(UUID().uuidString.prefix(8).lowercased())@\(server.conferenceDomain)"
+        let dave = try RoomPeer(server: server, user: "dave")
+        defer { dave.stop() }
+        try dave.join(room, nick: "Dave")
+        try tmux.send("/join \(room)/Alice")
+        try tmux.press("Enter")
+        try tmux.waitFor("you entered \(room)")
         try tmux.send("/msg bob@localhost")
         try tmux.press("Enter")
         let clock = ContinuousClock()
         let end = clock.now + .seconds(180)
         var nextIncoming = [clock.now + .seconds(1), clock.now + .seconds(2)]
         var nextOwn = clock.now + .seconds(10)
+        var nextInRoom = clock.now + .seconds(3)
         var incoming = 0
+        var inRoom = 0
         var own = 0
         while clock.now < end {
             for index in contacts.indices where nextIncoming[index] <= clock.now {
@@ -41,6 +54,11 @@ struct SoakIntegrationTests {
                 contacts[index].connection.send(
                     Message.chat(to: alice, body: "soak \(incoming) from \(index)", id: "soak-\(incoming)"))
                 nextIncoming[index] = clock.now + .milliseconds(Int64.random(in: 1_000...30_000, using: &random))
+            }
+            if nextInRoom <= clock.now {
+                inRoom += 1
+                try dave.send("say", ["room": .string(room), "body": .string("in the room \(inRoom)")])
+                nextInRoom = clock.now + .milliseconds(Int64.random(in: 2_000...40_000, using: &random))
             }
             if nextOwn <= clock.now {
                 own += 1
@@ -72,6 +90,14 @@ struct SoakIntegrationTests {
         #expect(stored.filter(\.outgoing).allSatisfy { $0.state == .acked || $0.state == .delivered })
         let replies = contacts[0].stanzas.compactMap { $0.childText("body") }.filter { $0.hasPrefix("reply ") }
         #expect(replies == (1...own).map { "reply \($0)" }, "every reply arrived once, in order")
+        let roomLines = try store.lastMessages(account: account, conversation: try JID(room), limit: 10_000)
+        #expect(
+            roomLines.map(\.body) == (1...inRoom).map { "in the room \($0)" },
+            "every room line stored once, in order")
+        try tmux.press("M-2")
+        let roomWindow = try tmux.waitFor("in the room \(inRoom)")
+        #expect(
+            roomWindow.components(separatedBy: "you entered \(room)").count == 2, "entered once:\n\(roomWindow)")
         for contact in contacts { contact.disconnect() }
     }
 }
