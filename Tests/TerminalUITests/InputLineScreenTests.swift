@@ -1,0 +1,63 @@
+import TerminalUI
+import Testing
+import XMPPCore
+
+/// The input line on the screen: what it shows of a long, wide or pasted line and where the
+/// cursor stands, history per window, the roster's questions, and the keys that act on the
+/// whole screen.
+@Suite(.serialized) struct InputLineScreenTests {
+    /// The input line (the last row).
+    func input(_ ui: UIFixture) -> String { ui.row(ui.screen.rows - 1) }
+
+    @Test func theRostersQuestionsAndTheirAnswers() throws {
+        let ui = UIFixture(rows: 24, columns: 90)
+        ui.connect(
+            roster: "<item jid='romeo@example.net' name='Romeo' subscription='both'><group>Verona</group></item>")
+        _ = ui.harness.takeWritten()
+        ui.press(.key(.function(2)))
+        ui.press(.character("a"))
+        ui.type("romeo")
+        ui.press(.key(.enter))
+        #expect(ui.model.log.last?.text == "\"romeo\" is not a JID (user@domain)")
+        #expect(ui.controller.focus == .roster && input(ui).hasPrefix("roster: "))
+        ui.press(.character("g"))
+        #expect(input(ui) == "Groups for romeo@example.net (comma-separated): Verona")
+        ui.press(.control("u"))
+        ui.type("Montagues, , Verona ,Mantua")
+        ui.press(.key(.enter))
+        let groups = try #require(ui.harness.takeWrittenElements().first?.child("query")?.child("item"))
+        #expect(groups.elements.map(\.text) == ["Montagues", "Verona", "Mantua"], "trimmed, empty ones left out")
+        ui.press(.character("r"))
+        ui.press(.control("u"))
+        ui.press(.key(.enter))
+        let renamed = try #require(ui.harness.takeWrittenElements().first?.child("query")?.child("item"))
+        #expect(renamed[attribute: "name"] == nil, "an empty name removes it")
+        ui.press(.character("s"))
+        #expect(input(ui).hasPrefix("Subscription of romeo@example.net: [a]llow [d]eny [r]equest [c]ancel"))
+        ui.press(.character("x"))
+        #expect(input(ui).hasPrefix("roster: "), "another key answers nothing")
+        ui.press(.character("d"))
+        ui.press(.key(.escape))
+        #expect(ui.controller.focus == .roster && input(ui).hasPrefix("roster: "), "Esc cancels, back to the roster")
+        #expect(ui.harness.takeWrittenElements().isEmpty, "nothing was sent for either")
+        ui.press(.key(.escape))
+        ui.type("kept")
+        ui.press(.key(.escape))
+        #expect(input(ui) == "kept", "Esc with no question leaves the line alone")
+    }
+
+    @Test func ctrlLRepaintsWhatSomethingElseOverwroteAndCtrlCQuits() {
+        let ui = UIFixture(rows: 20, columns: 80)
+        ui.connect()
+        let before = ui.render()
+        for row in 0..<20 {
+            ui.screen.draw(String(repeating: "#", count: 80), row: row, column: 0, width: 80, style: .plain)
+        }
+        #expect(ui.render().contains("####"), "nothing changed: nothing is drawn again")
+        ui.press(.control("l"))
+        #expect(ui.render() == before)
+        #expect(!ui.model.quitRequested)
+        ui.press(.control("c"))
+        #expect(ui.model.quitRequested)
+    }
+}
