@@ -190,4 +190,24 @@ import Testing
         line.complete(Self.roster)
         #expect(line.text == "/msg zz")
     }
+
+    /// Moving the cursor away from a completion in progress and pressing Tab completes what is
+    /// before the cursor now; it must not replace text behind the cursor (that crashed).
+    @Test func tabAfterTheCursorLeftACompletionStartsAfresh() {
+        var line = InputLine()
+        line.insert("/msg rom")
+        line.complete(Self.roster)
+        line.complete(Self.roster)
+        #expect(line.completionCandidates.count == 2)
+        line.moveToStart()
+        line.complete(Self.roster)
+        #expect(line.text == "/msg Romeo ", "nothing to complete at the start")
+        line.moveToEnd()
+        line.insert("rom, hi")
+        line.moveWordLeft()
+        line.moveWordLeft()
+        line.moveWordRight()
+        line.complete(Self.roster)
+        #expect(line.text == "/msg Romeo Romeo, hi", "the word before the cursor, the rest kept")
+    }
 }

@@ -11,6 +11,8 @@ public struct InputLine: Sendable {
 
     private struct Completion: Sendable {
         var start: Int
+        /// Where the inserted candidate ends: Tab goes on cycling only with the cursor there.
+        var end: Int
         var candidates: [String]
         var index: Int
     }
@@ -141,12 +143,14 @@ public struct InputLine: Sendable {
     /// Tab: completes the word before the cursor; pressed again, cycles through the candidates.
     /// `candidates` gets the text up to the cursor and answers where the word starts and what fits.
     public mutating func complete(_ candidates: (String) -> (wordStart: String.Index, candidates: [String])?) {
-        if var completion, completion.candidates.count > 1 {
+        if var completion, completion.candidates.count > 1, completion.end == cursor {
             completion.index = (completion.index + 1) % completion.candidates.count
             replace(from: completion.start, with: completion.candidates[completion.index] + " ")
+            completion.end = cursor
             self.completion = completion
             return
         }
+        completion = nil
         let before = String(characters[..<cursor])
         guard let found = candidates(before), let first = found.candidates.first else { return }
         let start = before.distance(from: before.startIndex, to: found.wordStart)
@@ -155,8 +159,10 @@ public struct InputLine: Sendable {
             replace(from: start, with: prefix)
             return
         }
-        replace(from: start, with: first + (found.candidates.count == 1 ? " " : " "))
-        completion = found.candidates.count > 1 ? Completion(start: start, candidates: found.candidates, index: 0) : nil
+        replace(from: start, with: first + " ")
+        completion =
+            found.candidates.count > 1
+            ? Completion(start: start, end: cursor, candidates: found.candidates, index: 0) : nil
     }
 
     /// The candidates of the completion in progress, for display.
