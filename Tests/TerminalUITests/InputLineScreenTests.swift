@@ -9,6 +9,32 @@ import XMPPCore
     /// The input line (the last row).
     func input(_ ui: UIFixture) -> String { ui.row(ui.screen.rows - 1) }
 
+    /// Each window has its own history; browsing one window's and going on in another's (the
+    /// line is shared) shows the other's lines, and never crashes.
+    @Test func historyIsPerWindow() throws {
+        let ui = UIFixture(rows: 20, columns: 80)
+        ui.connect()
+        for line in ["one", "two", "three"] {
+            ui.type(line)
+            ui.press(.key(.enter))
+        }
+        ui.open(try JID("romeo@example.net"), focus: true)
+        ui.type("hello")
+        ui.press(.key(.enter))
+        ui.press(.alt("1"))
+        ui.press(.key(.up))
+        ui.press(.key(.up))
+        #expect(input(ui) == "two")
+        ui.press(.alt("2"))
+        #expect(input(ui) == "two", "the line follows to the other window")
+        ui.press(.key(.up))
+        #expect(input(ui) == "hello", "this window's history")
+        ui.press(.key(.up))
+        #expect(input(ui) == "hello", "and nothing from the console's")
+        ui.press(.key(.down))
+        #expect(input(ui).isEmpty, "Down ends at the draft")
+    }
+
     @Test func theRostersQuestionsAndTheirAnswers() throws {
         let ui = UIFixture(rows: 24, columns: 90)
         ui.connect(

@@ -160,6 +160,18 @@ import Testing
         #expect(line.text == "three", "after Enter, Up starts again from the newest")
     }
 
+    /// Up while browsing another window's longer history (the input line is shared) goes on in
+    /// this window's own, shorter one.
+    @Test func browsingGoesOnInAShorterHistory() {
+        var line = InputLine()
+        for _ in 0..<2 { line.historyPrevious(["a", "b", "c", "d"]) }
+        #expect(line.text == "c")
+        line.historyPrevious(["only"])
+        #expect(line.text == "only")
+        line.historyNext(["only"])
+        #expect(line.isEmpty, "Down returns to the draft")
+    }
+
     /// Completes the word before the cursor from three names.
     static func roster(_ text: String) -> (wordStart: String.Index, candidates: [String])? {
         let start = text.lastIndex(of: " ").map { text.index(after: $0) } ?? text.startIndex

@@ -113,11 +113,12 @@ public struct InputLine: Sendable {
 
     // MARK: History
 
-    /// Up: the previous line of `history` (the draft is kept and comes back with Down).
+    /// Up: the previous line of `history` (the draft is kept and comes back with Down). Browsing
+    /// goes on in a shorter history than it started in (another window's) from its newest line.
     public mutating func historyPrevious(_ history: [String]) {
         guard !history.isEmpty else { return }
         if historyIndex == nil { draft = characters }
-        let index = max(0, (historyIndex ?? history.count) - 1)
+        let index = max(0, min(historyIndex ?? history.count, history.count) - 1)
         historyIndex = index
         characters = Array(history[index])
         cursor = characters.count
