@@ -88,6 +88,27 @@ import Testing
         }
     }
 
+    /// The terminal delivers one code point at a time: a combining accent, a skin tone, a joiner
+    /// and the second half of a flag join the character before them, so Left, Backspace and the
+    /// cursor never stop inside one.
+    @Test func codePointsTypedOneByOneJoinTheCharacterBeforeThem() {
+        for (typed, whole) in [
+            ("e\u{301}", "é"), ("👍🏽", "thumbs up with a skin tone"), ("🇫🇷", "a flag"),
+            ("👨\u{200D}👩\u{200D}👧", "a family"), ("क\u{093F}", "a Devanagari syllable"),
+        ] {
+            var line = InputLine()
+            line.insert("x")
+            for scalar in typed.unicodeScalars { line.insert(String(scalar)) }
+            #expect(line.characters == ["x", Character(typed)], "\(whole): \(line.characters)")
+            #expect(line.cursor == 2)
+            line.moveLeft()
+            #expect(line.cursor == 1, "Left steps over \(whole) at once")
+            line.moveToEnd()
+            line.deleteBackward()
+            #expect(line.text == "x", "Backspace takes \(whole) whole")
+        }
+    }
+
     @Test func wordMotionsStopAtPunctuationAndTakeCJKRunsAndAccentsAsWords() {
         var line = InputLine()
         line.insert("hello, wörld! 你好世界 ok👍 e\u{301}té")

@@ -22,11 +22,14 @@ public struct InputLine: Sendable {
     public var text: String { String(characters) }
     public var isEmpty: Bool { characters.isEmpty }
 
+    /// Inserts at the cursor. The terminal delivers one code point at a time: one that extends
+    /// the character before the cursor (a combining accent, a skin tone, a joiner and what it
+    /// joins, a flag's second half) becomes part of it.
     public mutating func insert(_ text: String) {
         completion = nil
-        let new = Array(text)
-        characters.insert(contentsOf: new, at: cursor)
-        cursor += new.count
+        let head = String(characters[..<cursor]) + text
+        characters = Array(head + String(characters[cursor...]))
+        cursor = min(head.count, characters.count)
     }
 
     public mutating func set(_ text: String) {
