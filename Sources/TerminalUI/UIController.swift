@@ -784,18 +784,20 @@ public final class UIController {
             return
         }
         // Newlines of a paste show as ↵, a password as dots; the view scrolls so that the cursor
-        // stays visible.
+        // stays visible, with its own column after the text and the "‹" that says more is hidden.
         let shown = input.characters.map { prompt?.masksInput == true ? "•" : $0 == "\n" ? "↵" : $0 }
-        let available = rect.width - column - 1
+        let room = rect.width - column
         let cursorColumn = TextWidth.of(String(shown[..<input.cursor]))
-        if cursorColumn - inputScroll > available { inputScroll = cursorColumn - available }
-        if cursorColumn < inputScroll { inputScroll = max(0, cursorColumn - available / 2) }
+        if cursorColumn < inputScroll { inputScroll = max(0, cursorColumn - room / 2) }
         var skipped = 0
         var start = 0
-        while start < shown.count && skipped + TextWidth.of(shown[start]) <= inputScroll {
+        while start < input.cursor
+            && (skipped < inputScroll || (skipped > 0 ? 1 : 0) + cursorColumn - skipped >= room)
+        {
             skipped += TextWidth.of(shown[start])
             start += 1
         }
+        inputScroll = skipped
         if start > 0 {
             column += canvas.draw("‹", row: rect.row, column: column, width: 1, style: theme.style("input.more"))
         }

@@ -9,6 +9,36 @@ import XMPPCore
     /// The input line (the last row).
     func input(_ ui: UIFixture) -> String { ui.row(ui.screen.rows - 1) }
 
+    /// At every cursor position of a line of CJK, emoji and ASCII three times wider than the
+    /// screen: the cursor is on screen, on the character it stands before (at the end, just after
+    /// the last one), and what is shown is a run of the line's whole characters.
+    @Test(arguments: [40, 41])
+    func theCursorIsAlwaysOnScreenBesideItsCharacter(columns: Int) throws {
+        let ui = UIFixture(rows: 12, columns: columns)
+        ui.press(.paste(String(repeating: "你好😀ab", count: 16)))
+        let characters = ui.controller.input.characters
+        for step in 0...characters.count {
+            let cursor = ui.controller.input.cursor
+            let row = ui.screen.rows - 1
+            let column = try #require(ui.screen.cursor?.column, "a cursor at \(cursor)")
+            #expect(column < columns)
+            let cells = ui.screen.cells[row]
+            if cursor < characters.count {
+                #expect(cells[column].character == String(characters[cursor]), "step \(step): on its character")
+            }
+            if cursor == characters.count {
+                let before = cells[..<column].last { !$0.isContinuation }
+                #expect(before?.character == String(characters[cursor - 1]), "at the end: after the last one")
+            }
+            let shown = input(ui).hasPrefix("‹") ? String(input(ui).dropFirst()) : input(ui)
+            #expect(String(characters).contains(shown.trimmingCharacters(in: .whitespaces)), "step \(step)")
+            ui.press(.key(.left))
+        }
+        #expect(input(ui).hasPrefix("你好😀ab"), "back at the start, nothing hidden on the left")
+        ui.press(.control("e"))
+        #expect(!input(ui).hasSuffix(" "), "at the end, the last character is shown: \(input(ui))")
+    }
+
     /// Each window has its own history; browsing one window's and going on in another's (the
     /// line is shared) shows the other's lines, and never crashes.
     @Test func historyIsPerWindow() throws {
