@@ -783,11 +783,11 @@ public final class UIController {
             canvas.hideCursor()
             return
         }
-        // Newlines of a paste show as ↵, a password as dots; the view scrolls so that the cursor
-        // stays visible, with its own column after the text and the "‹" that says more is hidden.
-        let shown = input.characters.map { prompt?.masksInput == true ? "•" : $0 == "\n" ? "↵" : $0 }
+        // The view scrolls so that the cursor stays visible, with its own column after the text
+        // and the "‹" that says more is hidden.
+        let shown = input.shown(masked: prompt?.masksInput == true)
         let room = rect.width - column
-        let cursorColumn = TextWidth.of(String(shown[..<input.cursor]))
+        let cursorColumn = TextWidth.of(shown[..<input.cursor].joined())
         if cursorColumn < inputScroll { inputScroll = max(0, cursorColumn - room / 2) }
         var skipped = 0
         var start = 0
@@ -801,7 +801,7 @@ public final class UIController {
         if start > 0 {
             column += canvas.draw("‹", row: rect.row, column: column, width: 1, style: theme.style("input.more"))
         }
-        let visible = String(shown[start...])
+        let visible = shown[start...].joined()
         let used = canvas.draw(
             visible, row: rect.row, column: column, width: rect.width - column, style: theme.style("input.text"))
         canvas.fill(

@@ -39,6 +39,27 @@ import XMPPCore
         #expect(!input(ui).hasSuffix(" "), "at the end, the last character is shown: \(input(ui))")
     }
 
+    /// A paste is inserted as it is, but a tab, an escape sequence, a bell, a bidi override or a
+    /// zero-width space in it is drawn as a visible placeholder, never written to the terminal
+    /// (ASCII alone goes through the canvas's fast path).
+    @Test(arguments: [
+        ("a\tb\u{1B}[31mc\u{7}d", "a␉b␛[31mc␇d"),
+        ("a\tb\u{1B}[31mc\u{7}d\u{202E}e\u{200B}f", "a␉b␛[31mc␇d\u{FFFD}e\u{FFFD}f"),
+    ])
+    func pastedControlCharactersAreShownAsPlaceholders(pasted: String, shown: String) {
+        let ui = UIFixture(rows: 12, columns: 60)
+        ui.press(.paste(pasted))
+        #expect(ui.controller.input.text == pasted)
+        #expect(input(ui) == shown)
+        let hidden = ui.screen.cells.joined().filter { cell in
+            cell.character.unicodeScalars.contains {
+                $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || [0x202E, 0x200B].contains($0.value)
+            }
+        }
+        #expect(hidden.isEmpty, "no control or invisible character in any cell")
+        #expect(ui.screen.cursor?.column == shown.count, "one column per character")
+    }
+
     /// Each window has its own history; browsing one window's and going on in another's (the
     /// line is shared) shows the other's lines, and never crashes.
     @Test func historyIsPerWindow() throws {

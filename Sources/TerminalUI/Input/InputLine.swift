@@ -1,3 +1,5 @@
+import SafeText
+
 /// The input line's text and cursor, with Emacs-style editing, a kill buffer, per-window history
 /// and Tab completion. Text is kept as characters (grapheme clusters), so the cursor never lands
 /// inside an emoji or a combined character.
@@ -21,6 +23,20 @@ public struct InputLine: Sendable {
 
     public var text: String { String(characters) }
     public var isEmpty: Bool { characters.isEmpty }
+
+    /// What the screen shows for each character: a newline as ↵, anything typed for a password
+    /// as a dot, and a pasted control or invisible character as SafeText shows it (a tab as ␉),
+    /// never as itself, which the terminal would act on.
+    func shown(masked: Bool) -> [String] {
+        characters.map { character in
+            if masked { return "•" }
+            switch character {
+            case "\n": return "↵"
+            case "\t": return "␉"
+            default: return TerminalSafe.sanitize(String(character))
+            }
+        }
+    }
 
     /// Inserts at the cursor. The terminal delivers one code point at a time: one that extends
     /// the character before the cursor (a combining accent, a skin tone, a joiner and what it
