@@ -174,6 +174,19 @@ import XMPPCore
         #expect(rows.allSatisfy { TextWidth.of($0) <= columns })
     }
 
+    /// A nick that leaves no room on its line (a long roster name on the smallest screen) puts
+    /// the message under it; the message's first word was drawn past the pane's edge.
+    @Test func aNickWiderThanThePaneLeavesTheTextVisible() throws {
+        let ui = UIFixture(rows: 12, columns: 40)
+        ui.connect(
+            roster: "<item jid='romeo@example.net' name='Romeo Montague of Verona' subscription='both'/>")
+        ui.harness.serverSends(
+            "<message from='romeo@example.net/phone' type='chat'><body>wherefore art thou</body></message>")
+        ui.model.switchTo(1)
+        let text = ui.chatRows().joined(separator: " ")
+        #expect(text.contains("wherefore art"), "\(ui.chatRows())")
+    }
+
     /// " (edited)" wrapped onto a line of its own keeps its style.
     @Test func aWrappedSuffixKeepsItsStyle() throws {
         let ui = UIFixture(rows: 20, columns: 60, settings: .withoutRoster)
