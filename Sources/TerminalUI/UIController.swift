@@ -676,7 +676,7 @@ public final class UIController {
             if !dirty.isEmpty || inputDirty {
                 for row in 0..<rows { canvas.fill(row: row, column: 0, width: columns, style: .plain) }
                 canvas.draw("terminal too small", row: 0, column: 0, width: columns, style: .plain)
-                canvas.draw("(need 40×10)", row: min(1, rows - 1), column: 0, width: columns, style: .plain)
+                if rows > 1 { canvas.draw("(need 40×10)", row: 1, column: 0, width: columns, style: .plain) }
                 canvas.hideCursor()
             }
             dirty = []

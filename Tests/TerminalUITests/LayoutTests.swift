@@ -79,7 +79,7 @@ import Testing
         let ui = UIFixture(rows: 10, columns: 40)
         ui.connect()
         #expect(ui.row(0).hasPrefix(" Tern — console"))
-        for (rows, columns) in [(9, 40), (10, 39), (2, 20)] {
+        for (rows, columns) in [(9, 40), (10, 39), (2, 20), (1, 30)] {
             ui.resize(rows: rows, columns: columns)
             let screen = ui.render()
             #expect(screen.hasPrefix("terminal too small"), "\(rows)×\(columns): \(screen)")
