@@ -64,6 +64,28 @@ import XMPPCore
             ], "each group says how many it folds")
     }
 
+    /// Two contacts of one name and two groups spelt alike but for case are always in the same
+    /// order (the roster is a dictionary, whose order changes from one to the next).
+    @Test func namesAndGroupsAlikeButForCaseKeepOneOrder() {
+        for _ in 0..<6 {
+            let ui = UIFixture(rows: 30, columns: 100)
+            ui.connect(
+                roster: "<item jid='sam@b.example' name='Sam'><group>work</group></item>"
+                    + "<item jid='sam@a.example' name='sam'><group>Work</group></item>"
+                    + "<item jid='sam@c.example' name='Sam'><group>work</group><group>Work</group></item>")
+            #expect(rosterRows(ui) == ["Work", "○ sam", "○ Sam", "work", "○ Sam", "○ Sam"])
+            ui.model.submit("/set roster.grouping flat")
+            ui.press(.key(.function(2)))
+            ui.press(.key(.home))
+            var order: [String?] = []
+            for _ in 0..<3 {
+                order.append(ui.controller.selectedContact?.address)
+                ui.press(.key(.down))
+            }
+            #expect(order == ["sam@a.example", "sam@b.example", "sam@c.example"])
+        }
+    }
+
     @Test func requestsInvitationsAndStrangersComeFirst() throws {
         let ui = fixture()
         ui.harness.serverSends(
