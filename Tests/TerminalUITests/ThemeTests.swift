@@ -113,6 +113,23 @@ import Testing
         #expect(Style(background: .index(1)).on(Style(background: .index(4))).background == .index(1))
     }
 
+    /// With NO_COLOR nothing on the screen has a colour, and what a theme set apart by its
+    /// background or by colours alone (the bars) keeps its built-in look: the bars still stand out.
+    @Test func noColorLeavesNoColourButTheBarsStandOut() throws {
+        let ui = UIFixture(rows: 20, columns: 80, colors: 0)
+        ui.connect()
+        ui.render()
+        let cells = ui.screen.cells.joined()
+        #expect(cells.allSatisfy { $0.style.foreground == .default && $0.style.background == .default })
+        #expect(ui.screen.style(row: 0, column: 5) == Style(reverse: true), "the title bar")
+        #expect(ui.screen.style(row: 18, column: 60) == Style(reverse: true), "the status bar")
+        #expect(try ui.style(of: "connected as").reverse == false)
+        #expect(ui.controller.theme.style("chat.me") == Style(bold: true), "attributes stay")
+        ui.model.submit("/theme dark256")
+        ui.render()
+        #expect(ui.screen.style(row: 0, column: 5) == Style(bold: true, reverse: true), "its own bold, and reversed")
+    }
+
     @Test func aThemeSwitchedWhileRunningRedrawsAtOnce() throws {
         let ui = UIFixture(rows: 20, columns: 80, colors: 256)
         ui.connect()
