@@ -82,6 +82,7 @@ import Testing
         let expected: [(String, Int, TerminalColor)] = [
             ("yellow", 8, .index(3)), ("brightred", 8, .index(1)), ("196", 8, .index(1)), ("#0000ff", 8, .index(4)),
             ("#fafafa", 8, .index(7)),
+            ("244", 8, .index(7)), ("242", 8, .index(0)), ("#7a8080", 8, .index(7)),
             ("brightred", 16, .index(9)), ("196", 16, .index(9)), ("244", 16, .index(8)),
             ("12", 256, .index(12)), ("#808080", 256, .index(244)), ("#000000", 256, .index(16)),
             ("#ff0000", 256, .index(196)), ("#5f87af", 256, .index(67)), ("#ffaf00", 256, .index(214)),

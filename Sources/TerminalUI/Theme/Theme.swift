@@ -86,12 +86,15 @@ enum Palette {
     }
 
     /// The palette index (below `count`) closest to a colour. With 256 colours only the fixed
-    /// cube and greys (16-255) are used: users often redefine colours 0-15.
+    /// cube and greys (16-255) are used: users often redefine colours 0-15. A grey becomes a
+    /// grey: by distance alone a mid grey is nearest to yellow among 8 colours.
     static func nearest(red: Int, green: Int, blue: Int, among count: Int) -> Int {
+        let grey = max(red, green, blue) - min(red, green, blue) <= 8
         var best = 0
         var bestDistance = Int.max
         for index in (count >= 256 ? 16 : 0)..<min(count, 256) {
             let (r, g, b) = rgb(of: index)
+            if grey && !(r == g && g == b) { continue }
             // Weighted for how the eye sees it.
             let distance = 3 * (r - red) * (r - red) + 4 * (g - green) * (g - green) + 2 * (b - blue) * (b - blue)
             if distance < bestDistance {
