@@ -112,6 +112,23 @@ import XMPPCore
         #expect(ui.render().contains("[17:30]"), "the clock goes on")
     }
 
+    /// On a narrow screen the windows with activity and "more below" stay in sight: the account
+    /// and the window's name before them are cut, with "…".
+    @Test func theIndicatorsStayInSightOnANarrowScreen() throws {
+        let ui = UIFixture(rows: 12, columns: 40)
+        ui.fill(60)
+        ui.connect(roster: "<item jid='juliet@example.com' name='Juliet' subscription='both'/>")
+        ui.open(try JID("romeo@example.net"), focus: true)
+        ui.press(.key(.pageUp))
+        ui.harness.serverSends("<message from='juliet@example.com/x' type='chat'><body>hi</body></message>")
+        ui.render()
+        #expect(ui.row(10) == "[16:00] [alice@e… [Act: 3] [more below]", "\(ui.row(10))")
+        ui.press(.altKey(.end))
+        #expect(ui.row(10) == "[16:00] [alice@example.org: o… [Act: 3]", "\(ui.row(10))")
+        ui.press(.alt("3"))
+        #expect(ui.row(10) == "[16:00] [alice@example.org: online] [3…", "nothing to keep in sight")
+    }
+
     @Test func theLogPaneWrapsUnderTheTextAndKeepsTheNewestInSight() throws {
         let ui = UIFixture(rows: 20, columns: 60)
         ui.connect()
