@@ -676,7 +676,7 @@ public final class UIController {
             if !dirty.isEmpty || inputDirty {
                 for row in 0..<rows { canvas.fill(row: row, column: 0, width: columns, style: .plain) }
                 canvas.draw("terminal too small", row: 0, column: 0, width: columns, style: .plain)
-                canvas.draw("(need 40×10)", row: min(1, rows - 1), column: 0, width: columns, style: .plain)
+                if rows > 1 { canvas.draw("(need 40×10)", row: 1, column: 0, width: columns, style: .plain) }
                 canvas.hideCursor()
             }
             dirty = []
@@ -783,23 +783,25 @@ public final class UIController {
             canvas.hideCursor()
             return
         }
-        // Newlines of a paste show as ↵, a password as dots; the view scrolls so that the cursor
-        // stays visible.
-        let shown = input.characters.map { prompt?.masksInput == true ? "•" : $0 == "\n" ? "↵" : $0 }
-        let available = rect.width - column - 1
-        let cursorColumn = TextWidth.of(String(shown[..<input.cursor]))
-        if cursorColumn - inputScroll > available { inputScroll = cursorColumn - available }
-        if cursorColumn < inputScroll { inputScroll = max(0, cursorColumn - available / 2) }
+        // The view scrolls so that the cursor stays visible, with its own column after the text
+        // and the "‹" that says more is hidden.
+        let shown = input.shown(masked: prompt?.masksInput == true)
+        let room = rect.width - column
+        let cursorColumn = TextWidth.of(shown[..<input.cursor].joined())
+        if cursorColumn < inputScroll { inputScroll = max(0, cursorColumn - room / 2) }
         var skipped = 0
         var start = 0
-        while start < shown.count && skipped + TextWidth.of(shown[start]) <= inputScroll {
+        while start < input.cursor
+            && (skipped < inputScroll || (skipped > 0 ? 1 : 0) + cursorColumn - skipped >= room)
+        {
             skipped += TextWidth.of(shown[start])
             start += 1
         }
+        inputScroll = skipped
         if start > 0 {
             column += canvas.draw("‹", row: rect.row, column: column, width: 1, style: theme.style("input.more"))
         }
-        let visible = String(shown[start...])
+        let visible = shown[start...].joined()
         let used = canvas.draw(
             visible, row: rect.row, column: column, width: rect.width - column, style: theme.style("input.text"))
         canvas.fill(

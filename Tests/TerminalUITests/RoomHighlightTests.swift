@@ -31,28 +31,12 @@ import XMPPCore
         return ui
     }
 
-    /// The screen position of `text`, the first time it appears.
-    func find(_ text: String, in ui: UIFixture) throws -> (row: Int, column: Int) {
-        for row in 0..<ui.screen.rows {
-            let line = ui.screen.text(row: row)
-            if let range = line.range(of: text) {
-                return (row, line.distance(from: line.startIndex, to: range.lowerBound))
-            }
-        }
-        throw TestFailure("\"\(text)\" is not on screen:\n\(ui.screen.text)")
-    }
-
-    struct TestFailure: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
-    }
-
     @Test func theRosterCountsUnreadAndHighlightsAndTheStatusBarMarksTheWindow() throws {
         let ui = try inARoomWithHighlights()
-        let row = try find("# coven (3 !2)", in: ui)
+        let row = try ui.find("# coven (3 !2)")
         #expect(ui.screen.style(row: row.row, column: row.column) == ui.controller.theme.style("roster.highlight"))
         // The room's window is 2; it stands out among the windows with activity.
-        let activity = try find("[Act: 2]", in: ui)
+        let activity = try ui.find("[Act: 2]")
         #expect(
             ui.screen.style(row: activity.row, column: activity.column + 6)
                 == ui.controller.theme.style("statusbar.highlight").on(ui.controller.theme.style("statusbar.bar")))
@@ -64,10 +48,10 @@ import XMPPCore
         ui.render()
         let theme = ui.controller.theme
         #expect(theme.style("chat.highlight") != theme.style("chat.text"))
-        let plain = try find("plain words", in: ui)
+        let plain = try ui.find("plain words")
         #expect(ui.screen.style(row: plain.row, column: plain.column) == theme.style("chat.text"))
         for text in ["alice: look at this", "the cauldron boils"] {
-            let line = try find(text, in: ui)
+            let line = try ui.find(text)
             #expect(ui.screen.style(row: line.row, column: line.column) == theme.style("chat.highlight"), "\(text)")
         }
         // Read now: the roster no longer counts them.

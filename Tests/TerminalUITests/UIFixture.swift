@@ -52,6 +52,20 @@ final class UIFixture {
         ConversationKey(account: account.name, jid: try JID(address))
     }
 
+    /// Enters `room` as alice with `role` (the room answers disco#info with `name`), with
+    /// `others` in it as participants; returns its conversation.
+    @discardableResult
+    func enter(_ room: String, name: String = "Coven", others: [String] = [], role: String = "participant") throws
+        -> ConversationKey
+    {
+        account.feature(RoomsFeature.self)?.join(try JID(room), nick: "alice")
+        try harness.answerRoomInfo(room, name: name)
+        for nick in others { harness.serverSends(SessionHarness.occupantPresence(room: room, nick: nick)) }
+        harness.serverSends(SessionHarness.occupantPresence(room: room, nick: "alice", role: role, codes: [110]))
+        render()
+        return try key(room)
+    }
+
     /// Opens the chat with `contact` on the fixture's account.
     @discardableResult
     func open(_ contact: JID, focus: Bool) -> ChatWindow {
@@ -105,19 +119,35 @@ final class UIFixture {
 
     func row(_ index: Int) -> String { screen.text(row: index) }
 
+    /// The screen position (row, column) of `text`, the first time it appears.
+    func find(_ text: String) throws -> (row: Int, column: Int) {
+        for row in 0..<screen.rows {
+            let line = screen.text(row: row)
+            if let range = line.range(of: text) { return (row, TextWidth.of(line[..<range.lowerBound])) }
+        }
+        throw NotOnScreen(description: "\"\(text)\" is not on screen:\n\(screen.text)")
+    }
+
+    struct NotOnScreen: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The style `text` is drawn in (at its first character, the first time it appears).
+    func style(of text: String) throws -> Style {
+        let (row, column) = try find(text)
+        return screen.style(row: row, column: column)
+    }
+
     /// The terminal changed size.
     func resize(rows: Int, columns: Int) {
         screen.resize(rows: rows, columns: columns)
         controller.resize(rows: rows, columns: columns)
     }
 
-    /// The rows of the chat pane, without the roster part.
+    /// The rows of the chat pane, without the roster and occupants panes beside it.
     func chatRows() -> [String] {
         render()
-        guard let layout = controller.layout else { return [] }
-        return (layout.chat.row..<(layout.chat.row + layout.chat.height)).map { row in
-            String(screen.text(row: row).dropFirst(layout.chat.column))
-        }
+        return controller.layout.map { screen.rows(of: $0.chat) } ?? []
     }
 }
 
@@ -144,12 +174,24 @@ extension UIFixture {
 
         func chatRows() -> [String] {
             controller.render(on: screen)
-            guard let layout = controller.layout else { return [] }
-            return (layout.chat.row..<(layout.chat.row + layout.chat.height)).map { row in
-                String(screen.text(row: row).dropFirst(layout.chat.column))
-            }
+            return controller.layout.map { screen.rows(of: $0.chat) } ?? []
         }
     }
+}
+
+extension ScreenBuffer {
+    /// What `rect` shows on `row` (trailing spaces removed).
+    func text(row: Int, in rect: Rect) -> String {
+        var line = ""
+        for cell in cells[row][rect.column..<(rect.column + rect.width)] where !cell.isContinuation {
+            line += cell.character
+        }
+        while line.last == " " { line.removeLast() }
+        return line
+    }
+
+    /// The rows of a pane.
+    func rows(of rect: Rect) -> [String] { (rect.row..<(rect.row + rect.height)).map { text(row: $0, in: rect) } }
 }
 
 extension UISettings {

@@ -1,3 +1,5 @@
+import SafeText
+
 /// The input line's text and cursor, with Emacs-style editing, a kill buffer, per-window history
 /// and Tab completion. Text is kept as characters (grapheme clusters), so the cursor never lands
 /// inside an emoji or a combined character.
@@ -11,6 +13,8 @@ public struct InputLine: Sendable {
 
     private struct Completion: Sendable {
         var start: Int
+        /// Where the inserted candidate ends: Tab goes on cycling only with the cursor there.
+        var end: Int
         var candidates: [String]
         var index: Int
     }
@@ -20,11 +24,28 @@ public struct InputLine: Sendable {
     public var text: String { String(characters) }
     public var isEmpty: Bool { characters.isEmpty }
 
+    /// What the screen shows for each character: a newline as ↵, anything typed for a password
+    /// as a dot, and a pasted control or invisible character as SafeText shows it (a tab as ␉),
+    /// never as itself, which the terminal would act on.
+    func shown(masked: Bool) -> [String] {
+        characters.map { character in
+            if masked { return "•" }
+            switch character {
+            case "\n": return "↵"
+            case "\t": return "␉"
+            default: return TerminalSafe.sanitize(String(character))
+            }
+        }
+    }
+
+    /// Inserts at the cursor. The terminal delivers one code point at a time: one that extends
+    /// the character before the cursor (a combining accent, a skin tone, a joiner and what it
+    /// joins, a flag's second half) becomes part of it.
     public mutating func insert(_ text: String) {
         completion = nil
-        let new = Array(text)
-        characters.insert(contentsOf: new, at: cursor)
-        cursor += new.count
+        let head = String(characters[..<cursor]) + text
+        characters = Array(head + String(characters[cursor...]))
+        cursor = min(head.count, characters.count)
     }
 
     public mutating func set(_ text: String) {
@@ -111,11 +132,12 @@ public struct InputLine: Sendable {
 
     // MARK: History
 
-    /// Up: the previous line of `history` (the draft is kept and comes back with Down).
+    /// Up: the previous line of `history` (the draft is kept and comes back with Down). Browsing
+    /// goes on in a shorter history than it started in (another window's) from its newest line.
     public mutating func historyPrevious(_ history: [String]) {
         guard !history.isEmpty else { return }
         if historyIndex == nil { draft = characters }
-        let index = max(0, (historyIndex ?? history.count) - 1)
+        let index = max(0, min(historyIndex ?? history.count, history.count) - 1)
         historyIndex = index
         characters = Array(history[index])
         cursor = characters.count
@@ -141,12 +163,14 @@ public struct InputLine: Sendable {
     /// Tab: completes the word before the cursor; pressed again, cycles through the candidates.
     /// `candidates` gets the text up to the cursor and answers where the word starts and what fits.
     public mutating func complete(_ candidates: (String) -> (wordStart: String.Index, candidates: [String])?) {
-        if var completion, completion.candidates.count > 1 {
+        if var completion, completion.candidates.count > 1, completion.end == cursor {
             completion.index = (completion.index + 1) % completion.candidates.count
             replace(from: completion.start, with: completion.candidates[completion.index] + " ")
+            completion.end = cursor
             self.completion = completion
             return
         }
+        completion = nil
         let before = String(characters[..<cursor])
         guard let found = candidates(before), let first = found.candidates.first else { return }
         let start = before.distance(from: before.startIndex, to: found.wordStart)
@@ -155,8 +179,10 @@ public struct InputLine: Sendable {
             replace(from: start, with: prefix)
             return
         }
-        replace(from: start, with: first + (found.candidates.count == 1 ? " " : " "))
-        completion = found.candidates.count > 1 ? Completion(start: start, candidates: found.candidates, index: 0) : nil
+        replace(from: start, with: first + " ")
+        completion =
+            found.candidates.count > 1
+            ? Completion(start: start, end: cursor, candidates: found.candidates, index: 0) : nil
     }
 
     /// The candidates of the completion in progress, for display.

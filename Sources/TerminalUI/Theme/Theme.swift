@@ -13,12 +13,26 @@ public struct Theme {
         name = definition?.name ?? "builtin"
         self.colors = colors
         styles = [:]
-        for (element, spec) in definition?.styles ?? [:] { styles[element] = resolve(spec) }
+        for (element, spec) in definition?.styles ?? [:] {
+            var style = resolve(spec)
+            // Without colours, an element set apart by its background or by colours alone keeps its
+            // built-in look (the bars stay reversed), with the theme's attributes.
+            if colors < 8 && (spec.background != nil || style == .plain) {
+                let builtIn = Theme.builtIn(element)
+                style.bold = style.bold || builtIn.bold
+                style.underline = style.underline || builtIn.underline
+                style.reverse = style.reverse || builtIn.reverse
+                style.dim = style.dim || builtIn.dim
+            }
+            styles[element] = style
+        }
     }
 
-    /// The style of an element; elements a theme leaves out are plain, bars and selection reversed.
-    public func style(_ element: String) -> Style {
-        if let style = styles[element] { return style }
+    /// The style of an element; what a theme leaves out has its built-in look.
+    public func style(_ element: String) -> Style { styles[element] ?? Theme.builtIn(element) }
+
+    /// An element's look without a theme: plain, bars and selection reversed, a few bold or dim.
+    static func builtIn(_ element: String) -> Style {
         switch element {
         case "statusbar.bar", "title.bar", "roster.selected", "form.selected": return Style(reverse: true)
         case "statusbar.activity", "statusbar.highlight": return Style(bold: true, reverse: true)
@@ -72,12 +86,15 @@ enum Palette {
     }
 
     /// The palette index (below `count`) closest to a colour. With 256 colours only the fixed
-    /// cube and greys (16-255) are used: users often redefine colours 0-15.
+    /// cube and greys (16-255) are used: users often redefine colours 0-15. A grey becomes a
+    /// grey: by distance alone a mid grey is nearest to yellow among 8 colours.
     static func nearest(red: Int, green: Int, blue: Int, among count: Int) -> Int {
+        let grey = max(red, green, blue) - min(red, green, blue) <= 8
         var best = 0
         var bestDistance = Int.max
         for index in (count >= 256 ? 16 : 0)..<min(count, 256) {
             let (r, g, b) = rgb(of: index)
+            if grey && !(r == g && g == b) { continue }
             // Weighted for how the eye sees it.
             let distance = 3 * (r - red) * (r - red) + 4 * (g - green) * (g - green) + 2 * (b - blue) * (b - blue)
             if distance < bestDistance {

@@ -42,12 +42,33 @@ public struct LogView {
     }
 }
 
-/// The status bar: time, each account's connection, own presence, the windows with activity.
+/// The status bar: time, each account's connection, own presence, the window shown, the windows
+/// with activity and whether the view is scrolled back (these two always in sight).
 public struct StatusBar {
     public init() {}
 
     public func render(model: AppModel, theme: Theme, canvas: some Canvas, rect: Rect, now: Int64) {
         let bar = theme.style("statusbar.bar")
+        let lead = leadParts(model: model, theme: theme, bar: bar, now: now)
+        let tail = tailParts(model: model, theme: theme, bar: bar)
+        // The windows with activity and "more below" stay in sight: what comes before them is cut.
+        let room = rect.width - tail.reduce(0) { $0 + TextWidth.of($1.text) }
+        let cut = lead.reduce(0) { $0 + TextWidth.of($1.text) } > room
+        var column = 0
+        for (text, style) in lead {
+            column += canvas.draw(
+                text, row: rect.row, column: rect.column + column, width: (cut ? room - 2 : room) - column,
+                style: style)
+        }
+        for (text, style) in (cut ? [("… ", bar)] : []) + tail {
+            column += canvas.draw(
+                text, row: rect.row, column: rect.column + column, width: rect.width - column, style: style)
+        }
+        canvas.fill(row: rect.row, column: rect.column + column, width: rect.width - column, style: bar)
+    }
+
+    /// The time, each account's connection and presence, and the window shown.
+    private func leadParts(model: AppModel, theme: Theme, bar: Style, now: Int64) -> [(text: String, style: Style)] {
         var parts: [(String, Style)] = [("[" + TimeFormat.format(now, pattern: "%H:%M") + "] ", bar)]
         let several = model.hasSeveralAccounts
         for account in model.accountRows {
@@ -77,6 +98,12 @@ public struct StatusBar {
         }
         let current = model.currentWindow
         parts.append(("[\(model.currentIndex + 1):\(TerminalSafe.sanitize(windowName(current, model: model)))] ", bar))
+        return parts
+    }
+
+    /// The other windows with activity, and whether the window shown is scrolled back.
+    private func tailParts(model: AppModel, theme: Theme, bar: Style) -> [(text: String, style: Style)] {
+        var parts: [(String, Style)] = []
         let active = model.windows.indices.filter { model.windows[$0].activity != .none && $0 != model.currentIndex }
         if !active.isEmpty {
             parts.append(("[Act: ", bar))
@@ -87,20 +114,15 @@ public struct StatusBar {
             }
             parts.append(("] ", bar))
         }
-        if current.scrollAnchor != nil {
-            let count = current.newBelow
+        if model.currentWindow.scrollAnchor != nil {
+            let count = model.currentWindow.newBelow
             parts.append(
                 (
                     (count > 0 ? "[more below: \(count) new] " : "[more below] "),
                     theme.style("statusbar.highlight").on(bar)
                 ))
         }
-        var column = 0
-        for (text, style) in parts {
-            column += canvas.draw(
-                text, row: rect.row, column: rect.column + column, width: rect.width - column, style: style)
-        }
-        canvas.fill(row: rect.row, column: rect.column + column, width: rect.width - column, style: bar)
+        return parts
     }
 
     /// A window's name: the contact's, with its account when there are several (`Romeo (home)`).

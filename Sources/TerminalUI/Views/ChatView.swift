@@ -440,13 +440,16 @@ public final class ChatView {
     ) -> [Line] {
         let prefixWidth = prefix.reduce(0) { $0 + TextWidth.of($1.0) }
         let indent = prefixWidth < width / 2 ? prefixWidth : 2
+        // A prefix as wide as the pane (a long nick on a narrow one) gets a line of its own.
+        let ownLine = prefixWidth >= width
         let combined = text + suffix.map(\.0).joined()
         let suffixStart = combined.index(combined.startIndex, offsetBy: text.count)
         let suffixElement = suffix.last?.1 ?? "chat.state"
-        let pieces = TextWrapping.wrap(combined, firstWidth: max(1, width - prefixWidth), width: max(1, width - indent))
-        return pieces.enumerated().map { index, piece in
+        let pieces = TextWrapping.wrap(
+            combined, firstWidth: max(1, ownLine ? width - indent : width - prefixWidth), width: max(1, width - indent))
+        let lines = pieces.enumerated().map { index, piece in
             var segments: [(String, String)] =
-                index == 0 ? prefix : [(String(repeating: " ", count: indent), "chat.text")]
+                index == 0 && !ownLine ? prefix : [(String(repeating: " ", count: indent), "chat.text")]
             // The pieces are slices of `combined`: the suffix keeps its own style.
             if piece.endIndex <= suffixStart {
                 segments.append((String(piece), textElement))
@@ -458,5 +461,6 @@ public final class ChatView {
             }
             return Line(segments: segments, messageID: messageID)
         }
+        return ownLine ? [Line(segments: prefix, messageID: messageID)] + lines : lines
     }
 }

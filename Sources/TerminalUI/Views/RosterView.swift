@@ -125,9 +125,11 @@ public final class RosterView {
             rows += rooms.map { roomRow($0) }
         }
         let contacts = model.contacts(of: account).filter { matches($0.key, $0.name) }
-        // Each name is folded once, not once per comparison.
+        // Each name is folded once, not once per comparison; names alike but for case by address
+        // (the model lists contacts in no particular order).
         func sorted(_ items: [ContactRow]) -> [ContactRow] {
-            items.map { (($0.name ?? $0.key.address).lowercased(), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+            items.map { (($0.name ?? $0.key.address).lowercased(), $0) }
+                .sorted { ($0.0, $0.1.key.address) < ($1.0, $1.1.key.address) }.map(\.1)
         }
         func section(_ title: String?, _ items: [ContactRow]) {
             let shown = model.settings.showOffline ? items : items.filter { !$0.presence.isOffline }
@@ -168,7 +170,7 @@ public final class RosterView {
                 if item.groups.isEmpty { ungrouped.append(item) }
                 for group in item.groups { groups[group, default: []].append(item) }
             }
-            for group in groups.keys.sorted(by: { $0.lowercased() < $1.lowercased() }) {
+            for group in groups.keys.sorted(by: { ($0.lowercased(), $0) < ($1.lowercased(), $1) }) {
                 section(group, groups[group]!)
             }
             section(groups.isEmpty ? nil : "Other", ungrouped)
