@@ -1,6 +1,7 @@
 import ChatStore
 import Foundation
 import Subprocess
+import TernConfig
 import TestServers
 import Testing
 import XMPPCore
@@ -204,5 +205,22 @@ import XMPPCore
             readme.contains(tables), "regenerate them: tern manpage --markdown (from ### Keys to the commands table)")
         #expect(tables.contains("| `/join room[@service][/nick] [password]` |"))
         #expect(tables.contains("**Roster (after F2)**"))
+    }
+
+    /// The README names every element a theme may style (`group.a|b|c`), and no other.
+    @Test func theReadmeNamesEveryThemeElement() throws {
+        let readme = try String(contentsOfFile: repositoryRoot + "/README.md", encoding: .utf8)
+        let start = try #require(readme.range(of: "\nElements: "))
+        let end = try #require(readme.range(of: "Themes are looked up", range: start.upperBound..<readme.endIndex))
+        let paragraph = readme[start.upperBound..<end.lowerBound]
+        var named: Set<String> = []
+        for code in paragraph.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter({
+            $0.offset % 2 == 1
+        }).map(\.element) {
+            let parts = code.split(separator: ".", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            for leaf in parts[1].split(separator: "|") { named.insert("\(parts[0]).\(leaf)") }
+        }
+        #expect(named == ThemeDefinition.elements, "missing: \(ThemeDefinition.elements.subtracting(named))")
     }
 }
