@@ -65,8 +65,12 @@ import Testing
         let pane = try #require(ui.controller.layout?.occupants)
         #expect(rows.count == pane.height && rows.allSatisfy { !$0.isEmpty })
         #expect(Array(rows.prefix(4)) == ["Moderators (1)", "● the-very-long-nic…", "Participants (61)", "● alice"])
-        #expect(rows.last == "● witch\(String(format: "%02d", pane.height - 5))")
+        // The last row says how many are not shown: 62 in all, the pane shows its height less
+        // the two headers and the count itself.
+        #expect(rows.last == "… \(62 - (pane.height - 3)) more (/names)")
+        #expect(rows[rows.count - 2] == "● witch\(String(format: "%02d", pane.height - 6))")
         #expect(rows.allSatisfy { TextWidth.of($0) <= pane.width })
+        #expect(OccupantsView().lines([], limit: 5).isEmpty)
         let border = try #require(ui.controller.layout?.occupantsBorder)
         #expect((pane.row..<(pane.row + pane.height)).allSatisfy { ui.screen.cells[$0][border].character == "│" })
     }
