@@ -10,8 +10,9 @@ import XMPPCore
     static let room = "coven@chat.shakespeare.lit"
     static let archived = "http://jabber.org/protocol/disco#info"
 
-    func connected() throws -> ScriptedAccounts {
+    func connected(streamManagement: SessionHarness.StreamManagementScript = .none) throws -> ScriptedAccounts {
         let fixture = try ScriptedAccounts([(name: "main", jid: "hag66@shakespeare.lit")])
+        fixture.setStreamManagement(streamManagement, "main")
         fixture.connect("main")
         _ = fixture.harness("main").takeWritten()
         return fixture

@@ -109,13 +109,22 @@ public final class RoomsFeature: AccountFeature {
 
     // MARK: Session
 
+    public func sessionStarted(_ session: XMPPSession, _ start: SessionStart) {
+        // A resumed stream is still in its rooms (the server kept us in them while it waited);
+        // a new session, or a stream resumed from a previous run, is in none: what was typed for
+        // them waits (`holds`) until they are entered again.
+        if start != .resumed(fromStore: false) { outOfEveryRoom() }
+    }
+
     public func sessionReady(_ session: XMPPSession, _ start: SessionStart) {
-        // A resumed stream is still in its rooms; a new session (or a stream resumed from a
-        // previous run, whose occupant lists are gone) enters them again.
-        if start != .resumed(fromStore: false) {
-            for room in rooms.values.sorted(by: { $0.jid.description < $1.jid.description }) where room.wanted {
-                room.state = .offline
+        for room in rooms.values.sorted(by: { $0.jid.description < $1.jid.description }) where room.wanted {
+            if room.state == .offline {
+                // Every room after a new session; on a resumed stream, those we were entering
+                // when the link broke or chose while it was down.
                 enqueueJoin(room.jid)
+            } else if room.state == .joined && room.hasArchive && !room.caughtUp {
+                // The link broke during the catch-up: it goes on from the sync point.
+                catchUp(room)
             }
         }
         discoverConferenceService(in: session)
@@ -131,13 +140,31 @@ public final class RoomsFeature: AccountFeature {
             room.joinTimer?.cancel()
             room.joinTimer = nil
             room.catchingUp = false
-            room.caughtUp = false
             room.selfPinging = false
+            // A join whose answer may be lost goes again on the next stream.
+            if room.state == .joining { room.state = .offline }
+        }
+        // The rooms we are in stay ours while the server keeps the stream for us to resume.
+        if account.resumption == nil { outOfEveryRoom() }
+        emit(nil)
+    }
+
+    /// The stream is gone for good: so are we from its rooms.
+    public func resumptionForgotten() {
+        outOfEveryRoom()
+        emit(nil)
+    }
+
+    /// We are in no room (a stream ended that cannot be resumed): every room we were in or
+    /// entering is one to enter again, with what we knew of its occupants gone.
+    private func outOfEveryRoom() {
+        for room in rooms.values {
+            room.caughtUp = false
             room.nickChangePending = false
             room.occupants.removeAll()
+            room.selfPresence = nil
             if room.state == .joining || room.state == .joined { room.state = .offline }
         }
-        emit(nil)
     }
 
     // MARK: Joining and leaving
