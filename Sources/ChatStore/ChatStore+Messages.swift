@@ -23,7 +23,10 @@ extension ChatStore {
 
     /// `afterStored`: the message goes after every stored row of its conversation (live, sent, a
     /// page fetched forward); `false` for a page fetched backward, which is placed before them.
-    func insertOne(_ message: NewMessage, account: AccountID, afterStored: Bool = true) throws -> InsertOutcome {
+    /// `archived`: it comes from an archive page, stamped by the server's clock.
+    func insertOne(_ message: NewMessage, account: AccountID, afterStored: Bool = true, archived: Bool = false)
+        throws -> InsertOutcome
+    {
         let conversation = try conversationID(account: account, jid: message.conversation, kind: message.kind)
         if let existing = try findDuplicate(of: message, conversation: conversation) {
             try merge(message, into: existing, conversation: conversation)
@@ -39,11 +42,13 @@ extension ChatStore {
         }
         // Archives and delay stamps count whole seconds, arrival times milliseconds: a message
         // stamped in the same second as the newest stored one, yet coming after it, takes that
-        // one's time, or it would be drawn above it.
+        // one's time, or it would be drawn above it. So does an archived one stamped less than a
+        // second before it, whatever its precision (the server's clock stamped it before ours saw
+        // an earlier message arrive; ejabberd stamps to the microsecond); our own messages that no
+        // archive has confirmed yet (typed while offline) do not count: their place is not known.
         var timestamp = message.timestamp
-        if afterStored, timestamp % 1000 == 0,
-            let newest = try db.statement("SELECT max(timestamp) FROM message WHERE conversation_id = ?")
-                .bind(conversation.sql).first({ $0.optionalInt64(0) }) ?? nil,
+        if afterStored, archived || timestamp % 1000 == 0,
+            let newest = try newestTimestamp(in: conversation, confirmedOnly: archived),
             newest > timestamp, newest < timestamp + 1000
         {
             timestamp = newest
@@ -75,6 +80,17 @@ extension ChatStore {
             return .correction(of: corrects, row: id)
         }
         return .inserted(id)
+    }
+
+    /// The time of a conversation's newest stored message; `confirmedOnly`: leaving out our own
+    /// that no archive has confirmed.
+    private func newestTimestamp(in conversation: Int64, confirmedOnly: Bool) throws -> Int64? {
+        try db.statement(
+            """
+            SELECT max(timestamp) FROM message
+            WHERE conversation_id = ? AND NOT (?2 AND outgoing AND stanza_id IS NULL)
+            """
+        ).bind(conversation.sql, confirmedOnly.sql).first({ $0.optionalInt64(0) }) ?? nil
     }
 
     /// How far apart two copies of a room message without any id may be stamped: a room's join
