@@ -150,13 +150,21 @@ extension ChatStore {
                 """
             ).bind(stanzaID.sql, by.sql, id.sql, conversation.sql, by.sql, stanzaID.sql).run()
         }
-        if message.outgoing, message.stanzaID != nil {
+        guard message.outgoing else { return }
+        let archived = message.stanzaID != nil
+        if archived {
             // The server archived our message: it certainly has it.
             try advanceState(of: id, to: .acked)
         }
-        if message.outgoing, let state = message.state, state > .acked, state != .failed {
+        let reflected = message.state.map { $0 > .acked && $0 != .failed } ?? false
+        if reflected, let state = message.state {
             // A room reflected our message to its occupants: delivered (XEP-0045 §7.4).
             try advanceState(of: id, to: state)
+        }
+        if archived || reflected {
+            // Either way the server has it, even if the stream's acknowledgement never came (the
+            // link broke first): a new session must not send it again.
+            try db.statement("DELETE FROM outbox WHERE message_id = ?").bind(id.sql).run()
         }
     }
 
