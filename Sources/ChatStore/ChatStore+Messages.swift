@@ -44,11 +44,11 @@ extension ChatStore {
         // stamped in the same second as the newest stored one, yet coming after it, takes that
         // one's time, or it would be drawn above it. So does an archived one stamped less than a
         // second before it, whatever its precision (the server's clock stamped it before ours saw
-        // an earlier message arrive; ejabberd stamps to the microsecond); our own messages that no
-        // archive has confirmed yet (typed while offline) do not count: their place is not known.
+        // an earlier message arrive; ejabberd stamps to the microsecond). Our own messages that no
+        // archive has confirmed yet (typed offline, at the time typed) do not count: their place
+        // among the others is not known.
         var timestamp = message.timestamp
-        if afterStored, archived || timestamp % 1000 == 0,
-            let newest = try newestTimestamp(in: conversation, confirmedOnly: archived),
+        if afterStored, archived || timestamp % 1000 == 0, let newest = try newestConfirmedTimestamp(in: conversation),
             newest > timestamp, newest < timestamp + 1000
         {
             timestamp = newest
@@ -82,15 +82,12 @@ extension ChatStore {
         return .inserted(id)
     }
 
-    /// The time of a conversation's newest stored message; `confirmedOnly`: leaving out our own
-    /// that no archive has confirmed.
-    private func newestTimestamp(in conversation: Int64, confirmedOnly: Bool) throws -> Int64? {
+    /// The time of a conversation's newest stored message, leaving out our own that no archive
+    /// has confirmed.
+    private func newestConfirmedTimestamp(in conversation: Int64) throws -> Int64? {
         try db.statement(
-            """
-            SELECT max(timestamp) FROM message
-            WHERE conversation_id = ? AND NOT (?2 AND outgoing AND stanza_id IS NULL)
-            """
-        ).bind(conversation.sql, confirmedOnly.sql).first({ $0.optionalInt64(0) }) ?? nil
+            "SELECT max(timestamp) FROM message WHERE conversation_id = ? AND NOT (outgoing AND stanza_id IS NULL)"
+        ).bind(conversation.sql).first({ $0.optionalInt64(0) }) ?? nil
     }
 
     /// How far apart two copies of a room message without any id may be stamped: a room's join

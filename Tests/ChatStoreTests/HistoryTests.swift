@@ -280,21 +280,26 @@ import XMPPCore
         #expect(all.map(\.timestamp) == [5_230, 5_260, 5_260, 5_260, 5_300, 6_390, 6_400])
     }
 
-    /// What we typed offline is stored at the time typed, and where the archive puts it is not
-    /// known yet: it does not make an archived message of the second before it lose its place
-    /// behind what arrived live in that second.
-    @Test func ourUnconfirmedMessagesDoNotMoveArchivedOnes() throws {
+    /// What we typed offline is stored at the time typed, and where the server puts it is not
+    /// known yet: it does not make a message of the second before it (resent with a delay stamp
+    /// on a resumed stream, or from the archive) lose its place behind what arrived live in that
+    /// second.
+    @Test func ourUnconfirmedMessagesDoNotMoveDelayedOrArchivedOnes() throws {
         _ = try store.insert(incoming("live 1", at: 5_200, id: "l1", originID: "l1"), account: account)
         _ = try store.insert(incoming("live 2", at: 5_800, id: "l2", originID: "l2"), account: account)
         _ = try store.insert(outgoing("typed offline", at: 6_100, id: "o1"), account: account)
+        _ = try store.insert(incoming("delayed 3, stamped 5 s", at: 5_000, id: "d3", originID: "d3"), account: account)
         _ = try store.storeArchivePage(
             [
-                incoming("archived 3, stamped 5 s", at: 5_000, stanzaID: "s3"),
-                outgoing("typed offline", at: 7_000, id: "o1", stanzaID: "s4"),
+                incoming("archived 4, stamped 5 s", at: 5_000, stanzaID: "s4"),
+                outgoing("typed offline", at: 7_000, id: "o1", stanzaID: "s5"),
             ], sync: nil, account: account, direction: .forward)
         let all = try store.all(account: account)
-        #expect(all.map(\.body) == ["live 1", "live 2", "archived 3, stamped 5 s", "typed offline"])
-        #expect(all.map(\.timestamp) == [5_200, 5_800, 5_800, 6_100])
+        #expect(
+            all.map(\.body) == [
+                "live 1", "live 2", "delayed 3, stamped 5 s", "archived 4, stamped 5 s", "typed offline",
+            ])
+        #expect(all.map(\.timestamp) == [5_200, 5_800, 5_800, 5_800, 6_100])
     }
 
     @Test func streamStateRoundTrips() throws {
