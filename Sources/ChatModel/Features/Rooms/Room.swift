@@ -41,6 +41,8 @@ final class Room {
     var selfPinging = false
     /// We asked for another nick and the room has not answered yet (no self-ping meanwhile).
     var nickChangePending = false
+    /// The ids of our subject changes the room has not sent back yet (a refusal names one).
+    var subjectRequests: Set<String> = []
 
     init(jid: JID, nick: String, password: String?) {
         self.jid = jid.bare

@@ -161,6 +161,7 @@ public final class RoomsFeature: AccountFeature {
         for room in rooms.values {
             room.caughtUp = false
             room.nickChangePending = false
+            room.subjectRequests.removeAll()
             room.occupants.removeAll()
             room.selfPresence = nil
             if room.state == .joining || room.state == .joined { room.state = .offline }
@@ -226,10 +227,11 @@ public final class RoomsFeature: AccountFeature {
     /// Sets the room's subject (XEP-0045 §8.1).
     public func setSubject(of jid: JID, to subject: String) {
         guard let room = rooms[jid.bare], room.state == .joined, let session = account.session else { return }
+        let id = session.makeID()
         var message = XMLElement(
-            "message", namespace: Namespace.client,
-            ["to": room.jid.description, "type": "groupchat", "id": session.makeID()])
+            "message", namespace: Namespace.client, ["to": room.jid.description, "type": "groupchat", "id": id])
         message.append(XMLElement("subject", namespace: Namespace.client, [:], text: subject))
+        room.subjectRequests.insert(id)
         session.send(message)
     }
 
@@ -425,6 +427,7 @@ public final class RoomsFeature: AccountFeature {
             return
         }
         if let subject = message.subject, message.body == nil {
+            if nick == room.nick { room.subjectRequests.removeAll() }
             let changed = room.subject != nil && room.subject != subject
             room.subject = subject.isEmpty ? nil : subject
             if changed || room.subject != nil {
@@ -534,7 +537,14 @@ public final class RoomsFeature: AccountFeature {
     private func receiveError(_ message: ChatMessage) {
         guard let from = message.from, let room = rooms[from.bare] else { return }
         let reason = message.error?.description ?? "error"
-        if let id = message.id,
+        if let id = message.id, room.subjectRequests.remove(id) != nil {
+            // XEP-0045 §8.1: a room whose occupants may not change the subject says forbidden.
+            notice(
+                room.jid,
+                message.error?.condition == .forbidden
+                    ? "\(room.jid) does not let you set the subject (\(reason))"
+                    : "\(room.jid) did not take your subject: \(reason)")
+        } else if let id = message.id,
             let failed = try? account.store.markFailed(
                 account: account.accountID, conversation: room.jid, idAttribute: id, error: reason)
         {
