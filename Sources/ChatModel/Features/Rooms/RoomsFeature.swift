@@ -69,6 +69,7 @@ public final class RoomsFeature: AccountFeature {
         router.onGroupchat = { [unowned self] message in receiveGroupchat(message) }
         router.onPrivate = { [unowned self] message in receivePrivate(message, outgoing: false) }
         router.onError = { [unowned self] message in receiveError(message) }
+        router.onConfigurationChange = { [unowned self] room, _ in configurationChanged(room) }
         router.onDropped = { [unowned account] stanza in
             account.log(
                 .debug, "dropped a room message from \(stanza[attribute: "from"] ?? "nobody"), a room we are not in")
@@ -624,7 +625,7 @@ public final class RoomsFeature: AccountFeature {
         emit(RoomNotice(account: account.name, room: room.jid, text: text, isOccupantLine: true))
     }
 
-    private func emit(_ room: JID?, occupantsOnly: Bool = false) {
+    func emit(_ room: JID?, occupantsOnly: Bool = false) {
         account.emit(RoomChanged(room: room, occupantsOnly: occupantsOnly))
     }
 
