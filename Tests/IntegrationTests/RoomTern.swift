@@ -88,6 +88,25 @@ final class RoomTern {
         #expect(closed, "\(String(describing: model.form(in: window)?.refusal)) \(notices(window))")
     }
 
+    /// The first event of `peer` from `mark` on that matches, running Tern's loop meanwhile (what
+    /// Tern sends goes out, and what it is sent is read, only while its loop runs).
+    @discardableResult
+    func waitFor(
+        _ what: String, of peer: RoomPeer, from mark: Int = 0, timeout: Duration = .seconds(10),
+        _ predicate: (RoomPeer.Event) -> Bool
+    ) throws -> RoomPeer.Event {
+        var found: RoomPeer.Event?
+        wait(timeout: timeout, reading: [peer]) {
+            found = peer.events[mark...].first(where: predicate)
+            return found != nil
+        }
+        guard let found else {
+            throw FixtureError(
+                "\(peer.jid) saw no \(what) within \(timeout); its last events: \(peer.events.suffix(6))")
+        }
+        return found
+    }
+
     /// Runs Tern's loop and reads `peers`' output until `condition` holds (at most `timeout`).
     @discardableResult
     func wait(timeout: Duration = .seconds(10), reading peers: [RoomPeer] = [], until condition: () -> Bool) -> Bool {
