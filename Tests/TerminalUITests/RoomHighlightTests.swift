@@ -51,11 +51,32 @@ import XMPPCore
         let ui = try inARoomWithHighlights()
         let row = try find("# coven (3 !2)", in: ui)
         #expect(ui.screen.style(row: row.row, column: row.column) == ui.controller.theme.style("roster.highlight"))
-        // The room's window is 2; it stands out among the windows with activity.
-        let activity = try find("[Act: 2]", in: ui)
+        // The room's window is 2; it stands out among the windows with activity (a muted chat's
+        // message, in window 3, does not).
+        ui.model.openChat(ui.model.conversation(try JID("bob@shakespeare.lit"), on: ui.account), focus: false)
+        ui.model.submit("/mute bob@shakespeare.lit")
+        ui.harness.serverSends("<message from='bob@shakespeare.lit/desk' type='chat'><body>hello</body></message>")
+        ui.render()
+        let activity = try find("[Act: 2,3]", in: ui)
+        let theme = ui.controller.theme
+        let bar = theme.style("statusbar.bar")
         #expect(
             ui.screen.style(row: activity.row, column: activity.column + 6)
-                == ui.controller.theme.style("statusbar.highlight").on(ui.controller.theme.style("statusbar.bar")))
+                == theme.style("statusbar.highlight").on(bar))
+        #expect(
+            ui.screen.style(row: activity.row, column: activity.column + 8) == theme.style("statusbar.activity").on(bar)
+        )
+        #expect(theme.style("statusbar.highlight").on(bar) != theme.style("statusbar.activity").on(bar))
+    }
+
+    /// Without a theme file (none found), the built-in styles still tell a window that named us
+    /// from one with other activity.
+    @Test func theBuiltInStylesTellHighlightsFromActivity() {
+        for colors in [0, 8, 256] {
+            let theme = Theme(definition: nil, colors: colors)
+            let bar = theme.style("statusbar.bar")
+            #expect(theme.style("statusbar.highlight").on(bar) != theme.style("statusbar.activity").on(bar))
+        }
     }
 
     @Test func linesThatNameUsStandOutInTheWindow() throws {

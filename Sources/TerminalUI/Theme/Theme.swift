@@ -21,7 +21,8 @@ public struct Theme {
         if let style = styles[element] { return style }
         switch element {
         case "statusbar.bar", "title.bar", "roster.selected", "form.selected": return Style(reverse: true)
-        case "statusbar.activity", "statusbar.highlight": return Style(bold: true, reverse: true)
+        case "statusbar.activity": return Style(bold: true, reverse: true)
+        case "statusbar.highlight": return Style(bold: true, underline: true, reverse: true)
         case "chat.me", "roster.header", "roster.highlight", "log.error", "chat.error", "chat.unread", "chat.highlight",
             "occupants.header", "occupants.moderator", "form.title", "form.heading", "form.problem":
             return Style(bold: true)
