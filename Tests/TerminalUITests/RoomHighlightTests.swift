@@ -69,13 +69,21 @@ import XMPPCore
         #expect(theme.style("statusbar.highlight").on(bar) != theme.style("statusbar.activity").on(bar))
     }
 
-    /// Without a theme file (none found), the built-in styles still tell a window that named us
-    /// from one with other activity.
-    @Test func theBuiltInStylesTellHighlightsFromActivity() {
-        for colors in [0, 8, 256] {
-            let theme = Theme(definition: nil, colors: colors)
+    /// With each bundled theme on the terminals it is made for and without colours (NO_COLOR, a
+    /// monochrome terminal), and without any theme, a highlight differs from other activity in the
+    /// status bar and from other unread rooms in the roster, a line that names us from other lines,
+    /// and the bars are bars.
+    @Test(arguments: [(nil, 8), ("default", 8), ("dark256", 256), ("light", 256)] as [(String?, Int)])
+    func highlightsStandOutWithoutColours(_ name: String?, madeFor: Int) throws {
+        let definition = try name.map { try #require(ThemeLibrary(environment: ["HOME": "/nonexistent"]).load($0)).0 }
+        for colors in [0, madeFor, 256] {
+            let theme = Theme(definition: definition, colors: colors)
             let bar = theme.style("statusbar.bar")
-            #expect(theme.style("statusbar.highlight").on(bar) != theme.style("statusbar.activity").on(bar))
+            #expect(
+                theme.style("statusbar.highlight").on(bar) != theme.style("statusbar.activity").on(bar), "\(colors)")
+            #expect(theme.style("roster.highlight") != theme.style("roster.unread"), "\(colors)")
+            #expect(theme.style("chat.highlight") != theme.style("chat.text"), "\(colors)")
+            #expect(bar != .plain && theme.style("title.bar") != .plain, "\(colors)")
         }
     }
 
