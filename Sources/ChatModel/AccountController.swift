@@ -217,7 +217,6 @@ public final class AccountController {
             }
             connection = nil
             ackPending = false
-            for feature in features { feature.connectionEnded() }
             if let resumable, error != nil {
                 // Kept for resumption: the server holds the session and our unacknowledged
                 // stanzas stay in the queue handed to the next connection.
@@ -229,6 +228,8 @@ public final class AccountController {
                 awaitingAck.removeAll()
                 outboxBySequence.removeAll()
             }
+            // After the resumption is kept: features tell a break that may be resumed from an end.
+            for feature in features { feature.connectionEnded() }
             let redirect = reconnect.ended(by: error, wasOnline: wasOnline, now: scheduler.now)
             if let error {
                 log(.error, error.description)

@@ -24,7 +24,10 @@ extension ChatStore {
 
     /// `afterStored`: the message goes after every stored row of its conversation (live, sent, a
     /// page fetched forward); `false` for a page fetched backward, which is placed before them.
-    func insertOne(_ message: NewMessage, account: AccountID, afterStored: Bool = true) throws -> InsertOutcome {
+    /// `archived`: it comes from an archive page, stamped by the server's clock.
+    func insertOne(_ message: NewMessage, account: AccountID, afterStored: Bool = true, archived: Bool = false)
+        throws -> InsertOutcome
+    {
         let conversation = try conversationID(account: account, jid: message.conversation, kind: message.kind)
         if let existing = try findDuplicate(of: message, conversation: conversation) {
             try merge(message, into: existing, conversation: conversation)
@@ -40,11 +43,13 @@ extension ChatStore {
         }
         // Archives and delay stamps count whole seconds, arrival times milliseconds: a message
         // stamped in the same second as the newest stored one, yet coming after it, takes that
-        // one's time, or it would be drawn above it.
+        // one's time, or it would be drawn above it. So does an archived one stamped less than a
+        // second before it, whatever its precision (the server's clock stamped it before ours saw
+        // an earlier message arrive; ejabberd stamps to the microsecond). Our own messages that no
+        // archive has confirmed yet (typed offline, at the time typed) do not count: their place
+        // among the others is not known.
         var timestamp = message.timestamp
-        if afterStored, timestamp % 1000 == 0,
-            let newest = try db.statement("SELECT max(timestamp) FROM message WHERE conversation_id = ?")
-                .bind(conversation.sql).first({ $0.optionalInt64(0) }) ?? nil,
+        if afterStored, archived || timestamp % 1000 == 0, let newest = try newestConfirmedTimestamp(in: conversation),
             newest > timestamp, newest < timestamp + 1000
         {
             timestamp = newest
@@ -76,6 +81,14 @@ extension ChatStore {
             return .correction(of: corrects, row: id)
         }
         return .inserted(id)
+    }
+
+    /// The time of a conversation's newest stored message, leaving out our own that no archive
+    /// has confirmed.
+    private func newestConfirmedTimestamp(in conversation: Int64) throws -> Int64? {
+        try db.statement(
+            "SELECT max(timestamp) FROM message WHERE conversation_id = ? AND NOT (outgoing AND stanza_id IS NULL)"
+        ).bind(conversation.sql).first({ $0.optionalInt64(0) }) ?? nil
     }
 
     /// How far apart two copies of a room message without any id may be stamped: a room's join
@@ -135,13 +148,21 @@ extension ChatStore {
                 """
             ).bind(stanzaID.sql, by.sql, id.sql, conversation.sql, by.sql, stanzaID.sql).run()
         }
-        if message.outgoing, message.stanzaID != nil {
+        guard message.outgoing else { return }
+        let archived = message.stanzaID != nil
+        if archived {
             // The server archived our message: it certainly has it.
             try advanceState(of: id, to: .acked)
         }
-        if message.outgoing, let state = message.state, state > .acked, state != .failed {
+        let reflected = message.state.map { $0 > .acked && $0 != .failed } ?? false
+        if reflected, let state = message.state {
             // A room reflected our message to its occupants: delivered (XEP-0045 §7.4).
             try advanceState(of: id, to: state)
+        }
+        if archived || reflected {
+            // Either way the server has it, even if the stream's acknowledgement never came (the
+            // link broke first): a new session must not send it again.
+            try db.statement("DELETE FROM outbox WHERE message_id = ?").bind(id.sql).run()
         }
     }
 

@@ -29,7 +29,9 @@ extension ChatStore {
         direction: ArchiveDirection = .forward
     ) throws -> [InsertOutcome] {
         try write {
-            let outcomes = try messages.map { try insertOne($0, account: account, afterStored: direction == .forward) }
+            let outcomes = try messages.map {
+                try insertOne($0, account: account, afterStored: direction == .forward, archived: true)
+            }
             if direction == .backward { try placeBeforeStored(messages, outcomes, account: account) }
             if let sync {
                 try db.statement(

@@ -41,6 +41,10 @@ public final class EjabberdServer: XMPPTestServer {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    public func crashRoom(_ room: String) throws {
+        try runTool(EjabberdServer.script, ["crash-room", directory, "--room", room])
+    }
+
     public var log: String {
         (try? String(contentsOfFile: "\(directory)/logs/ejabberd.log", encoding: .utf8)) ?? ""
     }

@@ -44,6 +44,10 @@ public final class ProsodyServer: XMPPTestServer {
             "/usr/bin/prosodyctl", ["--config", "\(directory)/prosody.cfg.lua", "register", user, domain, password])
     }
 
+    public func crashRoom(_ room: String) throws {
+        try runTool(ProsodyServer.script, ["crash-room", directory, "--room", room])
+    }
+
     /// The server's log so far (for failure messages).
     public var log: String { (try? String(contentsOfFile: "\(directory)/prosody.log", encoding: .utf8)) ?? "" }
 }

@@ -26,6 +26,10 @@ public protocol XMPPTestServer: AnyObject, Sendable {
     var log: String { get }
     /// Stops the server and removes its directory.
     func stop()
+    /// The room service loses `room` (a bare JID) as a crash or a restart without its state
+    /// does: its occupants are not told, and a persistent room comes back from storage, empty,
+    /// with the next stanza for it (XEP-0410's case of a client that still thinks it is in).
+    func crashRoom(_ room: String) throws
 }
 
 extension XMPPTestServer {

@@ -7,7 +7,8 @@ import TestServers
 import XMPPClient
 import XMPPCore
 
-/// An `AccountController` connected to a real server, with its own store, for integration tests.
+/// An `AccountController` connected to a real server, with its own store, for integration tests
+/// (its timers on the loop, or on `scheduler`, e.g. a `SkippingScheduler` on the same loop).
 public final class LiveAccount {
     public let loop: EventLoop
     public let store: ChatStore
@@ -28,7 +29,8 @@ public final class LiveAccount {
         resource: String = "tern",
         databasePath: String? = nil,
         port: Int? = nil,
-        keepAlive: (interval: Duration, timeout: Duration) = (.seconds(20), .seconds(10))
+        keepAlive: (interval: Duration, timeout: Duration) = (.seconds(20), .seconds(10)),
+        scheduler: (any Scheduler)? = nil
     ) throws {
         self.loop = loop
         let path =
@@ -44,7 +46,7 @@ public final class LiveAccount {
                 pingTimeout: keepAlive.timeout),
             host: "127.0.0.1", port: port ?? server.c2sPort, tlsMode: .startTLS, caFile: server.certificateFile)
         controller = try AccountController(
-            name: user, jid: jid, store: store, scheduler: EventLoopScheduler(loop: loop)
+            name: user, jid: jid, store: store, scheduler: scheduler ?? EventLoopScheduler(loop: loop)
         ) { [made] in
             let connection = LiveConnection(loop: loop, settings: $0.applied(to: settings))
             made.connection = connection.connection

@@ -33,7 +33,16 @@ extension RoomPeer {
 
     /// Sends "`prefix` 1" … "`prefix` `count`" to `room` at once; answers when all are reflected.
     public func sayMany(_ room: String, count: Int, prefix: String, timeout: Duration = .seconds(60)) throws {
-        try command(
+        try reply(
+            to: startSayMany(room, count: count, prefix: prefix, timeout: timeout), timeout: timeout + .seconds(5))
+    }
+
+    /// `sayMany` without waiting: returns the command's id, for `hasReplied(to:)` and `reply(to:)`
+    /// (the peer floods the room while the test does something else).
+    public func startSayMany(_ room: String, count: Int, prefix: String, timeout: Duration = .seconds(60)) throws
+        -> String
+    {
+        try send(
             "say_many", ["room": .string(room), "count": .number(Double(count)), "prefix": .string(prefix)],
             timeout: timeout)
     }

@@ -149,6 +149,16 @@ public final class RoomPeer {
         }
     }
 
+    /// Reads what the peer printed meanwhile into `events`, without waiting: a test that runs
+    /// something else for long calls it now and then, so that a busy peer never blocks on a full
+    /// pipe.
+    public func poll() { pump(for: .zero) }
+
+    /// Whether command `id` has been answered (among the events read so far).
+    public func hasReplied(to id: String) -> Bool {
+        events.contains { ($0.name == "done" || $0.name == "error") && $0.string("id") == id }
+    }
+
     /// Asks the peer to quit, waits a little for it, then kills it; idempotent.
     public func stop() {
         guard !stopped else { return }

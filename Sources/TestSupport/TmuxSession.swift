@@ -47,6 +47,74 @@ public final class TmuxSession {
         try run(["capture-pane", "-t", name, "-p"])
     }
 
+    /// The screen as text with its attributes and colours, as SGR escape sequences (`capture-pane
+    /// -e`): what tells a bold or coloured line from a plain one.
+    public func styledScreen() throws -> String {
+        try run(["capture-pane", "-t", name, "-p", "-e"])
+    }
+
+    /// The SGR parameters in effect (`1` bold, `4` underline, `7` reverse, `33` or `38;5;214` a
+    /// foreground, `41` a background ...) at the character `offset` places into the first
+    /// occurrence of `text` on a `styledScreen()`; nil when `text` is not there.
+    public static func attributes(of text: String, offset: Int = 0, in styled: String) -> Set<String>? {
+        for line in styled.split(separator: "\n", omittingEmptySubsequences: false) {
+            let (visible, styles) = cells(of: Substring(line))
+            guard let range = visible.range(of: text) else { continue }
+            let index = visible.distance(from: visible.startIndex, to: range.lowerBound) + offset
+            return index < styles.count ? styles[index] : nil
+        }
+        return nil
+    }
+
+    /// A styled line's characters and the SGR parameters in effect at each.
+    private static func cells(of line: Substring) -> (String, [Set<String>]) {
+        var visible = ""
+        var styles: [Set<String>] = []
+        var current: Set<String> = []
+        var rest = line[...]
+        while let first = rest.first {
+            if first == "\u{1B}", rest.dropFirst().first == "[", let end = rest.firstIndex(of: "m") {
+                let parameters = rest[rest.index(rest.startIndex, offsetBy: 2)..<end]
+                apply(parameters.split(separator: ";", omittingEmptySubsequences: false).map(String.init), to: &current)
+                rest = rest[rest.index(after: end)...]
+                continue
+            }
+            visible.append(first)
+            styles.append(current)
+            rest = rest.dropFirst()
+        }
+        return (visible, styles)
+    }
+
+    private static func apply(_ parameters: [String], to current: inout Set<String>) {
+        var index = 0
+        while index < parameters.count {
+            let parameter = parameters[index]
+            switch Int(parameter) ?? 0 {
+            case 0: current.removeAll()
+            case 22: current.subtract(["1", "2"])
+            case 23, 24, 25, 27, 28, 29: current.remove(String((Int(parameter) ?? 0) - 20))
+            case 38, 48:
+                // An extended colour: 38;5;N or 38;2;R;G;B, kept as one parameter.
+                let length = parameters.dropFirst(index + 1).first == "2" ? 5 : 3
+                let colour = parameters[index..<min(parameters.count, index + length)].joined(separator: ";")
+                current = current.filter { !$0.hasPrefix(parameter == "38" ? "3" : "4") || $0.count == 1 }
+                current.insert(colour)
+                index += length - 1
+            case 39: current = current.filter { !($0.hasPrefix("3") && $0.count > 1) && !$0.hasPrefix("9") }
+            case 49: current = current.filter { !($0.hasPrefix("4") && $0.count > 1) && !$0.hasPrefix("10") }
+            case 30...37, 90...97:
+                current = current.filter { !($0.hasPrefix("3") && $0.count > 1) && !$0.hasPrefix("9") }
+                current.insert(parameter)
+            case 40...47, 100...107:
+                current = current.filter { !($0.hasPrefix("4") && $0.count > 1) && !$0.hasPrefix("10") }
+                current.insert(parameter)
+            default: current.insert(parameter)
+            }
+            index += 1
+        }
+    }
+
     /// The processes the pane's shell runs (the program under test).
     public func programPIDs() throws -> [Int32] {
         let pane = try run(["list-panes", "-t", name, "-F", "#{pane_pid}"]).trimmingCharacters(

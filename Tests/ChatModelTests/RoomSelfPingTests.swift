@@ -11,8 +11,8 @@ import XMPPCore
     static let own = "\(RoomTests.room)/thirdwitch"
 
     /// In the room, its archive caught up (empty), with what joining wrote taken away.
-    func entered() throws -> ScriptedAccounts {
-        let fixture = try rooms.connected()
+    func entered(streamManagement: SessionHarness.StreamManagementScript = .none) throws -> ScriptedAccounts {
+        let fixture = try rooms.connected(streamManagement: streamManagement)
         try rooms.enter(fixture, features: ["urn:xmpp:mam:2", "urn:xmpp:sid:0"])
         let harness = fixture.harness("main")
         let query = try #require(

@@ -109,6 +109,25 @@ import XMPPCore
         #expect(copy == .duplicate(id))
         #expect(try store.message(id: id)?.state == .acked)
         #expect(try store.message(id: id)?.stanzaID == "s9")
+        #expect(try store.outbox(account: account).isEmpty, "the server has it: it is never sent again")
+    }
+
+    /// A room sending our message back to everyone (XEP-0045 §7.4) has it, whether or not the
+    /// stream's acknowledgement came before the link broke: a new session must not send it again.
+    @Test func aReflectionOfOurRoomMessageTakesItOutOfTheOutbox() throws {
+        let room = try JID("room@conference.example.org")
+        func ours(stanzaID: String?, state: DeliveryState?) -> NewMessage {
+            NewMessage(
+                conversation: room, kind: .groupchat, outgoing: true, sender: "me", senderKey: "\(room)/me", body: "hi",
+                timestamp: 1, type: "groupchat", idAttribute: "o1", originID: "o1", stanzaID: stanzaID,
+                stanzaIDBy: stanzaID == nil ? nil : room.description, state: state)
+        }
+        let waiting = try store.enqueue(ours(stanzaID: nil, state: nil), stanza: "<message/>", account: account).row
+        _ = try store.enqueue(outgoing("still waiting", id: "o2"), stanza: "<message/>", account: account)
+        try store.markSent(waiting)
+        #expect(try store.insert(ours(stanzaID: "r1", state: .delivered), account: account) == .duplicate(waiting))
+        #expect(try store.message(id: waiting)?.state == .delivered)
+        #expect(try store.outbox(account: account).map(\.conversation) == [romeo.description])
     }
 
     @Test func differentArchivesMayReuseAnID() throws {

@@ -183,6 +183,50 @@ import XMPPCore
         #expect(Array(all.map(\.id)[10..<20]) == before, "the stored rows kept their places")
     }
 
+    /// An archive that stamps finer than seconds (ejabberd) against arrival times: messages of a
+    /// forward page stamped less than a second before the newest stored one (the server stamped
+    /// them before our clock saw an earlier one arrive) take its time, so the window shows them
+    /// in the archive's order; live ones keep their arrival times.
+    @Test func archivedMessagesStampedJustBeforeTheNewestArrivalStillComeAfterIt() throws {
+        _ = try store.insert(incoming("live 1", at: 5_230, id: "l1", originID: "l1"), account: account)
+        _ = try store.insert(incoming("live 2", at: 5_260, id: "l2", originID: "l2"), account: account)
+        _ = try store.storeArchivePage(
+            [
+                incoming("archived 3", at: 5_241, stanzaID: "s3"), incoming("archived 4", at: 5_250, stanzaID: "s4"),
+                incoming("archived 5", at: 6_400, stanzaID: "s5"),
+            ], sync: nil, account: account, direction: .forward)
+        _ = try store.insert(incoming("live 6", at: 6_390, id: "l6", originID: "l6"), account: account)
+        // More than a second before: clocks that far apart are not mended.
+        _ = try store.storeArchivePage(
+            [incoming("archived 7", at: 5_300, stanzaID: "s7")], sync: nil, account: account, direction: .forward)
+        let all = try store.all(account: account)
+        #expect(
+            all.map(\.body) == ["live 1", "live 2", "archived 3", "archived 4", "archived 7", "live 6", "archived 5"])
+        #expect(all.map(\.timestamp) == [5_230, 5_260, 5_260, 5_260, 5_300, 6_390, 6_400])
+    }
+
+    /// What we typed offline is stored at the time typed, and where the server puts it is not
+    /// known yet: it does not make a message of the second before it (resent with a delay stamp
+    /// on a resumed stream, or from the archive) lose its place behind what arrived live in that
+    /// second.
+    @Test func ourUnconfirmedMessagesDoNotMoveDelayedOrArchivedOnes() throws {
+        _ = try store.insert(incoming("live 1", at: 5_200, id: "l1", originID: "l1"), account: account)
+        _ = try store.insert(incoming("live 2", at: 5_800, id: "l2", originID: "l2"), account: account)
+        _ = try store.insert(outgoing("typed offline", at: 6_100, id: "o1"), account: account)
+        _ = try store.insert(incoming("delayed 3, stamped 5 s", at: 5_000, id: "d3", originID: "d3"), account: account)
+        _ = try store.storeArchivePage(
+            [
+                incoming("archived 4, stamped 5 s", at: 5_000, stanzaID: "s4"),
+                outgoing("typed offline", at: 7_000, id: "o1", stanzaID: "s5"),
+            ], sync: nil, account: account, direction: .forward)
+        let all = try store.all(account: account)
+        #expect(
+            all.map(\.body) == [
+                "live 1", "live 2", "delayed 3, stamped 5 s", "archived 4, stamped 5 s", "typed offline",
+            ])
+        #expect(all.map(\.timestamp) == [5_200, 5_800, 5_800, 5_800, 6_100])
+    }
+
     @Test func streamStateRoundTrips() throws {
         #expect(try store.streamState(account: account) == nil)
         let state = StreamResumptionState(

@@ -13,69 +13,6 @@ import XMPPCore
 /// peer without the rights, or Tern in a peer's room, is refused.
 @Suite(.serialized, .servers(users: ["alice": "alice-secret", "bob": "bob-secret", "carol": "carol-secret"]))
 struct RoomAdminIntegrationTests {
-    /// Tern as alice, with a model to type commands into.
-    final class Tern {
-        let account: LiveAccount
-        let model: AppModel
-        var rooms: RoomsFeature { account.controller.feature(RoomsFeature.self)! }
-
-        /// Alice online on `server`.
-        init(_ server: any XMPPTestServer) throws {
-            let loop = try EventLoop()
-            account = try LiveAccount(loop: loop, server: server, user: "alice")
-            model = AppModel(
-                accounts: [account.controller], settings: UISettings(), scheduler: EventLoopScheduler(loop: loop))
-            #expect(account.connect())
-        }
-
-        /// Joins `room` as Alice and opens its window; a new room is created with the default
-        /// configuration (waited for).
-        func enter(_ room: String, creating: Bool) throws -> ChatWindow {
-            let jid = try JID(room)
-            rooms.join(jid, nick: "Alice")
-            let window = model.openChat(model.conversation(jid, on: account.controller), focus: true)
-            let entered = account.wait(timeout: .seconds(15)) {
-                rooms.isJoined(jid) && (!creating || notices(window).contains { $0.hasPrefix("created ") })
-            }
-            #expect(entered, "\(notices(window))")
-            return window
-        }
-
-        func notices(_ window: ChatWindow) -> [String] { model.noticesOf(window).map(\.text) }
-
-        /// Types a command in the current window and waits until its window says `said`.
-        @discardableResult
-        func run(_ command: String, until said: @escaping (String) -> Bool) -> Bool {
-            let window = model.currentWindow
-            let before = notices(window).count
-            model.submit(command)
-            let seen = account.wait(timeout: .seconds(10)) { notices(window).dropFirst(before).contains(where: said) }
-            #expect(seen, "\(command): the window says \(notices(window).dropFirst(before))")
-            return seen
-        }
-
-        /// Waits until the current window shows a form, and returns it.
-        func form() throws -> EditedForm {
-            let window = model.currentWindow
-            account.wait(timeout: .seconds(10)) { model.form(in: window) != nil }
-            return try #require(model.form(in: window), "no form; the window says \(notices(window))")
-        }
-
-        func set(_ name: String, _ values: [String]) throws {
-            let window = model.currentWindow
-            let field = try #require(try form().fields.first { $0.name == name }, "no field \(name)")
-            #expect(model.setFormField(field.id, to: values, in: window))
-        }
-
-        /// Submits the form and waits until the room accepted it (the form closed).
-        func submit() throws {
-            let window = model.currentWindow
-            #expect(model.submitForm(in: window), "\(String(describing: model.form(in: window)))")
-            let closed = account.wait(timeout: .seconds(10)) { model.form(in: window) == nil }
-            #expect(closed, "\(String(describing: model.form(in: window)?.refusal)) \(notices(window))")
-        }
-    }
-
     private func newRoom(_ server: any XMPPTestServer, _ name: String) -> String {
         "\(name)-\(UUID().uuidString.prefix(8).lowercased())@\(server.conferenceDomain)"
     }
@@ -85,7 +22,7 @@ struct RoomAdminIntegrationTests {
     {
         let server = try TestServers.server(kind)
         let room = newRoom(server, "kitchen")
-        let tern = try Tern(server)
+        let tern = try RoomTern(server)
         defer { tern.account.disconnect() }
         let window = try tern.enter(room, creating: true)
 
@@ -132,7 +69,7 @@ struct RoomAdminIntegrationTests {
     @Test(arguments: ServerKind.allCases) func moderationReachesThePeers(_ kind: ServerKind) throws {
         let server = try TestServers.server(kind)
         let room = newRoom(server, "heath")
-        let tern = try Tern(server)
+        let tern = try RoomTern(server)
         defer { tern.account.disconnect() }
         let window = try tern.enter(room, creating: true)
         let bob = try RoomPeer(server: server, user: "bob")
@@ -209,7 +146,7 @@ struct RoomAdminIntegrationTests {
         let carol = try RoomPeer(server: server, user: "carol")
         defer { carol.stop() }
         try carol.join(room, nick: "Carol")
-        let tern = try Tern(server)
+        let tern = try RoomTern(server)
         defer { tern.account.disconnect() }
         let window = try tern.enter(room, creating: false)
         // Each server adds words of its own ("Only owners can configure rooms").

@@ -47,7 +47,7 @@ Events: connected {jid}; joined {room, nick, codes, created, instant_room}; pres
 nick, type, role, affiliation, jid?, codes, occupant_id?, new_nick?, reason?, actor?};
 message {type, from, room?, nick?, body, id, origin_id?, stanza_id?, stanza_id_by?, stanza_ids,
 occupant_id?, delay?, delay_from?}; subject {room, nick, text}; invitation {room, from, reason,
-password?, mediated}; archived {archive, queryid, result_id, from, nick?, body, id, origin_id?,
+password?, mediated}; decline {room, from, reason}; archived {archive, queryid, result_id, from, nick?, body, id, origin_id?,
 occupant_id?, delay?, subject?}; message_error {from, id, condition}; disconnected {reason}.
 """
 import argparse
@@ -258,7 +258,14 @@ class Peer(ClientXMPP):
             self.resolve("reflection", (sender.bare, message["id"]), fields)
 
     def on_invitation(self, sender, xml):
-        """Emits a mediated (XEP-0045) or direct (XEP-0249) invitation; True if it was one."""
+        """Emits a mediated (XEP-0045) or direct (XEP-0249) invitation, or a decline a room relays
+        (XEP-0045 §7.8.2); True if it was one."""
+        decline = xml.find(q(NS_MUC_USER, "x") + "/" + q(NS_MUC_USER, "decline"))
+        if decline is not None:
+            reason = decline.find(q(NS_MUC_USER, "reason"))
+            emit("decline", room=sender.bare, reason=reason.text if reason is not None else "",
+                 **{"from": decline.get("from")})
+            return True
         invite = xml.find(q(NS_MUC_USER, "x") + "/" + q(NS_MUC_USER, "invite"))
         if invite is not None:
             reason = invite.find(q(NS_MUC_USER, "reason"))

@@ -35,11 +35,40 @@ import XMPPCore
         let ui = try inARoomWithHighlights()
         let row = try ui.find("# coven (3 !2)")
         #expect(ui.screen.style(row: row.row, column: row.column) == ui.controller.theme.style("roster.highlight"))
-        // The room's window is 2; it stands out among the windows with activity.
-        let activity = try ui.find("[Act: 2]")
+        // The room's window is 2; it stands out among the windows with activity (a muted chat's
+        // message, in window 3, does not).
+        ui.model.openChat(ui.model.conversation(try JID("bob@shakespeare.lit"), on: ui.account), focus: false)
+        ui.model.submit("/mute bob@shakespeare.lit")
+        ui.harness.serverSends("<message from='bob@shakespeare.lit/desk' type='chat'><body>hello</body></message>")
+        ui.render()
+        let activity = try ui.find("[Act: 2,3]")
+        let theme = ui.controller.theme
+        let bar = theme.style("statusbar.bar")
         #expect(
             ui.screen.style(row: activity.row, column: activity.column + 6)
-                == ui.controller.theme.style("statusbar.highlight").on(ui.controller.theme.style("statusbar.bar")))
+                == theme.style("statusbar.highlight").on(bar))
+        #expect(
+            ui.screen.style(row: activity.row, column: activity.column + 8) == theme.style("statusbar.activity").on(bar)
+        )
+        #expect(theme.style("statusbar.highlight").on(bar) != theme.style("statusbar.activity").on(bar))
+    }
+
+    /// With each bundled theme on the terminals it is made for and without colours (NO_COLOR, a
+    /// monochrome terminal), and without any theme, a highlight differs from other activity in the
+    /// status bar and from other unread rooms in the roster, a line that names us from other lines,
+    /// and the bars are bars.
+    @Test(arguments: [(nil, 8), ("default", 8), ("dark256", 256), ("light", 256)] as [(String?, Int)])
+    func highlightsStandOutWithoutColours(_ name: String?, madeFor: Int) throws {
+        let definition = try name.map { try #require(ThemeLibrary(environment: ["HOME": "/nonexistent"]).load($0)).0 }
+        for colors in [0, madeFor, 256] {
+            let theme = Theme(definition: definition, colors: colors)
+            let bar = theme.style("statusbar.bar")
+            #expect(
+                theme.style("statusbar.highlight").on(bar) != theme.style("statusbar.activity").on(bar), "\(colors)")
+            #expect(theme.style("roster.highlight") != theme.style("roster.unread"), "\(colors)")
+            #expect(theme.style("chat.highlight") != theme.style("chat.text"), "\(colors)")
+            #expect(bar != .plain && theme.style("title.bar") != .plain, "\(colors)")
+        }
     }
 
     @Test func linesThatNameUsStandOutInTheWindow() throws {

@@ -98,7 +98,7 @@ import Testing
         let builtIn = Theme(definition: nil, colors: 8)
         #expect(builtIn.name == "builtin")
         #expect(builtIn.style("title.bar") == Style(reverse: true))
-        #expect(builtIn.style("statusbar.highlight") == Style(bold: true, reverse: true))
+        #expect(builtIn.style("statusbar.highlight") == Style(bold: true, underline: true, reverse: true))
         #expect(builtIn.style("chat.time") == Style(dim: true))
         #expect(builtIn.style("occupants.header") == Style(bold: true))
         #expect(builtIn.style("no.such.element") == .plain)

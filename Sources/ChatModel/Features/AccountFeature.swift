@@ -26,7 +26,8 @@ public protocol AccountFeature: AnyObject {
     func sessionStarted(_ session: XMPPSession, _ start: SessionStart)
     /// The same session, after the queued messages went out.
     func sessionReady(_ session: XMPPSession, _ start: SessionStart)
-    /// The connection ended: what belonged to it goes.
+    /// The connection ended: what belonged to it goes. The account already keeps the stream to
+    /// resume, if it can be (`resumption`): what the server holds for it may stay.
     func connectionEnded()
     /// The stream can no longer be resumed: state kept for resuming it is stale.
     func resumptionForgotten()

@@ -13,31 +13,22 @@ public struct Theme {
         name = definition?.name ?? "builtin"
         self.colors = colors
         styles = [:]
-        for (element, spec) in definition?.styles ?? [:] {
-            var style = resolve(spec)
-            // Without colours, an element set apart by its background or by colours alone keeps its
-            // built-in look (the bars stay reversed), with the theme's attributes.
-            if colors < 8 && (spec.background != nil || style == .plain) {
-                let builtIn = Theme.builtIn(element)
-                style.bold = style.bold || builtIn.bold
-                style.underline = style.underline || builtIn.underline
-                style.reverse = style.reverse || builtIn.reverse
-                style.dim = style.dim || builtIn.dim
-            }
-            styles[element] = style
-        }
+        for (element, spec) in definition?.styles ?? [:] { styles[element] = resolve(spec, of: element) }
     }
 
-    /// The style of an element; what a theme leaves out has its built-in look.
-    public func style(_ element: String) -> Style { styles[element] ?? Theme.builtIn(element) }
+    /// The style of an element; elements a theme leaves out take the built-in style.
+    public func style(_ element: String) -> Style { styles[element] ?? Self.builtIn(element) }
 
-    /// An element's look without a theme: plain, bars and selection reversed, a few bold or dim.
+    /// Plain, bars and selection reversed, what must stand out bold (a highlight also underlined,
+    /// so it differs from other unread lines and activity without colour), the less important dim.
     static func builtIn(_ element: String) -> Style {
         switch element {
         case "statusbar.bar", "title.bar", "roster.selected", "form.selected": return Style(reverse: true)
-        case "statusbar.activity", "statusbar.highlight": return Style(bold: true, reverse: true)
-        case "chat.me", "roster.header", "roster.highlight", "log.error", "chat.error", "chat.unread", "chat.highlight",
-            "occupants.header", "occupants.moderator", "form.title", "form.heading", "form.problem":
+        case "statusbar.activity": return Style(bold: true, reverse: true)
+        case "statusbar.highlight": return Style(bold: true, underline: true, reverse: true)
+        case "roster.highlight": return Style(bold: true, underline: true)
+        case "chat.me", "roster.header", "log.error", "chat.error", "chat.unread", "chat.highlight", "occupants.header",
+            "occupants.moderator", "form.title", "form.heading", "form.problem":
             return Style(bold: true)
         case "chat.time", "log.time", "chat.state", "chat.corrected", "log.debug", "form.help", "form.keys":
             return Style(dim: true)
@@ -45,10 +36,21 @@ public struct Theme {
         }
     }
 
-    func resolve(_ spec: StyleSpec) -> Style {
-        Style(
+    /// A theme's style for `element` on this terminal. Without colours (NO_COLOR, a monochrome
+    /// terminal) the theme's attributes stay, and a style that told the element apart by colour
+    /// takes the built-in attributes as well, so bars stay bars and highlights still stand out.
+    func resolve(_ spec: StyleSpec, of element: String) -> Style {
+        var style = Style(
             foreground: spec.foreground.map(map) ?? .default, background: spec.background.map(map) ?? .default,
             bold: spec.bold, underline: spec.underline, reverse: spec.reverse, dim: spec.dim)
+        if colors < 8, spec.foreground != nil || spec.background != nil {
+            let builtIn = Self.builtIn(element)
+            style.bold = style.bold || builtIn.bold
+            style.underline = style.underline || builtIn.underline
+            style.reverse = style.reverse || builtIn.reverse
+            style.dim = style.dim || builtIn.dim
+        }
+        return style
     }
 
     /// Maps a colour to the nearest one the terminal has.

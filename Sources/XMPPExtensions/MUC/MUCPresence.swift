@@ -10,6 +10,18 @@ public enum MUCRole: String, Sendable, Hashable, CaseIterable {
     case moderator, participant, visitor, none
 }
 
+/// The status codes of a room's `<x xmlns='http://jabber.org/protocol/muc#user'/>` (XEP-0045 §15.6).
+public enum MUCStatus {
+    /// XEP-0045 §10.2.1: the room's configuration changed (104), or whether it is logged or
+    /// anonymous (170-174); a room says so in a message from its bare JID.
+    public static let configurationChanges: Set<Int> = [104, 170, 171, 172, 173, 174]
+
+    /// The codes in `x`, a `muc#user` element.
+    public static func codes(in x: XMLElement) -> Set<Int> {
+        Set(x.children("status", namespace: Namespace.mucUser).compactMap { $0[attribute: "code"].flatMap { Int($0) } })
+    }
+}
+
 /// The presence of one occupant of a multi-user chat room (XEP-0045 §7.2), as a room sends it:
 /// from `room@service/nick`, with a `muc#user` item and status codes. Also our own (status 110).
 public struct MUCOccupantPresence: Sendable, Hashable {
@@ -51,9 +63,7 @@ public struct MUCOccupantPresence: Sendable, Hashable {
         newNick = item?[attribute: "nick"]
         reason = item?.childText("reason", namespace: Namespace.mucUser)
         actor = item?.child("actor", namespace: Namespace.mucUser)?[attribute: "nick"]
-        statusCodes = Set(
-            x.children("status", namespace: Namespace.mucUser).compactMap { $0[attribute: "code"] }
-                .compactMap { Int($0) })
+        statusCodes = MUCStatus.codes(in: x)
         // XEP-0421: to be trusted only when the room advertises urn:xmpp:occupant-id:0 (the room
         // then strips any an occupant sent); the caller checks.
         occupantID = stanza.child("occupant-id", namespace: Namespace.occupantID)?[attribute: "id"]

@@ -22,6 +22,9 @@ public final class MUCRouter: SessionExtension {
     public var onError: (ChatMessage) -> Void = { _ in }
     /// A `groupchat` message that no room of ours sent, dropped.
     public var onDropped: (XMLElement) -> Void = { _ in }
+    /// The room itself told its occupants that its configuration changed (XEP-0045 §10.2.1:
+    /// status 104, 170-174), before the message goes to `onGroupchat`.
+    public var onConfigurationChange: (_ room: JID, _ codes: Set<Int>) -> Void = { _, _ in }
 
     public init() {}
 
@@ -48,6 +51,10 @@ public final class MUCRouter: SessionExtension {
             }
             switch type {
             case "groupchat":
+                if from.isBare, let x = stanza.child("x", namespace: Namespace.mucUser) {
+                    let codes = MUCStatus.codes(in: x).intersection(MUCStatus.configurationChanges)
+                    if !codes.isEmpty { onConfigurationChange(from, codes) }
+                }
                 onGroupchat(ChatMessage(stanza))
             case "error":
                 onError(ChatMessage(stanza))

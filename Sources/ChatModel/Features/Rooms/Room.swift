@@ -41,7 +41,7 @@ final class Room {
     var selfPinging = false
     /// We asked for another nick and the room has not answered yet (no self-ping meanwhile).
     var nickChangePending = false
-    /// Ids of the subjects we asked the room to set, not yet reflected or refused.
+    /// The ids of our subject changes the room has not sent back yet (a refusal names one).
     var subjectRequests: Set<String> = []
 
     init(jid: JID, nick: String, password: String?) {

@@ -95,6 +95,21 @@ extension RoomsFeature {
         }
     }
 
+    /// The room said its configuration changed (XEP-0045 §10.2.1): what it says about itself is
+    /// asked again, so that what depends on it (its name in the title and the roster, whether it
+    /// is members-only for `/invite`, whether it keeps an archive and stamps ids) follows.
+    func configurationChanged(_ jid: JID) {
+        guard let room = rooms[jid.bare], room.state == .joined, let session = account.session,
+            let disco = account.feature(DiscoFeature.self)?.client
+        else { return }
+        disco.info(room.jid, fresh: true, in: session) { [weak self, weak room] result in
+            guard let self, let room, case .success(let info) = result else { return }
+            room.info = info
+            self.archive?.manager.learnWhetherStamps(room.jid, in: session)
+            self.emit(room.jid)
+        }
+    }
+
     /// The lines `/rooms` shows for a service's list.
     static func describe(rooms: [DiscoItem], total: Int?, on service: JID) -> [String] {
         guard !rooms.isEmpty else { return ["\(service) lists no rooms"] }

@@ -69,6 +69,7 @@ public final class RoomsFeature: AccountFeature {
         router.onGroupchat = { [unowned self] message in receiveGroupchat(message) }
         router.onPrivate = { [unowned self] message in receivePrivate(message, outgoing: false) }
         router.onError = { [unowned self] message in receiveError(message) }
+        router.onConfigurationChange = { [unowned self] room, _ in configurationChanged(room) }
         router.onDropped = { [unowned account] stanza in
             account.log(
                 .debug, "dropped a room message from \(stanza[attribute: "from"] ?? "nobody"), a room we are not in")
@@ -109,13 +110,22 @@ public final class RoomsFeature: AccountFeature {
 
     // MARK: Session
 
+    public func sessionStarted(_ session: XMPPSession, _ start: SessionStart) {
+        // A resumed stream is still in its rooms (the server kept us in them while it waited);
+        // a new session, or a stream resumed from a previous run, is in none: what was typed for
+        // them waits (`holds`) until they are entered again.
+        if start != .resumed(fromStore: false) { outOfEveryRoom() }
+    }
+
     public func sessionReady(_ session: XMPPSession, _ start: SessionStart) {
-        // A resumed stream is still in its rooms; a new session (or a stream resumed from a
-        // previous run, whose occupant lists are gone) enters them again.
-        if start != .resumed(fromStore: false) {
-            for room in rooms.values.sorted(by: { $0.jid.description < $1.jid.description }) where room.wanted {
-                room.state = .offline
+        for room in rooms.values.sorted(by: { $0.jid.description < $1.jid.description }) where room.wanted {
+            if room.state == .offline {
+                // Every room after a new session; on a resumed stream, those we were entering
+                // when the link broke or chose while it was down.
                 enqueueJoin(room.jid)
+            } else if room.state == .joined && room.hasArchive && !room.caughtUp {
+                // The link broke during the catch-up: it goes on from the sync point.
+                catchUp(room)
             }
         }
         discoverConferenceService(in: session)
@@ -131,13 +141,32 @@ public final class RoomsFeature: AccountFeature {
             room.joinTimer?.cancel()
             room.joinTimer = nil
             room.catchingUp = false
-            room.caughtUp = false
             room.selfPinging = false
+            // A join whose answer may be lost goes again on the next stream.
+            if room.state == .joining { room.state = .offline }
+        }
+        // The rooms we are in stay ours while the server keeps the stream for us to resume.
+        if account.resumption == nil { outOfEveryRoom() }
+        emit(nil)
+    }
+
+    /// The stream is gone for good: so are we from its rooms.
+    public func resumptionForgotten() {
+        outOfEveryRoom()
+        emit(nil)
+    }
+
+    /// We are in no room (a stream ended that cannot be resumed): every room we were in or
+    /// entering is one to enter again, with what we knew of its occupants gone.
+    private func outOfEveryRoom() {
+        for room in rooms.values {
+            room.caughtUp = false
             room.nickChangePending = false
+            room.subjectRequests.removeAll()
             room.occupants.removeAll()
+            room.selfPresence = nil
             if room.state == .joining || room.state == .joined { room.state = .offline }
         }
-        emit(nil)
     }
 
     // MARK: Joining and leaving
@@ -511,17 +540,22 @@ public final class RoomsFeature: AccountFeature {
     private func receiveError(_ message: ChatMessage) {
         guard let from = message.from, let room = rooms[from.bare] else { return }
         let reason = message.error?.description ?? "error"
-        if let id = message.id,
+        if let id = message.id, room.subjectRequests.remove(id) != nil {
+            // XEP-0045 §8.1: a room whose occupants may not change the subject says forbidden.
+            notice(
+                room.jid,
+                message.error?.condition == .forbidden
+                    ? "\(room.jid) does not let you set the subject (\(reason))"
+                    : "\(room.jid) did not take your subject: \(reason)")
+            // A refused subject is no sign of having been dropped from the room.
+            return
+        } else if let id = message.id,
             let failed = try? account.store.markFailed(
                 account: account.accountID, conversation: room.jid, idAttribute: id, error: reason)
         {
             account.onEvent(
                 .messageStored(conversation: room.jid, messageID: failed, isNew: false, outgoing: true, markable: nil))
             notice(room.jid, "your message did not reach \(room.jid): \(reason)")
-        } else if let id = message.id, room.subjectRequests.remove(id) != nil {
-            // XEP-0045 §8.1: a room refuses a subject from someone who may not set it.
-            notice(room.jid, "the room did not take your subject: \(reason)")
-            return
         } else {
             notice(room.jid, "\(room.jid) refused something you sent: \(reason)")
         }
@@ -597,7 +631,7 @@ public final class RoomsFeature: AccountFeature {
         emit(RoomNotice(account: account.name, room: room.jid, text: text, isOccupantLine: true))
     }
 
-    private func emit(_ room: JID?, occupantsOnly: Bool = false) {
+    func emit(_ room: JID?, occupantsOnly: Bool = false) {
         account.emit(RoomChanged(room: room, occupantsOnly: occupantsOnly))
     }
 
