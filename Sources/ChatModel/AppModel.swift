@@ -167,6 +167,7 @@ public final class AppModel {
             account(of: key)?.feature(ChatStatesFeature.self)?.set(.gone, for: key.jid)
         }
         cancelForm(in: windows[index])
+        notices[ObjectIdentifier(windows[index])] = nil
         windows.remove(at: index)
         if currentIndex >= index { currentIndex = max(0, currentIndex - 1) }
         onChange(.all)

@@ -120,6 +120,17 @@ import XMPPCore
         #expect(fixture.model.log.last?.text == "for the console", "the console's notices are the log")
     }
 
+    @Test func aClosedWindowsNoticesGoWithIt() throws {
+        let fixture = connected()
+        let romeo = fixture.open(try JID("romeo@example.net"), focus: true)
+        fixture.model.addNotice("romeo@example.net: no service discovery answer")
+        #expect(fixture.model.noticesOf(romeo).count == 1)
+        fixture.model.submit("/close")
+        #expect(fixture.model.notices.isEmpty, "nothing kept for a window that is gone")
+        fixture.open(try JID("romeo@example.net"), focus: true)
+        #expect(fixture.model.noticesOf(fixture.model.currentWindow).isEmpty)
+    }
+
     @Test func theLogFoldsALineRepeatedRightAfterItself() throws {
         let fixture = ModelFixture()
         fixture.model.addNotice("dropped a carbon", level: .debug)
