@@ -149,7 +149,13 @@ public final class AppModel {
             account(of: left)?.feature(ChatStatesFeature.self)?.set(.inactive, for: left.jid)
         }
         currentIndex = index
-        let window = windows[index]
+        cameOnScreen(windows[index])
+        onChange(.all)
+    }
+
+    /// A window is shown: nothing in it waits any more, and its unread marker is where the unread
+    /// messages begin.
+    private func cameOnScreen(_ window: ChatWindow) {
         window.activity = .none
         if let key = window.conversation, let account = account(of: key) {
             // Where unread begins: the first incoming message after the read marker.
@@ -157,7 +163,6 @@ public final class AppModel {
             window.unreadMarker = unread > 0 ? window.messages.suffix(unread).first?.id : nil
         }
         markSeen(window)
-        onChange(.all)
     }
 
     /// Closes a window (not the console).
@@ -168,8 +173,11 @@ public final class AppModel {
         }
         cancelForm(in: windows[index])
         notices[ObjectIdentifier(windows[index])] = nil
+        let wasShown = index == currentIndex
         windows.remove(at: index)
         if currentIndex >= index { currentIndex = max(0, currentIndex - 1) }
+        // The window before it takes the screen.
+        if wasShown { cameOnScreen(currentWindow) }
         onChange(.all)
     }
 

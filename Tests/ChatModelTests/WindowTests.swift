@@ -90,6 +90,23 @@ import XMPPCore
         #expect(fixture.model.log.last?.level == .warning)
     }
 
+    @Test func closingTheWindowOnScreenShowsThePreviousOneAsRead() throws {
+        let fixture = connected()
+        let romeo = try fixture.key("romeo@example.net")
+        fixture.receive(from: "romeo@example.net/orchard", "are you there?")
+        fixture.receive(from: "romeo@example.net/orchard", "hello?")
+        fixture.open(try JID("juliet@example.com"), focus: true)
+        let romeoWindow = try #require(fixture.model.window(of: romeo))
+        #expect(romeoWindow.activity == .highlight)
+        fixture.model.closeWindow(fixture.model.currentIndex)
+        #expect(fixture.model.currentWindow === romeoWindow)
+        #expect(fixture.model.unreadCounts[romeo] == nil, "what is on screen is read")
+        #expect(romeoWindow.activity == .none)
+        #expect(romeoWindow.unreadMarker == romeoWindow.messages.first?.id)
+        let restarted = ModelFixture(store: fixture.store)
+        #expect(restarted.model.unreadCounts[try restarted.key("romeo@example.net")] == nil)
+    }
+
     @Test func aReopenedChatShowsItsHistoryAgain() throws {
         let fixture = connected()
         fixture.receive(from: "romeo@example.net/orchard", "one")
