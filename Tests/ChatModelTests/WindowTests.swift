@@ -174,6 +174,26 @@ import XMPPCore
         #expect(fixture.model.log.last?.text == "line 2009")
     }
 
+    @Test func clearHidesWhatIsShownButNotTheHistory() throws {
+        let fixture = connected()
+        fixture.receive(from: "romeo@example.net/orchard", "an old secret")
+        fixture.model.switchTo(1)
+        let window = fixture.model.currentWindow
+        fixture.model.addNotice("a notice")
+        fixture.model.submit("/clear")
+        #expect(window.visibleMessages.isEmpty)
+        #expect(fixture.model.noticesOf(window).isEmpty)
+        fixture.receive(from: "romeo@example.net/orchard", "a new one")
+        #expect(window.visibleMessages.map(\.body) == ["a new one"])
+        fixture.model.submit("/search secret")
+        #expect(
+            fixture.model.noticesOf(window).first?.text == "1 message contains \"secret\" (newest last):")
+        fixture.model.switchTo(0)
+        #expect(!fixture.model.log.isEmpty)
+        fixture.model.submit("/clear")
+        #expect(fixture.model.log.isEmpty, "the console's clear empties the log")
+    }
+
     @Test func aMessageWhileScrolledBackWaitsBelowUnread() throws {
         let fixture = connected()
         let romeo = try fixture.key("romeo@example.net")
