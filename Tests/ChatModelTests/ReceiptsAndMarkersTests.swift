@@ -133,6 +133,28 @@ import XMPPCore
         #expect(sentMessages(fixture).first?.child("displayed")?[attribute: "id"] == "the-msg-1")
     }
 
+    @Test func ourOwnMessagesFromAnotherDeviceAreNeverMarkedDisplayed() throws {
+        let fixture = connected { $0.account.behaviour.sendReceipts = false }
+        fixture.harness.serverSends(
+            "<message from='romeo@example.net/orchard' type='chat' id='his-1'><body>well?</body>"
+                + "<markable xmlns='urn:xmpp:chat-markers:0'/></message>")
+        // XEP-0280 example 13: what our phone sent him, markable as every client makes them.
+        fixture.carbon(
+            "sent",
+            "<message xmlns='jabber:client' to='romeo@example.net/orchard' from='alice@example.org/phone'"
+                + " type='chat' id='mine-1'><body>fine</body><markable xmlns='urn:xmpp:chat-markers:0'/></message>"
+        )
+        fixture.model.switchTo(1)
+        let markers = sentMessages(fixture).compactMap { $0.child("displayed")?[attribute: "id"] }
+        #expect(markers == ["his-1"], "XEP-0333 §5: never a marker for our own message")
+        fixture.carbon(
+            "sent",
+            "<message xmlns='jabber:client' to='romeo@example.net/orchard' from='alice@example.org/phone'"
+                + " type='chat' id='mine-2'><body>and you?</body><markable xmlns='urn:xmpp:chat-markers:0'/></message>"
+        )
+        #expect(sentMessages(fixture).isEmpty, "not even with the chat on screen")
+    }
+
     @Test func aLateReceiptDoesNotUndoDisplayed() throws {
         let fixture = connected()
         fixture.model.submit("/msg romeo@example.net hello")

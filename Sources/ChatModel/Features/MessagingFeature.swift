@@ -142,7 +142,8 @@ public final class MessagingFeature: AccountFeature {
                 account.onEvent(
                     .messageStored(
                         conversation: peer, messageID: id, isNew: outcome.isNew, outgoing: outgoing,
-                        markable: message.isMarkable ? message.id : nil))
+                        // Never a marker for our own message, sent from another device (XEP-0333 §5).
+                        markable: message.isMarkable && !outgoing ? message.id : nil))
             case .duplicate:
                 return
             case .rejectedCorrection:
