@@ -63,6 +63,28 @@ import XMPPExtensions
         #expect(sentStates(fixture).isEmpty, "a copy does not show that his client uses them")
     }
 
+    @Test func ourStatesFollowTheInputLine() throws {
+        let fixture = try connected()
+        romeoIs("active", fixture)
+        fixture.model.inputChanged("I")
+        fixture.model.inputChanged("I t")
+        #expect(sentStates(fixture) == ["composing"])
+        fixture.model.inputChanged("")
+        #expect(sentStates(fixture) == ["active"], "the line was emptied")
+        fixture.model.inputChanged("/status away")
+        #expect(sentStates(fixture).isEmpty, "a command is not a message being written")
+        fixture.model.inputChanged("//me")
+        #expect(sentStates(fixture) == ["composing"], "// starts a message")
+        fixture.scheduler.advance(by: .seconds(4))
+        fixture.model.inputChanged("//me too")
+        fixture.scheduler.advance(by: .seconds(4))
+        #expect(sentStates(fixture).isEmpty, "still composing: paused only after five quiet seconds")
+        fixture.scheduler.advance(by: .seconds(1))
+        #expect(sentStates(fixture) == ["paused"])
+        fixture.model.inputChanged("//me too!")
+        #expect(sentStates(fixture) == ["composing"], "typing again")
+    }
+
     @Test func noStatesGoOutWhenTurnedOff() throws {
         let fixture = try connected { $0.account.behaviour.sendChatStates = false }
         romeoIs("active", fixture)
