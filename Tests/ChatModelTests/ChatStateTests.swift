@@ -10,9 +10,7 @@ import XMPPExtensions
     static let romeo = "<item jid='romeo@example.net' subscription='both'/>"
 
     func connected(_ configure: (ModelFixture) -> Void = { _ in }) throws -> ModelFixture {
-        let fixture = ModelFixture()
-        configure(fixture)
-        fixture.connect(rosterItems: ChatStateTests.romeo)
+        let fixture = ModelFixture.connected(rosterItems: ChatStateTests.romeo, configure)
         fixture.open(try JID("romeo@example.net"), focus: true)
         _ = fixture.harness.takeWritten()
         return fixture

@@ -9,8 +9,7 @@ import XMPPCore
     static let romeo = "<item jid='romeo@example.net' subscription='both'/>"
 
     func chatting() throws -> ModelFixture {
-        let fixture = ModelFixture()
-        fixture.connect(rosterItems: CorrectionTests.romeo)
+        let fixture = ModelFixture.connected(rosterItems: CorrectionTests.romeo)
         fixture.open(try JID("romeo@example.net"), focus: true)
         _ = fixture.harness.takeWritten()
         return fixture

@@ -99,6 +99,15 @@ final class ModelFixture {
 }
 
 extension ModelFixture {
+    /// A fixture connected with `rosterItems` in its roster, after `configure` set what
+    /// config.toml would.
+    static func connected(rosterItems: String = "", _ configure: (ModelFixture) -> Void = { _ in }) -> ModelFixture {
+        let fixture = ModelFixture()
+        configure(fixture)
+        fixture.connect(rosterItems: rosterItems)
+        return fixture
+    }
+
     /// A chat message from `from` (a full JID) to the account, as the server relays it.
     func receive(from: String, _ body: String, id: String? = nil) {
         let identifier = id.map { " id='\($0)'" } ?? ""

@@ -10,9 +10,7 @@ import XMPPCore
     static let romeo = "<item jid='romeo@example.net' subscription='both'/>"
 
     func connected(_ configure: (ModelFixture) -> Void = { _ in }) -> ModelFixture {
-        let fixture = ModelFixture()
-        configure(fixture)
-        fixture.connect(rosterItems: ReceiptsAndMarkersTests.romeo)
+        let fixture = ModelFixture.connected(rosterItems: ReceiptsAndMarkersTests.romeo, configure)
         _ = fixture.harness.takeWritten()
         return fixture
     }

@@ -10,11 +10,7 @@ import XMPPCore
         "<item jid='romeo@example.net' name='Romeo' subscription='both'/>"
         + "<item jid='juliet@example.com' subscription='both'/><item jid='nurse@example.com' subscription='both'/>"
 
-    func connected() -> ModelFixture {
-        let fixture = ModelFixture()
-        fixture.connect(rosterItems: WindowTests.contacts)
-        return fixture
-    }
+    func connected() -> ModelFixture { ModelFixture.connected(rosterItems: WindowTests.contacts) }
 
     @Test func theUnreadMarkerSitsAtTheFirstMessageNotSeen() throws {
         let fixture = connected()
