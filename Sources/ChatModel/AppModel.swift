@@ -70,7 +70,9 @@ public final class AppModel {
             if key == "theme" {
                 current.theme = value
             } else if let problem = current.set(key, value) {
-                problems.append("a saved setting no longer applies: \(problem)")
+                // Said once: a key this version does not know could not be /unset.
+                problems.append("a saved setting no longer applies and is forgotten: \(problem)")
+                try? settingsStore?.setUISetting(key, to: nil)
                 continue
             }
             savedSettings.insert(key)

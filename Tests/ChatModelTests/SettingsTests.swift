@@ -158,4 +158,26 @@ import Testing
         #expect(model.settings.rosterGrouping == .presence)
     }
 
+    @Test func aSavedSettingThatNoLongerAppliesIsReportedOnceAndForgotten() throws {
+        let fixture = ModelFixture()
+        var configured = UISettings()
+        configured.rosterWidth = 30
+        try fixture.store.setUISetting("roster.width", to: "500")
+        try fixture.store.setUISetting("roster.sorting", to: "by-name")
+        try fixture.store.setUISetting("log.height", to: "3")
+        let model = started(fixture, configured)
+        let known = UISettings.keys.map(\.key).joined(separator: ", ")
+        #expect(
+            model.log.map(\.text) == [
+                "a saved setting no longer applies and is forgotten: unknown setting roster.sorting (known: \(known))",
+                "a saved setting no longer applies and is forgotten: roster.width takes 10 to 80",
+            ])
+        #expect(model.log.allSatisfy { $0.level == .warning })
+        #expect(model.settings.rosterWidth == 30, "config.toml's value")
+        #expect(model.settings.logHeight == 3, "the others still apply")
+        #expect(model.savedSettings == ["log.height"])
+        let restarted = started(fixture, configured)
+        #expect(restarted.log.isEmpty, "said once")
+        #expect(try fixture.store.uiSettings() == ["log.height": "3"])
+    }
 }
