@@ -85,4 +85,23 @@ import XMPPCore
         #expect(try fixture.store.outbox(account: fixture.account.accountID).isEmpty)
     }
 
+    @Test func aBouncedMessageShowsWhyAndIsNotSentAgain() throws {
+        let fixture = ModelFixture()
+        fixture.connect()
+        _ = fixture.harness.takeWritten()
+        fixture.model.submit("/msg romeo@nowhere.example hello?")
+        let sent = try #require(written(fixture).messages.first)
+        fixture.harness.serverSends(
+            "<message from='romeo@nowhere.example' type='error' id='\(sent.id!)'><error type='cancel'>"
+                + "<remote-server-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>")
+        let shown = try #require(fixture.model.currentWindow.messages.first)
+        #expect(shown.state == .failed)
+        #expect(shown.error == "remote-server-not-found")
+        #expect(fixture.model.log.last?.text == "message to romeo@nowhere.example failed: remote-server-not-found")
+        // The connection breaks before the server's confirmation arrives.
+        fixture.harness.perform { $0.transportClosed() }
+        fixture.scheduler.advance(by: .zero)
+        #expect(written(fixture).messages.isEmpty, "a message the server bounced does not go again")
+        #expect(fixture.model.currentWindow.messages.first?.state == .failed)
+    }
 }

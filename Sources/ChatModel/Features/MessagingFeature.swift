@@ -164,8 +164,9 @@ public final class MessagingFeature: AccountFeature {
             if let failed = try account.store.markFailed(
                 account: account.accountID, conversation: peer, idAttribute: id, error: reason)
             {
-                account.onEvent(
-                    .messageStored(conversation: peer, messageID: failed, isNew: false, outgoing: true, markable: nil))
+                // The error is the server's answer for it: it leaves the outbox as it is, failed,
+                // and does not go again after a break.
+                account.acknowledge([failed])
                 account.log(.warning, "message to \(peer) failed: \(reason)")
             }
         } catch {
