@@ -218,9 +218,9 @@ import XMPPCore
         fixture.model.submit("/status away")
         fixture.model.submit("hello")
         #expect(window.inputHistory == ["hello", "/status away", "hello"])
-        for index in 0..<600 { fixture.model.submit("line \(index)") }
+        for index in 0..<600 { fixture.model.submit("/help line\(index)") }
         #expect(window.inputHistory.count == 500)
-        #expect(window.inputHistory.first == "line 100")
+        #expect(window.inputHistory.first == "/help line100")
         #expect(fixture.model.windows[0].inputHistory.isEmpty, "each window has its own")
     }
 
