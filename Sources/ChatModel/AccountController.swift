@@ -17,6 +17,9 @@ public final class AccountController {
     /// Why the account cannot connect at all (its password could not be had): `connect()` says
     /// so instead of trying.
     public var cannotConnect: String?
+    /// Where the jitter of the waits between reconnection attempts comes from (a seeded
+    /// generator in tests, so that they can pin the waits).
+    public var randomSource: any RandomNumberGenerator = SystemRandomNumberGenerator()
     /// The features, in the order they were created (their session hooks run in this order).
     public private(set) var features: [any AccountFeature] = []
     private var featuresByType: [ObjectIdentifier: any AccountFeature] = [:]
@@ -297,8 +300,9 @@ public final class AccountController {
     /// Waits as `ReconnectPolicy` says, then connects again.
     private func scheduleReconnect(after error: ConnectionFailure, wasOnline: Bool) {
         let milliseconds = reconnect.delay(
-            after: error, wasOnline: wasOnline, now: scheduler.now, jitter: Double.random(in: 0.75...1.25),
-            pause: Double.random(in: 5...15))
+            after: error, wasOnline: wasOnline, now: scheduler.now,
+            jitter: Double.random(in: 0.75...1.25, using: &randomSource),
+            pause: Double.random(in: 5...15, using: &randomSource))
         setStatus(.reconnecting(at: scheduler.now + milliseconds))
         reconnectTimer = scheduler.schedule(after: .milliseconds(milliseconds)) { [weak self] in
             self?.reconnectTimer = nil

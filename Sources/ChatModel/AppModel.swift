@@ -70,7 +70,9 @@ public final class AppModel {
             if key == "theme" {
                 current.theme = value
             } else if let problem = current.set(key, value) {
-                problems.append("a saved setting no longer applies: \(problem)")
+                // Said once: a key this version does not know could not be /unset.
+                problems.append("a saved setting no longer applies and is forgotten: \(problem)")
+                try? settingsStore?.setUISetting(key, to: nil)
                 continue
             }
             savedSettings.insert(key)
@@ -149,7 +151,13 @@ public final class AppModel {
             account(of: left)?.feature(ChatStatesFeature.self)?.set(.inactive, for: left.jid)
         }
         currentIndex = index
-        let window = windows[index]
+        cameOnScreen(windows[index])
+        onChange(.all)
+    }
+
+    /// A window is shown: nothing in it waits any more, and its unread marker is where the unread
+    /// messages begin.
+    private func cameOnScreen(_ window: ChatWindow) {
         window.activity = .none
         if let key = window.conversation, let account = account(of: key) {
             // Where unread begins: the first incoming message after the read marker.
@@ -157,7 +165,6 @@ public final class AppModel {
             window.unreadMarker = unread > 0 ? window.messages.suffix(unread).first?.id : nil
         }
         markSeen(window)
-        onChange(.all)
     }
 
     /// Closes a window (not the console).
@@ -167,8 +174,12 @@ public final class AppModel {
             account(of: key)?.feature(ChatStatesFeature.self)?.set(.gone, for: key.jid)
         }
         cancelForm(in: windows[index])
+        notices[ObjectIdentifier(windows[index])] = nil
+        let wasShown = index == currentIndex
         windows.remove(at: index)
         if currentIndex >= index { currentIndex = max(0, currentIndex - 1) }
+        // The window before it takes the screen.
+        if wasShown { cameOnScreen(currentWindow) }
         onChange(.all)
     }
 

@@ -18,8 +18,11 @@ extension SessionHarness {
 
     /// Runs a complete scripted negotiation (STARTTLS, SCRAM-SHA-256, bind or resume) so that the
     /// session is established; the negotiation's writes and events are discarded, what the
-    /// session's owner sends once it is established is kept.
-    public func establishScripted(password: String? = nil, streamManagement: StreamManagementScript = .none) throws {
+    /// session's owner sends once it is established is kept. `features` go into the last stream
+    /// features beside bind (`<csi xmlns='urn:xmpp:csi:0'/>`, roster versioning's `<ver/>`).
+    public func establishScripted(
+        password: String? = nil, streamManagement: StreamManagementScript = .none, features: String = ""
+    ) throws {
         connect()
         serverSends(SessionHarness.serverHeader(from: session.configuration.jid.domainpart))
         serverSends(
@@ -41,12 +44,9 @@ extension SessionHarness {
         else { throw FixtureError("SCRAM failed") }
         serverSends("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>\(final)</success>")
         serverSends(SessionHarness.serverHeader(id: "s3", from: session.configuration.jid.domainpart))
-        let sm = "<sm xmlns='urn:xmpp:sm:3'/>"
-        if case .none = streamManagement {
-            serverSends("<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>")
-        } else {
-            serverSends("<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>\(sm)</stream:features>")
-        }
+        let sm = if case .none = streamManagement { "" } else { "<sm xmlns='urn:xmpp:sm:3'/>" }
+        serverSends(
+            "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>\(features)\(sm)</stream:features>")
         switch streamManagement {
         case .none:
             try answerBind()

@@ -97,3 +97,29 @@ final class ModelFixture {
         }
     }
 }
+
+extension ModelFixture {
+    /// A fixture connected with `rosterItems` in its roster, after `configure` set what
+    /// config.toml would.
+    static func connected(rosterItems: String = "", _ configure: (ModelFixture) -> Void = { _ in }) -> ModelFixture {
+        let fixture = ModelFixture()
+        configure(fixture)
+        fixture.connect(rosterItems: rosterItems)
+        return fixture
+    }
+
+    /// A chat message from `from` (a full JID) to the account, as the server relays it.
+    func receive(from: String, _ body: String, id: String? = nil) {
+        let identifier = id.map { " id='\($0)'" } ?? ""
+        harness.serverSends("<message from='\(from)' type='chat'\(identifier)><body>\(body)</body></message>")
+    }
+
+    /// A carbon (XEP-0280) from our own account: `inner`, a message another of our devices
+    /// `received` or `sent`.
+    func carbon(_ direction: String, _ inner: String) {
+        harness.serverSends(
+            "<message from='alice@example.org' to='alice@example.org/tern' type='chat'>"
+                + "<\(direction) xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>\(inner)"
+                + "</forwarded></\(direction)></message>")
+    }
+}

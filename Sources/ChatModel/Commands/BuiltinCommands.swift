@@ -156,7 +156,9 @@ extension AppModel {
                     model.addNotice("no messages contain \"\(text)\"")
                     return
                 }
-                model.addNotice("\(hits.count) message\(hits.count == 1 ? "" : "s") contain \"\(text)\" (newest last):")
+                model.addNotice(
+                    (hits.count == 1 ? "1 message contains" : "\(hits.count) messages contain")
+                        + " \"\(text)\" (newest last):")
                 for (account, hit) in hits.reversed() {
                     let who = hit.message.outgoing ? "me" : hit.message.sender
                     var place = window.conversation == nil ? "\(hit.message.conversation) " : ""

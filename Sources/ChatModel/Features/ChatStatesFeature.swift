@@ -55,15 +55,16 @@ public final class ChatStatesFeature: AccountFeature, MessageObserver {
         }
     }
 
-    /// Tells `contact` our chat state (if it uses chat states, and it changed).
+    /// Tells `contact` our chat state (if it uses chat states, and it changed). Composing turns
+    /// into paused five seconds after it was last set (the last key pressed).
     public func set(_ state: ChatState, for contact: JID) {
         let peer = contact.bare
-        guard account.behaviour.sendChatStates, let session = account.session, sent[peer] != state,
-            usesChatStates(peer)
-        else { return }
+        guard account.behaviour.sendChatStates, let session = account.session, usesChatStates(peer) else { return }
         cancelPaused(peer)
-        sent[peer] = state
-        session.send(OutgoingMessage.chatState(state, to: messaging?.target(for: peer) ?? peer))
+        if sent[peer] != state {
+            sent[peer] = state
+            session.send(OutgoingMessage.chatState(state, to: messaging?.target(for: peer) ?? peer))
+        }
         if state == .composing {
             pausedTimers[peer] = account.scheduler.schedule(after: .seconds(5)) { [weak self] in
                 self?.pausedTimers[peer] = nil

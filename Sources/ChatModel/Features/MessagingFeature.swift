@@ -142,7 +142,8 @@ public final class MessagingFeature: AccountFeature {
                 account.onEvent(
                     .messageStored(
                         conversation: peer, messageID: id, isNew: outcome.isNew, outgoing: outgoing,
-                        markable: message.isMarkable ? message.id : nil))
+                        // Never a marker for our own message, sent from another device (XEP-0333 §5).
+                        markable: message.isMarkable && !outgoing ? message.id : nil))
             case .duplicate:
                 return
             case .rejectedCorrection:
@@ -163,8 +164,9 @@ public final class MessagingFeature: AccountFeature {
             if let failed = try account.store.markFailed(
                 account: account.accountID, conversation: peer, idAttribute: id, error: reason)
             {
-                account.onEvent(
-                    .messageStored(conversation: peer, messageID: failed, isNew: false, outgoing: true, markable: nil))
+                // The error is the server's answer for it: it leaves the outbox as it is, failed,
+                // and does not go again after a break.
+                account.acknowledge([failed])
                 account.log(.warning, "message to \(peer) failed: \(reason)")
             }
         } catch {
