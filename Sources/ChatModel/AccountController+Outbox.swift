@@ -69,6 +69,13 @@ extension AccountController {
         }
     }
 
+    /// A message that went out goes again: it no longer waits for an acknowledgement on this
+    /// stream (an ack of its old number must not take the requeued entry out of the outbox).
+    func forgetSent(_ id: Int64) {
+        awaitingAck.removeAll { $0 == id }
+        outboxBySequence = outboxBySequence.filter { $0.value != id }
+    }
+
     func acknowledge(_ ids: [Int64]) {
         do {
             try store.markAcked(ids)

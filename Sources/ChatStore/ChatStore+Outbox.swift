@@ -79,6 +79,32 @@ extension ChatStore {
         try markSent([(messageID, sequence)])
     }
 
+    /// Our message to `conversation` with this id attribute (or origin-id) goes again: it is
+    /// queued once more, whether or not the server had acknowledged it, as a room does for a
+    /// message it refused because we were not in it: with the stanza still in the outbox, else
+    /// with `stanza` made from the stored message. Returns its id; nil when no such message of ours
+    /// is stored.
+    public func requeue(
+        account: AccountID, conversation: JID, idAttribute: String, stanza: (StoredMessage) -> String
+    ) throws -> Int64? {
+        try write {
+            guard
+                let id = try outgoingMessage(account: account, conversation: conversation, idAttribute: idAttribute)?
+                    .id,
+                let message = try message(id: id)
+            else { return nil }
+            try db.statement(
+                """
+                INSERT INTO outbox (message_id, account_id, stanza, queued_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (message_id) DO UPDATE SET sent_sequence = NULL
+                """
+            ).bind(id.sql, account.rawValue.sql, stanza(message).sql, Clock.nowMilliseconds().sql).run()
+            try db.statement("UPDATE message SET state = ?, error = NULL WHERE id = ?")
+                .bind(Int64(DeliveryState.queued.rawValue).sql, id.sql).run()
+            return id
+        }
+    }
+
     /// The server acknowledged these messages: they leave the outbox.
     public func markAcked(_ messageIDs: [Int64]) throws {
         guard !messageIDs.isEmpty else { return }

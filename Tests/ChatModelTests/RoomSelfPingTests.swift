@@ -181,3 +181,82 @@ import XMPPCore
         #expect(answer.matches("<iq type='result' id='c0ffee-s2c1' to='\(Self.own)'/>"))
     }
 }
+
+/// XEP-0045 §7.4: what a room refuses because we are not in it goes again once we are in; what
+/// it refuses for any other reason fails and stays out of the outbox.
+@Suite struct RoomRefusedMessageTests {
+    let rooms = RoomTests()
+
+    @Test func aMessageRefusedBecauseWeAreOutGoesAgainOnceWeAreIn() throws {
+        let fixture = try RoomSelfPingTests().entered()
+        let harness = fixture.harness("main")
+        let key = try fixture.key("main", RoomTests.room)
+        fixture.model.openChat(key, focus: true)
+        fixture.model.submit("Fair is foul")
+        let sent = try #require(harness.takeWrittenElements().first { $0.name == "message" })
+        let id = try #require(sent.id)
+        harness.serverSends(
+            "<message from='\(RoomTests.room)' type='error' id='\(id)'><body>Fair is foul</body>"
+                + "<error type='cancel'><not-acceptable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>"
+        )
+        #expect(try rooms.stored(fixture).first?.state == .queued, "not failed: it goes again")
+        let join = try #require(harness.takeWrittenElements().first { $0.name == "presence" })
+        #expect(join[attribute: "to"] == "\(RoomTests.room)/thirdwitch")
+        harness.serverSends(rooms.presence("thirdwitch", codes: [110]))
+        let again = try #require(harness.takeWrittenElements().first { $0.name == "message" })
+        #expect(again.id == id)
+        #expect(again.child("origin-id", namespace: "urn:xmpp:sid:0")?[attribute: "id"] == id)
+        #expect(again.childText("body") == "Fair is foul")
+        harness.serverSends(
+            rooms.groupchat(
+                "thirdwitch", "Fair is foul", id: id, stanzaID: "r1",
+                extra: "<origin-id xmlns='urn:xmpp:sid:0' id='\(id)'/>"))
+        let stored = try rooms.stored(fixture)
+        #expect(stored.map(\.body) == ["Fair is foul"], "once")
+        #expect(stored.first?.state == .delivered)
+        #expect(try fixture.store.outbox(account: fixture.account("main").accountID).isEmpty)
+    }
+
+    /// The server confirmed the message before the room's refusal came: it is queued again all
+    /// the same, made from what is stored (same id, same origin-id).
+    @Test func aMessageTheServerConfirmedGoesAgainWhenTheRoomRefusedIt() throws {
+        let fixture = try RoomSelfPingTests().entered()
+        let harness = fixture.harness("main")
+        fixture.model.openChat(try fixture.key("main", RoomTests.room), focus: true)
+        fixture.model.submit("When shall we three meet again")
+        let written = harness.takeWrittenElements()
+        let sent = try #require(written.first { $0.name == "message" })
+        let ping = try #require(written.first { $0.child("ping", namespace: "urn:xmpp:ping") != nil })
+        harness.serverSends("<iq type='result' id='\(ping.id!)' from='shakespeare.lit'/>")
+        let account = fixture.account("main").accountID
+        #expect(try fixture.store.outbox(account: account).isEmpty, "confirmed by the server")
+        harness.serverSends(
+            "<message from='\(RoomTests.room)' type='error' id='\(sent.id!)'>"
+                + "<error type='cancel'><not-acceptable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>"
+        )
+        #expect(try fixture.store.outbox(account: account).count == 1)
+        _ = harness.takeWritten()
+        harness.serverSends(rooms.presence("thirdwitch", codes: [110]))
+        let again = try #require(harness.takeWrittenElements().first { $0.name == "message" })
+        #expect(
+            again.matches(
+                "<message to='\(RoomTests.room)' type='groupchat' id='\(sent.id!)'>"
+                    + "<body>When shall we three meet again</body>"
+                    + "<origin-id xmlns='urn:xmpp:sid:0' id='\(sent.id!)'/></message>"))
+    }
+
+    @Test func aMessageRefusedForAnotherReasonFailsAndIsNotSentAgain() throws {
+        let fixture = try RoomSelfPingTests().entered()
+        let harness = fixture.harness("main")
+        fixture.model.openChat(try fixture.key("main", RoomTests.room), focus: true)
+        fixture.model.submit("I have no voice")
+        let sent = try #require(harness.takeWrittenElements().first { $0.name == "message" })
+        harness.serverSends(
+            "<message from='\(RoomTests.room)' type='error' id='\(sent.id!)'><body>I have no voice</body>"
+                + "<error type='auth'><forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>")
+        #expect(try rooms.stored(fixture).first?.state == .failed)
+        #expect(try fixture.store.outbox(account: fixture.account("main").accountID).isEmpty)
+        let notices = fixture.model.noticesOf(fixture.model.currentWindow).map(\.text)
+        #expect(notices.contains("your message did not reach \(RoomTests.room): forbidden"), "\(notices)")
+    }
+}

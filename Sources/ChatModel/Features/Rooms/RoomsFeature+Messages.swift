@@ -138,12 +138,21 @@ extension RoomsFeature {
                     : "\(room.jid) did not take your subject: \(reason)")
             // A refused subject is no sign of having been dropped from the room.
             return
+        } else if message.error?.condition == .notAcceptable, room.state == .joined, from.isBare, let id = message.id,
+            let again = try? account.store.requeue(
+                account: account.accountID, conversation: room.jid, idAttribute: id,
+                stanza: { Self.stanza(resending: $0, to: room.jid) })
+        {
+            // XEP-0045 §7.4: refused because we are not in the room: it goes again once we are.
+            account.forgetSent(again)
+            account.onEvent(
+                .messageStored(conversation: room.jid, messageID: again, isNew: false, outgoing: true, markable: nil))
         } else if let id = message.id,
             let failed = try? account.store.markFailed(
                 account: account.accountID, conversation: room.jid, idAttribute: id, error: reason)
         {
-            account.onEvent(
-                .messageStored(conversation: room.jid, messageID: failed, isNew: false, outgoing: true, markable: nil))
+            // The room's answer for it: it leaves the outbox, failed, and does not go again.
+            account.acknowledge([failed])
             notice(room.jid, "your message did not reach \(room.jid): \(reason)")
         } else {
             notice(room.jid, "\(room.jid) refused something you sent: \(reason)")
@@ -151,7 +160,7 @@ extension RoomsFeature {
         guard room.state == .joined, from.isBare else { return }
         if message.error?.condition == .notAcceptable {
             // XEP-0045 §7.4: what a room answers someone who is not in it.
-            notice(room.jid, "\(room.jid) says you are not in it; entering it again")
+            notice(room.jid, "\(room.jid) says you are not in it; entering it again (what it refused goes again)")
             enterAgain(room)
         } else if let session = account.session, !room.selfPinging {
             // Any other refusal may also mean the room forgot us: ask it (XEP-0410).
@@ -160,6 +169,14 @@ extension RoomsFeature {
     }
 
     // MARK: Sending
+
+    /// The stanza that sends a stored message of ours to `room` again: its body, with its id and
+    /// origin-id as before (so the room's reflection is recognised as it).
+    static func stanza(resending message: StoredMessage, to room: JID) -> String {
+        let id = message.originID ?? message.idAttribute ?? message.id.description
+        return OutgoingMessage.groupchat(to: room, body: message.body, id: id).serialized(
+            parentNamespace: Namespace.client)
+    }
 
     /// Sends a message to a room through the outbox: it goes when the room is joined, and its
     /// reflection from the room marks it delivered.
