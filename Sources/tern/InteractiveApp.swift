@@ -25,6 +25,7 @@ final class InteractiveApp {
     /// the loop then finishes its iteration and `shutDown()` runs exactly once.
     private var leaving = false
     private var watches: [EventLoop.WatchID] = []
+    private var keyLatency: KeyLatencyLog?
 
     init(
         loop: EventLoop,
@@ -121,6 +122,7 @@ final class InteractiveApp {
         let signals = SignalPipe.install()
         let terminal = CursesTerminal(environment: ProcessInfo.processInfo.environment)
         self.terminal = terminal
+        keyLatency = KeyLatencyLog(environment: ProcessInfo.processInfo.environment)
         let controller = UIController(
             model: model, themes: ThemeLibrary(), colorCount: terminal.colorCount, rows: terminal.rows,
             columns: terminal.columns, clock: { Clock.nowMilliseconds() })
@@ -163,7 +165,9 @@ final class InteractiveApp {
         guard let terminal, let controller else { return }
         let inputs = terminal.readInput()
         guard !inputs.isEmpty else { return }
-        for event in decoder.decode(inputs) {
+        let events = decoder.decode(inputs)
+        keyLatency?.read(events.count)
+        for event in events {
             if case .resize = event {
                 controller.resize(rows: terminal.rows, columns: terminal.columns)
                 terminal.clearScreen()
@@ -190,6 +194,7 @@ final class InteractiveApp {
             lastFrame = loop.now
             controller.render(on: terminal.canvas)
             terminal.flush()
+            keyLatency?.drawn()
         }
         // After the screen is current: prepare what the next keys will need.
         controller.idleWork()
