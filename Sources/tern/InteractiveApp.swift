@@ -130,7 +130,13 @@ final class InteractiveApp {
         watches.append(
             loop.watch(0, for: .readable) { [unowned self] events in
                 // A hang-up or error on the terminal: nobody is there to type or to read.
-                if events.hasFailed { self.leaving = true } else { self.readKeys() }
+                if events.hasFailed {
+                    self.leaving = true
+                } else {
+                    // What the keys changed is drawn before the network's share of this turn.
+                    self.readKeys()
+                    self.render()
+                }
             })
         if signals >= 0 {
             watches.append(
@@ -151,7 +157,7 @@ final class InteractiveApp {
             return
         }
         while !leaving {
-            loop.runOnce(maximumWait: controller.needsRender ? untilNextFrame() : nil)
+            loop.runOnce(maximumWait: controller.needsRender ? pacing.wait(at: loop.now) : nil)
             // A resize interrupts poll; ncurses reports it as a key.
             if !leaving { readKeys() }
             if model.quitRequested { leaving = true }
@@ -175,23 +181,18 @@ final class InteractiveApp {
             if case .control("l") = event { terminal.clearScreen() }
             controller.handle(event)
         }
+        pacing.keyHandled()
     }
 
-    /// At most one screen update per frame, however fast messages arrive: what comes in between
-    /// is drawn together.
-    static let frameInterval = Duration.milliseconds(16)
-    private var lastFrame: EventLoop.Time?
-
-    private func untilNextFrame() -> Duration {
-        guard let lastFrame else { return .zero }
-        return max(.zero, InteractiveApp.frameInterval - (loop.now - lastFrame))
-    }
+    /// At most one screen update per frame for what the network brings, however fast messages
+    /// arrive (what comes in between is drawn together); at once after a key.
+    private var pacing = FramePacing()
 
     private func render() {
         guard let terminal, let controller else { return }
         if controller.needsRender {
-            guard untilNextFrame() == .zero else { return }
-            lastFrame = loop.now
+            guard pacing.wait(at: loop.now) == .zero else { return }
+            pacing.drawn(at: loop.now)
             controller.render(on: terminal.canvas)
             terminal.flush()
             keyLatency?.drawn()
