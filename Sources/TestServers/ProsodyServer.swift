@@ -16,8 +16,12 @@ public final class ProsodyServer: XMPPTestServer {
 
     static var script: String { repositoryRoot + "/scripts/prosody-server" }
 
-    /// Starts a server with these accounts (name → password) on free loopback ports.
-    public init(users: [String: String], hibernationSeconds: Int = 300, domain: String = "localhost") throws {
+    /// Starts a server with these accounts (name → password) on free loopback ports. `logLevel`
+    /// `debug` logs every stanza it receives (its top tag) to `log`; nil: `PROSODY_LOG_LEVEL`, else
+    /// `info`.
+    public init(
+        users: [String: String], hibernationSeconds: Int = 300, domain: String = "localhost", logLevel: String? = nil
+    ) throws {
         let layout = try ServerLayout(name: "prosody", domain: domain)
         directory = layout.directory
         self.domain = domain
@@ -27,7 +31,8 @@ public final class ProsodyServer: XMPPTestServer {
         certificateFile = layout.certificateFile
         try runTool(
             ProsodyServer.script,
-            layout.startArguments(users: users, extra: ["--hibernation", String(hibernationSeconds)]))
+            layout.startArguments(users: users, extra: ["--hibernation", String(hibernationSeconds)]),
+            environment: logLevel.map { ["PROSODY_LOG_LEVEL": $0] } ?? [:])
     }
 
     deinit { stop() }

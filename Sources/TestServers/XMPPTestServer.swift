@@ -83,10 +83,11 @@ var scratchDirectory: String {
     access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : FileManager.default.temporaryDirectory.path
 }
 
-/// Runs a tool and returns its standard output, or throws with what it printed.
+/// Runs a tool (with `environment` added to ours) and returns its standard output, or throws with
+/// what it printed.
 @discardableResult
-func runTool(_ executable: String, _ arguments: [String]) throws -> String {
-    let output = try Subprocess.run(executable, arguments)
+func runTool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
+    let output = try Subprocess.run(executable, arguments, environment: environment)
     guard output.status == 0 else {
         throw FixtureError(
             "\(executable) \(arguments.joined(separator: " ")) failed: "

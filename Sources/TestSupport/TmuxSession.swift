@@ -42,9 +42,9 @@ public final class TmuxSession {
         for key in keys { try send(key, literal: false) }
     }
 
-    /// The screen as text.
-    public func screen() throws -> String {
-        try run(["capture-pane", "-t", name, "-p"])
+    /// The screen as text; with `styles`, with the escape sequences of its colours and attributes.
+    public func screen(styles: Bool = false) throws -> String {
+        try run(["capture-pane", "-t", name, "-p"] + (styles ? ["-e"] : []))
     }
 
     /// The screen as text with its attributes and colours, as SGR escape sequences (`capture-pane

@@ -262,22 +262,24 @@ enum IMBenchmark {
 
     // MARK: Helpers
 
-    static func settings(server: ProsodyServer, user: String) -> ConnectionSettings {
+    static func settings(server: ProsodyServer, user: String, resource: String = "bench") -> ConnectionSettings {
         ConnectionSettings(
             session: SessionConfiguration(
-                jid: try! JID("\(user)@\(server.domain)"), password: server.users[user] ?? "", resource: "bench"),
+                jid: try! JID("\(user)@\(server.domain)"), password: server.users[user] ?? "", resource: resource),
             host: "127.0.0.1", port: server.c2sPort, tlsMode: .startTLS, caFile: server.certificateFile)
     }
 
     static func connect(
         server: ProsodyServer,
         user: String,
+        resource: String = "bench",
         loop: EventLoop? = nil,
         extensions: [any SessionExtension] = []
     ) throws -> (EventLoop, XMPPConnection) {
         let loop = try loop ?? EventLoop()
         let connection = XMPPConnection(
-            loop: loop, settings: settings(server: server, user: user), extensions: [PingResponder()] + extensions)
+            loop: loop, settings: settings(server: server, user: user, resource: resource),
+            extensions: [PingResponder()] + extensions)
         var established = false
         connection.onEvent = { if case .established = $0 { established = true } }
         connection.connect()

@@ -53,8 +53,8 @@ enum ProcessBenchmark {
             try self.init(server: server, accounts: [(name: "bench", user: user)])
         }
 
-        /// One `[accounts.NAME]` table per account, in this order.
-        init(server: ProsodyServer, accounts: [(name: String, user: String)]) throws {
+        /// One `[accounts.NAME]` table per account, in this order, then `extraConfig`.
+        init(server: ProsodyServer, accounts: [(name: String, user: String)], extraConfig: String = "") throws {
             user = accounts[0].user
             directory =
                 FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -72,23 +72,25 @@ enum ProcessBenchmark {
                 tls = "starttls"
                 ca_file = "\(server.certificateFile)"
                 """
-            }.joined(separator: "\n\n").write(
+            }.joined(separator: "\n\n").appending("\n\n" + extraConfig).write(
                 toFile: directory + "/config/tern/config.toml", atomically: true, encoding: .utf8)
         }
 
-        /// Starts the release `tern` (with `arguments`) in tmux; the shell writes the launch time
-        /// (ns) to `started`. `TERN_BENCH_WRAPPER` runs it under a profiler (e.g. `valgrind
-        /// --tool=callgrind`).
-        func launch(arguments: String = "") throws -> TmuxSession {
+        /// Starts the release `tern` (with `arguments`, and `environment` besides the home's) in
+        /// tmux, 200 columns by `rows`; the shell writes the launch time (ns) to `started`.
+        /// `TERN_BENCH_WRAPPER` runs it under a profiler (e.g. `valgrind --tool=callgrind`).
+        func launch(arguments: String = "", rows: Int = 50, environment: [String: String] = [:]) throws
+            -> TmuxSession
+        {
             try? FileManager.default.removeItem(atPath: started)
             let wrapper = ProcessInfo.processInfo.environment["TERN_BENCH_WRAPPER"].map { $0 + " " } ?? ""
             return try TmuxSession(
                 command: "sh -c 'date +%s%N > \(started); exec \(wrapper)\(ternBinary) \(arguments)'", columns: 200,
-                rows: 50,
+                rows: rows,
                 environment: [
                     "XDG_CONFIG_HOME": directory + "/config", "XDG_DATA_HOME": directory + "/data",
                     "HOME": directory, "TZ": "UTC",
-                ])
+                ].merging(environment) { $1 })
         }
 
         var started: String { directory + "/started" }
@@ -148,11 +150,13 @@ enum ProcessBenchmark {
         return nanoseconds / 1e9
     }
 
-    /// Runs `body` with Tern (given `arguments`) running in tmux, then quits it with /quit.
+    /// Runs `body` with Tern (given `arguments`, in a terminal of `rows`, with `environment`)
+    /// running in tmux, then quits it with /quit.
     static func session(
-        _ home: Home, arguments: String = "", _ body: (TmuxSession, Int32) throws -> Void
+        _ home: Home, arguments: String = "", rows: Int = 50, environment: [String: String] = [:],
+        _ body: (TmuxSession, Int32) throws -> Void
     ) throws {
-        let tmux = try home.launch(arguments: arguments)
+        let tmux = try home.launch(arguments: arguments, rows: rows, environment: environment)
         defer { tmux.kill() }
         var pid: Int32?
         for _ in 0..<200 where pid == nil {
@@ -235,13 +239,7 @@ enum ProcessBenchmark {
         while sent < count {
             let round = min(250, count - sent)
             for index in sent..<(sent + round) {
-                _ = sender.send(
-                    XMLElement(
-                        "message", namespace: Namespace.client,
-                        ["to": recipient, "type": "chat", "id": "flood-\(tag)\(index)"],
-                        elements: [
-                            XMLElement("body", [:], text: "flood message \(tag)\(index) with some ordinary chat text")
-                        ]))
+                _ = sender.send(floodMessage(to: recipient, tag: tag, index: index))
             }
             sent += round
             var answered = false
@@ -250,6 +248,13 @@ enum ProcessBenchmark {
             }
             guard loop.run(for: .seconds(60), until: { answered }) else { throw FixtureError("the server stalled") }
         }
+    }
+
+    /// Message `index` of a flood: `flood message TAGINDEX with some ordinary chat text`.
+    static func floodMessage(to recipient: String, type: String = "chat", tag: String, index: Int) -> XMLElement {
+        XMLElement(
+            "message", namespace: Namespace.client, ["to": recipient, "type": type, "id": "flood-\(tag)\(index)"],
+            elements: [XMLElement("body", [:], text: "flood message \(tag)\(index) with some ordinary chat text")])
     }
 
     /// utime + stime of a process, in seconds.

@@ -22,6 +22,10 @@ case "accounts":
         launches: Int(arguments.dropFirst().first ?? "") ?? 7,
         messages: Int(arguments.dropFirst(2).first ?? "") ?? 10_000)
 case "history": HistoryBenchmark.run(messages: Int(arguments.dropFirst().first ?? "") ?? 10_000)
+case "rooms":
+    RoomsBenchmark.run(
+        launches: Int(arguments.dropFirst().first ?? "") ?? 5,
+        messages: Int(arguments.dropFirst(2).first ?? "") ?? 10_000, rate: 1000)
 case "all":
     ParseBenchmark.run()
     LoginBenchmark.run(runs: 20)
@@ -32,8 +36,9 @@ case "all":
     HistoryBenchmark.run(messages: 10_000)
     ProcessBenchmark.run(messages: 10_000, contacts: 1000, launches: 7)
     AccountsBenchmark.run(launches: 7, messages: 10_000)
+    RoomsBenchmark.run(launches: 5, messages: 10_000, rate: 1000)
 default:
     print(
-        "usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|sm [MESSAGES]|history [MESSAGES]|client [MESSAGES [LAUNCHES]]|accounts [LAUNCHES [MESSAGES]]|all]"
+        "usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|sm [MESSAGES]|history [MESSAGES]|client [MESSAGES [LAUNCHES]]|accounts [LAUNCHES [MESSAGES]]|rooms [LAUNCHES [MESSAGES]]|all]"
     )
 }

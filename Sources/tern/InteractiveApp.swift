@@ -25,6 +25,7 @@ final class InteractiveApp {
     /// the loop then finishes its iteration and `shutDown()` runs exactly once.
     private var leaving = false
     private var watches: [EventLoop.WatchID] = []
+    private var keyLatency: KeyLatencyLog?
 
     init(
         loop: EventLoop,
@@ -121,6 +122,7 @@ final class InteractiveApp {
         let signals = SignalPipe.install()
         let terminal = CursesTerminal(environment: ProcessInfo.processInfo.environment)
         self.terminal = terminal
+        keyLatency = KeyLatencyLog(environment: ProcessInfo.processInfo.environment)
         let controller = UIController(
             model: model, themes: ThemeLibrary(), colorCount: terminal.colorCount, rows: terminal.rows,
             columns: terminal.columns, clock: { Clock.nowMilliseconds() })
@@ -128,7 +130,13 @@ final class InteractiveApp {
         watches.append(
             loop.watch(0, for: .readable) { [unowned self] events in
                 // A hang-up or error on the terminal: nobody is there to type or to read.
-                if events.hasFailed { self.leaving = true } else { self.readKeys() }
+                if events.hasFailed {
+                    self.leaving = true
+                } else {
+                    // What the keys changed is drawn before the network's share of this turn.
+                    self.readKeys()
+                    self.render()
+                }
             })
         if signals >= 0 {
             watches.append(
@@ -149,7 +157,7 @@ final class InteractiveApp {
             return
         }
         while !leaving {
-            loop.runOnce(maximumWait: controller.needsRender ? untilNextFrame() : nil)
+            loop.runOnce(maximumWait: controller.needsRender ? pacing.wait(at: loop.now) : nil)
             // A resize interrupts poll; ncurses reports it as a key.
             if !leaving { readKeys() }
             if model.quitRequested { leaving = true }
@@ -163,7 +171,9 @@ final class InteractiveApp {
         guard let terminal, let controller else { return }
         let inputs = terminal.readInput()
         guard !inputs.isEmpty else { return }
-        for event in decoder.decode(inputs) {
+        let events = decoder.decode(inputs)
+        keyLatency?.read(events.count)
+        for event in events {
             if case .resize = event {
                 controller.resize(rows: terminal.rows, columns: terminal.columns)
                 terminal.clearScreen()
@@ -171,25 +181,21 @@ final class InteractiveApp {
             if case .control("l") = event { terminal.clearScreen() }
             controller.handle(event)
         }
+        pacing.keyHandled()
     }
 
-    /// At most one screen update per frame, however fast messages arrive: what comes in between
-    /// is drawn together.
-    static let frameInterval = Duration.milliseconds(16)
-    private var lastFrame: EventLoop.Time?
-
-    private func untilNextFrame() -> Duration {
-        guard let lastFrame else { return .zero }
-        return max(.zero, InteractiveApp.frameInterval - (loop.now - lastFrame))
-    }
+    /// At most one screen update per frame for what the network brings, however fast messages
+    /// arrive (what comes in between is drawn together); at once after a key.
+    private var pacing = FramePacing()
 
     private func render() {
         guard let terminal, let controller else { return }
         if controller.needsRender {
-            guard untilNextFrame() == .zero else { return }
-            lastFrame = loop.now
+            guard pacing.wait(at: loop.now) == .zero else { return }
+            pacing.drawn(at: loop.now)
             controller.render(on: terminal.canvas)
             terminal.flush()
+            keyLatency?.drawn()
         }
         // After the screen is current: prepare what the next keys will need.
         controller.idleWork()

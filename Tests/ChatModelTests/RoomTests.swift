@@ -320,4 +320,37 @@ import XMPPCore
         #expect(model.nickCompletions(for: "thi") == nil, "not our own nick")
         #expect(model.nickCompletions(for: "/join x") == nil)
     }
+
+    /// The occupant list (the pane and /names) is sorted once and kept, and follows every change:
+    /// someone entering, a role changing the order, our own nick changing, someone leaving, the
+    /// connection ending.
+    @Test func theOccupantListFollowsEveryChange() throws {
+        let fixture = try connected()
+        try enter(fixture)
+        let model = fixture.model
+        let key = try fixture.key("main", RoomTests.room)
+        let harness = fixture.harness("main")
+        func listed() -> [String] { model.occupants(of: key).map { "\($0.nick)\($0.isSelf ? "*" : "")" } }
+        #expect(listed() == ["firstwitch", "thirdwitch*"])
+        #expect(listed() == ["firstwitch", "thirdwitch*"], "asked again, the same")
+        harness.serverSends(presence("Secondwitch"))
+        #expect(listed() == ["firstwitch", "Secondwitch", "thirdwitch*"], "by role, then nick whatever its case")
+        harness.serverSends(presence("Secondwitch", role: "moderator"))
+        #expect(listed() == ["firstwitch", "Secondwitch", "thirdwitch*"])
+        harness.serverSends(presence("firstwitch", role: "visitor"))
+        #expect(listed() == ["Secondwitch", "thirdwitch*", "firstwitch"])
+        fixture.account("main").feature(RoomsFeature.self)?.changeNick(in: try JID(RoomTests.room), to: "hecate")
+        harness.serverSends(
+            "<presence from='\(RoomTests.room)/thirdwitch' type='unavailable'><x xmlns='http://jabber.org/protocol/muc#user'>"
+                + "<item affiliation='none' role='participant' nick='hecate'/><status code='303'/><status code='110'/></x></presence>"
+        )
+        harness.serverSends(presence("hecate", codes: [110]))
+        #expect(listed() == ["Secondwitch", "hecate*", "firstwitch"])
+        harness.serverSends(
+            "<presence from='\(RoomTests.room)/Secondwitch' type='unavailable'><x xmlns='http://jabber.org/protocol/muc#user'>"
+                + "<item affiliation='none' role='none'/></x></presence>")
+        #expect(listed() == ["hecate*", "firstwitch"])
+        fixture.account("main").disconnect()
+        #expect(listed() == [])
+    }
 }

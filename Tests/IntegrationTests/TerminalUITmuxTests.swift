@@ -240,4 +240,31 @@ struct TerminalUITmuxTests {
         try tmux.waitFor("[exited] 0")
         _ = screen
     }
+
+    /// `TERN_KEY_LATENCY_LOG` (for `tern-bench rooms`): one `READ DRAWN` line per key typed, in
+    /// microseconds of the wall clock, drawn after read.
+    @Test func theKeyLatencyLogHasALinePerKeyDrawnAfterItWasRead() throws {
+        let home = try makeHome()
+        let log = home.directory + "/keys.log"
+        let tmux = try home.start(arguments: "--offline", extraEnvironment: ["TERN_KEY_LATENCY_LOG": log])
+        try tmux.waitFor("Tern — console")
+        for key in ["k", "e", "y"] { try tmux.send(key) }
+        try tmux.waitFor("key")
+        var lines: [[Int64]] = []
+        for _ in 0..<100 where lines.count < 3 {
+            Thread.sleep(forTimeInterval: 0.05)
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            lines = text.split(separator: "\n").map { $0.split(separator: " ").compactMap { Int64($0) } }
+        }
+        #expect(lines.count == 3, "\(lines)")
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        for line in lines {
+            #expect(line.count == 2)
+            guard line.count == 2 else { continue }
+            #expect(line[0] <= line[1], "drawn after read")
+            #expect(now - line[0] < 60_000_000, "wall-clock microseconds")
+        }
+        try tmux.press("C-c")
+        try tmux.waitFor("[exited] 0")
+    }
 }

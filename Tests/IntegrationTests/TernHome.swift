@@ -75,10 +75,12 @@ struct TernHome {
         try text.write(toFile: config, atomically: true, encoding: .utf8)
     }
 
-    /// Starts `tern` with `arguments` in a `columns`×`rows` tmux session.
-    func start(arguments: String = "", columns: Int = 120, rows: Int = 40) throws -> TmuxSession {
+    /// Starts `tern` with `arguments` (and `extraEnvironment`) in a `columns`×`rows` tmux session.
+    func start(arguments: String = "", columns: Int = 120, rows: Int = 40, extraEnvironment: [String: String] = [:])
+        throws -> TmuxSession
+    {
         try TmuxSession(
             command: SendCommandTests.ternBinary + " " + arguments, columns: columns, rows: rows,
-            environment: environment)
+            environment: environment.merging(extraEnvironment) { $1 })
     }
 }

@@ -106,12 +106,16 @@ extension AppModel {
         account.feature(BookmarksFeature.self)?.enter(key.jid)
     }
 
-    /// A room's occupants, by role and then nick.
+    /// A room's occupants, by role and then nick (sorted again only after a change).
     public func occupants(of key: ConversationKey) -> [OccupantRow] {
         guard let room = account(of: key)?.feature(RoomsFeature.self)?.rooms[key.jid] else { return [] }
-        return room.occupants.values.map { OccupantRow($0, isSelf: $0.nick == room.nick) }.sorted {
-            ($0.role, $0.nick.lowercased()) < ($1.role, $1.nick.lowercased())
-        }
+        if let rows = room.occupantRows { return rows }
+        // Each nick is folded once, not once per comparison.
+        let rows = room.occupants.values.map { OccupantRow($0, isSelf: $0.nick == room.nick) }
+            .map { (role: $0.role, folded: $0.nick.lowercased(), row: $0) }
+            .sorted { ($0.role, $0.folded) < ($1.role, $1.folded) }.map(\.row)
+        room.occupantRows = rows
+        return rows
     }
 
     /// Nicks to complete in a room window (most recent speakers are not tracked: by name).

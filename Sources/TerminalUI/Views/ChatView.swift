@@ -35,6 +35,8 @@ public final class ChatView {
     private var account = ""
     private var cacheWidth = 0
     private var entriesCache: EntriesCache?
+    /// How often a window's entries were built from scratch rather than updated in place.
+    private(set) var entriesBuilt = 0
 
     /// A window's entries, kept while the window and its notices do not change, and updated in
     /// place when scrolling loads older messages or drops the newest (no full rebuild: PageUp
@@ -133,16 +135,16 @@ public final class ChatView {
         account = window.account ?? ""
         let noticeCount = model.noticesOf(window).count
         if var cached = entriesCache, cached.window == ObjectIdentifier(window), cached.notices == noticeCount,
-            noticeCount == 0 || cached.version == window.version,
             let changes = window.changes(since: cached.version)
         {
             if changes.isEmpty { return cached.entries }
-            if update(&cached, window: window, changes: changes) {
+            if update(&cached, window: window, changes: changes, notices: noticeCount > 0) {
                 entriesCache = cached
                 return cached.entries
             }
         }
         let entries = buildEntries(window, model: model)
+        entriesBuilt += 1
         var positions: [Int64: Int] = [:]
         positions.reserveCapacity(entries.count)
         for (index, entry) in entries.enumerated() {
@@ -155,8 +157,12 @@ public final class ChatView {
     }
 
     /// Applies prepends and drops (scrolling back) or appends and drops of the oldest (the live
-    /// end) to cached entries; false when a rebuild is needed.
-    private func update(_ cache: inout EntriesCache, window: ChatWindow, changes: [ChatWindow.Change]) -> Bool {
+    /// end) to cached entries; false when a rebuild is needed. Among `notices` (a room's window
+    /// always has some), which go between the messages by time, only the live end's changes are
+    /// applied, and only while no notice is at the end or where the oldest leave.
+    private func update(
+        _ cache: inout EntriesCache, window: ChatWindow, changes: [ChatWindow.Change], notices: Bool
+    ) -> Bool {
         guard window.clearedBefore == nil else { return false }
         var prepended = 0
         var droppedNewest = 0
@@ -171,7 +177,7 @@ public final class ChatView {
             case .droppedOldest(let count): droppedOldest += count
             }
         }
-        if prepended + droppedNewest > 0 && appended + droppedOldest > 0 { return false }
+        if prepended + droppedNewest > 0 && (appended + droppedOldest > 0 || notices) { return false }
         if prepended > 0 { prepend(&cache, window.messages.prefix(prepended)) }
         if droppedNewest > 0 { dropNewest(&cache, droppedNewest) }
         if appended > 0 {
@@ -226,6 +232,8 @@ public final class ChatView {
     private func append(
         _ cache: inout EntriesCache, _ messages: ArraySlice<MessageRow>, unreadMarker: Int64?
     ) -> Bool {
+        // A notice newer than the last message may belong after some of the new ones.
+        if case .notice? = cache.entries.last { return false }
         var lastDay: Int?
         for entry in cache.entries.reversed() {
             if case .message(let message) = entry {
@@ -247,7 +255,7 @@ public final class ChatView {
     }
 
     /// The oldest messages leave, with the separators and the unread marker before them; the new
-    /// first message keeps a day separator. False when the entries start with something else.
+    /// first message keeps a day separator. False when a notice is among them or after them.
     private func dropOldest(_ cache: inout EntriesCache, _ count: Int) -> Bool {
         var removed = 0
         var front = 0
@@ -262,6 +270,8 @@ public final class ChatView {
             front += 1
         }
         while front < cache.entries.count, case .day = cache.entries[front] { front += 1 }
+        // A notice now first would need the day separator after it.
+        if front < cache.entries.count, case .notice = cache.entries[front] { return false }
         cache.entries.removeFirst(front)
         cache.base += front
         if case .message(let message)? = cache.entries.first {

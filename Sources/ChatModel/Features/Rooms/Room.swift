@@ -22,7 +22,13 @@ final class Room {
     var password: String?
     var state: State = .offline
     /// Occupants by nick.
-    var occupants: [String: MUCOccupantPresence] = [:]
+    var occupants: [String: MUCOccupantPresence] = [:] {
+        didSet { occupantRows = nil }
+    }
+    /// The occupants in the pane's order (`AppModel.occupants(of:)`), kept until they change (our
+    /// own nick changes with them): the pane is drawn with every frame, and a room may have
+    /// thousands.
+    var occupantRows: [OccupantRow]?
     /// Our own occupant: id (XEP-0421) and role.
     var selfPresence: MUCOccupantPresence?
     var subject: String?
