@@ -24,6 +24,10 @@ public struct UISettings: Sendable, Hashable {
     /// The occupants pane beside a room window.
     public var occupantsVisible = true
     public var occupantsWidth = 20
+    /// `y` and /copy put text on the clipboard through the terminal (OSC 52).
+    public var clipboardOSC52 = true
+    /// The reactions used last, newest first (the reaction picker shows them first).
+    public var recentReactions: [String] = []
 
     /// How emoji sequences are sent to the terminal. Terminals disagree on the width of some (tmux
     /// 3.3 draws a ZWJ family in 2 columns, xterm in 6; kitty draws a skin-tone emoji in 2, xterm,
@@ -63,6 +67,8 @@ public struct UISettings: Sendable, Hashable {
         ("rooms.joinleave.limit", "0-100000 occupants"),
         ("occupants.visible", "on|off"),
         ("occupants.width", "10-60"),
+        ("clipboard.osc52", "on|off"),
+        ("reactions.recent", "emoji separated by commas"),
     ]
 
     /// Applies `key = value`; returns a message saying what is wrong otherwise.
@@ -120,6 +126,15 @@ public struct UISettings: Sendable, Hashable {
         case "occupants.width":
             guard let width = Int(value), (10...60).contains(width) else { return "occupants.width takes 10 to 60" }
             occupantsWidth = width
+        case "clipboard.osc52":
+            guard let value = flag(value) else { return "clipboard.osc52 takes on or off" }
+            clipboardOSC52 = value
+        case "reactions.recent":
+            // Each one short: a reaction is an emoji or two.
+            recentReactions = Array(
+                value.split(separator: ",").map { String($0.filter { !$0.isWhitespace }) }.filter {
+                    !$0.isEmpty && $0.count <= 4
+                }.prefix(9))
         default:
             return "unknown setting \(key) (known: \(UISettings.keys.map(\.key).joined(separator: ", ")))"
         }
@@ -141,6 +156,8 @@ public struct UISettings: Sendable, Hashable {
         case "rooms.joinleave.limit": String(joinLeaveLimit)
         case "occupants.visible": occupantsVisible ? "on" : "off"
         case "occupants.width": String(occupantsWidth)
+        case "clipboard.osc52": clipboardOSC52 ? "on" : "off"
+        case "reactions.recent": recentReactions.joined(separator: ",")
         default: nil
         }
     }

@@ -27,7 +27,7 @@ public enum KeyBindings {
                 (
                     "Up / Down",
                     "earlier / later lines typed in this window; Up on an empty line in a chat: correct your last"
-                        + " message"
+                        + " message, or select the last message when it is not yours"
                 ),
                 ("← / →, Ctrl-B / Ctrl-F", "one character left / right"),
                 ("Alt-B / Alt-F", "one word left / right"),
@@ -37,6 +37,20 @@ public enum KeyBindings {
                 ("Ctrl-W / Alt-D", "cut the word before / after the cursor"),
                 ("Ctrl-Y", "paste what was cut"),
                 ("Esc", "cancel a question"),
+            ]
+        ),
+        (
+            "Message actions (Alt-↑; ↑ on an empty line when the last message is not yours)",
+            [
+                ("↑ / ↓, k / j, PageUp / PageDown", "select an older / newer message, or one a screen away"),
+                ("r", "reply: `/reply #ID ` on the input line"),
+                ("e", "react: pick with ← / → and Enter, or a digit (recent reactions first); runs `/react #ID EMOJI`"),
+                ("x", "retract your message (asks first), or remove another's in a room you moderate (asks why)"),
+                ("c", "correct your last message: `/correct TEXT` on the input line"),
+                ("y", "copy the text, or the URL, to the clipboard (OSC 52; /set clipboard.osc52)"),
+                ("o", "open the file or URL (`/open #ID`)"),
+                ("i", "details: date and time, ids, sender, delivery state, encryption"),
+                ("Esc", "back to the input line (switching windows too)"),
             ]
         ),
         (

@@ -10,7 +10,7 @@ public final class UIController {
     public let model: AppModel
     public private(set) var theme: Theme
     public internal(set) var input = InputLine()
-    public private(set) var focus: Focus = .input
+    public internal(set) var focus: Focus = .input
     public internal(set) var prompt: Prompt?
     public private(set) var layout: Layout?
     public var themes: ThemeLibrary
@@ -20,7 +20,7 @@ public final class UIController {
     public let colorCount: Int
     var dirty: ModelChanges = .all
     var inputDirty = true
-    private let chatView = ChatView()
+    let chatView = ChatView()
     let rosterView = RosterView()
     var rosterRows: [RosterView.Row] = [] {
         didSet { rosterPositions = nil }
@@ -41,11 +41,17 @@ public final class UIController {
     private var editingStarted = false
     /// The selected field of the form shown, and how far its list is scrolled.
     var formCursor = FormCursor()
+    /// The message selected in selection mode (with `focus == .messages`).
+    var messageCursor: MessageCursor?
+    /// Base64 text for the terminal's clipboard, until the terminal takes it.
+    var pendingClipboard: String?
     private let clock: () -> Int64
 
     public enum Focus: Sendable, Hashable {
         case input
         case roster
+        /// Selection mode in the chat pane: the keys act on a message (`UIController+Cursor`).
+        case messages
     }
 
     /// A question the input line is asking instead of taking a message.
@@ -65,6 +71,8 @@ public final class UIController {
         case formField(id: Int, label: String, kind: EditedForm.Kind)
         /// Whether to throw away the changes made to the form shown.
         case discardForm
+        /// A question about the message selected in the chat pane.
+        case message(MessageQuestion)
 
         var label: String {
             switch self {
@@ -78,6 +86,7 @@ public final class UIController {
             case .filter: "Filter roster: "
             case .formField(_, let label, let kind): label + FormInput.hint(kind) + ": "
             case .discardForm: "Discard your changes to this form? (y/n) "
+            case .message(let question): question.label
             }
         }
 
@@ -87,7 +96,7 @@ public final class UIController {
                 .declineInvitation(let key):
                 key.address
             case .addName(_, let address): address
-            case .addJID, .filter, .formField, .discardForm: nil
+            case .addJID, .filter, .formField, .discardForm, .message: nil
             }
         }
 
@@ -123,7 +132,7 @@ public final class UIController {
         self.clock = clock
         theme = Theme(definition: nil, colors: colorCount)
         layout = Layout(rows: rows, columns: columns, settings: model.settings, logInChat: true)
-        model.commands.register(themeCommand)
+        model.commands.register(uiCommands)
         model.extraCompletions = { [unowned self] kind in kind == .theme ? self.themes.names : [] }
         let previous = model.onChange
         model.onChange = { [unowned self] changes in
@@ -174,24 +183,27 @@ public final class UIController {
 
     /// The commands the terminal UI adds to the model's table.
     public static func commands(
-        theme: @escaping (CommandContext) throws(CommandError) -> Void = { _ throws(CommandError) in }
+        theme: @escaping (CommandContext) throws(CommandError) -> Void = { _ throws(CommandError) in },
+        copy: @escaping (CommandContext) throws(CommandError) -> Void = { _ throws(CommandError) in },
+        details: @escaping (CommandContext) throws(CommandError) -> Void = { _ throws(CommandError) in }
     ) -> [CommandSpec] {
         [
             CommandSpec(
                 "theme", arguments: [ArgumentSpec("name", optional: true, completion: .theme)],
                 summary: "switch the colour theme (/theme alone lists them)", handler: theme)
-        ]
+        ] + messageCommands(copy: copy, details: details)
     }
 
-    private var themeCommand: [CommandSpec] {
-        UIController.commands { [unowned self] context throws(CommandError) in
-            guard let name = context.argument("name") else {
-                model.addNotice("themes: " + themes.names.joined(separator: ", ") + " (current: \(theme.name))")
-                return
-            }
-            guard applyTheme(name, report: true) else { throw .failed("no theme named \(name) (see /theme)") }
-            _ = model.changeSetting("theme", to: name)
-        }
+    private var uiCommands: [CommandSpec] {
+        UIController.commands(
+            theme: { [unowned self] context throws(CommandError) in
+                guard let name = context.argument("name") else {
+                    model.addNotice("themes: " + themes.names.joined(separator: ", ") + " (current: \(theme.name))")
+                    return
+                }
+                guard applyTheme(name, report: true) else { throw .failed("no theme named \(name) (see /theme)") }
+                _ = model.changeSetting("theme", to: name)
+            }, copy: copyCommand, details: detailsCommand)
     }
 
     /// Loads and applies a theme; problems in its file are shown, the rest applies. An unknown
@@ -218,7 +230,10 @@ public final class UIController {
             handleDiscardChoice(event)
             return
         }
-        if globalKey(event) { return }
+        if globalKey(event) {
+            leaveSelectionIfMoved()
+            return
+        }
         if focus == .input, prompt == nil, let form = shownForm {
             formKey(event, form)
             return
@@ -226,6 +241,7 @@ public final class UIController {
         switch focus {
         case .input: inputKey(event)
         case .roster: rosterKey(event)
+        case .messages: cursorKey(event)
         }
     }
 
@@ -240,10 +256,10 @@ public final class UIController {
         case .altKey(.right), .control("n"):
             model.switchTo((model.currentIndex + 1) % model.windows.count)
         case .key(.pageUp):
-            if focus == .roster || shownForm != nil { return false }
+            if focus != .input || shownForm != nil { return false }
             scrollChat(up: true)
         case .key(.pageDown):
-            if focus == .roster || shownForm != nil { return false }
+            if focus != .input || shownForm != nil { return false }
             scrollChat(up: false)
         case .altKey(.end):
             model.scrollToEnd()
@@ -305,10 +321,14 @@ public final class UIController {
         case .control("w"): input.killWordBackward()
         case .alt("d"): input.killWordForward()
         case .control("y"): input.yank()
+        case .altKey(.up): if prompt == nil { enterSelection() }
         case .key(.up):
             guard prompt == nil else { break }
-            // Up on an empty line in a chat edits the last message sent there (XEP-0308).
-            if input.isEmpty, !editingStarted, let key = model.currentWindow.conversation,
+            // Up on an empty line selects the last message when it is not ours, else edits the
+            // last message sent there (XEP-0308).
+            if input.isEmpty, !editingStarted, lastMessageIsTheirs() {
+                enterSelection()
+            } else if input.isEmpty, !editingStarted, let key = model.currentWindow.conversation,
                 let last = model.lastCorrectableText(in: key)
             {
                 editingStarted = true
@@ -387,6 +407,8 @@ public final class UIController {
             model.declineInvitation(key, reason: text.isEmpty ? nil : text)
         case .formField(let id, _, let kind):
             answerFormField(id, kind: kind, text)
+        case .message(let question):
+            answerMessageQuestion(question, text)
         case .subscription, .discardForm:
             return
         }
@@ -520,7 +542,7 @@ public final class UIController {
         dirty.formUnion([.chat, .status])
     }
 
-    private func setAnchor(_ window: ChatWindow, entries: [ChatView.Entry], index: Int, hidden: Int) {
+    func setAnchor(_ window: ChatWindow, entries: [ChatView.Entry], index: Int, hidden: Int) {
         // Anchor on a message: the one at the position, else the next one down (a separator or a
         // notice at the bottom becomes "that message with all its lines hidden").
         if case .message(let message) = entries[index] {
@@ -596,7 +618,9 @@ public final class UIController {
             } else if let form = shownForm {
                 renderForm(form, canvas: canvas, rect: layout.chat)
             } else {
-                chatView.render(current, model: model, theme: theme, canvas: canvas, rect: layout.chat)
+                chatView.render(
+                    current, model: model, theme: theme, canvas: canvas, rect: layout.chat, selected: selectedMessageID)
+                renderCursorOverlay(canvas: canvas, rect: layout.chat)
             }
         }
         if let rect = layout.occupants, let border = layout.occupantsBorder, let key = current.conversation,
@@ -657,15 +681,15 @@ public final class UIController {
 
     private func renderInput(canvas: some Canvas, rect: Rect) {
         let label =
-            prompt?.label(fitting: max(rect.width / 2, rect.width - 12))
+            prompt?.label(fitting: max(rect.width / 2, rect.width - 12)) ?? selectionHint
             ?? (focus == .roster
                 ? "roster: ↑↓ select, Enter chat, a add, d remove, r rename, g groups, s subscription, / filter, Esc back"
                 : "")
         let promptWidth = min(TextWidth.of(label), max(rect.width / 2, rect.width - 12))
         var column = canvas.draw(
-            TextWidth.truncate(label, to: focus == .roster && prompt == nil ? rect.width : promptWidth), row: rect.row,
+            TextWidth.truncate(label, to: focus != .input && prompt == nil ? rect.width : promptWidth), row: rect.row,
             column: rect.column, width: rect.width, style: theme.style("input.prompt"))
-        if (focus == .roster || shownForm != nil) && prompt == nil {
+        if (focus != .input || shownForm != nil) && prompt == nil {
             canvas.fill(row: rect.row, column: column, width: rect.width - column, style: theme.style("input.text"))
             canvas.hideCursor()
             return

@@ -15,6 +15,7 @@ public struct UIConfiguration: Sendable, Hashable {
         "roster_visible": "roster.visible", "roster_width": "roster.width", "roster_grouping": "roster.grouping",
         "show_offline": "roster.offline", "log_visible": "log.visible", "log_height": "log.height",
         "time_format": "time.format", "emoji": "text.emoji", "newline_key": "input.newline",
+        "clipboard_osc52": "clipboard.osc52",
     ]
 
     init(reader: ConfigReader) throws(ConfigError) {

@@ -190,6 +190,7 @@ final class InteractiveApp {
 
     private func render() {
         guard let terminal, let controller else { return }
+        if let payload = controller.takeClipboard() { terminal.copyToClipboard(base64: payload) }
         if controller.needsRender {
             guard pacing.wait(at: loop.now) == .zero else { return }
             pacing.drawn(at: loop.now)

@@ -54,6 +54,10 @@ import Testing
         Case(
             key: "occupants.width", taken: [("10", "10"), ("60", "60")], refused: ["9", "61"],
             answer: "occupants.width takes 10 to 60"),
+        Case(key: "clipboard.osc52", taken: onOff, refused: ["osc"], answer: "clipboard.osc52 takes on or off"),
+        Case(
+            key: "reactions.recent", taken: [("👍,❤", "👍,❤"), (" 🎉 , ,✅", "🎉,✅"), ("", ""), ("👍,toolong", "👍")],
+            refused: [], answer: ""),
     ]
 
     @Test(arguments: cases)
@@ -106,7 +110,7 @@ import Testing
         #expect(model.log.last?.text == "input.newline = ctrl-j (saved for the next start)", "as it is kept")
         model.submit("/set")
         let listed = model.log.suffix(UISettings.keys.count).map(\.text)
-        #expect(listed.count == 13)
+        #expect(listed.count == 15)
         #expect(listed.contains("occupants.width = 30 (10-60, saved)"))
         #expect(listed.contains("input.newline = ctrl-j (none|ctrl-j|ctrl-o|ctrl-t, saved)"))
         #expect(listed.contains("roster.width = 24 (10-80)"))

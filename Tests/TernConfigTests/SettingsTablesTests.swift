@@ -18,6 +18,7 @@ import Testing
             time_format = "%H:%M"
             emoji = false
             newline_key = "alt-enter"
+            clipboard_osc52 = false
             """
         ).ui
         #expect(ui.theme == "light")
@@ -25,7 +26,7 @@ import Testing
             ui.settings == [
                 "roster.visible": "off", "roster.width": "28", "roster.grouping": "groups", "roster.offline": "on",
                 "log.visible": "on", "log.height": "5", "time.format": "%H:%M", "text.emoji": "off",
-                "input.newline": "alt-enter",
+                "input.newline": "alt-enter", "clipboard.osc52": "off",
             ])
         #expect(try parseConfig("").ui == UIConfiguration(), "nothing set: the UI's own defaults")
     }
@@ -40,8 +41,8 @@ import Testing
         #expect(unknown?.key == "ui.roster")
         #expect(
             unknown?.message
-                == "unknown key (known keys here: emoji, log_height, log_visible, newline_key, roster_grouping, "
-                + "roster_visible, roster_width, show_offline, theme, time_format)")
+                == "unknown key (known keys here: clipboard_osc52, emoji, log_height, log_visible, newline_key, "
+                + "roster_grouping, roster_visible, roster_width, show_offline, theme, time_format)")
     }
 
     @Test func chatKeysTheirRangesAndChoices() throws {

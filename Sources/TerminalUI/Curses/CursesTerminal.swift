@@ -93,6 +93,12 @@ public final class CursesTerminal {
         beep()
     }
 
+    /// Puts text on the clipboard through the terminal (OSC 52), from the base64 payload of
+    /// `Clipboard.payload(for:)`; anything else is not written.
+    public func copyToClipboard(base64 payload: String) {
+        if let sequence = Clipboard.sequence(base64: payload) { writeToTerminal(sequence) }
+    }
+
     /// Forces a full repaint on the next flush (Ctrl-L).
     public func clearScreen() {
         clearok(tern_stdscr(), true)

@@ -23,7 +23,8 @@ public struct Theme {
     /// so it differs from other unread lines and activity without colour), the less important dim.
     static func builtIn(_ element: String) -> Style {
         switch element {
-        case "statusbar.bar", "title.bar", "roster.selected", "form.selected": return Style(reverse: true)
+        case "statusbar.bar", "title.bar", "roster.selected", "form.selected", "chat.selected":
+            return Style(reverse: true)
         case "statusbar.activity": return Style(bold: true, reverse: true)
         case "statusbar.highlight": return Style(bold: true, underline: true, reverse: true)
         case "roster.highlight": return Style(bold: true, underline: true)

@@ -75,13 +75,15 @@ public final class ChatView {
         nicknames.removeAll()
     }
 
-    /// Draws the window's visible part into `rect`.
+    /// Draws the window's visible part into `rect`; the lines of message `selected` (the message
+    /// cursor's) stand out with the theme's `chat.selected`.
     public func render(
         _ window: ChatWindow,
         model: AppModel,
         theme: Theme,
         canvas: some Canvas,
-        rect: Rect
+        rect: Rect,
+        selected: Int64? = nil
     ) {
         let lines = visibleLines(window, model: model, width: rect.width, height: rect.height)
         let top = rect.height - lines.count
@@ -92,15 +94,16 @@ public final class ChatView {
                 continue
             }
             var column = 0
+            let isSelected = selected != nil && lines[row - top].messageID == selected
             for segment in lines[row - top].segments {
                 column += canvas.draw(
                     segment.text, row: target, column: rect.column + column, width: rect.width - column,
-                    style: theme.style(segment.element))
+                    style: theme.style(segment.element, selected: isSelected))
             }
             if column < rect.width {
                 canvas.fill(
                     row: target, column: rect.column + column, width: rect.width - column,
-                    style: theme.style("chat.text"))
+                    style: theme.style("chat.text", selected: isSelected))
             }
         }
     }
