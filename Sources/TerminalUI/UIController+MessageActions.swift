@@ -24,12 +24,9 @@ extension UIController {
         }
     }
 
-    /// Runs a command line without keeping it in the window's input history; a problem (an
-    /// unknown command, a refusal) shows as a notice.
+    /// Runs an action's command line as if typed (it goes in the window's history too).
     func runCommand(_ line: String) {
-        if let problem = model.commands.run(String(line.dropFirst()), model: model) {
-            model.addNotice(problem, level: .warning)
-        }
+        model.submit(line)
     }
 
     /// Sends the reaction and keeps it first among the recent ones.
