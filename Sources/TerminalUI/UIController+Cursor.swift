@@ -61,7 +61,8 @@ extension UIController {
     }
 
     func cursorKey(_ event: KeyEvent) {
-        guard var cursor = messageCursor else { return leaveSelection() }
+        // The window went (a room left) or dropped the message (a flood at the live end).
+        guard var cursor = messageCursor, selectedMessage() != nil else { return leaveSelection() }
         inputDirty = true
         dirty.formUnion([.chat, .status])
         cursor.flash = nil

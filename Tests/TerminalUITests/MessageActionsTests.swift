@@ -175,10 +175,12 @@ import XMPPCore
         #expect(ui.controller.takeClipboard() == Data("https://example.org/a?b=1".utf8).base64EncodedString())
     }
 
-    @Test func theOSC52SequenceTakesOnlyBase64() {
+    @Test func theOSC52SequenceTakesOnlyBase64AndALongTextIsCutBetweenCharacters() throws {
         #expect(Clipboard.sequence(base64: "aGk=") == "\u{1B}]52;c;aGk=\u{07}")
         #expect(Clipboard.sequence(base64: "aGk=\u{07}\u{1B}]0;x") == nil)
         #expect(Clipboard.payload(for: "hi") == "aGk=")
+        let long = try #require(Data(base64Encoded: Clipboard.payload(for: String(repeating: "é", count: 50_000))))
+        #expect(long.count == 74_000 && String(data: long, encoding: .utf8) == String(repeating: "é", count: 37_000))
     }
 
     @Test func oRunsOpenWithTheMessage() {

@@ -93,6 +93,25 @@ import XMPPCore
         #expect(ui.controller.focus == .input && Self.selected(ui).isEmpty, "nor after the roster")
     }
 
+    /// A flood at the live end (a window keeps 500-600 messages there) drops the selected message
+    /// from the window: the next key leaves selection mode rather than acting on nothing.
+    @Test func aSelectedMessageDroppedByAFloodEndsSelectionMode() throws {
+        let ui = Self.fixture()
+        ui.connect()
+        ui.open(romeo, focus: true)
+        ui.harness.serverSends("<message from='romeo@example.net/x' type='chat'><body>first</body></message>")
+        ui.render()
+        ui.press(.altKey(.up))
+        for index in 0..<800 {
+            ui.harness.serverSends(
+                "<message from='romeo@example.net/x' type='chat'><body>flood \(index)</body></message>")
+        }
+        ui.render()
+        #expect(!ui.model.currentWindow.messages.contains { $0.body == "first" })
+        ui.press(.character("y"))
+        #expect(ui.controller.focus == .input && ui.controller.takeClipboard() == nil)
+    }
+
     /// Up over 400 stored messages (the window holds the newest 100 at first): each step selects
     /// the next older message, which is always on screen.
     @Test func upGoesBackThroughTheStoredHistoryKeepingTheSelectionInView() throws {

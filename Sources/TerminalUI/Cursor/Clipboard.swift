@@ -12,9 +12,15 @@ public enum Clipboard {
     /// The base64 payload for `text`: control characters removed (newlines and tabs kept), cut
     /// to `limit` bytes at a character boundary.
     public static func payload(for text: String) -> String {
-        var clean = TerminalSafe.sanitize(text, keepNewlines: true)
-        while clean.utf8.count > limit { clean.removeLast() }
-        return Data(clean.utf8).base64EncodedString()
+        let clean = TerminalSafe.sanitize(text, keepNewlines: true)
+        var bytes = 0
+        var end = clean.startIndex
+        for index in clean.indices {
+            bytes += clean[index].utf8.count
+            if bytes > limit { break }
+            end = clean.index(after: index)
+        }
+        return Data(clean[..<end].utf8).base64EncodedString()
     }
 
     /// The escape sequence that sets the clipboard to the text of a base64 payload: base64 holds
