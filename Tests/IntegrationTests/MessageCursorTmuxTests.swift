@@ -7,7 +7,8 @@ import XMPPCore
 
 /// The message cursor in the real binary, in tmux, against the test Prosody: Up selects bob's
 /// last message, the arrows move, `y` puts the text on tmux's clipboard through OSC 52, `i`
-/// shows the ids the server gave, `r` starts a reply, Alt-Up selects again.
+/// shows the ids the server gave, `r` starts a reply, Alt-Up selects again, `e` opens the
+/// reaction picker and `x` asks before retracting ours.
 @Suite(.serialized, .servers(users: ["alice": "alice-secret", "bob": "bob-secret"]))
 struct MessageCursorTmuxTests {
     @Test func selectCopyShowDetailsAndReply() throws {
@@ -52,6 +53,24 @@ struct MessageCursorTmuxTests {
         try tmux.press("Up", "r")
         let reply = try tmux.waitFor { screen in screen.split(separator: "\n").last?.hasPrefix("/reply #") == true }
         #expect(!reply.contains("message: ↑↓"), "selection mode ended")
+
+        // The picker, its wide emoji in their two columns each, and x on ours and on bob's.
+        try tmux.press("C-u")
+        try tmux.send("answer")
+        try tmux.press("Enter")
+        try tmux.waitFor("alice: answer")
+        try tmux.press("M-Up", "e")
+        let picker = try tmux.waitFor("react:  1 👍  2 ❤  3 😂  4 😮  5 😢  6 🎉  7 ✅  ←→ Enter, 1-7, Esc")
+        #expect(picker.contains("alice: answer"))
+        // A key right after Escape would read as Alt with that key: wait for the picker to close.
+        try tmux.press("Escape")
+        try tmux.waitFor { !$0.contains("react:") }
+        try tmux.press("x")
+        try tmux.waitFor("Retract this message for everyone? (y/n)")
+        try tmux.press("Escape")
+        try tmux.waitFor { !$0.contains("Retract this message") }
+        try tmux.press("M-Up", "Up", "x")
+        try tmux.waitFor("you can retract only your own messages")
     }
 
     /// Whether the row showing `text` is drawn in reverse video.

@@ -57,7 +57,7 @@ struct ReactionPicker: Hashable {
                 " \(index + 1) \(emoji) ", row: row, column: column + used, width: width - used, style: style)
         }
         used += canvas.draw(
-            "  ←→ Enter, 1-\(choices.count), Esc", row: row, column: column + used, width: width - used,
+            " ←→ Enter, 1-\(choices.count), Esc", row: row, column: column + used, width: width - used,
             style: theme.style("chat.notice"))
         if used < width { canvas.fill(row: row, column: column + used, width: width - used, style: .plain) }
     }
