@@ -38,8 +38,13 @@ import XMPPExtensions
         }
         let fixture = try ScriptedAccounts(
             [(name: "main", jid: Self.juliet)], scheduler: ManualScheduler(now: Self.start + 10_000), store: store)
-        fixture.connect(
-            "main", rosterItems: "<item jid='\(Self.romeo)' subscription='both'/>")
+        fixture.connect("main", rosterItems: "<item jid='\(Self.romeo)' subscription='both'/>")
+        try answerAccountDisco(fixture, publishOptions: publishOptions)
+        return fixture
+    }
+
+    /// Answers the session's disco#info of the account (with publish-options unless told not to).
+    func answerAccountDisco(_ fixture: ScriptedAccounts, publishOptions: Bool = true) throws {
         let harness = fixture.harness("main")
         let query = try #require(
             harness.takeWrittenElements().first {
@@ -52,7 +57,6 @@ import XMPPExtensions
                 + "<query xmlns='http://jabber.org/protocol/disco#info'>"
                 + "<identity category='account' type='registered'/><identity category='pubsub' type='pep'/>"
                 + features.map { "<feature var='\($0)'/>" }.joined() + "</query></iq>")
-        return fixture
     }
 
     func unread(_ fixture: ScriptedAccounts, _ address: String) throws -> Int? {
@@ -220,5 +224,45 @@ import XMPPExtensions
         fixture.scheduler.advance(by: .seconds(10))
         #expect(nodeRequests(fixture).isEmpty)
         #expect(fixture.model.log.filter { $0.level == .warning }.count == 1)
+    }
+
+    /// A publish lost with the connection goes out with the next session, after its catch-up read.
+    @Test func aPublishLostWithTheConnectionIsSentAgain() throws {
+        let fixture = try connected()
+        _ = nodeRequests(fixture)
+        fixture.model.openChat(try fixture.key("main", Self.romeo), focus: true)
+        fixture.scheduler.advance(by: .seconds(3))
+        #expect(nodeRequests(fixture).count == 1)
+        fixture.connection("main").disconnect()
+        fixture.connect("main")
+        try answerAccountDisco(fixture)
+        let requests = nodeRequests(fixture)
+        #expect(requests.count == 2, "the catch-up read, then the publish")
+        #expect(requests.first?.child("pubsub")?.child("items") != nil)
+        let stanzaID = requests.last?.child("pubsub")?.child("publish")?.child("item")?.child("displayed")?.child(
+            "stanza-id")
+        #expect(stanzaID?[attribute: "id"] == "s3")
+    }
+
+    /// Another device's state takes the place of ours only as far as it reaches: an older one
+    /// leaves ours to publish, the same one (or newer) makes ours unneeded.
+    @Test func anotherDevicesStateReplacesOnlyWhatItCovers() throws {
+        let fixture = try connected()
+        _ = nodeRequests(fixture)
+        let harness = fixture.harness("main")
+        fixture.model.openChat(try fixture.key("main", Self.romeo), focus: true)
+        harness.serverSends(notification("s2"))
+        fixture.scheduler.advance(by: .seconds(3))
+        let published = nodeRequests(fixture).map {
+            $0.child("pubsub")?.child("publish")?.child("item")?.child("displayed")?.child("stanza-id")?[
+                attribute: "id"]
+        }
+        #expect(published == ["s3"])
+        harness.serverSends(
+            "<message from='\(Self.romeo)/orchard' type='chat' id='m4'><body>four</body>"
+                + "<stanza-id xmlns='urn:xmpp:sid:0' by='\(Self.juliet)' id='s4'/></message>")
+        harness.serverSends(notification("s4"))
+        fixture.scheduler.advance(by: .seconds(3))
+        #expect(nodeRequests(fixture).isEmpty)
     }
 }

@@ -24,8 +24,8 @@ public final class ReadSyncFeature: AccountFeature {
     /// Whether we may publish (nil: the account's disco#info has not answered yet on this run); a
     /// refusal lasts until the next new session asks again.
     private(set) var canPublish: Bool?
-    /// States waiting to be published, by chat.
-    private var pending: [JID: DisplayedSync.State] = [:]
+    /// States waiting to be published, by chat, with the time of the message each names.
+    private var pending: [JID: (state: DisplayedSync.State, timestamp: Int64)] = [:]
     private var timer: ScheduledTimer?
     /// The stanza-id the node holds per chat as far as we know, not to be published again.
     private var known: [JID: String] = [:]
@@ -111,7 +111,8 @@ public final class ReadSyncFeature: AccountFeature {
         // XEP-0490 §5.1: a message not in this chat (not here yet, or never) changes nothing.
         guard let timestamp else { return }
         known[chat] = state.stanzaID
-        pending[chat] = nil
+        // What we read here up to the same point need not be published; further on, it still is.
+        if let waiting = pending[chat], waiting.timestamp <= timestamp { pending[chat] = nil }
         account.emit(ReadElsewhere(conversation: chat, upTo: timestamp))
     }
 
@@ -141,7 +142,7 @@ public final class ReadSyncFeature: AccountFeature {
             return
         }
         guard let found, known[conversation] != found.id, let by = JID(parsing: found.by) else { return }
-        pending[conversation] = DisplayedSync.State(chat: conversation, stanzaID: found.id, by: by)
+        pending[conversation] = (DisplayedSync.State(chat: conversation, stanzaID: found.id, by: by), found.timestamp)
         if timer == nil {
             timer = account.scheduler.schedule(after: Self.publishDelay) { [weak self] in
                 self?.timer = nil
@@ -153,9 +154,9 @@ public final class ReadSyncFeature: AccountFeature {
     /// Publishes every waiting state, when connected and allowed.
     private func publishPending() {
         guard canPublish == true, timer == nil, let session = account.session else { return }
-        let states = pending.values.sorted { $0.chat.description < $1.chat.description }
+        let states = pending.values.sorted { $0.state.chat.description < $1.state.chat.description }
         pending.removeAll()
-        for state in states {
+        for (state, timestamp) in states {
             known[state.chat] = state.stanzaID
             session.sendIQ(DisplayedSync.publish(state, id: session.makeID())) { [weak self] result in
                 guard let self, case .failure(let failure) = result else { return }
@@ -164,7 +165,7 @@ public final class ReadSyncFeature: AccountFeature {
                     refused(error)
                 } else if pending[state.chat] == nil {
                     // Lost with the connection: the next session publishes it.
-                    pending[state.chat] = state
+                    pending[state.chat] = (state, timestamp)
                 }
             }
         }

@@ -116,6 +116,12 @@ extension StyledText {
             }
         }
 
+        /// Whether a byte may start a span or a URL (every scheme has a colon).
+        static func mayMatter(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "*") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
+                || byte == UInt8(ascii: "`") || byte == UInt8(ascii: ":")
+        }
+
         /// The quotation's markers styled as quoted, then its inner lines parsed as blocks.
         private mutating func quotation(_ lines: ArraySlice<Substring>, inner: [Substring], attributes: Attributes) {
             var innerRuns = Parser()
@@ -138,6 +144,8 @@ extension StyledText {
         /// A plain block (one line): spans, and URLs.
         mutating func spans(_ line: Substring, attributes: Attributes) {
             guard !line.isEmpty else { return }
+            // Most lines have no directive and no URL: nothing to look for character by character.
+            if !line.utf8.contains(where: Self.mayMatter) { return add(line.startIndex..<line.endIndex, attributes) }
             let urls = URLDetector.ranges(in: line)
             var marks = Array(repeating: attributes, count: line.count)
             let characters = Array(line)
