@@ -113,4 +113,12 @@ import XMPPExtensions
         #expect(PrivatePEP.publishOptions["pubsub#persist_items"]?.values == ["true"])
         #expect(PrivatePEP.publishOptions == Bookmarks.publishOptions)
     }
+
+    /// §4.1: a private chat through a room is its occupant's full JID; other chats bare JIDs.
+    @Test func aPrivateChatsItemIsTheOccupantsFullJID() throws {
+        let occupant = try JID("example@conference.shakespeare.lit/thirdwitch")
+        let state = DisplayedSync.State(chat: occupant, stanzaID: "p1", by: try JID("juliet@capulet.lit"))
+        #expect(state.item[attribute: "id"] == "example@conference.shakespeare.lit/thirdwitch")
+        #expect(DisplayedSync.State(item: state.item)?.chat == occupant)
+    }
 }

@@ -98,7 +98,8 @@ public final class ReadSyncFeature: AccountFeature {
 
     /// Another device (or this one, echoed) read `state.chat` up to the message `state` names.
     private func apply(_ state: DisplayedSync.State) {
-        let chat = state.chat.bare
+        // A chat's, a room's, or (a full JID) a private chat's through a room, as the store keys them.
+        let chat = state.chat
         guard known[chat] != state.stanzaID else { return }
         let timestamp: Int64?
         do {

@@ -1,7 +1,7 @@
 import XMPPCore
 
 /// XEP-0490: Message Displayed Synchronization. Where the user has read up to in each chat, kept
-/// in the private PEP node `urn:xmpp:mds:displayed:0`, one item per chat (its bare JID as item
+/// in the private PEP node `urn:xmpp:mds:displayed:0`, one item per chat (its JID as item
 /// id), holding the stanza-id of the newest message displayed: the one our server gave it in a
 /// one-to-one chat, the room's in a group chat.
 ///
@@ -23,7 +23,8 @@ public enum DisplayedSync {
 
     /// One chat's displayed state.
     public struct State: Sendable, Hashable {
-        /// The chat: the contact's or the room's bare JID (the item id).
+        /// The chat (the item id): the contact's or the room's bare JID, an occupant's full JID
+        /// for private messages through a room (§4.1).
         public var chat: JID
         /// The stanza-id of the newest message displayed.
         public var stanzaID: String
@@ -52,7 +53,7 @@ public enum DisplayedSync {
         /// The pubsub `<item/>`.
         public var item: XMLElement {
             XMLElement(
-                "item", namespace: Namespace.pubsub, ["id": chat.bare.description],
+                "item", namespace: Namespace.pubsub, ["id": chat.description],
                 elements: [
                     XMLElement(
                         "displayed", namespace: DisplayedSync.node, [:],
