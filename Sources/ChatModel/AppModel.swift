@@ -190,6 +190,7 @@ public final class AppModel {
         }
         try? account.store.markRead(account: account.accountID, conversation: key.jid, upTo: last.timestamp)
         forgetUnread(key)
+        account.feature(ReadSyncFeature.self)?.displayed(key.jid, upTo: last.timestamp)
         if let marker = window.pendingMarker {
             window.pendingMarker = nil
             account.feature(MarkersFeature.self)?.sendDisplayed(to: key.jid, for: marker)
@@ -476,11 +477,18 @@ public final class AppModel {
         }
     }
 
-    /// Another of our clients displayed a conversation: it is read here too.
-    func readElsewhere(_ key: ConversationKey, account: AccountController) {
-        try? account.store.markRead(account: account.accountID, conversation: key.jid, upTo: scheduler.now)
-        forgetUnread(key)
-        window(of: key)?.activity = .none
+    /// Another of our clients displayed a conversation, up to `timestamp` (nil: all of it): it is
+    /// read here too, and what came after stays unread.
+    func readElsewhere(_ key: ConversationKey, account: AccountController, upTo timestamp: Int64? = nil) {
+        try? account.store.markRead(account: account.accountID, conversation: key.jid, upTo: timestamp ?? scheduler.now)
+        let left = timestamp == nil ? nil : (try? account.store.unreadCounts(account: account.accountID))?[key.address]
+        if let left {
+            setUnread(key, left)
+            onUnreadChange(key)
+        } else {
+            forgetUnread(key)
+            window(of: key)?.activity = .none
+        }
         onChange(.status)
     }
 

@@ -20,6 +20,7 @@ enum UIBenchmark {
             try populate(database)
             try startup(directory: directory.path, database: database)
             try interaction(database: database)
+            try styledPaging()
         } catch {
             print("ui: \(error)")
         }
@@ -88,16 +89,7 @@ enum UIBenchmark {
 
     /// Keystroke → redrawn input line, and PageUp through 90,000 messages, on an in-memory screen.
     static func interaction(database: String) throws {
-        TextWidth.prepareLocale()
-        let store = try ChatStore(path: database)
-        let scheduler = BenchScheduler()
-        let account = try AccountController(name: "bench", jid: me, store: store, scheduler: scheduler) { _ in
-            fatalError("the benchmark does not connect")
-        }
-        let model = AppModel(accounts: [account], settings: UISettings(), scheduler: scheduler)
-        let screen = ScreenBuffer(rows: 50, columns: 200)
-        let controller = UIController(
-            model: model, themes: ThemeLibrary(), colorCount: 256, rows: 50, columns: 200, clock: { scheduler.now })
+        let (account, model, controller, screen) = try offlineScreen(ChatStore(path: database))
         controller.render(on: screen)
         model.openChat(model.conversation(try JID("contact0@example.net"), on: account), focus: true)
         controller.render(on: screen)
@@ -131,6 +123,21 @@ enum UIBenchmark {
             pages += 1
         }
         report("PageUp → chat redrawn (\(pages) pages back to the first of 90,000 messages)", paging)
+    }
+
+    /// The interface of the bench account on `store`, offline, on a 200×50 in-memory screen.
+    static func offlineScreen(
+        _ store: ChatStore
+    ) throws -> (AccountController, AppModel, UIController, ScreenBuffer) {
+        TextWidth.prepareLocale()
+        let scheduler = BenchScheduler()
+        let account = try AccountController(name: "bench", jid: me, store: store, scheduler: scheduler) { _ in
+            fatalError("the benchmark does not connect")
+        }
+        let model = AppModel(accounts: [account], settings: UISettings(), scheduler: scheduler)
+        let controller = UIController(
+            model: model, themes: ThemeLibrary(), colorCount: 256, rows: 50, columns: 200, clock: { scheduler.now })
+        return (account, model, controller, ScreenBuffer(rows: 50, columns: 200))
     }
 
     static func report(_ label: String, _ times: [Duration]) {

@@ -77,7 +77,8 @@ extension BookmarkScript {
     /// The XEP-0402 request for every bookmark (Example 4).
     func fetchRequest(_ fixture: ScriptedAccounts) throws -> XMLElement {
         try taken(fixture, "request for the bookmarks") {
-            $0.child("pubsub", namespace: Example.pubsub)?.child("items", namespace: Example.pubsub) != nil
+            $0.child("pubsub", namespace: Example.pubsub)?.child("items", namespace: Example.pubsub)?[
+                attribute: "node"] == Bookmarks.node
         }
     }
 

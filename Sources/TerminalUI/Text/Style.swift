@@ -32,6 +32,19 @@ public struct Style: Sendable, Hashable {
 
     public static let plain = Style()
 
+    /// This style with `other`'s colours where it sets them and its attributes added (strong text
+    /// in a quotation is bold and dim).
+    public func layered(with other: Style) -> Style {
+        var style = self
+        if other.foreground != .default { style.foreground = other.foreground }
+        if other.background != .default { style.background = other.background }
+        style.bold = style.bold || other.bold
+        style.underline = style.underline || other.underline
+        style.reverse = style.reverse || other.reverse
+        style.dim = style.dim || other.dim
+        return style
+    }
+
     /// This style with `other`'s background when this one has none (text on a coloured bar).
     public func on(_ other: Style) -> Style {
         var style = self

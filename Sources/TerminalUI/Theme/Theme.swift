@@ -16,8 +16,16 @@ public struct Theme {
         for (element, spec) in definition?.styles ?? [:] { styles[element] = resolve(spec, of: element) }
     }
 
-    /// The style of an element; elements a theme leaves out take the built-in style.
-    public func style(_ element: String) -> Style { styles[element] ?? Self.builtIn(element) }
+    /// The style of an element; elements a theme leaves out take the built-in style. Elements
+    /// joined by "+" (`chat.text+chat.strong`) are layered, each on the ones before it.
+    public func style(_ element: String) -> Style {
+        if let style = styles[element] { return style }
+        guard element.utf8.contains(UInt8(ascii: "+")) else { return Self.builtIn(element) }
+        let layers = element.split(separator: "+")
+        var style = self.style(String(layers[0]))
+        for layer in layers.dropFirst() { style = style.layered(with: self.style(String(layer))) }
+        return style
+    }
 
     /// Plain, bars and selection reversed, what must stand out bold (a highlight also underlined,
     /// so it differs from other unread lines and activity without colour), the less important dim.
@@ -31,8 +39,11 @@ public struct Theme {
         case "chat.me", "roster.header", "log.error", "chat.error", "chat.unread", "chat.highlight", "occupants.header",
             "occupants.moderator", "form.title", "form.heading", "form.problem":
             return Style(bold: true)
-        case "chat.time", "log.time", "chat.state", "chat.corrected", "log.debug", "form.help", "form.keys":
+        case "chat.time", "log.time", "chat.state", "chat.corrected", "log.debug", "form.help", "form.keys",
+            "chat.strike", "chat.quote":
             return Style(dim: true)
+        case "chat.strong": return Style(bold: true)
+        case "chat.emphasis", "chat.url": return Style(underline: true)
         default: return .plain
         }
     }

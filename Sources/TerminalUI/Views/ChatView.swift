@@ -411,7 +411,8 @@ public final class ChatView {
             }
         }
         return wrap(
-            prefix: prefix, text: body, textElement: textElement, suffix: suffix, width: width, messageID: message.id)
+            prefix: prefix, text: body, textElement: textElement, suffix: suffix, width: width, messageID: message.id,
+            styled: true)
     }
 
     /// What shows in place of a message whose text was taken back.
@@ -442,14 +443,16 @@ public final class ChatView {
         return nick
     }
 
-    /// Lays out prefix + text + suffix, continuation lines indented under the start of the text.
+    /// Lays out prefix + text + suffix, continuation lines indented under the start of the text;
+    /// a `styled` text with its XEP-0393 styling and URLs (`ChatView+Styling`).
     private func wrap(
         prefix: [(String, String)],
         text: String,
         textElement: String,
         suffix: [(String, String)],
         width: Int,
-        messageID: Int64?
+        messageID: Int64?,
+        styled: Bool = false
     ) -> [Line] {
         let prefixWidth = prefix.reduce(0) { $0 + TextWidth.of($1.0) }
         let indent = prefixWidth < width / 2 ? prefixWidth : 2
@@ -458,6 +461,11 @@ public final class ChatView {
         let combined = text + suffix.map(\.0).joined()
         let suffixStart = combined.index(combined.startIndex, offsetBy: text.count)
         let suffixElement = suffix.last?.1 ?? "chat.state"
+        let styling = styled ? StyledText(combined[..<suffixStart]) : nil
+        func body(_ part: Substring) -> [(String, String)] {
+            guard let styling else { return [(String(part), textElement)] }
+            return ChatView.styledSegments(part, styling: styling, element: textElement).map { ($0.text, $0.element) }
+        }
         let pieces = TextWrapping.wrap(
             combined, firstWidth: max(1, ownLine ? width - indent : width - prefixWidth), width: max(1, width - indent))
         let lines = pieces.enumerated().map { index, piece in
@@ -465,11 +473,11 @@ public final class ChatView {
                 index == 0 && !ownLine ? prefix : [(String(repeating: " ", count: indent), "chat.text")]
             // The pieces are slices of `combined`: the suffix keeps its own style.
             if piece.endIndex <= suffixStart {
-                segments.append((String(piece), textElement))
+                segments += body(piece)
             } else if piece.startIndex >= suffixStart {
                 segments.append((String(piece), suffixElement))
             } else {
-                segments.append((String(combined[piece.startIndex..<suffixStart]), textElement))
+                segments += body(combined[piece.startIndex..<suffixStart])
                 segments.append((String(combined[suffixStart..<piece.endIndex]), suffixElement))
             }
             return Line(segments: segments, messageID: messageID)

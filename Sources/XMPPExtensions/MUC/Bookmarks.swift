@@ -102,15 +102,7 @@ public enum Bookmarks {
 
     /// XEP-0402 §3.3: the node configuration every publish asks for, so that the bookmarks stay
     /// stored, unbounded in number, never pushed on presence, and private.
-    public static let publishOptions = DataForm(
-        type: .submit,
-        fields: [
-            .init(variable: "FORM_TYPE", type: .hidden, values: [Namespace.pubsubPublishOptions]),
-            .init(variable: "pubsub#persist_items", values: ["true"]),
-            .init(variable: "pubsub#max_items", values: ["max"]),
-            .init(variable: "pubsub#send_last_published_item", values: ["never"]),
-            .init(variable: "pubsub#access_model", values: ["whitelist"]),
-        ])
+    public static let publishOptions = PrivatePEP.publishOptions
 
     /// XEP-0402 §3.2: asks for every bookmark.
     public static func requestItems(id: String) -> XMLElement {
@@ -120,12 +112,7 @@ public enum Bookmarks {
     /// The bookmarks of an items result; items that are no bookmark are left out. Nil when
     /// `result` is not a result for the bookmarks node.
     public static func items(_ result: XMLElement) -> [RoomBookmark]? {
-        guard result.iqType == .result,
-            let items = result.child("pubsub", namespace: Namespace.pubsub)?.child(
-                "items", namespace: Namespace.pubsub),
-            items[attribute: "node"] == node
-        else { return nil }
-        return items.children("item", namespace: Namespace.pubsub).compactMap(RoomBookmark.init(item:))
+        PrivatePEP.items(result, node: node)?.compactMap(RoomBookmark.init(item:))
     }
 
     /// XEP-0060 §6.5.8: asks for the bookmark of one room, which an edit starts from (so that
@@ -140,10 +127,7 @@ public enum Bookmarks {
 
     /// XEP-0060 §7.1.5: the server refused a publish because the node is configured otherwise
     /// than `publishOptions` asks. Never publish again without the options.
-    public static func isPreconditionNotMet(_ error: StanzaError) -> Bool {
-        error.applicationCondition?.name == "precondition-not-met"
-            && error.applicationCondition?.namespace == Namespace.pubsubErrors
-    }
+    public static func isPreconditionNotMet(_ error: StanzaError) -> Bool { PrivatePEP.isPreconditionNotMet(error) }
 
     /// XEP-0402 §3.3-§3.4: adds or replaces a bookmark, with `publishOptions`.
     public static func publish(_ bookmark: RoomBookmark, id: String) -> XMLElement {
@@ -190,12 +174,9 @@ public enum Bookmarks {
         }
     }
 
-    /// Security rule 4: our own data comes from nobody but our account (no `from`, which the
-    /// server means as itself on our behalf, or exactly our bare JID: not a full JID, not the
-    /// server's domain).
+    /// Security rule 4 (see `PrivatePEP.isFromOwnAccount`).
     public static func isFromOwnAccount(_ stanza: XMLElement, account: JID) -> Bool {
-        guard let from = stanza[attribute: "from"] else { return true }
-        return JID(parsing: from) == account.bare
+        PrivatePEP.isFromOwnAccount(stanza, account: account)
     }
 
     private static func pubsub(_ type: IQType, id: String, _ children: XMLElement...) -> XMLElement {
