@@ -158,6 +158,26 @@ import XMPPCore
         #expect(try ui.style(of: "could not send") == ui.controller.theme.style("chat.error"))
     }
 
+    /// A notice opens its day like a message: yesterday's history, then today's date, then what
+    /// happened today (a room entered in the morning), with no date again before today's messages.
+    @Test func aNoticeOnANewDayComesAfterThatDaysDate() throws {
+        let ui = UIFixture(rows: 20, columns: 60, settings: .withoutRoster)
+        try store(ui, "yesterday", at: 1_764_000_000_000 - 86_400_000)
+        try read(ui)
+        ui.connect()
+        let window = ui.open(romeo, focus: true)
+        ui.model.addNotice("romeo is now offline", window: window)
+        ui.scheduler.now += 60_000
+        ui.harness.serverSends("<message from='romeo@example.net/phone' type='chat'><body>today</body></message>")
+        let rows = ui.chatRows().filter { !$0.isEmpty }
+        #expect(
+            rows == [
+                "───────────────── Sunday 23 November 2025 ─────────────────", "16:00 romeo: yesterday",
+                "───────────────── Monday 24 November 2025 ─────────────────", "16:00 -!- romeo is now offline",
+                "16:01 romeo: today",
+            ], "\(rows)")
+    }
+
     /// A word longer than the pane is cut where the pane ends, CJK and emoji between two
     /// characters; continuation lines are indented under the text, and nothing is lost.
     @Test(arguments: [60, 61])

@@ -289,20 +289,26 @@ public final class ChatView {
         let notices = model.noticesOf(window)
         var noticeIndex = 0
         var lastDay: Int?
+        // A notice opens its day as a message does ("you entered" after yesterday's archive).
+        func dated(_ timestamp: Int64) {
+            let day = TimeFormat.localDay(timestamp)
+            if day != lastDay {
+                entries.append(.day(timestamp))
+                lastDay = day
+            }
+        }
         for message in window.visibleMessages {
             while noticeIndex < notices.count && notices[noticeIndex].time < message.timestamp {
+                dated(notices[noticeIndex].time)
                 entries.append(.notice(notices[noticeIndex]))
                 noticeIndex += 1
             }
-            let day = TimeFormat.localDay(message.timestamp)
-            if day != lastDay {
-                entries.append(.day(message.timestamp))
-                lastDay = day
-            }
+            dated(message.timestamp)
             if message.id == window.unreadMarker { entries.append(.unreadMarker) }
             entries.append(.message(message))
         }
         while noticeIndex < notices.count {
+            dated(notices[noticeIndex].time)
             entries.append(.notice(notices[noticeIndex]))
             noticeIndex += 1
         }
