@@ -240,11 +240,12 @@ extension ChatStore {
 
     static let messageColumns = """
         m.id, c.jid, m.outgoing, m.sender, m.recipient,
-        coalesce((SELECT x.body FROM message x WHERE x.corrects = m.id ORDER BY x.timestamp DESC, x.id DESC LIMIT 1),
-            m.body),
-        EXISTS (SELECT 1 FROM message x WHERE x.corrects = m.id),
+        coalesce((SELECT x.body FROM message x WHERE x.corrects = m.id AND x.action IS NULL
+            ORDER BY x.timestamp DESC, x.id DESC LIMIT 1), m.body),
+        EXISTS (SELECT 1 FROM message x WHERE x.corrects = m.id AND x.action IS NULL),
         m.timestamp, m.type, m.id_attribute, m.origin_id, m.stanza_id, m.stanza_id_by, m.state, m.error, m.encryption,
-        m.seq, m.sent_here, m.sender_key, m.highlight, m.retraction, m.retraction_by, m.retraction_reason
+        m.seq, m.sent_here, m.sender_key, m.highlight, m.retraction, m.retraction_by, m.retraction_reason,
+        \(ChatStore.reactionColumn)
         """
 
     static func storedMessage(_ row: Statement) -> StoredMessage {
@@ -258,7 +259,7 @@ extension ChatStore {
             highlight: row.int(19) != 0,
             retraction: row.optionalText(20).flatMap(Retraction.Kind.init(rawValue:)).map {
                 Retraction(kind: $0, by: row.optionalText(21), reason: row.optionalText(22))
-            })
+            }, reactions: ReactionCount.counts(row.optionalText(23)))
     }
 
     /// The newest `limit` messages of a conversation, oldest first.
@@ -383,12 +384,7 @@ extension ChatStore {
                 ).bind(account.rawValue.sql, conversation.description.sql, archive.description.sql, stanzaID.sql)
                     .first({ $0.int64(0) })
             else { return nil }
-            try db.statement(
-                """
-                UPDATE message SET body = '', retraction = ?, retraction_by = ?, retraction_reason = ? WHERE id = ?
-                """
-            ).bind(retraction.kind.rawValue.sql, retraction.by?.sql, retraction.reason?.sql, id.sql).run()
-            try db.statement("UPDATE message SET body = '' WHERE corrects = ?").bind(id.sql).run()
+            try erase(id, retraction)
             return id
         }
     }

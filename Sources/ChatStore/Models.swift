@@ -149,6 +149,8 @@ public struct StoredMessage: Sendable, Hashable, Identifiable {
     public var highlight: Bool = false
     /// The text was taken back (it is erased: `body` is empty).
     public var retraction: Retraction?
+    /// The reactions to it (XEP-0444), most used first.
+    public var reactions: [ReactionCount] = []
 }
 
 /// Why a message's text is gone: its sender took it back (XEP-0424), or a room's moderator

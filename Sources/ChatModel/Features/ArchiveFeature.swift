@@ -242,7 +242,10 @@ public final class ArchiveFeature: AccountFeature {
             guard message.type != "groupchat", message.type != "error" else { continue }
             let outgoing = message.from?.bare == jid
             guard let peer = (outgoing ? message.to : message.from)?.bare else { continue }
-            seen.append((message, peer, outgoing))
+            // Observers see when the archive stamped it (what orders reactions, XEP-0444).
+            var observed = message
+            observed.delay = archived.timestamp ?? message.delay
+            seen.append((observed, peer, outgoing))
             guard let body = message.body, outgoing || messaging?.droppedAsStranger(peer) != true else { continue }
             rows.append(
                 NewMessage(

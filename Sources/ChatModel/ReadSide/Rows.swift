@@ -99,6 +99,8 @@ public struct MessageRow: Sendable, Hashable, Identifiable {
     public var highlight: Bool
     /// The text was taken back (`body` is empty): by its sender, or by a room's moderator.
     public var retraction: RetractionShown?
+    /// The reactions to it (XEP-0444), most used first.
+    public var reactions: [ReactionShown]
 
     /// How a message's text went.
     public struct RetractionShown: Sendable, Hashable {
@@ -124,5 +126,6 @@ public struct MessageRow: Sendable, Hashable, Identifiable {
         retraction = message.retraction.map {
             RetractionShown(byModerator: $0.kind == .moderator, by: $0.by, reason: $0.reason)
         }
+        reactions = message.reactions.map { ReactionShown(emoji: $0.emoji, count: $0.count, ours: $0.ours) }
     }
 }

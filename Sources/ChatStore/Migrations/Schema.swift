@@ -243,5 +243,22 @@ enum Schema {
             sql: """
                 ALTER TABLE message ADD COLUMN highlight INTEGER NOT NULL DEFAULT 0;
                 """),
+        // What was sent to act on a message rather than as one (XEP-0444 reactions, XEP-0424
+        // retractions) goes through the outbox like a message: as a hidden row that names the
+        // message it acts on in `corrects`, without text, never shown or counted. The reactions
+        // themselves: the latest set of each sender per message (emoji separated by spaces).
+        StoreMigration(
+            name: "record-reactions",
+            sql: """
+                ALTER TABLE message ADD COLUMN action TEXT CHECK (action IN ('reaction', 'retraction'));
+                CREATE TABLE reaction (
+                    message_id INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                    sender_key TEXT NOT NULL,
+                    outgoing INTEGER NOT NULL,
+                    emoji TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    PRIMARY KEY (message_id, sender_key)
+                ) WITHOUT ROWID;
+                """),
     ]
 }

@@ -59,6 +59,7 @@ public final class ChatView {
         var state: Int
         var corrected: Bool
         var format: String
+        var reactions: [ReactionShown]
     }
 
     public init() {}
@@ -346,7 +347,7 @@ public final class ChatView {
             let key = CacheKey(
                 id: message.id, body: message.body, state: message.state?.rawValue ?? -1,
                 corrected: message.isCorrected,
-                format: model.settings.timeFormat)
+                format: model.settings.timeFormat, reactions: message.reactions)
             if let cached = cache[key] { return cached }
             let lines = format(message, model: model, width: width)
             // Bounded: scrolling through a long history must not keep every message's lines.
@@ -409,6 +410,7 @@ public final class ChatView {
         }
         return wrap(
             prefix: prefix, text: body, textElement: textElement, suffix: suffix, width: width, messageID: message.id)
+            + reactionLines(message, indent: TextWidth.of(time), width: width)
     }
 
     /// What shows in place of a message whose text was taken back.

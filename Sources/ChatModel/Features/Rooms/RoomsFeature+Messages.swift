@@ -30,8 +30,29 @@ extension RoomsFeature {
             emit(room.jid)
             return
         }
+        let timestamp = message.delay ?? account.scheduler.now
+        offerToObservers(message, in: room, timestamp: timestamp)
         guard let body = message.body else { return }
-        store(roomMessage(message, body: body, in: room, timestamp: message.delay ?? account.scheduler.now), in: room)
+        store(roomMessage(message, body: body, in: room, timestamp: timestamp), in: room)
+    }
+
+    /// Hands a room message that acts on another (a retraction, reactions) to the features that
+    /// apply it, with its sender as the room vouches for them.
+    func offerToObservers(_ message: ChatMessage, in room: Room, timestamp: Int64) {
+        guard message.retraction != nil || message.reactions != nil, let nick = message.from?.resourcepart else {
+            return
+        }
+        let (sender, ours) = self.sender(of: message, nick: nick, in: room)
+        for observer in messageObservers {
+            observer.receivedInRoom(message, room: room.jid, sender: sender, ours: ours, timestamp: timestamp)
+        }
+    }
+
+    /// Who sent a room message, as stored (`Room.senderKey`), and whether it is ours.
+    func sender(of message: ChatMessage, nick: String?, in room: Room) -> (key: String, ours: Bool) {
+        let occupantID = room.stampsOccupantIDs ? message.occupantID : nil
+        let ours = nick != nil && room.isOurs(nick: nick, occupantID: occupantID)
+        return (ours ? room.ownSenderKey : room.senderKey(nick: nick, occupantID: occupantID), ours)
     }
 
     /// A room message as stored: from an occupant (by nick) or from the room itself (sender "").
@@ -39,8 +60,7 @@ extension RoomsFeature {
         -> NewMessage
     {
         let nick = message.from?.resourcepart
-        let occupantID = room.stampsOccupantIDs ? message.occupantID : nil
-        let ours = nick != nil && room.isOurs(nick: nick, occupantID: occupantID)
+        let (senderKey, ours) = sender(of: message, nick: nick, in: room)
         var stanzaID = archiveID
         if stanzaID == nil, let archive {
             switch archive.manager.stanzaID(of: message, assignedBy: room.jid) {
@@ -55,7 +75,7 @@ extension RoomsFeature {
         }
         return NewMessage(
             conversation: room.jid, kind: .groupchat, outgoing: ours, sender: nick ?? "",
-            senderKey: ours ? room.ownSenderKey : room.senderKey(nick: nick, occupantID: occupantID), body: body,
+            senderKey: senderKey, body: body,
             timestamp: timestamp, type: "groupchat", idAttribute: message.id, originID: message.originID,
             stanzaID: stanzaID, stanzaIDBy: stanzaID == nil ? nil : room.jid.description, corrects: message.replaces,
             state: ours ? .delivered : nil,
