@@ -14,6 +14,16 @@ public enum MessageActionKind: String, Sendable, Hashable {
     case reaction, retraction
 }
 
+extension QuotedMessage {
+    /// Reads the `quoteColumn`.
+    init?(stored: String?) {
+        guard let stored, let separator = stored.firstIndex(of: "\u{1F}"), let flag = stored.first else { return nil }
+        self.init(
+            sender: String(stored[stored.index(after: stored.startIndex)..<separator]), outgoing: flag == "1",
+            body: String(stored[stored.index(after: separator)...]))
+    }
+}
+
 /// The reactions to a message, as shown: each emoji with how many reacted with it.
 public struct ReactionCount: Sendable, Hashable {
     public var emoji: String
@@ -56,6 +66,17 @@ extension ChatStore {
     static let reactionColumn = """
         (SELECT group_concat(set_, char(10)) FROM (SELECT r.outgoing || r.emoji AS set_ FROM reaction r
             WHERE r.message_id = m.id AND r.emoji != '' ORDER BY r.timestamp, r.sender_key))
+        """
+
+    /// The quoted-message column of `messageColumns` (message `m`): for a reply, the message it
+    /// answers in the same conversation (by the room's stanza-id, id attribute or origin-id), as
+    /// "1" (ours) or "0", its sender, a unit separator and its latest text (empty if retracted).
+    static let quoteColumn = """
+        CASE WHEN m.reply_id IS NULL THEN NULL ELSE (SELECT q.outgoing || q.sender || char(31)
+            || coalesce((SELECT x.body FROM message x WHERE x.corrects = q.id AND x.action IS NULL
+                ORDER BY x.timestamp DESC, x.id DESC LIMIT 1), q.body)
+            FROM message q WHERE q.conversation_id = m.conversation_id AND q.corrects IS NULL AND q.action IS NULL
+                AND (q.stanza_id = m.reply_id OR q.origin_id = m.reply_id OR q.id_attribute = m.reply_id) LIMIT 1) END
         """
 
     /// The message of `conversation` that `anchor` names (a correction's id names the message it

@@ -197,3 +197,63 @@ import XMPPCore
         #expect(messages.last?.reactions.map(\.emoji) == ["🐢"], "the archived set is older than the live one")
     }
 }
+
+/// Replies (XEP-0461) with their quote marked as fallback (XEP-0428).
+@Suite struct ReplyTests {
+    let chat = MessageActionTests()
+
+    /// XEP-0461 §Compatibility Fallback (Example 2), sent by romeo.
+    static func reply(_ body: String, to id: String, end: Int?) -> String {
+        let fallback =
+            end.map {
+                "<fallback xmlns='urn:xmpp:fallback:0' for='urn:xmpp:reply:0'><body start='0' end='\($0)'/></fallback>"
+            } ?? ""
+        return "<message from='romeo@example.net/orchard' to='alice@example.org' id='message-id3' type='chat'>"
+            + "<body>\(body)</body><reply to='alice@example.org/laptop' id='\(id)' xmlns='urn:xmpp:reply:0'/>"
+            + fallback + "</message>"
+    }
+
+    @Test func aReplyShowsItsOwnTextWithTheQuotedMessage() throws {
+        let fixture = try chat.chatting()
+        fixture.model.submit("We should bake a cake")
+        let id = try #require(chat.sent(fixture).last?.id)
+        fixture.harness.serverSends(
+            Self.reply("&gt; Anna wrote:\n&gt; We should bake a cake\nGreat idea!", to: id, end: 38))
+        let row = try #require(fixture.model.currentWindow.messages.last)
+        #expect(row.body == "Great idea!")
+        #expect(
+            row.replyQuote
+                == ReplyQuote(sender: "alice@example.org/tern", outgoing: true, text: "We should bake a cake"))
+        #expect(try fixture.store.search("bake").count == 2, "the quote stays searchable")
+        #expect(try fixture.store.search("idea").count == 1)
+    }
+
+    /// XEP-0428: a range that does not fit the body is no fallback: the whole body is shown.
+    @Test func aFallbackRangeOutOfBoundsShowsTheWholeBody() throws {
+        let fixture = try chat.chatting()
+        fixture.harness.serverSends(Self.reply("short", to: "unknown-id", end: 400))
+        let row = try #require(fixture.model.currentWindow.messages.last)
+        #expect(row.body == "short")
+        #expect(row.replyQuote == ReplyQuote(sender: "", outgoing: false, text: nil), "not stored: an earlier message")
+    }
+
+    @Test func replySendsTheQuoteMarkedAsFallback() throws {
+        let fixture = try chat.chatting()
+        fixture.receive(from: "romeo@example.net/orchard", "Shall I compare thee\nto a summer's day?", id: "romeo-1")
+        fixture.model.submit("/reply no, please")
+        let reply = try #require(chat.sent(fixture).last)
+        let quote = "> romeo: Shall I compare thee\n"
+        let escaped = quote.replacingOccurrences(of: ">", with: "&gt;")
+        var pattern = "<message xmlns='jabber:client' type='chat' to='romeo@example.net/orchard' id='*'>"
+        pattern += "<body>\(escaped)no, please</body><origin-id xmlns='urn:xmpp:sid:0' id='*'/>"
+        pattern += "<reply xmlns='urn:xmpp:reply:0' id='romeo-1' to='romeo@example.net/orchard'/>"
+        pattern += "<fallback xmlns='urn:xmpp:fallback:0' for='urn:xmpp:reply:0'>"
+        pattern += "<body start='0' end='\(quote.unicodeScalars.count)'/></fallback>"
+        pattern += "<request xmlns='urn:xmpp:receipts'/><markable xmlns='urn:xmpp:chat-markers:0'/></message>"
+        #expect(reply.matches(pattern))
+        let row = try #require(fixture.model.currentWindow.messages.last)
+        #expect(row.body == "no, please")
+        #expect(row.replyQuote?.text == "Shall I compare thee\nto a summer's day?")
+        #expect(try fixture.store.search("please").count == 1)
+    }
+}

@@ -146,4 +146,30 @@ import XMPPCore
             fixture.model.noticesOf(fixture.model.currentWindow).last?.text.hasPrefix(
                 "\(RoomTests.room) did not remove the message") == true)
     }
+
+    /// XEP-0461 §Using the correct ID: in a room a reply names the room's stanza-id.
+    @Test func aReplyInARoomNamesTheRoomsStanzaID() throws {
+        let fixture = try entered()
+        let harness = fixture.harness("main")
+        harness.serverSends(
+            rooms.groupchat("firstwitch", "When shall we three meet again", id: "o1", occupantID: "first"))
+        fixture.model.submit("/reply in thunder")
+        #expect(
+            fixture.model.noticesOf(fixture.model.currentWindow).last?.text.contains(
+                "has not given that message its id")
+                == true)
+        harness.serverSends(
+            rooms.groupchat(
+                "firstwitch", "In thunder, lightning, or in rain?", id: "o2", stanzaID: "s2", occupantID: "first"))
+        fixture.model.submit("/reply in rain")
+        let reply = try #require(sent(fixture).last)
+        #expect(reply[attribute: "type"] == "groupchat")
+        #expect(reply.child("body")?.text == "> firstwitch: In thunder, lightning, or in rain?\nin rain")
+        let named = reply.child("reply", namespace: "urn:xmpp:reply:0")
+        #expect(named?[attribute: "id"] == "s2")
+        #expect(named?[attribute: "to"] == "\(RoomTests.room)/firstwitch")
+        let row = try #require(fixture.model.currentWindow.messages.last)
+        #expect(row.body == "in rain")
+        #expect(row.replyQuote?.sender == "firstwitch")
+    }
 }

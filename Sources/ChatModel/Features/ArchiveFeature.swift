@@ -254,7 +254,8 @@ public final class ArchiveFeature: AccountFeature {
                     timestamp: archived.timestamp ?? message.delay ?? now, type: message.type,
                     idAttribute: message.id, originID: message.originID, stanzaID: archived.archiveID,
                     stanzaIDBy: jid.description, corrects: message.replaces, state: outgoing ? .acked : nil,
-                    highlight: !outgoing && notifications?.highlights(body, ownName: jid.localpart) == true))
+                    highlight: !outgoing && notifications?.highlights(body, ownName: jid.localpart) == true,
+                    reply: message.storedReply))
         }
         var stored: [JID: [Int64]] = [:]
         do {

@@ -260,5 +260,16 @@ enum Schema {
                     PRIMARY KEY (message_id, sender_key)
                 ) WITHOUT ROWID;
                 """),
+        // A reply (XEP-0461): the id of the message it answers (the room's stanza-id in a room, else
+        // its id attribute or origin-id), its author, and the code points of the body that only
+        // quote it for clients without replies (XEP-0428), as `start-end` pairs. The body keeps
+        // the quote, so that it is found by search.
+        StoreMigration(
+            name: "record-replies",
+            sql: """
+                ALTER TABLE message ADD COLUMN reply_id TEXT;
+                ALTER TABLE message ADD COLUMN reply_to TEXT;
+                ALTER TABLE message ADD COLUMN reply_fallback TEXT;
+                """),
     ]
 }

@@ -46,6 +46,8 @@ public struct ChatMessage: Sendable, Hashable {
     public var retraction: MessageRetraction?
     /// XEP-0444: the sender's reactions to an earlier message.
     public var reactions: MessageReactions?
+    /// XEP-0461: the message this one answers (and the quote of it in the body, XEP-0428).
+    public var reply: MessageReply?
 
     public init(_ element: XMLElement) {
         from = element.from
@@ -77,6 +79,7 @@ public struct ChatMessage: Sendable, Hashable {
         moderation = from.flatMap { $0.isBare ? ModeratedMessage(element, room: $0) : nil }
         retraction = MessageRetraction(element)
         reactions = MessageReactions(element)
+        reply = MessageReply(element)
         if retraction != nil { body = nil }
     }
 
@@ -98,7 +101,7 @@ public struct ChatMessage: Sendable, Hashable {
             && lhs.isMarkable == rhs.isMarkable && lhs.displayedMarkerFor == rhs.displayedMarkerFor
             && lhs.receivedMarkerFor == rhs.receivedMarkerFor && lhs.error == rhs.error && lhs.thread == rhs.thread
             && lhs.subject == rhs.subject && lhs.occupantID == rhs.occupantID && lhs.moderation == rhs.moderation
-            && lhs.retraction == rhs.retraction && lhs.reactions == rhs.reactions
+            && lhs.retraction == rhs.retraction && lhs.reactions == rhs.reactions && lhs.reply == rhs.reply
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -1,7 +1,7 @@
 import ChatStore
 import XMPPCore
 
-/// `/retract`, `/react` and `/moderate`: each acts on a message of the current window, named by a
+/// `/retract`, `/react`, `/reply` and `/moderate`: each acts on a message of the current window, named by a
 /// `MessageReference` (`N` from the newest, `#ID`), else on the newest one it applies to.
 extension MessageActionsFeature {
     /// The current window's conversation, its account's feature, and the message `reference`
@@ -53,6 +53,19 @@ extension MessageActionsFeature {
                     context, reference, command: "react", what: "message from someone else"
                 ) { $0.retraction == nil && (reference != nil || !$0.outgoing) }
                 try feature.toggle(emoji, on: message, in: conversation)
+            },
+            CommandSpec(
+                "reply",
+                arguments: [ArgumentSpec("ref", optional: true), ArgumentSpec("text", optional: true, rest: true)],
+                summary: "answer a message, quoting it (XEP-0461)",
+                help: referenceHelp + " without one, the newest message that is not yours."
+            ) { context throws(CommandError) in
+                let (reference, text) = MessageReference.split(context.argument("ref"), context.argument("text"))
+                guard !text.isEmpty else { throw .usage("what is your reply?") }
+                let (feature, message, conversation) = try target(
+                    context, reference, command: "reply", what: "message from someone else"
+                ) { $0.retraction == nil && (reference != nil || !$0.outgoing) }
+                try feature.reply(text, to: message, in: conversation)
             },
             CommandSpec(
                 "moderate",

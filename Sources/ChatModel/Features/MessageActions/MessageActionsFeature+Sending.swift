@@ -119,3 +119,43 @@ extension MessageActionsFeature {
         }
     }
 }
+
+extension MessageActionsFeature {
+    /// `/reply`: sends `text` as a reply to `message` (XEP-0461), after a one-line quote of it
+    /// marked as fallback (XEP-0428) for clients without replies.
+    func reply(_ text: String, to message: StoredMessage, in conversation: JID) throws(CommandError) {
+        guard let messaging else { throw .failed("messaging is not available") }
+        let room = rooms?.rooms[conversation]
+        let id: String
+        let author: JID?
+        let name: String
+        if let room {
+            // §Using the correct ID: a room's message without the room's stanza-id cannot be answered.
+            guard let stanzaID = message.stanzaID, message.stanzaIDBy == room.jid.description else {
+                throw .failed("\(room.jid) has not given that message its id yet; try again once it has come back")
+            }
+            id = stanzaID
+            author =
+                message.outgoing
+                ? try? room.jid.with(resource: room.nick) : try? room.jid.with(resource: message.sender)
+            name = message.outgoing ? room.nick : message.sender
+        } else {
+            guard let ownID = message.originID ?? message.idAttribute else {
+                throw .failed("that message came without an id, so it cannot be answered")
+            }
+            id = ownID
+            author = message.outgoing ? account.jid : JID(parsing: message.sender)
+            let bare = author?.bare
+            name =
+                (message.outgoing
+                    ? account.jid.localpart : bare.flatMap { account.roster[$0]?.name } ?? bare?.localpart)
+                ?? message.sender
+        }
+        let quote = MessageReply.quote(author: name, text: ReplyQuote.shownBody(of: message))
+        guard
+            messaging.send(
+                quote + text, to: conversation, extra: MessageReply.elements(replyingTo: id, by: author, quote: quote))
+                != nil
+        else { throw .failed("your reply could not be stored, so it was not sent") }
+    }
+}

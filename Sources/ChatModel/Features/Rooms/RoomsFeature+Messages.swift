@@ -79,7 +79,8 @@ extension RoomsFeature {
             timestamp: timestamp, type: "groupchat", idAttribute: message.id, originID: message.originID,
             stanzaID: stanzaID, stanzaIDBy: stanzaID == nil ? nil : room.jid.description, corrects: message.replaces,
             state: ours ? .delivered : nil,
-            highlight: !ours && nick != nil && notifications?.highlights(body, ownName: room.nick) == true)
+            highlight: !ours && nick != nil && notifications?.highlights(body, ownName: room.nick) == true,
+            reply: message.storedReply)
     }
 
     private func store(_ message: NewMessage, in room: Room) {
@@ -135,7 +136,8 @@ extension RoomsFeature {
             senderKey: (outgoing ? account.jid : occupant).description, recipient: message.to?.description, body: body,
             timestamp: message.delay ?? account.scheduler.now, type: message.type, idAttribute: message.id,
             originID: message.originID, corrects: message.replaces, state: outgoing ? .acked : nil,
-            highlight: !outgoing && notifications?.highlights(body, ownName: rooms[occupant.bare]?.nick) == true)
+            highlight: !outgoing && notifications?.highlights(body, ownName: rooms[occupant.bare]?.nick) == true,
+            reply: message.storedReply)
         do {
             announce(try account.store.insert(stored, account: account.accountID), in: occupant, outgoing: outgoing)
         } catch {
@@ -210,7 +212,7 @@ extension RoomsFeature {
         let message = NewMessage(
             conversation: room.jid, kind: .groupchat, outgoing: true, sender: room.nick, senderKey: room.ownSenderKey,
             body: body, timestamp: account.scheduler.now, type: "groupchat", idAttribute: id, originID: id,
-            corrects: original)
+            corrects: original, reply: ChatMessage(stanza).storedReply)
         do {
             let stored = try account.store.enqueue(
                 message, stanza: stanza.serialized(parentNamespace: Namespace.client), account: account.accountID)

@@ -24,3 +24,28 @@ extension ChatView {
         return [Line(segments: segments, messageID: message.id)]
     }
 }
+
+/// The message a reply answers (XEP-0461): one line above it, `↳ nick: first words…`, in
+/// `chat.notice`; `↳ (earlier message)` when it is not stored, `↳ nick: (retracted)` when its
+/// text was taken back.
+extension ChatView {
+    func replyLines(_ message: MessageRow, model: AppModel, indent: Int, width: Int) -> [Line] {
+        guard let quote = message.replyQuote, width > indent + 4 else { return [] }
+        var text = "↳ (earlier message)"
+        if let quoted = quote.text {
+            var shown = message
+            shown.sender = quote.sender
+            shown.outgoing = quote.outgoing
+            let name = TerminalSafe.sanitize(nickname(shown, model: model))
+            let first = quoted.split(separator: "\n").first.map { TerminalSafe.sanitize(String($0)) }
+            text = "↳ \(name): " + (first ?? "(retracted)")
+        }
+        return [
+            Line(
+                segments: [
+                    (String(repeating: " ", count: indent), "chat.text"),
+                    (TextWidth.truncate(text, to: width - indent), "chat.notice"),
+                ], messageID: message.id)
+        ]
+    }
+}
