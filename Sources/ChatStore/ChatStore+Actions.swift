@@ -121,17 +121,34 @@ extension ChatStore {
     }
 
     /// Erases message `id` (and every correction of it): its text is gone from the history and
-    /// the search index, and what happened is recorded. Its reactions go with it.
-    public func retract(messageID id: Int64, _ retraction: Retraction) throws {
+    /// the search index, and what happened is recorded. Its reactions go with it, and so do the
+    /// quotes of it in replies (their fallback text). Returns the replies whose text changed.
+    @discardableResult
+    public func retract(messageID id: Int64, _ retraction: Retraction) throws -> [Int64] {
         try write { try erase(id, retraction) }
     }
 
-    func erase(_ id: Int64, _ retraction: Retraction) throws {
+    @discardableResult
+    func erase(_ id: Int64, _ retraction: Retraction) throws -> [Int64] {
         try db.statement(
             "UPDATE message SET body = '', retraction = ?, retraction_by = ?, retraction_reason = ? WHERE id = ?"
         ).bind(retraction.kind.rawValue.sql, retraction.by?.sql, retraction.reason?.sql, id.sql).run()
         try db.statement("UPDATE message SET body = '' WHERE corrects = ?").bind(id.sql).run()
         try db.statement("DELETE FROM reaction WHERE message_id = ?").bind(id.sql).run()
+        let replies = try db.statement(
+            """
+            SELECT r.id, r.body, r.reply_fallback FROM message q JOIN message r ON r.conversation_id = q.conversation_id
+                AND r.reply_id IN (q.stanza_id, q.origin_id, q.id_attribute)
+            WHERE q.id = ? AND r.reply_fallback IS NOT NULL
+            """
+        ).bind(id.sql).rows { ($0.int64(0), $0.text(1), ReplyReference.fallback(stored: $0.optionalText(2))) }
+        for (reply, body, ranges) in replies {
+            try db.statement("UPDATE message SET body = ?, reply_fallback = NULL WHERE id = ?")
+                .bind(body.removingCodePoints(in: ranges).sql, reply.sql).run()
+        }
+        // The update queued their text for the search index again.
+        if !replies.isEmpty { searchIndexPending = true }
+        return replies.map(\.0)
     }
 
     /// Records `emoji` as the whole set of reactions of `senderKey` to message `id`, unless a set

@@ -1,5 +1,5 @@
 import ChatStore
-import XMPPExtensions
+import XMPPCore
 
 /// The message a reply answers (XEP-0461), as the chat pane shows it above the reply.
 public struct ReplyQuote: Sendable, Hashable {
@@ -27,7 +27,7 @@ public struct ReplyQuote: Sendable, Hashable {
     /// replies (XEP-0428).
     static func shownBody(of message: StoredMessage) -> String {
         guard let reply = message.reply, !reply.fallback.isEmpty else { return message.body }
-        return MessageFallback.removing(reply.fallback, from: message.body)
+        return message.body.removingCodePoints(in: reply.fallback)
     }
 
     /// `text` without the lines that quote something else (a reply's own fallback quote).

@@ -35,16 +35,6 @@ public enum MessageFallback {
         return result
     }
 
-    /// `body` without the code points in `ranges` (which must lie within it).
-    public static func removing(_ ranges: [Range<Int>], from body: String) -> String {
-        var kept = String.UnicodeScalarView()
-        for (offset, scalar) in body.unicodeScalars.enumerated() where !ranges.contains(where: { $0.contains(offset) })
-        {
-            kept.append(scalar)
-        }
-        return String(kept)
-    }
-
     /// The `<fallback/>` that marks code points `range` of the body as fallback for `namespace`.
     public static func element(for namespace: String, range: Range<Int>) -> XMLElement {
         XMLElement(

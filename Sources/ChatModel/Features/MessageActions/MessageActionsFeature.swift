@@ -87,8 +87,14 @@ public final class MessageActionsFeature: AccountFeature, MessageObserver, RoomM
     /// Erases `message` as retracted by its sender, and shows it so.
     func erase(_ message: StoredMessage, in conversation: JID) {
         do {
-            try account.store.retract(messageID: message.id, Retraction(kind: .sender))
+            let replies = try account.store.retract(messageID: message.id, Retraction(kind: .sender))
             changed(message, in: conversation)
+            // The replies that quoted it no longer do.
+            for reply in replies {
+                account.onEvent(
+                    .messageStored(
+                        conversation: conversation, messageID: reply, isNew: false, outgoing: false, markable: nil))
+            }
         } catch {
             account.log(.error, "could not retract a message of \(conversation): \(error)")
         }
