@@ -111,6 +111,19 @@ import XMPPCore
         #expect(try stored(fixture).first?.retraction?.kind == .sender)
     }
 
+    /// Our reactions from another of our clients (a carbon) count as ours, and replace the set
+    /// sent from here.
+    @Test func ourReactionsFromAnotherDeviceAreOurs() throws {
+        let fixture = try chatting()
+        fixture.receive(from: "romeo@example.net/orchard", "react to me", id: "romeo-1")
+        fixture.model.submit("/react 👍")
+        fixture.carbon(
+            "sent",
+            Self.reactions("romeo-1", ["🎉"], from: "alice@example.org/phone").replacingOccurrences(
+                of: "to='alice@example.org/tern'", with: "to='romeo@example.net' xmlns='jabber:client'"))
+        #expect(try stored(fixture).last?.reactions == [ReactionCount(emoji: "🎉", count: 1, ours: true)])
+    }
+
     /// XEP-0444 §Updating reactions: each message carries the sender's whole set.
     @Test func onlyTheLatestSetOfEachSenderCounts() throws {
         let fixture = try chatting()

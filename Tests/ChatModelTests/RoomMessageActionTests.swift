@@ -71,6 +71,18 @@ import XMPPCore
         #expect(stored.first?.retraction == nil)
     }
 
+    /// A room without occupant ids: the occupant JID (room/nick) must match.
+    @Test func withoutOccupantIDsTheNickMustMatch() throws {
+        let fixture = try rooms.connected()
+        try rooms.enter(fixture, features: ["urn:xmpp:sid:0"])
+        let harness = fixture.harness("main")
+        harness.serverSends(rooms.groupchat("firstwitch", "first", id: "o1", stanzaID: "s1"))
+        harness.serverSends(rooms.groupchat("secondwitch", "second", id: "o2", stanzaID: "s2"))
+        harness.serverSends(retraction("s1", by: "secondwitch", occupantID: nil))
+        harness.serverSends(retraction("s2", by: "secondwitch", occupantID: nil))
+        #expect(try rooms.stored(fixture).map(\.body) == ["first", ""])
+    }
+
     @Test func reactionsAreCountedPerOccupantWithOursMarked() throws {
         let fixture = try entered()
         let harness = fixture.harness("main")

@@ -4,6 +4,7 @@ import Foundation
 import TestServers
 import TestSupport
 import Testing
+import XMPPCore
 
 /// Reactions, replies and retractions in a room between Tern and an independent client (a
 /// slixmpp peer with its XEP-0444, XEP-0461 and XEP-0424 plugins), on both servers: each side
@@ -61,5 +62,42 @@ struct MessageActionIntegrationTests {
         let retraction = try tern.waitFor("Alice's retraction", of: bob, from: mark) { $0.string("retracts") != nil }
         #expect(retraction.string("retracts") == tern.messages(in: room).last?.stanzaID)
         #expect(tern.messages(in: room).last?.retraction?.kind == .sender)
+    }
+
+    /// One to one: a contact's reaction and retraction (by its message's id) reach Tern, and
+    /// Tern's reaction reaches the contact.
+    @Test(arguments: ServerKind.allCases) func reactionsAndRetractionsInAChat(_ kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
+        let bob = try RoomPeer(server: server, user: "bob")
+        defer { bob.stop() }
+        let tern = try RoomTern(server)
+        let bobJID = try JID("bob@\(server.domain)")
+        tern.model.openChat(tern.model.conversation(bobJID, on: tern.account.controller), focus: true)
+        func chat() -> [StoredMessage] { tern.account.messages(with: bobJID.description) }
+
+        let sent = try bob.command("chat", ["to": .string("alice@\(server.domain)"), "body": .string("psst")])
+        let id = try #require(sent.string("message_id"))
+        #expect(tern.wait(reading: [bob]) { chat().first?.body == "psst" })
+        try bob.react(to: "alice@\(server.domain)", id: id, ["🤫"])
+        #expect(tern.wait(reading: [bob]) { chat().first?.reactions.map(\.emoji) == ["🤫"] })
+
+        let mark = bob.mark
+        tern.model.submit("/react 👀")
+        let reaction = try tern.waitFor("Alice's reaction", of: bob, from: mark) { $0["reactions"] != nil }
+        #expect(reaction.string("reactions_to") == id)
+        #expect(reaction["reactions"]?.array?.compactMap(\.string) == ["👀"])
+        #expect(
+            tern.wait(reading: [bob]) {
+                Set(chat().first?.reactions ?? [])
+                    == [
+                        ReactionCount(emoji: "🤫", count: 1, ours: false),
+                        ReactionCount(emoji: "👀", count: 1, ours: true),
+                    ]
+            })
+
+        try bob.retract(to: "alice@\(server.domain)", id: id)
+        #expect(tern.wait(reading: [bob]) { chat().first?.retraction?.kind == .sender }, "\(chat().map(\.body))")
+        #expect(chat().count == 1, "the fallback body is no message")
+        #expect(try tern.account.store.search("psst").isEmpty)
     }
 }
