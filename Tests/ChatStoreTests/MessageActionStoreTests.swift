@@ -51,6 +51,10 @@ import XMPPCore
         #expect(try store.unreadCounts(account: account)[romeo.description]?.messages == 1)
         try store.markAcked([row])
         #expect(try store.outbox(account: account).isEmpty)
+        // Refused after it left the outbox: there is no message text to send again.
+        #expect(
+            try store.requeue(account: account, conversation: romeo, idAttribute: "a1", stanza: { $0.body }) == nil)
+        #expect(try store.outbox(account: account).isEmpty)
     }
 
     @Test func retractingAMessageErasesItsQuoteInReplies() throws {
