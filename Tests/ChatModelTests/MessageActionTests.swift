@@ -72,6 +72,31 @@ import XMPPCore
         #expect(try stored(fixture).allSatisfy { $0.retraction == nil })
     }
 
+    /// A retraction before its message (an archive read backward brings the message later) is
+    /// applied once the message is stored, and still only from its sender.
+    @Test func aRetractionBeforeItsMessageAppliesWhenTheMessageComes() throws {
+        let fixture = try chatting()
+        fixture.harness.serverSends(Self.retraction("old-1"))
+        fixture.harness.serverSends(Self.retraction("old-2", from: "mallory@example.net/x"))
+        fixture.account.feature(ArchiveFeature.self)?.fetchOlderFromArchive(try JID("romeo@example.net")) { _ in }
+        let query = try #require(
+            fixture.harness.takeWrittenElements().first { $0.child("query", namespace: "urn:xmpp:mam:2") != nil })
+        let queryID = try #require(query.child("query", namespace: "urn:xmpp:mam:2")?[attribute: "queryid"])
+        for (id, body) in [("old-1", "an old secret"), ("old-2", "kept")] {
+            fixture.harness.serverSends(
+                "<message><result xmlns='urn:xmpp:mam:2' queryid='\(queryID)' id='a-\(id)'>"
+                    + "<forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2020-01-01T10:00:00Z'/>"
+                    + "<message xmlns='jabber:client' from='romeo@example.net/orchard' to='alice@example.org'"
+                    + " type='chat' id='\(id)'><body>\(body)</body></message></forwarded></result></message>")
+        }
+        fixture.harness.serverSends(
+            "<iq type='result' id='\(query.id!)'><fin xmlns='urn:xmpp:mam:2' complete='true'>"
+                + "<set xmlns='http://jabber.org/protocol/rsm'><first>a-old-1</first><last>a-old-2</last></set></fin></iq>"
+        )
+        #expect(try stored(fixture).map(\.body) == ["", "kept"])
+        #expect(try fixture.store.search("secret").isEmpty)
+    }
+
     @Test func retractSendsTheXEPStanzaThroughTheOutboxAndErasesHere() throws {
         let fixture = try chatting()
         fixture.model.submit("wrong recipient")

@@ -71,6 +71,29 @@ import XMPPCore
         #expect(stored.first?.retraction == nil)
     }
 
+    /// A retraction that comes before the message it names (the room's archive brings the
+    /// message after it) is applied once the page is stored.
+    @Test func aRetractionBeforeItsMessageInTheArchive() throws {
+        let fixture = try rooms.connected()
+        let harness = fixture.harness("main")
+        try rooms.enter(fixture, features: ["urn:xmpp:mam:2", "urn:xmpp:sid:0", "urn:xmpp:occupant-id:0"])
+        let query = try #require(
+            harness.takeWrittenElements().first { $0.child("query", namespace: "urn:xmpp:mam:2") != nil })
+        let queryID = try #require(query.child("query", namespace: "urn:xmpp:mam:2")?[attribute: "queryid"])
+        harness.serverSends(retraction("a1", by: "firstwitch", occupantID: "first"))
+        harness.serverSends(
+            "<message from='\(RoomTests.room)'><result xmlns='urn:xmpp:mam:2' queryid='\(queryID)' id='a1'>"
+                + "<forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2026-12-01T10:00:00Z'/>"
+                + "<message xmlns='jabber:client' from='\(RoomTests.room)/firstwitch' type='groupchat'>"
+                + "<body>a slip of the tongue</body><occupant-id xmlns='urn:xmpp:occupant-id:0' id='first'/>"
+                + "</message></forwarded></result></message>")
+        harness.serverSends(
+            "<iq type='result' id='\(query.id!)' from='\(RoomTests.room)'><fin xmlns='urn:xmpp:mam:2' complete='true'>"
+                + "<set xmlns='http://jabber.org/protocol/rsm'><first>a1</first><last>a1</last></set></fin></iq>")
+        #expect(try rooms.stored(fixture).map(\.body) == [""])
+        #expect(try rooms.stored(fixture).first?.retraction?.kind == .sender)
+    }
+
     /// A room without occupant ids: the occupant JID (room/nick) must match.
     @Test func withoutOccupantIDsTheNickMustMatch() throws {
         let fixture = try rooms.connected()

@@ -7,6 +7,8 @@ import XMPPExtensions
 /// sender key (by occupant id where the room vouches for them); `ours`: it is ours, reflected.
 protocol RoomMessageObserver: AnyObject {
     func receivedInRoom(_ message: ChatMessage, room: JID, sender: String, ours: Bool, timestamp: Int64)
+    /// A page of the room's archive was stored.
+    func archivePageStored(in room: JID)
 }
 
 /// Acting on messages already sent, in chats and rooms: retraction (XEP-0424) and reactions
@@ -17,11 +19,14 @@ protocol RoomMessageObserver: AnyObject {
 /// and is looked up among that conversation's messages only: a reaction or retraction can never
 /// reach a message of a conversation its sender is not part of. A retraction is obeyed only from
 /// the message's sender (the same bare JID; in a room the same occupant id, else occupant JID).
-/// A retraction that arrives before its message (an archive read backward) finds nothing and is
-/// dropped; the message then stays.
+/// A retraction that arrives before its message (an archive read backward) is kept until a later
+/// archive page of that conversation brings the message (at most `maximumPending`, for this run).
 public final class MessageActionsFeature: AccountFeature, MessageObserver, RoomMessageObserver {
     public static let name = "message-actions"
     unowned let account: AccountController
+    /// Retractions whose message is not stored yet, oldest first.
+    private var pendingRetractions: [(conversation: JID, anchor: MessageAnchor, sender: String)] = []
+    static let maximumPending = 200
     lazy var rooms = account.feature(RoomsFeature.self)
     lazy var messaging = account.feature(MessagingFeature.self)
 
@@ -41,6 +46,19 @@ public final class MessageActionsFeature: AccountFeature, MessageObserver, RoomM
 
     func archived(_ message: ChatMessage, peer: JID, outgoing: Bool) {
         apply(message, in: peer, sender: (outgoing ? account.jid : peer).description, outgoing: outgoing, room: nil)
+        retryPendingRetractions(in: peer)
+    }
+
+    func archivePageStored(in room: JID) { retryPendingRetractions(in: room) }
+
+    /// Applies the retractions waiting for a message of `conversation` that is now stored.
+    private func retryPendingRetractions(in conversation: JID) {
+        guard pendingRetractions.contains(where: { $0.conversation == conversation }) else { return }
+        let waiting = pendingRetractions.filter { $0.conversation == conversation }
+        pendingRetractions.removeAll { $0.conversation == conversation }
+        for pending in waiting {
+            retract(pending.anchor, in: conversation, sender: pending.sender)
+        }
     }
 
     func receivedInRoom(_ message: ChatMessage, room: JID, sender: String, ours: Bool, timestamp: Int64) {
@@ -73,7 +91,11 @@ public final class MessageActionsFeature: AccountFeature, MessageObserver, RoomM
 
     private func retract(_ anchor: MessageAnchor, in conversation: JID, sender: String) {
         guard let message = target(anchor, in: conversation) else {
-            account.log(.debug, "\(conversation): a retraction of a message Tern does not have")
+            account.log(.debug, "\(conversation): a retraction of a message Tern does not have (yet)")
+            if !pendingRetractions.contains(where: { $0.conversation == conversation && $0.anchor == anchor }) {
+                pendingRetractions.append((conversation, anchor, sender))
+            }
+            if pendingRetractions.count > Self.maximumPending { pendingRetractions.removeFirst() }
             return
         }
         guard message.senderKey == sender else {

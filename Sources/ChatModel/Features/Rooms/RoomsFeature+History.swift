@@ -85,6 +85,7 @@ extension RoomsFeature {
                     offerToObservers(archived.message, in: room, timestamp: archived.timestamp ?? now)
                 }
             }
+            for observer in messageObservers { observer.archivePageStored(in: room.jid) }
             return added.count
         } catch {
             account.log(.error, "could not store archived messages of \(room.jid): \(error)")
