@@ -59,15 +59,17 @@ extension ChatStore {
         try db.statement(
             """
             INSERT INTO message (conversation_id, outgoing, sender, sender_key, recipient, body, timestamp, type,
-                id_attribute, origin_id, stanza_id, stanza_id_by, corrects, state, encryption, highlight, seq)
-            VALUES (?1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                id_attribute, origin_id, stanza_id, stanza_id_by, corrects, state, encryption, highlight, reply_id,
+                reply_to, reply_fallback, seq)
+            VALUES (?1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                 (SELECT coalesce(max(seq), 0) + 1 FROM message WHERE conversation_id = ?1))
             """
         ).bind(
             conversation.sql, message.outgoing.sql, message.sender.sql, message.senderKey.sql, message.recipient?.sql,
             message.body.sql, timestamp.sql, message.type.sql, message.idAttribute?.sql, message.originID?.sql,
             message.stanzaID?.sql, message.stanzaIDBy?.sql, corrects?.sql, message.state?.rawValue.sql,
-            message.encryption?.sql, message.highlight.sql
+            message.encryption?.sql, message.highlight.sql, message.reply?.id.sql, message.reply?.to?.sql,
+            message.reply?.storedFallback?.sql
         ).run()
         let id = db.lastInsertRowID
         searchIndexPending = true
@@ -240,11 +242,12 @@ extension ChatStore {
 
     static let messageColumns = """
         m.id, c.jid, m.outgoing, m.sender, m.recipient,
-        coalesce((SELECT x.body FROM message x WHERE x.corrects = m.id ORDER BY x.timestamp DESC, x.id DESC LIMIT 1),
-            m.body),
-        EXISTS (SELECT 1 FROM message x WHERE x.corrects = m.id),
+        coalesce((SELECT x.body FROM message x WHERE x.corrects = m.id AND x.action IS NULL
+            ORDER BY x.timestamp DESC, x.id DESC LIMIT 1), m.body),
+        EXISTS (SELECT 1 FROM message x WHERE x.corrects = m.id AND x.action IS NULL),
         m.timestamp, m.type, m.id_attribute, m.origin_id, m.stanza_id, m.stanza_id_by, m.state, m.error, m.encryption,
-        m.seq, m.sent_here, m.sender_key, m.highlight, m.retraction, m.retraction_by, m.retraction_reason
+        m.seq, m.sent_here, m.sender_key, m.highlight, m.retraction, m.retraction_by, m.retraction_reason,
+        \(ChatStore.reactionColumn), m.reply_id, m.reply_to, m.reply_fallback, \(ChatStore.quoteColumn)
         """
 
     static func storedMessage(_ row: Statement) -> StoredMessage {
@@ -258,7 +261,11 @@ extension ChatStore {
             highlight: row.int(19) != 0,
             retraction: row.optionalText(20).flatMap(Retraction.Kind.init(rawValue:)).map {
                 Retraction(kind: $0, by: row.optionalText(21), reason: row.optionalText(22))
-            })
+            }, reactions: ReactionCount.counts(row.optionalText(23)),
+            reply: row.optionalText(24).map {
+                ReplyReference(
+                    id: $0, to: row.optionalText(25), fallback: ReplyReference.fallback(stored: row.optionalText(26)))
+            }, quoted: QuotedMessage(stored: row.optionalText(27)))
     }
 
     /// The newest `limit` messages of a conversation, oldest first.
@@ -383,12 +390,7 @@ extension ChatStore {
                 ).bind(account.rawValue.sql, conversation.description.sql, archive.description.sql, stanzaID.sql)
                     .first({ $0.int64(0) })
             else { return nil }
-            try db.statement(
-                """
-                UPDATE message SET body = '', retraction = ?, retraction_by = ?, retraction_reason = ? WHERE id = ?
-                """
-            ).bind(retraction.kind.rawValue.sql, retraction.by?.sql, retraction.reason?.sql, id.sql).run()
-            try db.statement("UPDATE message SET body = '' WHERE corrects = ?").bind(id.sql).run()
+            try erase(id, retraction)
             return id
         }
     }

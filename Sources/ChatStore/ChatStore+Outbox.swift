@@ -93,6 +93,10 @@ extension ChatStore {
                     .id,
                 let message = try message(id: id)
             else { return nil }
+            // Without its outbox entry, only a message with text can be made again (not a
+            // retracted one, nor the hidden row of a reaction or retraction).
+            let queued = try db.statement("SELECT 1 FROM outbox WHERE message_id = ?").bind(id.sql).first { _ in true }
+            guard queued != nil || !message.body.isEmpty else { return nil }
             try db.statement(
                 """
                 INSERT INTO outbox (message_id, account_id, stanza, queued_at) VALUES (?, ?, ?, ?)

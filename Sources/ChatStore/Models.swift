@@ -78,6 +78,8 @@ public struct NewMessage: Sendable, Hashable {
     public var encryption: String?
     /// It named us (our nick or name) or a configured keyword when it arrived.
     public var highlight: Bool
+    /// XEP-0461: the message it answers.
+    public var reply: ReplyReference?
 
     public init(
         conversation: JID,
@@ -96,7 +98,8 @@ public struct NewMessage: Sendable, Hashable {
         corrects: String? = nil,
         state: DeliveryState? = nil,
         encryption: String? = nil,
-        highlight: Bool = false
+        highlight: Bool = false,
+        reply: ReplyReference? = nil
     ) {
         self.conversation = conversation
         self.kind = kind
@@ -115,6 +118,48 @@ public struct NewMessage: Sendable, Hashable {
         self.state = state
         self.encryption = encryption
         self.highlight = highlight
+        self.reply = reply
+    }
+}
+
+/// What a reply (XEP-0461) names: the message's id (the room's stanza-id in a room), its author,
+/// and the code points of the reply's body that only quote it (XEP-0428).
+public struct ReplyReference: Sendable, Hashable {
+    public var id: String
+    public var to: String?
+    public var fallback: [Range<Int>]
+
+    public init(id: String, to: String?, fallback: [Range<Int>]) {
+        self.id = id
+        self.to = to
+        self.fallback = fallback
+    }
+
+    /// The fallback ranges as stored: `start-end` pairs separated by commas.
+    var storedFallback: String? {
+        fallback.isEmpty ? nil : fallback.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")
+    }
+
+    static func fallback(stored: String?) -> [Range<Int>] {
+        (stored ?? "").split(separator: ",").compactMap { pair in
+            let bounds = pair.split(separator: "-").compactMap { Int($0) }
+            guard bounds.count == 2, bounds[0] <= bounds[1] else { return nil }
+            return bounds[0]..<bounds[1]
+        }
+    }
+}
+
+/// The message a reply answers, as stored (nil fields when it is not).
+public struct QuotedMessage: Sendable, Hashable {
+    public var sender: String
+    public var outgoing: Bool
+    /// Its text, empty when it was retracted.
+    public var body: String
+
+    public init(sender: String, outgoing: Bool, body: String) {
+        self.sender = sender
+        self.outgoing = outgoing
+        self.body = body
     }
 }
 
@@ -149,6 +194,11 @@ public struct StoredMessage: Sendable, Hashable, Identifiable {
     public var highlight: Bool = false
     /// The text was taken back (it is erased: `body` is empty).
     public var retraction: Retraction?
+    /// The reactions to it (XEP-0444), most used first.
+    public var reactions: [ReactionCount] = []
+    /// XEP-0461: the message it answers, and that message when it is stored.
+    public var reply: ReplyReference?
+    public var quoted: QuotedMessage?
 }
 
 /// Why a message's text is gone: its sender took it back (XEP-0424), or a room's moderator

@@ -96,6 +96,7 @@ public struct ThemeDefinition: Sendable, Hashable {
         "chat.time", "chat.me", "chat.them", "chat.text", "chat.action", "chat.notice", "chat.error", "chat.day",
         "chat.unread", "chat.corrected", "chat.state", "chat.failed", "chat.highlight", "chat.selected",
         "chat.strong", "chat.emphasis", "chat.strike", "chat.code", "chat.quote", "chat.url",
+        "chat.reaction", "chat.reaction.own",
         "nick.1", "nick.2", "nick.3", "nick.4", "nick.5", "nick.6", "nick.7", "nick.8",
         "occupants.header", "occupants.moderator", "occupants.participant", "occupants.visitor",
         "form.title", "form.help", "form.heading", "form.selected", "form.problem", "form.keys",

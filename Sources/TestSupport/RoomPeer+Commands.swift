@@ -57,6 +57,36 @@ extension RoomPeer {
         try command("chat", ["to": .string(jid), "body": .string(body)])
     }
 
+    /// Our whole set of reactions (XEP-0444) to message `id` (a room's stanza-id in a room) of
+    /// the chat or room `to` (`type` "chat" or "groupchat").
+    public func react(to: String, id: String, _ reactions: [String], type: String = "chat") throws {
+        try command(
+            "react",
+            [
+                "to": .string(to), "message_id": .string(id), "reactions": .array(reactions.map { .string($0) }),
+                "type": .string(type),
+            ])
+    }
+
+    /// Retracts our message `id` (XEP-0424; a room's stanza-id in a room) in the chat or room `to`.
+    public func retract(to: String, id: String, type: String = "chat") throws {
+        try command("retract", ["to": .string(to), "message_id": .string(id), "type": .string(type)])
+    }
+
+    /// Sends `body` to `to` as a reply (XEP-0461) to message `id` by `author`, quoting `quote`
+    /// by `nick` as fallback.
+    public func reply(
+        to: String, answering id: String, by author: String, _ body: String, quote: String, nick: String,
+        type: String = "chat"
+    ) throws {
+        try command(
+            "reply",
+            [
+                "to": .string(to), "reply_id": .string(id), "reply_to": .string(author), "body": .string(body),
+                "quote": .string(quote), "quoted_nick": .string(nick), "type": .string(type),
+            ])
+    }
+
     /// Changes our nick in `room`; answers when the room confirms it.
     public func changeNick(_ room: String, to nick: String) throws {
         try command("nick", ["room": .string(room), "nick": .string(nick)])

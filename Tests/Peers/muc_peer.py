@@ -40,13 +40,19 @@ commands) or {"event": "error", "id": ..., "text": ...}. Commands:
                                                 private storage (read, change, write)
     unbookmark {room, storage}                  removes it (XEP-0402 retract with notify, or private storage)
     bookmarks {storage}                         done {bookmarks: [{room, name?, autojoin, nick?}]}
+    react {to, message_id, reactions, type?}    XEP-0444 (slixmpp's xep_0444): our whole set of reactions to
+                                                the message (a room's stanza-id in a room)
+    retract {to, message_id, type?}             XEP-0424 (slixmpp's xep_0424), with its fallback body
+    reply {to, reply_to, reply_id, body, quote?, quoted_nick?, type?}
+                                                XEP-0461 (slixmpp's xep_0461), quoting `quote` as fallback
     raw {xml}                                   send a stanza as written (for hostile-input tests)
     quit                                        done, then disconnect and exit (so does EOF on stdin)
 
 Events: connected {jid}; joined {room, nick, codes, created, instant_room}; presence {room,
 nick, type, role, affiliation, jid?, codes, occupant_id?, new_nick?, reason?, actor?};
 message {type, from, room?, nick?, body, id, origin_id?, stanza_id?, stanza_id_by?, stanza_ids,
-occupant_id?, delay?, delay_from?}; subject {room, nick, text}; invitation {room, from, reason,
+occupant_id?, delay?, delay_from?, reactions_to?, reactions?, retracts?, reply_id?, reply_to?} (also
+for a message without body that carries reactions); subject {room, nick, text}; invitation {room, from, reason,
 password?, mediated}; decline {room, from, reason}; archived {archive, queryid, result_id, from, nick?, body, id, origin_id?,
 occupant_id?, delay?, subject?}; message_error {from, id, condition}; disconnected {reason}.
 """
@@ -82,6 +88,9 @@ NS_PUBSUB = "http://jabber.org/protocol/pubsub"
 NS_BOOKMARKS = "urn:xmpp:bookmarks:1"
 NS_PRIVATE = "jabber:iq:private"
 NS_STORAGE_BOOKMARKS = "storage:bookmarks"
+NS_REACTIONS = "urn:xmpp:reactions:0"
+NS_RETRACT = "urn:xmpp:message-retract:1"
+NS_REPLY = "urn:xmpp:reply:0"
 # XEP-0402 §3.3: the node configuration every bookmark publish asks for.
 BOOKMARK_PUBLISH_OPTIONS = [
     ("pubsub#persist_items", "true"), ("pubsub#max_items", "max"),
@@ -127,7 +136,10 @@ class CommandError(Exception):
 class Peer(ClientXMPP):
     def __init__(self, jid, password, ca_file):
         super().__init__(jid, password)
-        for plugin in ["xep_0030", "xep_0004", "xep_0045", "xep_0199", "xep_0249", "xep_0359"]:
+        for plugin in [
+            "xep_0030", "xep_0004", "xep_0045", "xep_0199", "xep_0249", "xep_0359", "xep_0424", "xep_0428",
+            "xep_0444", "xep_0461",
+        ]:
             self.register_plugin(plugin)
         # STARTTLS only, verified against the account's domain with the test certificate alone.
         self.enable_direct_tls = False
@@ -250,7 +262,7 @@ class Peer(ClientXMPP):
             if sender.resource == self.nicks.get(sender.bare):
                 self.resolve("subject", sender.bare, text)
             return
-        if body is None:
+        if body is None and xml.find(q(NS_REACTIONS, "reactions")) is None:
             return
         fields = message_fields(xml, sender, room_message=groupchat or xml.find(q(NS_MUC_USER, "x")) is not None)
         emit("message", **fields)
@@ -563,6 +575,25 @@ class Peer(ClientXMPP):
         ET.SubElement(iq.xml, q(NS_PRIVATE, "query")).append(storage)
         await self.send_iq(iq)
 
+    async def cmd_react(self, c):
+        message = self.make_message(mto=c["to"], mtype=c.get("type", "chat"))
+        self.plugin["xep_0444"].set_reactions(message, c["message_id"], c["reactions"])
+        message.enable("store")
+        message.send()
+        return {}
+
+    async def cmd_retract(self, c):
+        self.plugin["xep_0424"].send_retraction(JID(c["to"]), c["message_id"], mtype=c.get("type", "chat"))
+        return {}
+
+    async def cmd_reply(self, c):
+        message = self.plugin["xep_0461"].make_reply(
+            c["reply_to"], c["reply_id"], c.get("quote"), c.get("quoted_nick"), mto=c["to"], mbody=c["body"],
+            mtype=c.get("type", "chat"))
+        message["id"] = self.new_id()
+        message.send()
+        return {"message_id": message["id"]}
+
     async def cmd_raw(self, c):
         self.send_raw(c["xml"])
         return {}
@@ -617,7 +648,25 @@ def message_fields(xml, sender, room_message):
         "occupant_id": occupant.get("id") if occupant is not None else None,
         "delay": delay.get("stamp") if delay is not None else None,
         "delay_from": delay.get("from") if delay is not None else None,
+        **action_fields(xml),
     }
+
+
+def action_fields(xml):
+    """The event fields of what a message does to another: reactions, retraction, reply."""
+    fields = {}
+    reactions = xml.find(q(NS_REACTIONS, "reactions"))
+    if reactions is not None:
+        fields["reactions_to"] = reactions.get("id")
+        fields["reactions"] = [r.text or "" for r in reactions.findall(q(NS_REACTIONS, "reaction"))]
+    retract = xml.find(q(NS_RETRACT, "retract"))
+    if retract is not None:
+        fields["retracts"] = retract.get("id")
+    reply = xml.find(q(NS_REPLY, "reply"))
+    if reply is not None:
+        fields["reply_id"] = reply.get("id")
+        fields["reply_to"] = reply.get("to")
+    return fields
 
 
 def bookmark_element(namespace, c):

@@ -242,7 +242,10 @@ public final class ArchiveFeature: AccountFeature {
             guard message.type != "groupchat", message.type != "error" else { continue }
             let outgoing = message.from?.bare == jid
             guard let peer = (outgoing ? message.to : message.from)?.bare else { continue }
-            seen.append((message, peer, outgoing))
+            // Observers see when the archive stamped it (what orders reactions, XEP-0444).
+            var observed = message
+            observed.delay = archived.timestamp ?? message.delay
+            seen.append((observed, peer, outgoing))
             guard let body = message.body, outgoing || messaging?.droppedAsStranger(peer) != true else { continue }
             rows.append(
                 NewMessage(
@@ -251,7 +254,8 @@ public final class ArchiveFeature: AccountFeature {
                     timestamp: archived.timestamp ?? message.delay ?? now, type: message.type,
                     idAttribute: message.id, originID: message.originID, stanzaID: archived.archiveID,
                     stanzaIDBy: jid.description, corrects: message.replaces, state: outgoing ? .acked : nil,
-                    highlight: !outgoing && notifications?.highlights(body, ownName: jid.localpart) == true))
+                    highlight: !outgoing && notifications?.highlights(body, ownName: jid.localpart) == true,
+                    reply: message.storedReply))
         }
         var stored: [JID: [Int64]] = [:]
         do {

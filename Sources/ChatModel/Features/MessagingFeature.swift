@@ -123,7 +123,8 @@ public final class MessagingFeature: AccountFeature {
             timestamp: message.delay ?? account.scheduler.now, type: message.type, idAttribute: message.id,
             originID: message.originID, stanzaID: stanzaID, stanzaIDBy: stanzaID == nil ? nil : jid.description,
             corrects: message.replaces, state: outgoing ? .acked : nil,
-            highlight: !outgoing && notifications?.highlights(body, ownName: jid.localpart) == true)
+            highlight: !outgoing && notifications?.highlights(body, ownName: jid.localpart) == true,
+            reply: message.storedReply)
         do {
             let outcome: InsertOutcome
             if let stanzaID, let archive, archive.archiveCaughtUp, !archive.isCatchingUp {
@@ -229,7 +230,8 @@ public final class MessagingFeature: AccountFeature {
         let message = NewMessage(
             conversation: conversation, outgoing: true, sender: account.boundJID.description,
             senderKey: account.jid.description, recipient: target.description, body: body,
-            timestamp: account.scheduler.now, idAttribute: id, originID: id, corrects: original)
+            timestamp: account.scheduler.now, idAttribute: id, originID: id, corrects: original,
+            reply: ChatMessage(stanza).storedReply)
         do {
             let stored = try account.store.enqueue(
                 message, stanza: stanza.serialized(parentNamespace: Namespace.client), account: account.accountID)

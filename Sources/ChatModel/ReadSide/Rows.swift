@@ -99,6 +99,10 @@ public struct MessageRow: Sendable, Hashable, Identifiable {
     public var highlight: Bool
     /// The text was taken back (`body` is empty): by its sender, or by a room's moderator.
     public var retraction: RetractionShown?
+    /// The reactions to it (XEP-0444), most used first.
+    public var reactions: [ReactionShown]
+    /// XEP-0461: the message it answers (`body` is then the reply's own text, without the quote).
+    public var replyQuote: ReplyQuote?
 
     /// How a message's text went.
     public struct RetractionShown: Sendable, Hashable {
@@ -115,7 +119,7 @@ public struct MessageRow: Sendable, Hashable, Identifiable {
         order = message.order
         outgoing = message.outgoing
         sender = message.sender
-        body = message.body
+        body = ReplyQuote.shownBody(of: message)
         isCorrected = message.isCorrected
         state = message.state.map(State.init)
         error = message.error
@@ -124,5 +128,7 @@ public struct MessageRow: Sendable, Hashable, Identifiable {
         retraction = message.retraction.map {
             RetractionShown(byModerator: $0.kind == .moderator, by: $0.by, reason: $0.reason)
         }
+        reactions = message.reactions.map { ReactionShown(emoji: $0.emoji, count: $0.count, ours: $0.ours) }
+        replyQuote = ReplyQuote(message)
     }
 }

@@ -243,5 +243,33 @@ enum Schema {
             sql: """
                 ALTER TABLE message ADD COLUMN highlight INTEGER NOT NULL DEFAULT 0;
                 """),
+        // What was sent to act on a message rather than as one (XEP-0444 reactions, XEP-0424
+        // retractions) goes through the outbox like a message: as a hidden row that names the
+        // message it acts on in `corrects`, without text, never shown or counted. The reactions
+        // themselves: the latest set of each sender per message (emoji separated by spaces).
+        StoreMigration(
+            name: "record-reactions",
+            sql: """
+                ALTER TABLE message ADD COLUMN action TEXT CHECK (action IN ('reaction', 'retraction'));
+                CREATE TABLE reaction (
+                    message_id INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                    sender_key TEXT NOT NULL,
+                    outgoing INTEGER NOT NULL,
+                    emoji TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    PRIMARY KEY (message_id, sender_key)
+                ) WITHOUT ROWID;
+                """),
+        // A reply (XEP-0461): the id of the message it answers (the room's stanza-id in a room, else
+        // its id attribute or origin-id), its author, and the code points of the body that only
+        // quote it for clients without replies (XEP-0428), as `start-end` pairs. The body keeps
+        // the quote, so that it is found by search.
+        StoreMigration(
+            name: "record-replies",
+            sql: """
+                ALTER TABLE message ADD COLUMN reply_id TEXT;
+                ALTER TABLE message ADD COLUMN reply_to TEXT;
+                ALTER TABLE message ADD COLUMN reply_fallback TEXT;
+                """),
     ]
 }

@@ -59,6 +59,8 @@ public final class ChatView {
         var state: Int
         var corrected: Bool
         var format: String
+        var reactions: [ReactionShown]
+        var reply: ReplyQuote?
     }
 
     public init() {}
@@ -355,7 +357,7 @@ public final class ChatView {
             let key = CacheKey(
                 id: message.id, body: message.body, state: message.state?.rawValue ?? -1,
                 corrected: message.isCorrected,
-                format: model.settings.timeFormat)
+                format: model.settings.timeFormat, reactions: message.reactions, reply: message.replyQuote)
             if let cached = cache[key] { return cached }
             let lines = format(message, model: model, width: width)
             // Bounded: scrolling through a long history must not keep every message's lines.
@@ -416,9 +418,10 @@ public final class ChatView {
                 suffix.append((" ✗ " + TerminalSafe.sanitize(message.error ?? "failed"), "chat.failed"))
             }
         }
-        return wrap(
-            prefix: prefix, text: body, textElement: textElement, suffix: suffix, width: width, messageID: message.id,
-            styled: true)
+        return replyLines(message, model: model, indent: TextWidth.of(time), width: width)
+            + wrap(
+                prefix: prefix, text: body, textElement: textElement, suffix: suffix, width: width,
+                messageID: message.id, styled: true) + reactionLines(message, indent: TextWidth.of(time), width: width)
     }
 
     /// What shows in place of a message whose text was taken back.

@@ -41,6 +41,13 @@ public struct ChatMessage: Sendable, Hashable {
     /// XEP-0425: a room's announcement that a moderator removed a message (read only from a bare
     /// JID, the room itself; whoever reads it checks that it came from the room).
     public var moderation: ModeratedMessage?
+    /// XEP-0424: the sender takes back an earlier message (the body is then only a fallback, and
+    /// is left out).
+    public var retraction: MessageRetraction?
+    /// XEP-0444: the sender's reactions to an earlier message.
+    public var reactions: MessageReactions?
+    /// XEP-0461: the message this one answers (and the quote of it in the body, XEP-0428).
+    public var reply: MessageReply?
 
     public init(_ element: XMLElement) {
         from = element.from
@@ -70,6 +77,10 @@ public struct ChatMessage: Sendable, Hashable {
         subject = element.child("subject").map { $0.text }
         occupantID = element.child("occupant-id", namespace: Namespace.occupantID)?[attribute: "id"]
         moderation = from.flatMap { $0.isBare ? ModeratedMessage(element, room: $0) : nil }
+        retraction = MessageRetraction(element)
+        reactions = MessageReactions(element)
+        reply = MessageReply(element)
+        if retraction != nil { body = nil }
     }
 
     /// Every stanza-id that claims to come from `archive` (our own bare JID, or a room). Anyone
@@ -90,6 +101,7 @@ public struct ChatMessage: Sendable, Hashable {
             && lhs.isMarkable == rhs.isMarkable && lhs.displayedMarkerFor == rhs.displayedMarkerFor
             && lhs.receivedMarkerFor == rhs.receivedMarkerFor && lhs.error == rhs.error && lhs.thread == rhs.thread
             && lhs.subject == rhs.subject && lhs.occupantID == rhs.occupantID && lhs.moderation == rhs.moderation
+            && lhs.retraction == rhs.retraction && lhs.reactions == rhs.reactions && lhs.reply == rhs.reply
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -74,13 +74,18 @@ extension RoomsFeature {
             if announce && !added.isEmpty {
                 account.onEvent(.archiveStored([room.jid: added], older: direction == .backward))
             }
-            // The room's announcements that a moderator removed a message (XEP-0425), kept in
-            // its archive: applied once what they name is stored.
+            // The room's announcements that a moderator removed a message (XEP-0425), and the
+            // actions of its occupants on messages, kept in its archive: applied once what they
+            // name is stored.
             for archived in page {
                 if let moderation = archived.message.moderation, archived.message.from == room.jid {
                     applyModeration(moderation, in: room)
+                } else if archived.message.type == "groupchat", archived.message.from?.bare == room.jid {
+                    // Retractions and reactions (XEP-0424, XEP-0444) kept in its archive.
+                    offerToObservers(archived.message, in: room, timestamp: archived.timestamp ?? now)
                 }
             }
+            for observer in messageObservers { observer.archivePageStored(in: room.jid) }
             return added.count
         } catch {
             account.log(.error, "could not store archived messages of \(room.jid): \(error)")

@@ -30,8 +30,29 @@ extension RoomsFeature {
             emit(room.jid)
             return
         }
+        let timestamp = message.delay ?? account.scheduler.now
+        offerToObservers(message, in: room, timestamp: timestamp)
         guard let body = message.body else { return }
-        store(roomMessage(message, body: body, in: room, timestamp: message.delay ?? account.scheduler.now), in: room)
+        store(roomMessage(message, body: body, in: room, timestamp: timestamp), in: room)
+    }
+
+    /// Hands a room message that acts on another (a retraction, reactions) to the features that
+    /// apply it, with its sender as the room vouches for them.
+    func offerToObservers(_ message: ChatMessage, in room: Room, timestamp: Int64) {
+        guard message.retraction != nil || message.reactions != nil, let nick = message.from?.resourcepart else {
+            return
+        }
+        let (sender, ours) = self.sender(of: message, nick: nick, in: room)
+        for observer in messageObservers {
+            observer.receivedInRoom(message, room: room.jid, sender: sender, ours: ours, timestamp: timestamp)
+        }
+    }
+
+    /// Who sent a room message, as stored (`Room.senderKey`), and whether it is ours.
+    func sender(of message: ChatMessage, nick: String?, in room: Room) -> (key: String, ours: Bool) {
+        let occupantID = room.stampsOccupantIDs ? message.occupantID : nil
+        let ours = nick != nil && room.isOurs(nick: nick, occupantID: occupantID)
+        return (ours ? room.ownSenderKey : room.senderKey(nick: nick, occupantID: occupantID), ours)
     }
 
     /// A room message as stored: from an occupant (by nick) or from the room itself (sender "").
@@ -39,8 +60,7 @@ extension RoomsFeature {
         -> NewMessage
     {
         let nick = message.from?.resourcepart
-        let occupantID = room.stampsOccupantIDs ? message.occupantID : nil
-        let ours = nick != nil && room.isOurs(nick: nick, occupantID: occupantID)
+        let (senderKey, ours) = sender(of: message, nick: nick, in: room)
         var stanzaID = archiveID
         if stanzaID == nil, let archive {
             switch archive.manager.stanzaID(of: message, assignedBy: room.jid) {
@@ -55,11 +75,12 @@ extension RoomsFeature {
         }
         return NewMessage(
             conversation: room.jid, kind: .groupchat, outgoing: ours, sender: nick ?? "",
-            senderKey: ours ? room.ownSenderKey : room.senderKey(nick: nick, occupantID: occupantID), body: body,
+            senderKey: senderKey, body: body,
             timestamp: timestamp, type: "groupchat", idAttribute: message.id, originID: message.originID,
             stanzaID: stanzaID, stanzaIDBy: stanzaID == nil ? nil : room.jid.description, corrects: message.replaces,
             state: ours ? .delivered : nil,
-            highlight: !ours && nick != nil && notifications?.highlights(body, ownName: room.nick) == true)
+            highlight: !ours && nick != nil && notifications?.highlights(body, ownName: room.nick) == true,
+            reply: message.storedReply)
     }
 
     private func store(_ message: NewMessage, in room: Room) {
@@ -115,7 +136,8 @@ extension RoomsFeature {
             senderKey: (outgoing ? account.jid : occupant).description, recipient: message.to?.description, body: body,
             timestamp: message.delay ?? account.scheduler.now, type: message.type, idAttribute: message.id,
             originID: message.originID, corrects: message.replaces, state: outgoing ? .acked : nil,
-            highlight: !outgoing && notifications?.highlights(body, ownName: rooms[occupant.bare]?.nick) == true)
+            highlight: !outgoing && notifications?.highlights(body, ownName: rooms[occupant.bare]?.nick) == true,
+            reply: message.storedReply)
         do {
             announce(try account.store.insert(stored, account: account.accountID), in: occupant, outgoing: outgoing)
         } catch {
@@ -190,7 +212,7 @@ extension RoomsFeature {
         let message = NewMessage(
             conversation: room.jid, kind: .groupchat, outgoing: true, sender: room.nick, senderKey: room.ownSenderKey,
             body: body, timestamp: account.scheduler.now, type: "groupchat", idAttribute: id, originID: id,
-            corrects: original)
+            corrects: original, reply: ChatMessage(stanza).storedReply)
         do {
             let stored = try account.store.enqueue(
                 message, stanza: stanza.serialized(parentNamespace: Namespace.client), account: account.accountID)

@@ -47,6 +47,10 @@ public final class RoomsFeature: AccountFeature {
     /// Told of each room the user leaves (`leave`), once it is left (bookmarks stop joining it).
     var leaveObservers: [(JID) -> Void] = []
     lazy var notifications = account.feature(NotificationsFeature.self)
+    /// The features that act on room messages without text (found once every feature exists).
+    lazy var messageObservers: [any RoomMessageObserver] = account.features.compactMap {
+        $0 as? any RoomMessageObserver
+    }
     unowned let account: AccountController
 
     /// How many joins wait for an answer at once.
