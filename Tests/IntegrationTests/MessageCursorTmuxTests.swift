@@ -39,7 +39,8 @@ struct MessageCursorTmuxTests {
         #expect(try Self.waitForClipboard("https://example.org/x?a=1", tmux), "the URL")
 
         try tmux.press("i")
-        let details = try tmux.waitFor("details (any key closes)")
+        // The box is drawn over several writes: wait for its last part, not its title.
+        let details = try tmux.waitFor { $0.contains("details (any key closes)") && $0.contains("stanza-id ") }
         #expect(details.contains("from: bob@localhost/"))
         #expect(
             details.contains("id cursor-2") && details.contains("stanza-id "), "the server's stanza-id:\n\(details)")
