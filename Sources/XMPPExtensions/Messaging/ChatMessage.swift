@@ -41,6 +41,8 @@ public struct ChatMessage: Sendable, Hashable {
     /// XEP-0425: a room's announcement that a moderator removed a message (read only from a bare
     /// JID, the room itself; whoever reads it checks that it came from the room).
     public var moderation: ModeratedMessage?
+    /// XEP-0066: the URL of a file the message shares, if it has an OOB element.
+    public var outOfBandURL: String?
 
     public init(_ element: XMLElement) {
         from = element.from
@@ -70,6 +72,7 @@ public struct ChatMessage: Sendable, Hashable {
         subject = element.child("subject").map { $0.text }
         occupantID = element.child("occupant-id", namespace: Namespace.occupantID)?[attribute: "id"]
         moderation = from.flatMap { $0.isBare ? ModeratedMessage(element, room: $0) : nil }
+        outOfBandURL = OutOfBandData.url(in: element)
     }
 
     /// Every stanza-id that claims to come from `archive` (our own bare JID, or a room). Anyone
