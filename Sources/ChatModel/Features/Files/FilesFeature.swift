@@ -47,13 +47,14 @@ public final class FilesFeature: AccountFeature, MessageObserver {
         var cancel: () -> Void
     }
 
-    public func sessionStarted(_ session: XMPPSession, _ start: SessionStart) {
-        guard service == nil else { return }
-        discoverService(in: session)
-    }
-
+    /// After the queued messages (and the rooms' own discovery): the upload service is found
+    /// once per run; unfinished uploads resume once it is known.
     public func sessionReady(_ session: XMPPSession, _ start: SessionStart) {
-        if service != nil { resumeUnfinished() }
+        if service == nil {
+            discoverService(in: session)
+        } else {
+            resumeUnfinished()
+        }
     }
 
     // MARK: Discovery (XEP-0363 §2)
