@@ -87,7 +87,8 @@ import Testing
         let unknown = configProblem("[acounts]\n")
         #expect(unknown?.line == 1)
         #expect(
-            unknown?.message == "unknown key (known keys here: accounts, chat, default_account, files, notifications, ui)")
+            unknown?.message
+                == "unknown key (known keys here: accounts, chat, default_account, files, notifications, ui)")
     }
 
     func temporaryFile(_ data: Data) -> String {
