@@ -91,7 +91,7 @@ let package = Package(
             name: "tern-bench",
             dependencies: [
                 "XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "TestServers", "ChatStore",
-                "ChatModel", "ChatRuntime", "TerminalUI", "Subprocess", "TestSupport",
+                "ChatModel", "ChatRuntime", "TerminalUI", "Subprocess", "TestSupport", "HTTPTransfer",
             ],
             swiftSettings: strict
         ),
