@@ -143,6 +143,8 @@ public final class FilesFeature: AccountFeature, MessageObserver {
     /// The file a message body shares: a single URL that came with an OOB element, or one on
     /// our upload service's host.
     public func sharedFile(in body: String) -> SharedFileRow? {
+        // Drawn for every message: most are no URL at all, or there is nothing to match.
+        guard body.contains("http"), !sharedURLs.isEmpty || !uploadHosts.isEmpty else { return nil }
         let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let parts = URLParts(text), sharedURLs.contains(text) || uploadHosts.contains(parts.host) else {
             return nil
