@@ -6,34 +6,6 @@ import XMPPCore
 
 @testable import ChatModel
 
-/// A `FileTransferClient` a test finishes by hand: what was started, cancelled and opened.
-final class ScriptedTransfers: FileTransferClient {
-    struct Started {
-        var request: TransferRequest
-        var progress: (Int64, Int64?) -> Void
-        var completion: (TransferOutcome) -> Void
-    }
-
-    var started: [Started] = []
-    var opened: [String] = []
-    let downloadDirectory: String
-
-    init(downloadDirectory: String) { self.downloadDirectory = downloadDirectory }
-
-    func start(
-        _ request: TransferRequest, progress: @escaping (Int64, Int64?) -> Void,
-        completion: @escaping (TransferOutcome) -> Void
-    ) -> () -> Void {
-        started.append(Started(request: request, progress: progress, completion: completion))
-        return { completion(.cancelled) }
-    }
-
-    func open(_ target: String, completion: @escaping (String?) -> Void) {
-        opened.append(target)
-        completion(nil)
-    }
-}
-
 /// File sharing over a scripted server: the upload service found at login (XEP-0363 §2), a
 /// slot asked for and used (§4, the XEP's examples as the service's answers), the URL sent once
 /// with its OOB element (XEP-0066), uploads resumed after a restart, received files, downloads.
