@@ -57,19 +57,16 @@ extension FileUploadIntegrationTests {
         try tmux.press("Enter")
         try tmux.waitFor("resuming the upload of big.bin", timeout: .seconds(20))
         let alice = try JID("alice@localhost")
-        var bodies: [String] = []
-        let arrived = bob.wait(timeout: .seconds(120)) {
-            bodies =
-                ((try? bob.store.lastMessages(account: bob.controller.accountID, conversation: alice, limit: 10))
-                ?? []).map(\.body)
-            return !bodies.isEmpty
+        // The suite's other tests sent files too: this one is big.bin.
+        func bigFiles() -> [String] {
+            let messages = try? bob.store.lastMessages(
+                account: bob.controller.accountID, conversation: alice, limit: 20)
+            return (messages ?? []).map(\.body).filter { $0.hasSuffix("/big.bin") }
         }
+        let arrived = bob.wait(timeout: .seconds(120)) { !bigFiles().isEmpty }
         #expect(arrived, "the URL reached Bob; the screen: \((try? tmux.screen()) ?? "")")
         bob.wait(timeout: .seconds(1)) { false }
-        bodies = try bob.store.lastMessages(account: bob.controller.accountID, conversation: alice, limit: 10).map(
-            \.body)
-        #expect(bodies.count == 1, "sent once")
-        #expect(bodies.first.map { $0.hasSuffix("/big.bin") } == true)
+        #expect(bigFiles().count == 1, "sent once")
         #expect(Self.uploadStates(in: home.database) == ["sent"])
         bob.disconnect()
     }

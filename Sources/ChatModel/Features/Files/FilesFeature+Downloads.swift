@@ -26,7 +26,7 @@ extension FilesFeature {
         let row = TransferRow(name: file.name, upload: false, done: 0, total: nil)
         try start(
             TransferRequest(url: file.url, method: .get(destination: destination)), row: row,
-            conversation: conversation, upload: nil
+            conversation: conversation
         ) { [weak self] outcome in
             guard let self else { return }
             guard outcome.succeeded else {
@@ -45,7 +45,7 @@ extension FilesFeature {
     public func askSize(of body: String, in conversation: JID) throws(CommandError) {
         guard let file = sharedFile(in: body) else { throw .failed("that message is not a file") }
         let row = TransferRow(name: file.name, upload: false, done: 0, total: nil)
-        try start(TransferRequest(url: file.url, method: .head), row: row, conversation: conversation, upload: nil) {
+        try start(TransferRequest(url: file.url, method: .head), row: row, conversation: conversation) {
             [weak self] outcome in
             guard let self else { return }
             if outcome.succeeded, case .finished(_, let length?) = outcome, length >= 0 {

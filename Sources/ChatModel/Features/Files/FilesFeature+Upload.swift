@@ -80,7 +80,7 @@ extension FilesFeature {
         )
         let row = TransferRow(name: SharedFileName.sanitized(record.name), upload: true, done: 0, total: record.size)
         do {
-            try start(request, row: row, conversation: record.conversation, upload: record.id) { [weak self] outcome in
+            try start(request, row: row, conversation: record.conversation) { [weak self] outcome in
                 guard let self else { return }
                 if outcome.succeeded {
                     deliver(record)

@@ -43,7 +43,6 @@ public final class FilesFeature: AccountFeature, MessageObserver {
     struct RunningTransfer {
         var row: TransferRow
         var conversation: JID
-        var upload: Int64?
         var cancel: () -> Void
     }
 
@@ -103,13 +102,13 @@ public final class FilesFeature: AccountFeature, MessageObserver {
     func transfersChanged() { account.emit(TransfersChanged()) }
 
     func start(
-        _ request: TransferRequest, row: TransferRow, conversation: JID, upload: Int64?,
+        _ request: TransferRequest, row: TransferRow, conversation: JID,
         completion: @escaping (TransferOutcome) -> Void
     ) throws(CommandError) {
         guard let client = account.fileTransfers else { throw .failed("file transfers are not available here") }
         nextTransfer += 1
         let number = nextTransfer
-        transfers[number] = RunningTransfer(row: row, conversation: conversation, upload: upload, cancel: {})
+        transfers[number] = RunningTransfer(row: row, conversation: conversation, cancel: {})
         let cancel = client.start(request) { [weak self] done, total in
             guard let self, transfers[number] != nil else { return }
             transfers[number]?.row.done = done

@@ -79,10 +79,6 @@ struct UploadTable {
             headers: [])
     }
 
-    func record(_ id: Int64) throws -> UploadRecord? {
-        try rows("WHERE id = ? AND account_id = ?", [id.sql, account.rawValue.sql]).first
-    }
-
     /// The uploads a previous run (or a broken connection) left in `requested` or `uploading`.
     func unfinished() throws -> [UploadRecord] {
         try rows("WHERE account_id = ? AND state IN ('requested', 'uploading') ORDER BY id", [account.rawValue.sql])
