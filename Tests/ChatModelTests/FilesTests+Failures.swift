@@ -72,4 +72,23 @@ extension FilesTests {
         #expect(try uploads(second.store) == ["failed"])
         #expect(notices(second).contains { $0.contains("cannot read \(path)") })
     }
+
+    /// A disconnection before the slot came: the next session asks again, and nothing fails.
+    @Test func aSlotRequestCutByADisconnectionIsAskedAgainOnTheNextSession() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (fixture, transfers, harness) = try romeo()
+        fixture.model.submit("/upload \(try makeFile("photo.jpg", size: 10))")
+        _ = try slotRequest(harness)
+        harness.perform { $0.transportClosed() }
+        #expect(try uploads(fixture.store) == ["requested"])
+        #expect(!notices(fixture).contains { $0.contains("failed") })
+        fixture.connect("main")
+        let again = fixture.harness("main")
+        #expect(again !== harness)
+        grantSlot(again, try slotRequest(again))
+        #expect(transfers.started.count == 1)
+        transfers.started[0].completion(.finished(status: 201, length: 10))
+        #expect(sentMessages(again).count == 1)
+        #expect(try uploads(fixture.store) == ["sent"])
+    }
 }

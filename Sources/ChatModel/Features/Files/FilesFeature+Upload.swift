@@ -63,6 +63,9 @@ extension FilesFeature {
                 } catch {
                     fail(record, String(describing: error))
                 }
+            case .failure(.disconnected):
+                // The link broke before the answer: the next session asks again.
+                busyUploads.remove(record.id)
             case .failure(let failure):
                 fail(record, "the upload service refused: \(failure)")
             }
