@@ -4,6 +4,8 @@ import TestSupport
 import Testing
 import XMPPCore
 
+@testable import TerminalUI
+
 /// Shared files in the chat pane and transfers in the status line.
 @Suite struct FilesViewTests {
     func fixture() throws -> (UIFixture, ScriptedTransfers) {
@@ -39,5 +41,15 @@ import XMPPCore
         let after = fixture.render()
         #expect(!after.contains("[↓"))
         #expect(after.contains("download of [2Jinvoicefdp.exe failed: the server answered HTTP"))
+    }
+}
+
+@Suite struct TransferBarTests {
+    @Test func aLongOrHostileNameIsCutAndCleaned() {
+        let long = TransferRow(name: String(repeating: "x", count: 40) + ".iso", upload: true, done: 0, total: 10)
+        #expect(TransferBar.text(long) == "[↑ " + String(repeating: "x", count: 23) + "… ░░░░░░░░░░ 0%]")
+        let hostile = TransferRow(name: "a\u{1B}[31mb", upload: false, done: 10, total: 10)
+        #expect(!TransferBar.text(hostile).contains("\u{1B}"))
+        #expect(TransferBar.text(hostile).hasSuffix("██████████ 100%]"))
     }
 }
