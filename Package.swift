@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CResolv", providers: [.apt(["libc6-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // The protocol core: no C, no I/O.
         .target(name: "XMPPCore", swiftSettings: strict),
@@ -35,6 +36,10 @@ let package = Package(
         .target(name: "OpenSSLSupport", dependencies: ["XMPPCore", "COpenSSL"], swiftSettings: strict),
         .target(name: "Networking", dependencies: ["CResolv"], swiftSettings: strict),
         .target(name: "Subprocess", swiftSettings: strict),
+        // HTTP for file sharing (libcurl), off the loop thread.
+        .target(
+            name: "HTTPTransfer", dependencies: ["ChatModel", "Networking", "Subprocess", "CCurl"],
+            swiftSettings: strict),
         .target(name: "ChatStore", dependencies: ["XMPPCore", "CSQLite"], swiftSettings: strict),
         .target(name: "SafeText", swiftSettings: strict),
         .target(
@@ -67,7 +72,7 @@ let package = Package(
             name: "tern",
             dependencies: [
                 "XMPPCore", "XMPPExtensions", "XMPPClient", "TernConfig", "Networking", "ChatStore", "SafeText",
-                "ChatModel", "ChatRuntime", "TerminalUI", "Subprocess",
+                "ChatModel", "ChatRuntime", "TerminalUI", "Subprocess", "HTTPTransfer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -86,7 +91,7 @@ let package = Package(
             name: "tern-bench",
             dependencies: [
                 "XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "TestServers", "ChatStore",
-                "ChatModel", "ChatRuntime", "TerminalUI", "Subprocess", "TestSupport",
+                "ChatModel", "ChatRuntime", "TerminalUI", "Subprocess", "TestSupport", "HTTPTransfer",
             ],
             swiftSettings: strict
         ),
@@ -135,7 +140,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "XMPPClient", "TestSupport", "TernConfig", "Subprocess", "ChatStore", "ChatModel", "ChatRuntime",
-                "XMPPExtensions", "XMPPCore", "Networking", "OpenSSLSupport", "TestServers",
+                "XMPPExtensions", "XMPPCore", "Networking", "OpenSSLSupport", "TestServers", "HTTPTransfer",
             ],
             swiftSettings: strict
         ),

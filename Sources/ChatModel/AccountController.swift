@@ -14,6 +14,8 @@ public final class AccountController {
     public var onEvent: (AccountEvent) -> Void = { _ in }
     /// What the account does on its own: receipts, markers, chat states, archive catch-up.
     public var behaviour = AccountBehaviour()
+    /// HTTP transfers for file sharing (set by the program; nil: `/upload` and `/open` say so).
+    public var fileTransfers: (any FileTransferClient)?
     /// Why the account cannot connect at all (its password could not be had): `connect()` says
     /// so instead of trying.
     public var cannotConnect: String?

@@ -437,6 +437,7 @@ public final class AppModel {
             return completionValues(.contact, account: chosen?.name) + completionValues(.room, account: chosen?.name)
         case .command: return commands.commands.map(\.name)
         case .choice(let words): return words
+        case .path: return PathCompletion.candidates(for: "")
         case .theme, .none: return extraCompletions(kind)
         }
     }

@@ -17,6 +17,8 @@ public struct TernConfiguration: Sendable {
     public var ui: UIConfiguration
     public var chat: ChatConfiguration
     public var notifications: NotificationConfiguration
+    /// The `[files]` table.
+    public var files = FilesConfiguration()
     /// The file this came from.
     public var file: String
 
@@ -57,7 +59,7 @@ public struct TernConfiguration: Sendable {
     public static func parse(_ text: String, file: String) throws(ConfigError) -> TernConfiguration {
         let table = try TOMLDocument.parse(text, file: file)
         let root = ConfigReader(table: table, path: [], source: SourceLines(file: file, text: text))
-        try root.rejectUnknownKeys(allowed: ["default_account", "accounts", "ui", "chat", "notifications"])
+        try root.rejectUnknownKeys(allowed: ["default_account", "accounts", "ui", "chat", "notifications", "files"])
         var accounts: [AccountConfiguration] = []
         if let accountTables = try root.table("accounts") {
             for name in accountTables.table.keys.sorted() {
@@ -74,9 +76,11 @@ public struct TernConfiguration: Sendable {
         let chat = try root.table("chat").map(ChatConfiguration.init(reader:)) ?? ChatConfiguration()
         let notifications =
             try root.table("notifications").map(NotificationConfiguration.init(reader:)) ?? NotificationConfiguration()
-        return TernConfiguration(
+        var configuration = TernConfiguration(
             accounts: accounts, defaultAccountName: defaultAccount, ui: ui, chat: chat, notifications: notifications,
             file: file)
+        configuration.files = try root.table("files").map(FilesConfiguration.init(reader:)) ?? FilesConfiguration()
+        return configuration
     }
 
     /// The account to use: by name, else the default, else the only one.

@@ -13,6 +13,9 @@ public final class ProsodyServer: XMPPTestServer {
     /// The self-signed certificate to trust (PEM).
     public let certificateFile: String
     public let users: [String: String]
+    /// The loopback HTTP port of the file share (XEP-0363), whose service is `upload.DOMAIN`.
+    public let httpPort: Int
+    public var uploadService: String { "upload." + domain }
 
     static var script: String { repositoryRoot + "/scripts/prosody-server" }
 
@@ -29,9 +32,11 @@ public final class ProsodyServer: XMPPTestServer {
         c2sPort = layout.c2sPort
         directTLSPort = layout.directTLSPort
         certificateFile = layout.certificateFile
+        httpPort = try freePort()
         try runTool(
             ProsodyServer.script,
-            layout.startArguments(users: users, extra: ["--hibernation", String(hibernationSeconds)]),
+            layout.startArguments(
+                users: users, extra: ["--hibernation", String(hibernationSeconds), "--http", String(httpPort)]),
             environment: logLevel.map { ["PROSODY_LOG_LEVEL": $0] } ?? [:])
     }
 

@@ -26,6 +26,7 @@ case "rooms":
     RoomsBenchmark.run(
         launches: Int(arguments.dropFirst().first ?? "") ?? 5,
         messages: Int(arguments.dropFirst(2).first ?? "") ?? 10_000, rate: 1000)
+case "files": FilesBenchmark.run(megabytes: Int(arguments.dropFirst().first ?? "") ?? 100)
 case "all":
     ParseBenchmark.run()
     LoginBenchmark.run(runs: 20)
@@ -37,8 +38,9 @@ case "all":
     ProcessBenchmark.run(messages: 10_000, contacts: 1000, launches: 7)
     AccountsBenchmark.run(launches: 7, messages: 10_000)
     RoomsBenchmark.run(launches: 5, messages: 10_000, rate: 1000)
+    FilesBenchmark.run(megabytes: 100)
 default:
     print(
-        "usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|sm [MESSAGES]|history [MESSAGES]|client [MESSAGES [LAUNCHES]]|accounts [LAUNCHES [MESSAGES]]|rooms [LAUNCHES [MESSAGES]]|all]"
+        "usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|sm [MESSAGES]|history [MESSAGES]|client [MESSAGES [LAUNCHES]]|accounts [LAUNCHES [MESSAGES]]|rooms [LAUNCHES [MESSAGES]]|files [MEGABYTES]|all]"
     )
 }

@@ -3,6 +3,7 @@ import ChatRuntime
 import ChatStore
 import Foundation
 import Glibc
+import HTTPTransfer
 import Networking
 import SafeText
 import Subprocess
@@ -44,6 +45,9 @@ final class InteractiveApp {
                 let controller = try AccountController(
                     name: account.name, jid: account.jid, store: store, scheduler: scheduler
                 ) { [loop] in LiveConnection(loop: loop, settings: $0.applied(to: settings)) }
+                controller.fileTransfers = HTTPTransferClient(
+                    loop: loop, extraAnchor: account.caFile, opener: configuration.files.opener,
+                    downloadDirectory: configuration.files.downloadDirectory())
                 if case .failure(let error) = password {
                     controller.cannotConnect =
                         error.description + "; the other accounts go on (restart Tern once it is fixed)"

@@ -87,7 +87,9 @@ import Testing
     @Test func theTopLevelKnowsItsTables() {
         let unknown = configProblem("[acounts]\n")
         #expect(unknown?.line == 1)
-        #expect(unknown?.message == "unknown key (known keys here: accounts, chat, default_account, notifications, ui)")
+        #expect(
+            unknown?.message
+                == "unknown key (known keys here: accounts, chat, default_account, files, notifications, ui)")
     }
 
     func temporaryFile(_ data: Data) -> String {

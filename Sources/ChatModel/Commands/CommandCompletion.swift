@@ -67,6 +67,7 @@ extension CommandRegistry {
         case .none: return nil
         case .command: candidates = commands.map(\.name)
         case .choice(let words): candidates = words
+        case .path: candidates = PathCompletion.candidates(for: partial)
         default: candidates = values(kind, account)
         }
         return matches(candidates, partial, wordStart)

@@ -23,6 +23,8 @@ public enum ArgumentCompletion: Sendable, Hashable {
     case occupant([String])
     /// Contacts, open conversations and rooms (anything with a notification level).
     case conversation
+    /// A file's path (`~` for the home directory).
+    case path
 }
 
 /// One argument of a command.

@@ -83,7 +83,7 @@ public enum AccountFeatures {
             BlockingFeature.self, CarbonsFeature.self, MessagingFeature.self, ReceiptsFeature.self,
             MarkersFeature.self, ChatStatesFeature.self, CorrectionsFeature.self, ArchiveFeature.self,
             NotificationsFeature.self, RoomsFeature.self, BookmarksFeature.self, RoomAdminFeature.self,
-            InvitationsFeature.self, ReadSyncFeature.self, MessageActionsFeature.self,
+            InvitationsFeature.self, ReadSyncFeature.self, MessageActionsFeature.self, FilesFeature.self,
         ]
     }
 

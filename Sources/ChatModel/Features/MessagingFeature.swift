@@ -209,13 +209,14 @@ public final class MessagingFeature: AccountFeature {
 
     /// Sends a chat message: stored in the outbox first, then sent (now if online, else on the
     /// next login). `extra` goes into the stanza; `corrects`: the id of the message it replaces
-    /// (XEP-0308). Returns the stored message's id.
+    /// (XEP-0308); `flush` false leaves it in the outbox for the caller's transaction to commit
+    /// first. Returns the stored message's id.
     @discardableResult
-    public func send(_ body: String, to contact: JID, extra: [XMLElement] = [], corrects original: String? = nil)
-        -> Int64?
-    {
+    public func send(
+        _ body: String, to contact: JID, extra: [XMLElement] = [], corrects original: String? = nil, flush: Bool = true
+    ) -> Int64? {
         if let rooms, contact.resourcepart == nil, rooms.knows(contact) {
-            return rooms.send(body, to: contact, extra: extra, corrects: original)
+            return rooms.send(body, to: contact, extra: extra, corrects: original, flush: flush)
         }
         let id = account.session?.makeID() ?? makeMessageID()
         // A private message through a room goes to the occupant, with the MUC marker that lets
@@ -239,7 +240,7 @@ public final class MessagingFeature: AccountFeature {
                 .messageStored(
                     conversation: conversation, messageID: stored.shownAs, isNew: original == nil, outgoing: true,
                     markable: nil))
-            if account.session != nil { account.flushOutbox() }
+            if flush, account.session != nil { account.flushOutbox() }
             return stored.shownAs
         } catch {
             account.log(.error, "could not store your message to \(contact): \(error) — it was not sent")

@@ -114,6 +114,9 @@ public struct StatusBar {
             }
             parts.append(("] ", bar))
         }
+        if let key = model.currentWindow.conversation {
+            for transfer in model.transfers(in: key) { parts.append((TransferBar.text(transfer) + " ", bar)) }
+        }
         if model.currentWindow.scrollAnchor != nil {
             let count = model.currentWindow.newBelow
             parts.append(

@@ -394,6 +394,10 @@ public final class ChatView {
         } else {
             prefix = [(time, "chat.time"), (nick, nickElement), (": ", "chat.text")]
         }
+        // A shared file by its name; the URL is fetched only on /open.
+        if let file = model.sharedFile(message) {
+            body = "[file] " + TerminalSafe.sanitize(file.name) + " (/open #\(message.id))"
+        }
         // It named us or a keyword.
         if message.highlight { textElement = "chat.highlight" }
         var suffix: [(String, String)] = []

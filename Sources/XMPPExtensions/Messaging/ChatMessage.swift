@@ -48,6 +48,8 @@ public struct ChatMessage: Sendable, Hashable {
     public var reactions: MessageReactions?
     /// XEP-0461: the message this one answers (and the quote of it in the body, XEP-0428).
     public var reply: MessageReply?
+    /// XEP-0066: the URL of a file the message shares, if it has an OOB element.
+    public var outOfBandURL: String?
 
     public init(_ element: XMLElement) {
         from = element.from
@@ -81,6 +83,7 @@ public struct ChatMessage: Sendable, Hashable {
         reactions = MessageReactions(element)
         reply = MessageReply(element)
         if retraction != nil { body = nil }
+        outOfBandURL = OutOfBandData.url(in: element)
     }
 
     /// Every stanza-id that claims to come from `archive` (our own bare JID, or a room). Anyone
@@ -102,6 +105,7 @@ public struct ChatMessage: Sendable, Hashable {
             && lhs.receivedMarkerFor == rhs.receivedMarkerFor && lhs.error == rhs.error && lhs.thread == rhs.thread
             && lhs.subject == rhs.subject && lhs.occupantID == rhs.occupantID && lhs.moderation == rhs.moderation
             && lhs.retraction == rhs.retraction && lhs.reactions == rhs.reactions && lhs.reply == rhs.reply
+            && lhs.outOfBandURL == rhs.outOfBandURL
     }
 
     public func hash(into hasher: inout Hasher) {

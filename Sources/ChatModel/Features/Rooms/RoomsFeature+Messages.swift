@@ -203,8 +203,9 @@ extension RoomsFeature {
     /// Sends a message to a room through the outbox: it goes when the room is joined, and its
     /// reflection from the room marks it delivered.
     @discardableResult
-    public func send(_ body: String, to jid: JID, extra: [XMLElement] = [], corrects original: String? = nil) -> Int64?
-    {
+    public func send(
+        _ body: String, to jid: JID, extra: [XMLElement] = [], corrects original: String? = nil, flush: Bool = true
+    ) -> Int64? {
         guard let room = rooms[jid.bare] else { return nil }
         let id = account.session?.makeID() ?? makeMessageID()
         var stanza = OutgoingMessage.groupchat(to: room.jid, body: body, id: id)
@@ -220,7 +221,7 @@ extension RoomsFeature {
                 .messageStored(
                     conversation: room.jid, messageID: stored.shownAs, isNew: original == nil, outgoing: true,
                     markable: nil))
-            if room.state == .joined { account.flushOutbox() }
+            if flush, room.state == .joined { account.flushOutbox() }
             if !room.wanted { notice(room.jid, "you are not in \(room.jid): /join it to send what you wrote") }
             return stored.shownAs
         } catch {
