@@ -50,12 +50,19 @@ import XMPPCore
         }
         let files = try #require(fixture.account("main").feature(FilesFeature.self))
         let ids = window.messages.map(\.id)
-        #expect(try files.pick(nil, in: window).id == ids[2], "the newest with a link")
-        #expect(try files.pick("2", in: window).id == ids[1])
-        #expect(try files.pick("#\(ids[0])", in: window).id == ids[0])
-        #expect(throws: CommandError.failed("there are only 3 messages here")) { try files.pick("4", in: window) }
-        #expect(throws: CommandError.usage("MESSAGE is N or #ID")) { try files.pick("0", in: window) }
-        #expect(throws: CommandError.failed("no message #999999 here")) { try files.pick("#999999", in: window) }
+        let chat = try JID("juliet@capulet.lit")
+        #expect(try files.pick(nil, in: chat).id == ids[2], "the newest with a link")
+        #expect(try files.pick("3", in: chat).id == ids[0])
+        #expect(try files.pick("#\(ids[0])", in: chat).id == ids[0])
+        #expect(throws: CommandError.failed("that is not a message with a file or link")) {
+            try files.pick("2", in: chat)
+        }
+        #expect(throws: CommandError.failed("there are only 3 messages here")) { try files.pick("4", in: chat) }
+        #expect(throws: CommandError.usage("MESSAGE is N or #ID")) { try files.pick("0", in: chat) }
+        #expect(throws: CommandError.failed("there is no message #999999 here")) { try files.pick("#999999", in: chat) }
+        #expect(throws: CommandError.failed("there is no message #\(ids[0]) here"), "another chat's message") {
+            try files.pick("#\(ids[0])", in: try JID("nurse@capulet.lit"))
+        }
         #expect(files.link(in: "two https://b.example/two") == "https://b.example/two")
     }
 

@@ -1,3 +1,4 @@
+import ChatStore
 import Foundation
 import XMPPCore
 import XMPPExtensions
@@ -29,7 +30,7 @@ extension FilesFeature {
             ) { context throws(CommandError) in
                 let (key, account) = try chatWindow(context, "/open")
                 let files = try account.required(FilesFeature.self)
-                let message = try files.pick(context.argument("message"), in: context.model.currentWindow)
+                let message = try files.pick(context.argument("message"), in: key.jid)
                 try files.open(message.body, in: key.jid)
             },
             CommandSpec(
@@ -38,7 +39,7 @@ extension FilesFeature {
             ) { context throws(CommandError) in
                 let (key, account) = try chatWindow(context, "/fileinfo")
                 let files = try account.required(FilesFeature.self)
-                let message = try files.pick(context.argument("message"), in: context.model.currentWindow)
+                let message = try files.pick(context.argument("message"), in: key.jid)
                 try files.askSize(of: message.body, in: key.jid)
             },
         ]
@@ -53,25 +54,18 @@ extension FilesFeature {
         return (key, account)
     }
 
-    /// The message `reference` names in `window` (`N`: the N-th from the newest, `#ID`: by store
-    /// id); none: the newest with a file or link.
-    func pick(_ reference: String?, in window: ChatWindow) throws(CommandError) -> MessageRow {
-        let messages = window.messages
-        guard let reference else {
-            guard let newest = messages.last(where: { link(in: $0.body) != nil }) else {
-                throw .failed("no message here has a file or link")
-            }
-            return newest
+    /// The message `reference` names in `conversation` (`N`: the N-th from the newest, `#ID`: by
+    /// store id; see `MessageReference`); none: the newest with a file or link.
+    func pick(_ reference: String?, in conversation: JID) throws(CommandError) -> StoredMessage {
+        var parsed: MessageReference?
+        if let reference {
+            guard let reading = MessageReference(parsing: reference) else { throw .usage("MESSAGE is N or #ID") }
+            parsed = reading
         }
-        if reference.hasPrefix("#"), let id = Int64(reference.dropFirst()) {
-            guard let found = messages.first(where: { $0.id == id }) else {
-                throw .failed("no message \(reference) here")
-            }
-            return found
-        }
-        guard let number = Int(reference), number >= 1 else { throw .usage("MESSAGE is N or #ID") }
-        guard number <= messages.count else { throw .failed("there are only \(messages.count) messages here") }
-        return messages[messages.count - number]
+        return try MessageReference.resolve(
+            parsed, in: conversation, store: account.store, account: account.accountID,
+            what: "message with a file or link"
+        ) { link(in: $0.body) != nil }
     }
 
     /// The first http(s) URL in a text.
