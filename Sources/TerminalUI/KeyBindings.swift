@@ -10,6 +10,7 @@ public enum KeyBindings {
                 ("End (at the end of the input), Alt-End", "back to the newest messages"),
                 ("F2", "move the focus to the roster and back"),
                 ("F3", "show or hide the occupants pane of room windows (/set occupants.visible)"),
+                ("Ctrl-X", "stop the window's newest file transfer (as `/upload cancel`)"),
                 ("Ctrl-L", "redraw the screen"),
                 ("Ctrl-C", "quit"),
             ]

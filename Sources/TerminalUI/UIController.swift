@@ -271,6 +271,8 @@ public final class UIController {
             {
                 model.addNotice(problem, level: .warning)
             }
+        case .control("x"):
+            guard let key = model.currentWindow.conversation, model.cancelTransfer(in: key) else { return false }
         case .control("l"):
             invalidateAll()
         case .control("c"):

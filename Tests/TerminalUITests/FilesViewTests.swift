@@ -42,6 +42,27 @@ import XMPPCore
         #expect(!after.contains("[↓"))
         #expect(after.contains("download of [2Jinvoicefdp.exe failed: the server answered HTTP"))
     }
+
+    /// Ctrl-X stops the window's transfer, the bar goes and the window says so; with nothing
+    /// running it does nothing.
+    @Test func ctrlXStopsTheWindowsTransfer() throws {
+        let (fixture, transfers) = try fixture()
+        let url = "https://share.example.net/x/report.pdf"
+        fixture.harness.serverSends(
+            "<message from='romeo@example.net/phone' type='chat' id='m1'><body>\(url)</body>"
+                + "<x xmlns='jabber:x:oob'><url>\(url)</url></x></message>")
+        fixture.type("/open")
+        fixture.press(.key(.enter))
+        try #require(transfers.started.first).progress(420_000, 1_000_000)
+        #expect(fixture.render().contains("[↓ report.pdf ████░░░░░░ 42%]"))
+        fixture.press(.control("x"))
+        let after = fixture.render()
+        #expect(!after.contains("[↓ report.pdf"), "the bar is gone")
+        #expect(after.contains("download of report.pdf failed: cancelled"), "\(after)")
+        fixture.type("abc")
+        fixture.press(.control("x"))
+        #expect(fixture.render().split(separator: "\n").last?.hasPrefix("abc") == true, "typing goes on")
+    }
 }
 
 @Suite struct TransferBarTests {

@@ -39,6 +39,12 @@ extension AppModel {
         return files.transfers.sorted { $0.key < $1.key }.filter { $0.value.conversation == key.jid }.map(\.value.row)
     }
 
+    /// Stops the newest transfer of a conversation (Ctrl-X, `/upload cancel`); false when none runs.
+    @discardableResult
+    public func cancelTransfer(in key: ConversationKey) -> Bool {
+        account(of: key)?.feature(FilesFeature.self)?.cancelTransfer(in: key.jid) ?? false
+    }
+
     /// The file a message of the current window shares, if it is one.
     public func sharedFile(_ message: MessageRow) -> SharedFileRow? {
         guard let key = currentWindow.conversation else { return nil }
