@@ -264,6 +264,26 @@ import XMPPCore
         transfers.started.last?.completion(.finished(status: 200, length: 2_500_000))
         #expect(notices(fixture).last == "bashrc[31m.txt: 2.5 MB")
     }
+
+    /// In a room, a message that is just an OOB URL is a file too, whoever's upload service holds
+    /// it; a bare URL without OOB stays a link.
+    @Test func aFileSharedInARoomIsShownAsAFile() throws {
+        let rooms = RoomTests()
+        let fixture = try rooms.connected()
+        _ = try rooms.enter(fixture)
+        fixture.model.openChat(try fixture.key("main", RoomTests.room), focus: true)
+        let url = "https://share.example.net/ab/cauldron.png"
+        fixture.harness("main").serverSends(
+            "<message type='groupchat' from='\(RoomTests.room)/firstwitch' id='f1'><body>\(url)</body>"
+                + "<x xmlns='jabber:x:oob'><url>\(url)</url></x></message>")
+        fixture.harness("main").serverSends(
+            "<message type='groupchat' from='\(RoomTests.room)/firstwitch' id='f2'>"
+                + "<body>https://share.example.net/ab/other.png</body></message>")
+        let messages = fixture.model.currentWindow.messages
+        #expect(messages.count == 2)
+        #expect(fixture.model.sharedFile(messages[0])?.name == "cauldron.png")
+        #expect(fixture.model.sharedFile(messages[1]) == nil, "no OOB, not our upload service: a link")
+    }
 }
 
 /// Names of received files and content types of sent ones.

@@ -13,7 +13,7 @@ import XMPPExtensions
 ///
 /// A URL is never fetched without the user's action: received files are shown by name only;
 /// `/open` downloads, `/fileinfo` asks for the size.
-public final class FilesFeature: AccountFeature, MessageObserver {
+public final class FilesFeature: AccountFeature, MessageObserver, RoomMessageObserver {
     public static let name = "files"
     public static var tables: [StoreMigration] { UploadRecord.migrations }
 
@@ -129,6 +129,9 @@ public final class FilesFeature: AccountFeature, MessageObserver {
     func received(_ message: ChatMessage, from: JID, peer: JID, carbon: Bool) { remember(message) }
     func sentElsewhere(_ message: ChatMessage, to peer: JID) { remember(message) }
     func archived(_ message: ChatMessage, peer: JID, outgoing: Bool) { remember(message) }
+    func receivedInRoom(_ message: ChatMessage, room: JID, sender: String, ours: Bool, timestamp: Int64) {
+        remember(message)
+    }
 
     /// A body that is just the OOB URL (XEP-0066 as clients send files) marks that URL as a file.
     private func remember(_ message: ChatMessage) {

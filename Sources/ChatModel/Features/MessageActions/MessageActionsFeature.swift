@@ -2,13 +2,18 @@ import ChatStore
 import XMPPCore
 import XMPPExtensions
 
-/// A feature that acts on room messages that carry no text of their own (retractions,
-/// reactions): the room offers each to every feature that is one. `sender` is the occupant's
+/// A feature that acts on room messages that act on others (retractions, reactions) or share a
+/// file (an OOB URL): the room offers each, live or archived, to every feature that is one. `sender` is the occupant's
 /// sender key (by occupant id where the room vouches for them); `ours`: it is ours, reflected.
 protocol RoomMessageObserver: AnyObject {
     func receivedInRoom(_ message: ChatMessage, room: JID, sender: String, ours: Bool, timestamp: Int64)
     /// A page of the room's archive was stored.
     func archivePageStored(in room: JID)
+}
+
+extension RoomMessageObserver {
+    /// Most observers need nothing once a page is stored.
+    func archivePageStored(in room: JID) {}
 }
 
 /// Acting on messages already sent, in chats and rooms: retraction (XEP-0424) and reactions

@@ -36,12 +36,12 @@ extension RoomsFeature {
         store(roomMessage(message, body: body, in: room, timestamp: timestamp), in: room)
     }
 
-    /// Hands a room message that acts on another (a retraction, reactions) to the features that
-    /// apply it, with its sender as the room vouches for them.
+    /// Hands a room message that acts on another (a retraction, reactions) or shares a file (an
+    /// OOB URL) to the features that apply it, with its sender as the room vouches for them.
     func offerToObservers(_ message: ChatMessage, in room: Room, timestamp: Int64) {
-        guard message.retraction != nil || message.reactions != nil, let nick = message.from?.resourcepart else {
-            return
-        }
+        guard message.retraction != nil || message.reactions != nil || message.outOfBandURL != nil,
+            let nick = message.from?.resourcepart
+        else { return }
         let (sender, ours) = self.sender(of: message, nick: nick, in: room)
         for observer in messageObservers {
             observer.receivedInRoom(message, room: room.jid, sender: sender, ours: ours, timestamp: timestamp)
