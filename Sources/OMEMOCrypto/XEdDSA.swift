@@ -29,16 +29,21 @@ public enum XEdDSA {
     /// Whether `signature` is a valid XEdDSA signature of `message` under the X25519 public key
     /// (§3.4 xeddsa_verify). A u ≥ p, an s ≥ 2^253, a u that is no curve point, or a signature of the
     /// wrong length is simply not valid.
+    ///
+    /// Like libsignal (whose signatures OMEMO 0.3 clients send), the top bit of s is read as the sign
+    /// of the Edwards key: libsignal signs with the unnegated scalar and puts kB's sign there, where
+    /// the paper's signatures always have 0. Signatures made here have 0 and verify under both.
     public static func isValidSignature(_ signature: [UInt8], for message: [UInt8], publicKey: X25519PublicKey)
         -> Bool
     {
-        guard signature.count == 64, signature[63] & 0xE0 == 0, let point = edwardsPoint(publicKey) else {
-            return false
-        }
+        guard signature.count == 64 else { return false }
+        let sign = signature[63] >> 7
+        var sBytes = Array(signature.suffix(32))
+        sBytes[31] &= 0x7F
+        guard sBytes[31] & 0xE0 == 0, let point = edwardsPoint(publicKey, sign: sign) else { return false }
         let commitment = Array(signature.prefix(32))
-        let s = Scalar(reducing: Array(signature.suffix(32)))
         let h = Scalar(reducing: SHA512.hash(commitment, point.encoded, message))
-        let check = EdwardsPoint.base.multiplied(by: s) + (-point).multiplied(by: h)
+        let check = EdwardsPoint.base.multiplied(by: Scalar(reducing: sBytes)) + (-point).multiplied(by: h)
         return check.encoded == commitment
     }
 
@@ -47,7 +52,7 @@ public enum XEdDSA {
     public static func edwardsPublicKey(for publicKey: X25519PublicKey) throws(OMEMOCryptoError)
         -> Ed25519PublicKey
     {
-        guard let point = edwardsPoint(publicKey) else { throw .invalidPublicKey }
+        guard let point = edwardsPoint(publicKey, sign: 0) else { throw .invalidPublicKey }
         return try Ed25519PublicKey(rawRepresentation: point.encoded)
     }
 
@@ -70,9 +75,10 @@ public enum XEdDSA {
     /// hash_1's prefix (§2.5): 2^256 - 1 - 1 in 32 little-endian bytes.
     static let hash1Prefix: [UInt8] = [0xFE] + [UInt8](repeating: 0xFF, count: 31)
 
-    private static func edwardsPoint(_ publicKey: X25519PublicKey) -> EdwardsPoint? {
+    /// convert_mont with the given sign bit, or nil when u ≥ p or no point has that y.
+    private static func edwardsPoint(_ publicKey: X25519PublicKey, sign: UInt8) -> EdwardsPoint? {
         let u = FieldElement(bytes: publicKey.rawRepresentation)
         guard u.bytes == publicKey.rawRepresentation else { return nil }  // u ≥ p
-        return EdwardsPoint(y: (u - .one) * (u + .one).inverted(), sign: 0)
+        return EdwardsPoint(y: (u - .one) * (u + .one).inverted(), sign: sign)
     }
 }

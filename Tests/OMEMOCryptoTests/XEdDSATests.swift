@@ -59,6 +59,28 @@ import Testing
         #expect(try XEdDSA.edwardsPublicKey(for: key.publicKey).rawRepresentation == expected)
     }
 
+    /// libsignal's test_signature (rust/protocol/src/curve/curve25519.rs): Alice's identity key signs her
+    /// serialized ephemeral key (0x05 ‖ u). The signature carries the sign bit 1 in s's top bit, as
+    /// libsignal's do; any flipped bit makes it invalid.
+    @Test func libsignalSignature() throws {
+        let key = try X25519PrivateKey(
+            rawRepresentation: secret("c097248412e58bf05df487968205132794178e367637f5818f81e0e6ce73e865"))
+        #expect(
+            key.publicKey.rawRepresentation == hex("ab7e717d4a163b7d9a1d8071dfe9dcf8cdcd1cea3339b6356be84d887e322c64"))
+        let message = hex("05edce9d9c415ca78cb7252e72c2c4a554d3eb29485a0e1d503118d1a82d99fb4a")
+        let signature = hex(
+            """
+            5de88ca9a89b4a115da79109c67c9c7464a3e4180274f1cb8c63c2984e286dfb
+            ede82deb9dcd9fae0bfbb821569b3d9001bd8130cd11d486cef047bd60b86e88
+            """)
+        #expect(XEdDSA.isValidSignature(signature, for: message, publicKey: key.publicKey))
+        for index in signature.indices {
+            var altered = signature
+            altered[index] ^= 0x01
+            #expect(!XEdDSA.isValidSignature(altered, for: message, publicKey: key.publicKey))
+        }
+    }
+
     /// Signatures of random keys verify, under XEdDSA and, with the converted key, under OpenSSL's
     /// Ed25519: an independent verifier. Both signs of kB occur among 16 keys.
     @Test func signaturesVerifyHereAndUnderOpenSSLEd25519() throws {
@@ -102,7 +124,7 @@ import Testing
             altered[bit / 8] ^= 1 << (bit % 8)
             #expect(!XEdDSA.isValidSignature(signature, for: altered, publicKey: key.publicKey))
         }
-        for bit in [0, 9, 255, 256, 300, 500] {
+        for bit in [0, 9, 255, 256, 300, 500, 511] {
             var altered = signature
             altered[bit / 8] ^= 1 << (bit % 8)
             #expect(!XEdDSA.isValidSignature(altered, for: message, publicKey: key.publicKey))
