@@ -37,6 +37,38 @@ import Testing
         #expect(try bob.sharedSecret(with: alice.publicKey).bytes == expected)
     }
 
+    /// RFC 7748 §5.2, the iterated test: k = u = 9, then (k, u) ← (X25519(k, u), k); checked after 1
+    /// and 1,000 rounds.
+    @Test func rfc7748Section5_2Iterated() throws {
+        var k = [9] + [UInt8](repeating: 0, count: 31)
+        var u = k
+        for round in 1...1000 {
+            let next = try X25519PrivateKey(rawRepresentation: SecretBytes(k))
+                .sharedSecret(with: X25519PublicKey(rawRepresentation: u)).bytes
+            (k, u) = (next, k)
+            if round == 1 {
+                #expect(k == hex("422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079"))
+            }
+        }
+        #expect(k == hex("684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51"))
+    }
+
+    /// libsignal's test_agreement (rust/protocol/src/curve/curve25519.rs): the key pairs and secret.
+    @Test func libsignalAgreement() throws {
+        let alice = try X25519PrivateKey(
+            rawRepresentation: secret("c806439dc9d2c476ffed8f2580c0888d58ab406bf7ae3698879021b96bb4bf59"))
+        let bob = try X25519PrivateKey(
+            rawRepresentation: secret("b03b34c33a1c44f225b662d2bf4859b8135411fa7b0386d45fb75dc5b91b4466"))
+        #expect(
+            alice.publicKey.rawRepresentation == hex("1bb75966f2e93a3691dfff942bb2a466a1c08b8d78ca3f4d6df8b8bfa2e4ee28")
+        )
+        #expect(
+            bob.publicKey.rawRepresentation == hex("653614993d2b15ee9e5fd3d86ce719ef4ec1daae1886a87b3f5fa9565a27a22f"))
+        let shared = hex("325f239328941ced6e673b86ba41017448e99b649a9c3806c1dd7ca4c477e629")
+        #expect(try alice.sharedSecret(with: bob.publicKey).bytes == shared)
+        #expect(try bob.sharedSecret(with: alice.publicKey).bytes == shared)
+    }
+
     @Test func generatedKeysAgree() throws {
         let alice = try X25519PrivateKey.generate()
         let bob = try X25519PrivateKey.generate()
