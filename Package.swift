@@ -34,6 +34,8 @@ let package = Package(
             // state cost ~10% of parse time. It is single-threaded and never re-entered.
             swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "OpenSSLSupport", dependencies: ["XMPPCore", "COpenSSL"], swiftSettings: strict),
+        // OMEMO's primitives: OpenSSL's EVP for the standard ones, XEdDSA's curve arithmetic in Swift.
+        .target(name: "OMEMOCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "Networking", dependencies: ["CResolv"], swiftSettings: strict),
         .target(name: "Subprocess", swiftSettings: strict),
         // HTTP for file sharing (libcurl), off the loop thread.
@@ -115,6 +117,7 @@ let package = Package(
         .testTarget(
             name: "OpenSSLSupportTests", dependencies: ["OpenSSLSupport", "COpenSSL", "XMPPCore", "Subprocess"],
             swiftSettings: strict),
+        .testTarget(name: "OMEMOCryptoTests", dependencies: ["OMEMOCrypto"], swiftSettings: strict),
         .testTarget(name: "NetworkingTests", dependencies: ["Networking", "TestServers"], swiftSettings: strict),
         .testTarget(
             name: "TernConfigTests", dependencies: ["TernConfig", "ChatRuntime", "XMPPClient", "XMPPCore"],
