@@ -25,7 +25,7 @@ public enum OMEMOKey {
 
     /// The bytes of XML text in base64: XML whitespace (which OMEMO 0.3 clients put in bundles
     /// and keys) is dropped and missing padding is accepted; nil for anything else that is not
-    /// base64.
+    /// base64 (another alphabet, padding anywhere but at the end).
     public static func base64(_ text: String) -> [UInt8]? {
         var compact = String(
             String.UnicodeScalarView(text.unicodeScalars.filter { !" \t\r\n".unicodeScalars.contains($0) }))
@@ -35,7 +35,22 @@ public enum OMEMOKey {
         case 1: return nil
         default: break
         }
+        let letters = compact.utf8.prefix { $0 != UInt8(ascii: "=") }
+        let padding = compact.utf8.dropFirst(letters.count)
+        guard padding.count <= 2, padding.allSatisfy({ $0 == UInt8(ascii: "=") }), letters.allSatisfy(isBase64Letter)
+        else { return nil }
         return Data(base64Encoded: compact).map(Array.init)
+    }
+
+    /// Foundation on Linux decodes some text that is not base64 (padding inside), so the
+    /// alphabet and the padding's place are checked first.
+    private static func isBase64Letter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "/"):
+            true
+        default: false
+        }
     }
 
     /// `bytes` in base64, padded.
