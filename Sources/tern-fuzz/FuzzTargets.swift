@@ -10,7 +10,7 @@ import XMPPExtensions
 /// What each fuzz target feeds its input to. A target crashes (and so fails the run) only on a
 /// crash, a sanitizer finding or a broken invariant checked here, never on input it refuses.
 enum FuzzTargets {
-    static let all = ["xml", "session", "routing", "scram", "config", "text"]
+    static let all = ["xml", "session", "routing", "scram", "config", "text", "protobuf", "omemo"]
 
     static func run(_ target: String, _ data: [UInt8]) {
         switch target {
@@ -20,6 +20,8 @@ enum FuzzTargets {
         case "scram": scram(data)
         case "config": config(data)
         case "text": text(data)
+        case "protobuf": protobuf(data)
+        case "omemo": omemo(data)
         default: fatalError("unknown fuzz target \(target); one of \(all.joined(separator: ", "))")
         }
     }
@@ -113,5 +115,46 @@ enum FuzzTargets {
         _ = TerminalSafe.address(text)
         var decoder = KeyDecoder()
         _ = decoder.decode(text.unicodeScalars.map { .character($0) })
+    }
+
+    /// OMEMO's protobuf messages, both versions. What one reads must write back to the same
+    /// bytes' meaning, and a message kept as received (for its MAC) must be those bytes.
+    static func protobuf(_ data: [UInt8]) {
+        if let frame = try? SignalMessageFrame(data) {
+            precondition(frame.bytes == data, "a SignalMessage frame is not kept as received")
+            let written = SignalMessageFrame(frame.message, mac: frame.mac)
+            precondition(try! SignalMessageFrame(written.bytes) == written, "a SignalMessage changes")
+        }
+        if let message = try? PreKeySignalMessage(data) {
+            precondition(
+                try! PreKeySignalMessage(message.bytes).bytes == message.bytes, "a PreKeySignalMessage changes")
+        }
+        if let message = try? OMEMOKeyExchange(data) {
+            precondition(try! OMEMOKeyExchange(message.bytes) == message, "an OMEMOKeyExchange changes")
+        }
+        if let message = try? OMEMOAuthenticatedMessage(data) {
+            precondition(
+                try! OMEMOAuthenticatedMessage(message.bytes) == message, "an OMEMOAuthenticatedMessage changes")
+        }
+        if let message = try? OMEMOMessage(data) {
+            precondition(try! OMEMOMessage(message.bytes) == message, "an OMEMOMessage changes")
+        }
+    }
+
+    /// OMEMO's elements, both versions, fed as one element: what is read writes back to the
+    /// same value.
+    static func omemo(_ data: [UInt8]) {
+        guard let element = XMLElement.parse(String(decoding: data, as: UTF8.self)) else { return }
+        for candidate in [element] + element.elements {
+            if let list = try? OMEMODeviceList(candidate) {
+                precondition(try! OMEMODeviceList(list.element) == list, "a device list changes")
+            }
+            if let bundle = try? OMEMOBundle(candidate) {
+                precondition(try! OMEMOBundle(bundle.element) == bundle, "a bundle changes")
+            }
+            if let encrypted = try? OMEMOEncrypted(candidate) {
+                precondition(try! OMEMOEncrypted(encrypted.element) == encrypted, "an encrypted element changes")
+            }
+        }
     }
 }
