@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "OpenSSLSupport", dependencies: ["XMPPCore", "COpenSSL"], swiftSettings: strict),
         // OMEMO's primitives: OpenSSL's EVP for the standard ones, XEdDSA's curve arithmetic in Swift.
         .target(name: "OMEMOCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        // OMEMO's sessions as pure state machines: X3DH and the Double Ratchet, no XMPP, no store.
+        .target(name: "OMEMOSession", dependencies: ["OMEMOCrypto"], swiftSettings: strict),
         .target(name: "Networking", dependencies: ["CResolv"], swiftSettings: strict),
         .target(name: "Subprocess", swiftSettings: strict),
         // HTTP for file sharing (libcurl), off the loop thread.
@@ -118,6 +120,7 @@ let package = Package(
             name: "OpenSSLSupportTests", dependencies: ["OpenSSLSupport", "COpenSSL", "XMPPCore", "Subprocess"],
             swiftSettings: strict),
         .testTarget(name: "OMEMOCryptoTests", dependencies: ["OMEMOCrypto"], swiftSettings: strict),
+        .testTarget(name: "OMEMOSessionTests", dependencies: ["OMEMOSession", "OMEMOCrypto"], swiftSettings: strict),
         .testTarget(name: "NetworkingTests", dependencies: ["Networking", "TestServers"], swiftSettings: strict),
         .testTarget(
             name: "TernConfigTests", dependencies: ["TernConfig", "ChatRuntime", "XMPPClient", "XMPPCore"],

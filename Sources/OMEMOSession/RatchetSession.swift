@@ -1,0 +1,91 @@
+import OMEMOCrypto
+
+/// One Double Ratchet session with one peer device (Perrin and Marlinspike, "The Double Ratchet
+/// Algorithm", revision 1, §3, without header encryption) with OMEMO 2's parameters (XEP-0384 §4.2):
+/// KDF_RK is HKDF-SHA-256 with info "OMEMO Root Chain", KDF_CK is HMAC-SHA-256 of 0x01 (message key)
+/// and 0x02 (next chain key), and messages are AES-256-CBC with a 16-byte HMAC-SHA-256 tag
+/// (`MessageKeyCipher`).
+///
+/// A value type: a state machine without I/O that the caller stores (it is `Codable`) after each
+/// step. A step that throws leaves the value as it was. Fresh ratchet key pairs come from OpenSSL's
+/// random generator.
+public struct RatchetSession: Sendable, Codable {
+    /// The most message keys one message may make the session skip, and the most it keeps: the
+    /// XEP's recommended 1,000. Beyond the store's bound the oldest kept keys are dropped first.
+    public static let maximumSkip = 1000
+
+    /// AD from X3DH: the initiator's then the responder's Ed25519 identity key.
+    public let associatedData: [UInt8]
+    /// The X3DH ephemeral public key the session was built from, kept to recognise a repeated key
+    /// exchange (XEP-0384 §4.2).
+    public let ephemeralKey: [UInt8]
+
+    var rootKey: SessionSecret
+    var sendingKey: RatchetKeyPair
+    var receivingRatchetKey: [UInt8]?
+    var sendingChain: SessionSecret?
+    var receivingChain: SessionSecret?
+    var sentCount = 0
+    var receivedCount = 0
+    var previousSentCount = 0
+    var skippedKeys: [SkippedMessageKey] = []
+
+    /// The initiator's session (RatchetInitAlice): the first sending chain from SK and a DH with the
+    /// responder's signed prekey.
+    public static func initiating(
+        sharedSecret: SecretBytes, associatedData: [UInt8], ephemeralKey: X25519PublicKey,
+        theirSignedPreKey: X25519PublicKey
+    ) throws(OMEMOSessionError) -> RatchetSession {
+        do {
+            let ratchetKey = try X25519PrivateKey.generate()
+            let (root, chain) = try RatchetKDF.root(
+                sharedSecret, ratchetKey.sharedSecret(with: theirSignedPreKey))
+            var session = RatchetSession(
+                associatedData: associatedData, ephemeralKey: ephemeralKey.rawRepresentation, rootKey: root,
+                sendingKey: RatchetKeyPair(ratchetKey))
+            session.receivingRatchetKey = theirSignedPreKey.rawRepresentation
+            session.sendingChain = chain
+            return session
+        } catch { throw .crypto(error) }
+    }
+
+    /// The responder's session (RatchetInitBob): SK as the root key and the signed prekey pair as the
+    /// first ratchet key. It can send only after decrypting the initiator's first message.
+    public static func responding(
+        sharedSecret: SecretBytes, associatedData: [UInt8], ephemeralKey: X25519PublicKey,
+        ourSignedPreKey: X25519PrivateKey
+    ) -> RatchetSession {
+        RatchetSession(
+            associatedData: associatedData, ephemeralKey: ephemeralKey.rawRepresentation,
+            rootKey: SessionSecret(sharedSecret), sendingKey: RatchetKeyPair(ourSignedPreKey))
+    }
+
+    private init(associatedData: [UInt8], ephemeralKey: [UInt8], rootKey: SessionSecret, sendingKey: RatchetKeyPair) {
+        self.associatedData = associatedData
+        self.ephemeralKey = ephemeralKey
+        self.rootKey = rootKey
+        self.sendingKey = sendingKey
+    }
+
+    /// The number of message keys kept for skipped messages.
+    public var skippedKeyCount: Int { skippedKeys.count }
+
+    /// Encrypts `plaintext` with the next message key of the sending chain (RatchetEncrypt); `encode`
+    /// serialises the header and ciphertext into the bytes the tag covers.
+    public mutating func encrypt(_ plaintext: [UInt8], encode: RatchetMessageEncoder) throws(OMEMOSessionError)
+        -> RatchetMessage
+    {
+        guard let chain = sendingChain, sentCount < Int(UInt32.max) else { throw .noSendingChain }
+        do {
+            let (nextChain, messageKey) = try RatchetKDF.chain(chain)
+            let header = RatchetHeader(
+                ratchetKey: sendingKey.privateKey.publicKey, counter: UInt32(sentCount),
+                previousCounter: UInt32(previousSentCount))
+            let message = try MessageKeyCipher.encrypt(
+                plaintext, messageKey: messageKey, associatedData: associatedData, header: header, encode: encode)
+            sendingChain = nextChain
+            sentCount += 1
+            return message
+        } catch { throw .crypto(error) }
+    }
+}
