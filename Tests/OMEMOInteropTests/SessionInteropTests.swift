@@ -1,0 +1,108 @@
+import OMEMOSession
+import TestSupport
+import Testing
+import XMPPExtensions
+
+/// OMEMO 2 sessions between Tern (OMEMOSession with the OMEMOKeyExchange / OMEMOAuthenticatedMessage
+/// codec) and an independent implementation, python-twomemo's building blocks (`OMEMOPeer`): X3DH
+/// both ways, messages both ways with the exact plaintexts, DH ratchet steps, out-of-order delivery
+/// across chains, and refusals of altered and replayed messages. No XMPP: the bytes go straight
+/// between the two.
+@Suite(.timeLimit(.minutes(1))) struct SessionInteropTests {
+    /// Texts with multi-byte characters and one that fills several AES blocks.
+    static let texts = ["first", "zweite Nachricht – ü", "🔐 three", String(repeating: "long ", count: 40), ""]
+
+    @Test func ternInitiatesAndThePeerDecryptsEveryMessage() throws {
+        let peer = try OMEMOPeer()
+        var tern = try TernDevice()
+        let exchange = try tern.initiate(peer.command("bundle"), "hello python")
+        #expect(try peer.command("accept", ["key_exchange": .string(exchange)])["plaintext"] == "hello python")
+        for text in Self.texts {
+            #expect(try peer.command("decrypt", ["message": .string(tern.encrypt(text))])["plaintext"]?.string == text)
+        }
+    }
+
+    @Test func aConversationRatchetsBothWays() throws {
+        let peer = try OMEMOPeer()
+        var tern = try TernDevice()
+        try peer.command("accept", ["key_exchange": .string(tern.initiate(peer.command("bundle"), "opening"))])
+        for round in 1...4 {
+            for index in 1...round {
+                let text = "python \(round).\(index)"
+                let message = try #require(peer.command("encrypt", ["plaintext": .string(text)])["message"]?.string)
+                #expect(try tern.decrypt(message) == text)
+            }
+            let text = "tern \(round)"
+            #expect(try peer.command("decrypt", ["message": .string(tern.encrypt(text))])["plaintext"]?.string == text)
+        }
+    }
+
+    @Test func thePeerInitiatesAgainstTernsBundle() throws {
+        let peer = try OMEMOPeer()
+        var tern = try TernDevice()
+        let reply = try peer.command("initiate", ["bundle": tern.bundle(), "plaintext": "hello tern"])
+        #expect(try tern.accept(#require(reply["key_exchange"]?.string)) == "hello tern")
+        for text in Self.texts {
+            let message = try #require(peer.command("encrypt", ["plaintext": .string(text)])["message"]?.string)
+            #expect(try tern.decrypt(message) == text)
+        }
+        for text in Self.texts {
+            #expect(try peer.command("decrypt", ["message": .string(tern.encrypt(text))])["plaintext"]?.string == text)
+        }
+    }
+
+    /// Each side receives the other's messages shuffled, and messages of an old chain after the
+    /// first of a new one (the receiver keeps the old chain's keys from the new header's pn).
+    @Test func outOfOrderDeliveryAcrossChains() throws {
+        let peer = try OMEMOPeer()
+        var tern = try TernDevice()
+        try peer.command("accept", ["key_exchange": .string(tern.initiate(peer.command("bundle"), "opening"))])
+        let ternFirstChain = try (1...3).map { try tern.encrypt("tern old \($0)") }
+        let peerChain = try (1...5).map {
+            try #require(peer.command("encrypt", ["plaintext": .string("python \($0)")])["message"]?.string)
+        }
+        for index in [4, 1, 0, 3, 2] { #expect(try tern.decrypt(peerChain[index]) == "python \(index + 1)") }
+        let ternNewChain = try tern.encrypt("tern new")
+        #expect(try peer.command("decrypt", ["message": .string(ternNewChain)])["plaintext"] == "tern new")
+        for index in [2, 0, 1] {
+            let reply = try peer.command("decrypt", ["message": .string(ternFirstChain[index])])
+            #expect(reply["plaintext"]?.string == "tern old \(index + 1)")
+        }
+    }
+
+    @Test func thePeerRefusesAnAlteredTernMessage() throws {
+        let peer = try OMEMOPeer()
+        var tern = try TernDevice()
+        try peer.command("accept", ["key_exchange": .string(tern.initiate(peer.command("bundle"), "opening"))])
+        var altered = try bytes(.string(tern.encrypt("pay 10")))
+        altered[altered.count - 1] ^= 0x01
+        #expect(throws: OMEMOPeer.Refusal.self) {
+            try peer.command("decrypt", ["message": .string(OMEMOKey.base64(altered))])
+        }
+        #expect(
+            try peer.command("decrypt", ["message": .string(tern.encrypt("still fine"))])["plaintext"] == "still fine")
+    }
+
+    @Test func ternRefusesAnAlteredOrReplayedPeerMessage() throws {
+        let peer = try OMEMOPeer()
+        var tern = try TernDevice()
+        try peer.command("accept", ["key_exchange": .string(tern.initiate(peer.command("bundle"), "opening"))])
+        let message = try #require(peer.command("encrypt", ["plaintext": "pay 10"])["message"]?.string)
+        var altered = try bytes(.string(message))
+        altered[4] ^= 0x01
+        #expect(throws: OMEMOSessionError.badMAC) { try tern.decrypt(OMEMOKey.base64(altered)) }
+        #expect(try tern.decrypt(message) == "pay 10")
+        #expect(throws: OMEMOSessionError.duplicateMessage) { try tern.decrypt(message) }
+    }
+
+    @Test func ternRefusesABundleWhoseSignatureIsNotOverItsSignedPreKey() throws {
+        let peer = try OMEMOPeer()
+        let real = try peer.command("bundle")
+        let other = try OMEMOPeer().command("bundle")
+        var forged = try #require(real.object)
+        forged["spk_sig"] = other["spk_sig"]
+        var tern = try TernDevice()
+        #expect(throws: OMEMOSessionError.badSignedPreKeySignature) { try tern.initiate(.object(forged), "x") }
+        #expect(tern.session == nil)
+    }
+}
