@@ -20,11 +20,21 @@ final class OMEMOPeer {
     private var nextCommand = 0
     private var stopped = false
 
+    /// How the peer holds its identity key: the two ways XEP-0384 §4.1 allows.
+    enum Identity: CaseIterable, Sendable {
+        /// An Ed25519 seed, signing with Ed25519 and converted for X25519.
+        case ed25519Seed
+        /// A Curve25519 private scalar, as libsignal-based libraries hold it: the Ed25519 public key
+        /// is derived from it and it signs XEdDSA-style.
+        case curve25519Scalar
+    }
+
     static var script: String { repositoryRoot + "/Tests/Peers/omemo2_peer.py" }
 
-    init() throws {
+    init(identity: Identity = .ed25519Seed) throws {
         child = try ChildProcess(
-            RoomPeer.python, [Self.script], environment: ["PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"])
+            RoomPeer.python, [Self.script] + (identity == .curve25519Scalar ? ["--scalar-identity"] : []),
+            environment: ["PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"])
     }
 
     deinit { stop() }

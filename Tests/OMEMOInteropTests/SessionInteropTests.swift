@@ -12,8 +12,9 @@ import XMPPExtensions
     /// Texts with multi-byte characters and one that fills several AES blocks.
     static let texts = ["first", "zweite Nachricht – ü", "🔐 three", String(repeating: "long ", count: 40), ""]
 
-    @Test func ternInitiatesAndThePeerDecryptsEveryMessage() throws {
-        let peer = try OMEMOPeer()
+    @Test(arguments: OMEMOPeer.Identity.allCases)
+    func ternInitiatesAndThePeerDecryptsEveryMessage(identity: OMEMOPeer.Identity) throws {
+        let peer = try OMEMOPeer(identity: identity)
         var tern = try TernDevice()
         let exchange = try tern.initiate(peer.command("bundle"), "hello python")
         #expect(try peer.command("accept", ["key_exchange": .string(exchange)])["plaintext"] == "hello python")
@@ -37,8 +38,9 @@ import XMPPExtensions
         }
     }
 
-    @Test func thePeerInitiatesAgainstTernsBundle() throws {
-        let peer = try OMEMOPeer()
+    @Test(arguments: OMEMOPeer.Identity.allCases)
+    func thePeerInitiatesAgainstTernsBundle(identity: OMEMOPeer.Identity) throws {
+        let peer = try OMEMOPeer(identity: identity)
         var tern = try TernDevice()
         let reply = try peer.command("initiate", ["bundle": tern.bundle(), "plaintext": "hello tern"])
         #expect(try tern.accept(#require(reply["key_exchange"]?.string)) == "hello tern")
@@ -68,6 +70,41 @@ import XMPPExtensions
             let reply = try peer.command("decrypt", ["message": .string(ternFirstChain[index])])
             #expect(reply["plaintext"]?.string == "tern old \(index + 1)")
         }
+    }
+
+    /// Tern as the responder gets the peer's messages shuffled, across one of its own ratchet steps.
+    @Test func outOfOrderDeliveryWhenThePeerInitiated() throws {
+        let peer = try OMEMOPeer()
+        var tern = try TernDevice()
+        let exchange = try #require(
+            peer.command("initiate", ["bundle": tern.bundle(), "plaintext": "opening"])["key_exchange"]?.string)
+        let firstChain = try (1...4).map {
+            try #require(peer.command("encrypt", ["plaintext": .string("python old \($0)")])["message"]?.string)
+        }
+        #expect(try tern.accept(exchange) == "opening")
+        #expect(try tern.decrypt(firstChain[2]) == "python old 3")
+        #expect(try peer.command("decrypt", ["message": .string(tern.encrypt("tern"))])["plaintext"] == "tern")
+        let newChain = try #require(peer.command("encrypt", ["plaintext": "python new"])["message"]?.string)
+        #expect(try tern.decrypt(newChain) == "python new")
+        for index in [3, 0, 1] { #expect(try tern.decrypt(firstChain[index]) == "python old \(index + 1)") }
+    }
+
+    /// Tern's session stored and restored between messages (as across restarts) keeps talking.
+    @Test func aRestoredTernSessionKeepsTalking() throws {
+        let peer = try OMEMOPeer()
+        var tern = try TernDevice()
+        try peer.command("accept", ["key_exchange": .string(tern.initiate(peer.command("bundle"), "opening"))])
+        let early = try #require(peer.command("encrypt", ["plaintext": "early"])["message"]?.string)
+        for round in 1...3 {
+            try tern.restore()
+            let message = try #require(peer.command("encrypt", ["plaintext": .string("python \(round)")])["message"])
+            #expect(try tern.decrypt(#require(message.string)) == "python \(round)")
+            try tern.restore()
+            let text = "tern \(round)"
+            #expect(try peer.command("decrypt", ["message": .string(tern.encrypt(text))])["plaintext"]?.string == text)
+        }
+        try tern.restore()
+        #expect(try tern.decrypt(early) == "early")
     }
 
     @Test func thePeerRefusesAnAlteredTernMessage() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import OMEMOCrypto
 import OMEMOSession
 import TestSupport
@@ -69,6 +70,12 @@ struct TernDevice {
             sharedSecret: agreed.sharedSecret, associatedData: agreed.associatedData, ephemeralKey: ephemeral,
             ourSignedPreKey: signedPreKey)
         return try decrypt(exchange.message)
+    }
+
+    /// Stores the session and continues with what was stored, as after a restart.
+    mutating func restore() throws {
+        let stored = try JSONEncoder().encode(try #require(session))
+        session = try JSONDecoder().decode(RatchetSession.self, from: stored)
     }
 
     /// A serialised OMEMOAuthenticatedMessage of `plaintext`, in base64.

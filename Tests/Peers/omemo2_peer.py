@@ -8,6 +8,12 @@ It uses twomemo's OMEMO 2 building blocks as its backend does (StateImpl for X3D
 MessageChainKDFImpl, MESSAGE_CHAIN_CONSTANT and AEADImpl) and twomemo's protobuf classes for the
 wire, but none of its storage or XMPP layers. It has one session at a time.
 
+Its identity key is an Ed25519 seed, or with --scalar-identity a Curve25519 private scalar (the
+other way XEP-0384 §4.1 allows, as libsignal-based libraries hold it: the Ed25519 public key is
+derived from the scalar and signatures are made with it, XEdDSA-style).
+
+    omemo2_peer.py [--scalar-identity]
+
 It reads commands as JSON lines on stdin and answers each with exactly one JSON line on stdout:
 {"event": "done", "id": ...} with the command's results, or {"event": "error", "id": ..., "text":
 ...}. Bytes are base64; plaintexts are UTF-8 text. Logs go to stderr.
@@ -27,6 +33,7 @@ It reads commands as JSON lines on stdin and answers each with exactly one JSON 
 import asyncio
 import base64
 import json
+import secrets
 import sys
 import traceback
 
@@ -41,6 +48,7 @@ from twomemo.twomemo import (
     StateImpl,
 )
 from twomemo.twomemo_pb2 import OMEMOAuthenticatedMessage, OMEMOKeyExchange, OMEMOMessage
+from x3dh.identity_key_pair import IdentityKeyPairPriv
 
 SIGNED_PRE_KEY_ID = 1
 MAX_SKIP = 1000
@@ -67,6 +75,14 @@ def ratchet_arguments():
     )
 
 
+def curve25519_private_key():
+    """A fresh X25519 private key, clamped as RFC 7748 §5 has it (xeddsa signs only with those)."""
+    key = bytearray(secrets.token_bytes(32))
+    key[0] &= 248
+    key[31] = (key[31] & 127) | 64
+    return bytes(key)
+
+
 def encrypted_message(authenticated):
     """A doubleratchet EncryptedMessage from a serialised OMEMOAuthenticatedMessage."""
     message = OMEMOMessage.FromString(OMEMOAuthenticatedMessage.FromString(authenticated).message)
@@ -76,8 +92,10 @@ def encrypted_message(authenticated):
 class Device:
     """Our identity, signed prekey and one-time prekeys, and the one session."""
 
-    def __init__(self):
-        self.state = StateImpl.create(x3dh.IdentityKeyFormat.ED_25519, x3dh.HashFunction.SHA_256, StateImpl.INFO)
+    def __init__(self, scalar_identity):
+        identity = IdentityKeyPairPriv(curve25519_private_key()) if scalar_identity else None
+        self.state = StateImpl.create(
+            x3dh.IdentityKeyFormat.ED_25519, x3dh.HashFunction.SHA_256, StateImpl.INFO, identity)
         self.pre_key_ids = {}
         self.ratchet = None
         self.associated_data = None
@@ -146,7 +164,7 @@ def emit(record):
 
 
 async def main():
-    device = Device()
+    device = Device("--scalar-identity" in sys.argv[1:])
     commands = {
         "bundle": device.bundle, "accept": device.accept, "initiate": device.initiate,
         "encrypt": device.encrypt, "decrypt": device.decrypt,
