@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "OMEMOInteropTests",
             dependencies: [
-                "OMEMOSession", "OMEMOCrypto", "XMPPExtensions", "TestSupport", "TestServers", "Subprocess",
+                "OMEMOSession", "OMEMOCrypto", "XMPPCore", "XMPPExtensions", "TestSupport", "TestServers", "Subprocess",
             ],
             swiftSettings: strict),
         .testTarget(name: "NetworkingTests", dependencies: ["Networking", "TestServers"], swiftSettings: strict),

@@ -1,6 +1,7 @@
 import OMEMOSession
 import TestSupport
 import Testing
+import XMPPCore
 import XMPPExtensions
 
 /// OMEMO 2 sessions between Tern (OMEMOSession with the OMEMOKeyExchange / OMEMOAuthenticatedMessage
@@ -16,7 +17,7 @@ import XMPPExtensions
     func ternInitiatesAndThePeerDecryptsEveryMessage(identity: OMEMOPeer.Identity) throws {
         let peer = try OMEMOPeer(identity: identity)
         var tern = try TernDevice()
-        let exchange = try tern.initiate(peer.command("bundle"), "hello python")
+        let exchange = try tern.initiate(peerBundle(peer), "hello python")
         #expect(try peer.command("accept", ["key_exchange": .string(exchange)])["plaintext"] == "hello python")
         for text in Self.texts {
             #expect(try peer.command("decrypt", ["message": .string(tern.encrypt(text))])["plaintext"]?.string == text)
@@ -26,7 +27,7 @@ import XMPPExtensions
     @Test func aConversationRatchetsBothWays() throws {
         let peer = try OMEMOPeer()
         var tern = try TernDevice()
-        try peer.command("accept", ["key_exchange": .string(tern.initiate(peer.command("bundle"), "opening"))])
+        try peer.command("accept", ["key_exchange": .string(tern.initiate(peerBundle(peer), "opening"))])
         for round in 1...4 {
             for index in 1...round {
                 let text = "python \(round).\(index)"
@@ -42,7 +43,12 @@ import XMPPExtensions
     func thePeerInitiatesAgainstTernsBundle(identity: OMEMOPeer.Identity) throws {
         let peer = try OMEMOPeer(identity: identity)
         var tern = try TernDevice()
-        let reply = try peer.command("initiate", ["bundle": tern.bundle(), "plaintext": "hello tern"])
+        let reply = try peer.command(
+            "initiate",
+            [
+                "bundle": .string(tern.bundle()), "pk_id": .number(Double(TernDevice.preKeyID)),
+                "plaintext": "hello tern",
+            ])
         #expect(try tern.accept(#require(reply["key_exchange"]?.string)) == "hello tern")
         for text in Self.texts {
             let message = try #require(peer.command("encrypt", ["plaintext": .string(text)])["message"]?.string)
@@ -58,7 +64,7 @@ import XMPPExtensions
     @Test func outOfOrderDeliveryAcrossChains() throws {
         let peer = try OMEMOPeer()
         var tern = try TernDevice()
-        try peer.command("accept", ["key_exchange": .string(tern.initiate(peer.command("bundle"), "opening"))])
+        try peer.command("accept", ["key_exchange": .string(tern.initiate(peerBundle(peer), "opening"))])
         let ternFirstChain = try (1...3).map { try tern.encrypt("tern old \($0)") }
         let peerChain = try (1...5).map {
             try #require(peer.command("encrypt", ["plaintext": .string("python \($0)")])["message"]?.string)
@@ -77,7 +83,12 @@ import XMPPExtensions
         let peer = try OMEMOPeer()
         var tern = try TernDevice()
         let exchange = try #require(
-            peer.command("initiate", ["bundle": tern.bundle(), "plaintext": "opening"])["key_exchange"]?.string)
+            peer.command(
+                "initiate",
+                [
+                    "bundle": .string(tern.bundle()), "pk_id": .number(Double(TernDevice.preKeyID)),
+                    "plaintext": "opening",
+                ])["key_exchange"]?.string)
         let firstChain = try (1...4).map {
             try #require(peer.command("encrypt", ["plaintext": .string("python old \($0)")])["message"]?.string)
         }
@@ -93,7 +104,7 @@ import XMPPExtensions
     @Test func aRestoredTernSessionKeepsTalking() throws {
         let peer = try OMEMOPeer()
         var tern = try TernDevice()
-        try peer.command("accept", ["key_exchange": .string(tern.initiate(peer.command("bundle"), "opening"))])
+        try peer.command("accept", ["key_exchange": .string(tern.initiate(peerBundle(peer), "opening"))])
         let early = try #require(peer.command("encrypt", ["plaintext": "early"])["message"]?.string)
         for round in 1...3 {
             try tern.restore()
@@ -110,7 +121,7 @@ import XMPPExtensions
     @Test func thePeerRefusesAnAlteredTernMessage() throws {
         let peer = try OMEMOPeer()
         var tern = try TernDevice()
-        try peer.command("accept", ["key_exchange": .string(tern.initiate(peer.command("bundle"), "opening"))])
+        try peer.command("accept", ["key_exchange": .string(tern.initiate(peerBundle(peer), "opening"))])
         var altered = try bytes(.string(tern.encrypt("pay 10")))
         altered[altered.count - 1] ^= 0x01
         #expect(throws: OMEMOPeer.Refusal.self) {
@@ -123,7 +134,7 @@ import XMPPExtensions
     @Test func ternRefusesAnAlteredOrReplayedPeerMessage() throws {
         let peer = try OMEMOPeer()
         var tern = try TernDevice()
-        try peer.command("accept", ["key_exchange": .string(tern.initiate(peer.command("bundle"), "opening"))])
+        try peer.command("accept", ["key_exchange": .string(tern.initiate(peerBundle(peer), "opening"))])
         let message = try #require(peer.command("encrypt", ["plaintext": "pay 10"])["message"]?.string)
         var altered = try bytes(.string(message))
         altered[4] ^= 0x01
@@ -133,13 +144,18 @@ import XMPPExtensions
     }
 
     @Test func ternRefusesABundleWhoseSignatureIsNotOverItsSignedPreKey() throws {
-        let peer = try OMEMOPeer()
-        let real = try peer.command("bundle")
-        let other = try OMEMOPeer().command("bundle")
-        var forged = try #require(real.object)
-        forged["spk_sig"] = other["spk_sig"]
+        var forged = try OMEMOBundle(#require(XMLElement.parse(peerBundle(OMEMOPeer()))))
+        forged.signedPreKeySignature = try OMEMOBundle(#require(XMLElement.parse(peerBundle(OMEMOPeer()))))
+            .signedPreKeySignature
         var tern = try TernDevice()
-        #expect(throws: OMEMOSessionError.badSignedPreKeySignature) { try tern.initiate(.object(forged), "x") }
+        #expect(throws: OMEMOSessionError.badSignedPreKeySignature) {
+            try tern.initiate(forged.element.serialized(), "x")
+        }
         #expect(tern.session == nil)
+    }
+
+    /// The peer's `<bundle/>` as twomemo writes it.
+    private func peerBundle(_ peer: OMEMOPeer) throws -> String {
+        try #require(peer.command("bundle")["xml"]?.string)
     }
 }

@@ -3,6 +3,7 @@ import OMEMOCrypto
 import OMEMOSession
 import TestSupport
 import Testing
+import XMPPCore
 import XMPPExtensions
 
 /// Tern's side of an interop session: a device's keys and its one `RatchetSession`, with messages
@@ -22,28 +23,27 @@ struct TernDevice {
         preKey = try .generate()
     }
 
-    /// Our bundle as `initiate` takes it, with our one prekey.
-    func bundle() throws -> JSONValue {
-        [
-            "ik": .string(OMEMOKey.base64(identity.publicKey.rawRepresentation)),
-            "spk_id": .number(Double(Self.signedPreKeyID)),
-            "spk": .string(OMEMOKey.base64(signedPreKey.publicKey.rawRepresentation)),
-            "spk_sig": .string(OMEMOKey.base64(try identity.signature(forSignedPreKey: signedPreKey.publicKey))),
-            "pk_id": .number(Double(Self.preKeyID)),
-            "pk": .string(OMEMOKey.base64(preKey.publicKey.rawRepresentation)),
-        ]
+    /// Our `<bundle xmlns='urn:xmpp:omemo:2'/>` as XML text, with our one prekey.
+    func bundle() throws -> String {
+        OMEMOBundle(
+            version: .omemo2, signedPreKeyID: Self.signedPreKeyID,
+            signedPreKey: signedPreKey.publicKey.rawRepresentation,
+            signedPreKeySignature: try identity.signature(forSignedPreKey: signedPreKey.publicKey),
+            identityKey: identity.publicKey.rawRepresentation,
+            preKeys: [OMEMOBundle.PreKey(id: Self.preKeyID, key: preKey.publicKey.rawRepresentation)]
+        ).element.serialized()
     }
 
-    /// X3DH against the peer's bundle (`bundle`'s reply, its first prekey) and the first message:
-    /// the serialised OMEMOKeyExchange.
-    mutating func initiate(_ bundle: JSONValue, _ plaintext: String) throws -> String {
-        let prekey = try #require(bundle["prekeys"]?.array?.first)
+    /// X3DH against the peer's `<bundle/>` (XML text, its first prekey) and the first message: the
+    /// serialised OMEMOKeyExchange.
+    mutating func initiate(_ bundleXML: String, _ plaintext: String) throws -> String {
+        let bundle = try OMEMOBundle(#require(XMLElement.parse(bundleXML)))
+        let prekey = try #require(bundle.preKeys.first)
         let theirs = try X3DH.Bundle(
-            identityKey: Ed25519PublicKey(rawRepresentation: bytes(bundle["ik"])),
-            signedPreKeyID: UInt32(#require(bundle["spk_id"]?.int)),
-            signedPreKey: X25519PublicKey(rawRepresentation: bytes(bundle["spk"])),
-            signedPreKeySignature: bytes(bundle["spk_sig"]), preKeyID: UInt32(#require(prekey["id"]?.int)),
-            preKey: X25519PublicKey(rawRepresentation: bytes(prekey["key"])))
+            identityKey: Ed25519PublicKey(rawRepresentation: bundle.identityKey), signedPreKeyID: bundle.signedPreKeyID,
+            signedPreKey: X25519PublicKey(rawRepresentation: bundle.signedPreKey),
+            signedPreKeySignature: bundle.signedPreKeySignature, preKeyID: prekey.id,
+            preKey: X25519PublicKey(rawRepresentation: prekey.key))
         let initiation = try X3DH.initiate(ourIdentity: identity, theirBundle: theirs)
         session = try .initiating(
             sharedSecret: initiation.sharedSecret, associatedData: initiation.associatedData,

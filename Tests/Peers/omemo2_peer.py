@@ -18,13 +18,16 @@ It reads commands as JSON lines on stdin and answers each with exactly one JSON 
 {"event": "done", "id": ...} with the command's results, or {"event": "error", "id": ..., "text":
 ...}. Bytes are base64; plaintexts are UTF-8 text. Logs go to stderr.
 
-    bundle {prekeys?}                 our bundle: {ik, spk_id, spk, spk_sig, prekeys: [{id, key}]}
-                                      (a new set of one-time prekeys, default 3)
+    bundle {prekeys?}                 our bundle's <bundle xmlns='urn:xmpp:omemo:2'/> as twomemo
+                                      writes it: {xml} (with a new set of one-time prekeys,
+                                      default 3)
     accept {key_exchange}             a serialised OMEMOKeyExchange naming one of our prekeys:
                                       builds the session passively and decrypts its message:
                                       {plaintext}
-    initiate {bundle, plaintext}      X3DH against a bundle ({ik, spk_id, spk, spk_sig, pk_id, pk})
-                                      and the first message: {key_exchange}
+    initiate {bundle, pk_id, plaintext}
+                                      X3DH against a <bundle/> (XML text, read and checked against
+                                      the XEP's schema by twomemo) with its prekey pk_id, and the
+                                      first message: {key_exchange}
     encrypt {plaintext}               {message}: a serialised OMEMOAuthenticatedMessage
     decrypt {message}                 {plaintext}
     quit                              done, then exit (so does EOF on stdin)
@@ -36,12 +39,15 @@ import json
 import secrets
 import sys
 import traceback
+import xml.etree.ElementTree as ET
 
 import x3dh
 from doubleratchet.recommended import diffie_hellman_ratchet_curve25519
 from doubleratchet.types import EncryptedMessage, Header
+from twomemo import etree
 from twomemo.twomemo import (
     AEADImpl,
+    BundleImpl,
     DoubleRatchetImpl,
     MessageChainKDFImpl,
     RootChainKDFImpl,
@@ -105,13 +111,9 @@ class Device:
         for key in sorted(self.state.bundle.pre_keys):
             self.pre_key_ids.setdefault(key, len(self.pre_key_ids) + 1)
         bundle = self.state.bundle
-        return {
-            "ik": b64(bundle.identity_key),
-            "spk_id": SIGNED_PRE_KEY_ID,
-            "spk": b64(bundle.signed_pre_key),
-            "spk_sig": b64(bundle.signed_pre_key_sig),
-            "prekeys": [{"id": self.pre_key_ids[key], "key": b64(key)} for key in bundle.pre_keys],
-        }
+        ids = {key: self.pre_key_ids[key] for key in bundle.pre_keys}
+        element = etree.serialize_bundle(BundleImpl("peer@localhost", 1, bundle, SIGNED_PRE_KEY_ID, ids))
+        return {"xml": ET.tostring(element, encoding="unicode")}
 
     async def accept(self, command):
         exchange = OMEMOKeyExchange.FromString(unb64(command["key_exchange"]))
@@ -130,16 +132,16 @@ class Device:
         return {"plaintext": plaintext.decode("utf-8")}
 
     async def initiate(self, command):
-        theirs = command["bundle"]
-        bundle = x3dh.Bundle(
-            unb64(theirs["ik"]), unb64(theirs["spk"]), unb64(theirs["spk_sig"]), frozenset([unb64(theirs["pk"])]))
+        theirs = etree.parse_bundle(ET.fromstring(command["bundle"]), "tern@localhost", 1)
+        pre_key = next(key for key, id in theirs.pre_key_ids.items() if id == int(command["pk_id"]))
+        bundle = theirs.bundle._replace(pre_keys=frozenset([pre_key]))
         secret, associated_data, header = await self.state.get_shared_secret_active(bundle)
         self.ratchet, message = await DoubleRatchetImpl.encrypt_initial_message(
             *ratchet_arguments(), secret, bundle.signed_pre_key, command["plaintext"].encode("utf-8"),
             associated_data)
         self.associated_data = associated_data
         exchange = OMEMOKeyExchange(
-            pk_id=int(theirs["pk_id"]), spk_id=int(theirs["spk_id"]), ik=header.identity_key,
+            pk_id=theirs.pre_key_ids[pre_key], spk_id=theirs.signed_pre_key_id, ik=header.identity_key,
             ek=header.ephemeral_key, message=OMEMOAuthenticatedMessage.FromString(message.ciphertext))
         return {"key_exchange": b64(exchange.SerializeToString())}
 
