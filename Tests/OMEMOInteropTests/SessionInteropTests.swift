@@ -100,6 +100,28 @@ import XMPPExtensions
         for index in [3, 0, 1] { #expect(try tern.decrypt(firstChain[index]) == "python old \(index + 1)") }
     }
 
+    /// MAX_SKIP (1,000) as both sides count it: with 1,000 of Tern's messages lost from a chain the
+    /// peer keeps their keys from the next chain's pn and decrypts the last one late. With 1,001 lost
+    /// the peer, unlike Tern (`RatchetSessionTests.maximumSkipAppliesToThePreviousChain`), still
+    /// takes the new chain but keeps none of the old chain's keys (python-doubleratchet only warns
+    /// there, to let a session recover from heavy loss), so the late one is refused.
+    @Test(arguments: [1000, 1001])
+    func lostMessagesUpToTheSkipBound(lost: Int) throws {
+        let peer = try OMEMOPeer()
+        var tern = try TernDevice()
+        try peer.command("accept", ["key_exchange": .string(tern.initiate(peerBundle(peer), "opening"))])
+        let lostMessages = try (1...lost).map { try tern.encrypt("lost \($0)") }
+        #expect(try tern.decrypt(#require(peer.command("encrypt", ["plaintext": "turn"])["message"]?.string)) == "turn")
+        #expect(
+            try peer.command("decrypt", ["message": .string(tern.encrypt("new chain"))])["plaintext"] == "new chain")
+        let late: [String: JSONValue] = ["message": .string(lostMessages[lost - 1])]
+        if lost <= RatchetSession.maximumSkip {
+            #expect(try peer.command("decrypt", late)["plaintext"]?.string == "lost \(lost)")
+        } else {
+            #expect(throws: OMEMOPeer.Refusal.self) { try peer.command("decrypt", late) }
+        }
+    }
+
     /// Tern's session stored and restored between messages (as across restarts) keeps talking.
     @Test func aRestoredTernSessionKeepsTalking() throws {
         let peer = try OMEMOPeer()
