@@ -121,6 +121,13 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "OMEMOCryptoTests", dependencies: ["OMEMOCrypto"], swiftSettings: strict),
         .testTarget(name: "OMEMOSessionTests", dependencies: ["OMEMOSession", "OMEMOCrypto"], swiftSettings: strict),
+        // OMEMO 2 sessions against an independent implementation (Tests/Peers/omemo2_peer.py), no server.
+        .testTarget(
+            name: "OMEMOInteropTests",
+            dependencies: [
+                "OMEMOSession", "OMEMOCrypto", "XMPPCore", "XMPPExtensions", "TestSupport", "TestServers", "Subprocess",
+            ],
+            swiftSettings: strict),
         .testTarget(name: "NetworkingTests", dependencies: ["Networking", "TestServers"], swiftSettings: strict),
         .testTarget(
             name: "TernConfigTests", dependencies: ["TernConfig", "ChatRuntime", "XMPPClient", "XMPPCore"],

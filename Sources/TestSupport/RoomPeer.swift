@@ -36,8 +36,8 @@ public final class RoomPeer {
     private var nextCommand = 0
     private var stopped = false
 
-    /// The Python that has slixmpp: `scripts/install-deps` puts it into `.peers-venv` unless the
-    /// `python3` on PATH already has it.
+    /// The Python that has the peers' libraries (slixmpp, slixmpp-omemo): `scripts/install-deps`
+    /// puts them into `.peers-venv` unless the `python3` on PATH already has them.
     public static var python: String {
         let venv = repositoryRoot + "/.peers-venv/bin/python3"
         return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
