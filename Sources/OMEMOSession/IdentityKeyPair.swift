@@ -1,8 +1,9 @@
 import OMEMOCrypto
 
-/// A device's OMEMO 2 identity key pair, kept in Ed25519 form as XEP-0384 §4.1 allows ("Libraries can
-/// use an Ed25519 key pair as their internal IdentityKey"): it signs the signed prekey with Ed25519
-/// directly and takes part in X3DH's Diffie-Hellman exchanges converted to X25519.
+/// A device's identity key pair, kept in Ed25519 form as XEP-0384 §4.1 allows ("Libraries can use an
+/// Ed25519 key pair as their internal IdentityKey"): for OMEMO 2 it signs the signed prekey with Ed25519
+/// directly; for OMEMO 0.3 it is published as its X25519 form and signs with XEdDSA. Both versions take
+/// part in X3DH's Diffie-Hellman exchanges with the X25519 form.
 public struct IdentityKeyPair: Sendable {
     /// The Ed25519 key pair, as published in the bundle's `ik`.
     public let signingKey: Ed25519PrivateKey
@@ -18,8 +19,27 @@ public struct IdentityKeyPair: Sendable {
     /// The public identity key in its Ed25519 form.
     public var publicKey: Ed25519PublicKey { signingKey.publicKey }
 
-    /// The signature of a signed prekey's public key, as a bundle's `spks` carries it.
-    public func signature(forSignedPreKey key: X25519PublicKey) throws(OMEMOSessionError) -> [UInt8] {
-        do { return try signingKey.signature(for: key.rawRepresentation) } catch { throw .crypto(error) }
+    /// The public identity key in the form `version` publishes it.
+    public func identityKey(for version: SessionVersion) -> IdentityPublicKey {
+        switch version {
+        case .omemo2: .ed25519(signingKey.publicKey)
+        case .omemo03: .curve25519(agreementKey.publicKey)
+        }
+    }
+
+    /// The signature of a signed prekey's public key, as a bundle's `spks` (OMEMO 2) or
+    /// `signedPreKeySignature` (0.3) carries it: Ed25519 over the key's 32 raw bytes, or XEdDSA over its
+    /// 33-byte encoding.
+    public func signature(forSignedPreKey key: X25519PublicKey, version: SessionVersion = .omemo2)
+        throws(OMEMOSessionError) -> [UInt8]
+    {
+        do {
+            switch version {
+            case .omemo2: return try signingKey.signature(for: key.rawRepresentation)
+            case .omemo03:
+                return try XEdDSA.signature(
+                    for: [IdentityPublicKey.curveTypeByte] + key.rawRepresentation, privateKey: agreementKey)
+            }
+        } catch { throw .crypto(error) }
     }
 }

@@ -17,7 +17,8 @@ extension RatchetSession {
         let ratchetKey = header.ratchetKey.rawRepresentation
         if let index = skippedKeys.firstIndex(where: { $0.ratchetKey == ratchetKey && $0.counter == header.counter }) {
             let plaintext = try MessageKeyCipher.decrypt(
-                message, messageKey: skippedKeys[index].messageKey, associatedData: associatedData)
+                message, version: version, messageKey: skippedKeys[index].messageKey,
+                associatedData: associatedData)
             skippedKeys.remove(at: index)
             return plaintext
         }
@@ -32,7 +33,8 @@ extension RatchetSession {
         guard let chain = receivingChain else { throw .unknownChain }
         let (nextChain, messageKey): (SessionSecret, SessionSecret)
         do { (nextChain, messageKey) = try RatchetKDF.chain(chain) } catch { throw .crypto(error) }
-        let plaintext = try MessageKeyCipher.decrypt(message, messageKey: messageKey, associatedData: associatedData)
+        let plaintext = try MessageKeyCipher.decrypt(
+            message, version: version, messageKey: messageKey, associatedData: associatedData)
         receivingChain = nextChain
         receivedCount += 1
         return plaintext
@@ -62,9 +64,9 @@ extension RatchetSession {
             sentCount = 0
             receivedCount = 0
             receivingRatchetKey = theirKey.rawRepresentation
-            let receiving = try RatchetKDF.root(rootKey, sendingKey.privateKey.sharedSecret(with: theirKey))
+            let receiving = try RatchetKDF.root(version, rootKey, sendingKey.privateKey.sharedSecret(with: theirKey))
             let newKey = try X25519PrivateKey.generate()
-            let sending = try RatchetKDF.root(receiving.root, newKey.sharedSecret(with: theirKey))
+            let sending = try RatchetKDF.root(version, receiving.root, newKey.sharedSecret(with: theirKey))
             (rootKey, receivingChain, sendingKey, sendingChain) = (
                 sending.root, receiving.chain, RatchetKeyPair(newKey), sending.chain
             )

@@ -1,9 +1,10 @@
 import OMEMOCrypto
 
 /// One Double Ratchet session with one peer device (Perrin and Marlinspike, "The Double Ratchet
-/// Algorithm", revision 1, §3, without header encryption) with OMEMO 2's parameters (XEP-0384 §4.2):
-/// KDF_RK is HKDF-SHA-256 with info "OMEMO Root Chain", KDF_CK is HMAC-SHA-256 of 0x01 (message key)
-/// and 0x02 (next chain key), and messages are AES-256-CBC with a 16-byte HMAC-SHA-256 tag
+/// Algorithm", revision 1, §3, without header encryption) with its `SessionVersion`'s parameters:
+/// KDF_RK is HKDF-SHA-256 with info "OMEMO Root Chain" (OMEMO 2, XEP-0384 §4.2) or "WhisperRatchet"
+/// (0.3, libsignal), KDF_CK is HMAC-SHA-256 of 0x01 (message key) and 0x02 (next chain key), and
+/// messages are AES-256-CBC with a 16-byte (OMEMO 2) or 8-byte (0.3) HMAC-SHA-256 tag
 /// (`MessageKeyCipher`).
 ///
 /// A value type: a state machine without I/O that the caller stores (it is `Codable`) after each
@@ -14,7 +15,9 @@ public struct RatchetSession: Sendable, Codable {
     /// XEP's recommended 1,000. Beyond the store's bound the oldest kept keys are dropped first.
     public static let maximumSkip = 1000
 
-    /// AD from X3DH: the initiator's then the responder's Ed25519 identity key.
+    /// The version whose parameters the session uses.
+    public let version: SessionVersion
+    /// AD from X3DH: the initiator's then the responder's identity key, in the version's encoding.
     public let associatedData: [UInt8]
     /// The X3DH ephemeral public key the session was built from, kept to recognise a repeated key
     /// exchange (XEP-0384 §4.2).
@@ -33,16 +36,16 @@ public struct RatchetSession: Sendable, Codable {
     /// The initiator's session (RatchetInitAlice): the first sending chain from SK and a DH with the
     /// responder's signed prekey.
     public static func initiating(
-        sharedSecret: SecretBytes, associatedData: [UInt8], ephemeralKey: X25519PublicKey,
+        version: SessionVersion, sharedSecret: SecretBytes, associatedData: [UInt8], ephemeralKey: X25519PublicKey,
         theirSignedPreKey: X25519PublicKey
     ) throws(OMEMOSessionError) -> RatchetSession {
         do {
             let ratchetKey = try X25519PrivateKey.generate()
             let (root, chain) = try RatchetKDF.root(
-                sharedSecret, ratchetKey.sharedSecret(with: theirSignedPreKey))
+                version, sharedSecret, ratchetKey.sharedSecret(with: theirSignedPreKey))
             var session = RatchetSession(
-                associatedData: associatedData, ephemeralKey: ephemeralKey.rawRepresentation, rootKey: root,
-                sendingKey: RatchetKeyPair(ratchetKey))
+                version: version, associatedData: associatedData, ephemeralKey: ephemeralKey.rawRepresentation,
+                rootKey: root, sendingKey: RatchetKeyPair(ratchetKey))
             session.receivingRatchetKey = theirSignedPreKey.rawRepresentation
             session.sendingChain = chain
             return session
@@ -52,15 +55,19 @@ public struct RatchetSession: Sendable, Codable {
     /// The responder's session (RatchetInitBob): SK as the root key and the signed prekey pair as the
     /// first ratchet key. It can send only after decrypting the initiator's first message.
     public static func responding(
-        sharedSecret: SecretBytes, associatedData: [UInt8], ephemeralKey: X25519PublicKey,
+        version: SessionVersion, sharedSecret: SecretBytes, associatedData: [UInt8], ephemeralKey: X25519PublicKey,
         ourSignedPreKey: X25519PrivateKey
     ) -> RatchetSession {
         RatchetSession(
-            associatedData: associatedData, ephemeralKey: ephemeralKey.rawRepresentation,
+            version: version, associatedData: associatedData, ephemeralKey: ephemeralKey.rawRepresentation,
             rootKey: SessionSecret(sharedSecret), sendingKey: RatchetKeyPair(ourSignedPreKey))
     }
 
-    private init(associatedData: [UInt8], ephemeralKey: [UInt8], rootKey: SessionSecret, sendingKey: RatchetKeyPair) {
+    private init(
+        version: SessionVersion, associatedData: [UInt8], ephemeralKey: [UInt8], rootKey: SessionSecret,
+        sendingKey: RatchetKeyPair
+    ) {
+        self.version = version
         self.associatedData = associatedData
         self.ephemeralKey = ephemeralKey
         self.rootKey = rootKey
@@ -82,7 +89,8 @@ public struct RatchetSession: Sendable, Codable {
                 ratchetKey: sendingKey.privateKey.publicKey, counter: UInt32(sentCount),
                 previousCounter: UInt32(previousSentCount))
             let message = try MessageKeyCipher.encrypt(
-                plaintext, messageKey: messageKey, associatedData: associatedData, header: header, encode: encode)
+                plaintext, version: version, messageKey: messageKey, associatedData: associatedData, header: header,
+                encode: encode)
             sendingChain = nextChain
             sentCount += 1
             return message

@@ -1,14 +1,17 @@
 import OMEMOCrypto
 
-/// X3DH key agreement (Marlinspike and Perrin, "The X3DH Key Agreement Protocol", revision 1) with
-/// OMEMO 2's parameters (XEP-0384 §4.1): Curve25519/Ed25519, SHA-256, info "OMEMO X3DH", the identity
-/// key published in Ed25519 form and converted to X25519 for DH, Ed25519 signatures over the signed
-/// prekey's 32 raw bytes, a one-time prekey in every key exchange (the XEP refuses exchanges without
-/// one), and AD = Encode(IK_A) ‖ Encode(IK_B) with the Ed25519 encodings.
+/// X3DH key agreement (Marlinspike and Perrin, "The X3DH Key Agreement Protocol", revision 1) with the
+/// parameters of the peer identity key's version (`SessionVersion`). OMEMO 2 (XEP-0384 §4.1):
+/// Curve25519/Ed25519, SHA-256, info "OMEMO X3DH", the identity key published in Ed25519 form and
+/// converted to X25519 for DH, Ed25519 signatures over the signed prekey's 32 raw bytes. OMEMO 0.3
+/// (libsignal): info "WhisperText", the identity key published as 0x05 ‖ its X25519 form, XEdDSA
+/// signatures over the signed prekey's 33-byte encoding. Both: a one-time prekey in every key exchange
+/// (OMEMO 2 refuses exchanges without one; for 0.3 Tern asks the same), and AD = Encode(IK_A) ‖
+/// Encode(IK_B) with the version's encodings.
 public enum X3DH {
     /// The public part of a peer's bundle, with the one one-time prekey picked from it.
     public struct Bundle: Sendable {
-        public var identityKey: Ed25519PublicKey
+        public var identityKey: IdentityPublicKey
         public var signedPreKeyID: UInt32
         public var signedPreKey: X25519PublicKey
         public var signedPreKeySignature: [UInt8]
@@ -16,7 +19,7 @@ public enum X3DH {
         public var preKey: X25519PublicKey
 
         public init(
-            identityKey: Ed25519PublicKey, signedPreKeyID: UInt32, signedPreKey: X25519PublicKey,
+            identityKey: IdentityPublicKey, signedPreKeyID: UInt32, signedPreKey: X25519PublicKey,
             signedPreKeySignature: [UInt8], preKeyID: UInt32, preKey: X25519PublicKey
         ) {
             self.identityKey = identityKey
@@ -50,9 +53,6 @@ public enum X3DH {
         public let header: KeyExchangeHeader
     }
 
-    /// The info string of OMEMO 2's KDF.
-    static let info = Array("OMEMO X3DH".utf8)
-
     /// Alice's side (X3DH §3.3) with a fresh ephemeral key. Throws `badSignedPreKeySignature` before any
     /// DH when the bundle's signature does not verify.
     public static func initiate(ourIdentity: IdentityKeyPair, theirBundle: Bundle) throws(OMEMOSessionError)
@@ -69,54 +69,62 @@ public enum X3DH {
     )
         throws(OMEMOSessionError) -> Initiation
     {
-        guard
-            bundle.identityKey.isValidSignature(
-                bundle.signedPreKeySignature, for: bundle.signedPreKey.rawRepresentation)
+        guard bundle.identityKey.isValidSignature(bundle.signedPreKeySignature, forSignedPreKey: bundle.signedPreKey)
         else { throw .badSignedPreKeySignature }
+        let version = bundle.identityKey.version
+        let ourKey = ourIdentity.identityKey(for: version).encoded
         do {
-            let theirIdentity = try bundle.identityKey.montgomeryPublicKey()
-            let secret = try derive([
-                ourIdentity.agreementKey.sharedSecret(with: bundle.signedPreKey),
-                ephemeralKey.sharedSecret(with: theirIdentity),
-                ephemeralKey.sharedSecret(with: bundle.signedPreKey),
-                ephemeralKey.sharedSecret(with: bundle.preKey),
-            ])
+            let theirIdentity = try bundle.identityKey.agreementKey()
+            let secret = try derive(
+                version,
+                [
+                    ourIdentity.agreementKey.sharedSecret(with: bundle.signedPreKey),
+                    ephemeralKey.sharedSecret(with: theirIdentity),
+                    ephemeralKey.sharedSecret(with: bundle.signedPreKey),
+                    ephemeralKey.sharedSecret(with: bundle.preKey),
+                ])
             let header = KeyExchangeHeader(
-                identityKey: ourIdentity.publicKey.rawRepresentation,
+                identityKey: ourKey,
                 ephemeralKey: ephemeralKey.publicKey.rawRepresentation, signedPreKeyID: bundle.signedPreKeyID,
                 preKeyID: bundle.preKeyID)
             return Initiation(
                 sharedSecret: secret,
-                associatedData: ourIdentity.publicKey.rawRepresentation + bundle.identityKey.rawRepresentation,
+                associatedData: ourKey + bundle.identityKey.encoded,
                 header: header)
         } catch { throw .crypto(error) }
     }
 
     /// Bob's side (X3DH §3.4): the shared secret and associated data from the initiator's identity and
-    /// ephemeral keys and our signed and one-time prekeys that the header's ids named.
+    /// ephemeral keys and our signed and one-time prekeys that the header's ids named, with the parameters
+    /// of the initiator's identity key's version.
     public static func respond(
         ourIdentity: IdentityKeyPair, signedPreKey: X25519PrivateKey, preKey: X25519PrivateKey,
-        theirIdentityKey: Ed25519PublicKey, theirEphemeralKey: X25519PublicKey
+        theirIdentityKey: IdentityPublicKey, theirEphemeralKey: X25519PublicKey
     ) throws(OMEMOSessionError) -> (sharedSecret: SecretBytes, associatedData: [UInt8]) {
         do {
-            let theirIdentity = try theirIdentityKey.montgomeryPublicKey()
-            let secret = try derive([
-                signedPreKey.sharedSecret(with: theirIdentity),
-                ourIdentity.agreementKey.sharedSecret(with: theirEphemeralKey),
-                signedPreKey.sharedSecret(with: theirEphemeralKey),
-                preKey.sharedSecret(with: theirEphemeralKey),
-            ])
-            return (secret, theirIdentityKey.rawRepresentation + ourIdentity.publicKey.rawRepresentation)
+            let version = theirIdentityKey.version
+            let theirIdentity = try theirIdentityKey.agreementKey()
+            let secret = try derive(
+                version,
+                [
+                    signedPreKey.sharedSecret(with: theirIdentity),
+                    ourIdentity.agreementKey.sharedSecret(with: theirEphemeralKey),
+                    signedPreKey.sharedSecret(with: theirEphemeralKey),
+                    preKey.sharedSecret(with: theirEphemeralKey),
+                ])
+            return (secret, theirIdentityKey.encoded + ourIdentity.identityKey(for: version).encoded)
         } catch { throw .crypto(error) }
     }
 
     /// X3DH §2.2's KDF: HKDF-SHA-256 over F ‖ DH1 ‖ … ‖ DH4 (F is 32 0xFF bytes for X25519), salt 32
-    /// zero bytes, 32 bytes out.
-    private static func derive(_ parts: [SecretBytes]) throws(OMEMOCryptoError) -> SecretBytes {
+    /// zero bytes, the version's info, 32 bytes out.
+    private static func derive(_ version: SessionVersion, _ parts: [SecretBytes]) throws(OMEMOCryptoError)
+        -> SecretBytes
+    {
         var material = [UInt8](repeating: 0xFF, count: 32)
         for part in parts { material += part.bytes }
         var output = try HKDFSHA256.deriveKey(
-            inputKeyMaterial: material, salt: [UInt8](repeating: 0, count: 32), info: info, length: 32)
+            inputKeyMaterial: material, salt: [UInt8](repeating: 0, count: 32), info: version.x3dhInfo, length: 32)
         let secret = SecretBytes(output)
         wipe(&material)
         wipe(&output)

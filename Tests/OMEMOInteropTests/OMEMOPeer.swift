@@ -1,10 +1,12 @@
 import Foundation
+import OMEMOSession
 import Subprocess
 import TestServers
 import TestSupport
 
-/// An independent OMEMO 2 device for the session interop tests: `Tests/Peers/omemo2_peer.py`
-/// (python-x3dh, python-doubleratchet and python-twomemo with OMEMO 2's parameters, no XMPP).
+/// An independent OMEMO 2 or OMEMO 0.3 device for the session interop tests:
+/// `Tests/Peers/omemo2_peer.py` (python-x3dh, python-doubleratchet and python-twomemo with OMEMO 2's
+/// parameters, or python-oldmemo with 0.3's, no XMPP).
 ///
 /// `command` sends one JSON-line command and waits, bounded, for its one reply; the script's
 /// docstring has the protocol. Bytes go both ways in base64. `stop()` (and deinit) ends the process.
@@ -31,9 +33,11 @@ final class OMEMOPeer {
 
     static var script: String { repositoryRoot + "/Tests/Peers/omemo2_peer.py" }
 
-    init(identity: Identity = .ed25519Seed) throws {
+    init(identity: Identity = .ed25519Seed, version: SessionVersion = .omemo2) throws {
+        let options =
+            (identity == .curve25519Scalar ? ["--scalar-identity"] : []) + (version == .omemo03 ? ["--oldmemo"] : [])
         child = try ChildProcess(
-            RoomPeer.python, [Self.script] + (identity == .curve25519Scalar ? ["--scalar-identity"] : []),
+            RoomPeer.python, [Self.script] + options,
             environment: ["PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"])
     }
 
@@ -93,6 +97,6 @@ final class OMEMOPeer {
 
     private func failure(_ text: String) -> FixtureError {
         let errors = String(decoding: standardError.suffix(4096), as: UTF8.self)
-        return FixtureError("OMEMO 2 peer: \(text)\nstandard error (end):\n\(errors)")
+        return FixtureError("OMEMO peer: \(text)\nstandard error (end):\n\(errors)")
     }
 }

@@ -4,8 +4,9 @@ import Testing
 import XMPPCore
 import XMPPExtensions
 
-/// OMEMO 2 sessions between Tern (OMEMOSession with the OMEMOKeyExchange / OMEMOAuthenticatedMessage
-/// codec) and an independent implementation, python-twomemo's building blocks (`OMEMOPeer`): X3DH
+/// OMEMO 2 and OMEMO 0.3 sessions between Tern (OMEMOSession with the OMEMOKeyExchange /
+/// OMEMOAuthenticatedMessage codec, or 0.3's PreKeySignalMessage / SignalMessage codec) and an
+/// independent implementation, python-twomemo's or python-oldmemo's building blocks (`OMEMOPeer`): X3DH
 /// both ways, messages both ways with the exact plaintexts, DH ratchet steps, out-of-order delivery
 /// across chains, and refusals of altered and replayed messages. No XMPP: the bytes go straight
 /// between the two.
@@ -13,10 +14,10 @@ import XMPPExtensions
     /// Texts with multi-byte characters and one that fills several AES blocks.
     static let texts = ["first", "zweite Nachricht – ü", "🔐 three", String(repeating: "long ", count: 40), ""]
 
-    @Test(arguments: OMEMOPeer.Identity.allCases)
-    func ternInitiatesAndThePeerDecryptsEveryMessage(identity: OMEMOPeer.Identity) throws {
-        let peer = try OMEMOPeer(identity: identity)
-        var tern = try TernDevice()
+    @Test(arguments: OMEMOPeer.Identity.allCases, SessionVersion.allCases)
+    func ternInitiatesAndThePeerDecryptsEveryMessage(identity: OMEMOPeer.Identity, version: SessionVersion) throws {
+        let peer = try OMEMOPeer(identity: identity, version: version)
+        var tern = try TernDevice(version: version)
         let exchange = try tern.initiate(peerBundle(peer), "hello python")
         #expect(try peer.command("accept", ["key_exchange": .string(exchange)])["plaintext"] == "hello python")
         for text in Self.texts {
@@ -24,9 +25,9 @@ import XMPPExtensions
         }
     }
 
-    @Test func aConversationRatchetsBothWays() throws {
-        let peer = try OMEMOPeer()
-        var tern = try TernDevice()
+    @Test(arguments: SessionVersion.allCases) func aConversationRatchetsBothWays(version: SessionVersion) throws {
+        let peer = try OMEMOPeer(version: version)
+        var tern = try TernDevice(version: version)
         try peer.command("accept", ["key_exchange": .string(tern.initiate(peerBundle(peer), "opening"))])
         for round in 1...4 {
             for index in 1...round {
@@ -39,10 +40,10 @@ import XMPPExtensions
         }
     }
 
-    @Test(arguments: OMEMOPeer.Identity.allCases)
-    func thePeerInitiatesAgainstTernsBundle(identity: OMEMOPeer.Identity) throws {
-        let peer = try OMEMOPeer(identity: identity)
-        var tern = try TernDevice()
+    @Test(arguments: OMEMOPeer.Identity.allCases, SessionVersion.allCases)
+    func thePeerInitiatesAgainstTernsBundle(identity: OMEMOPeer.Identity, version: SessionVersion) throws {
+        let peer = try OMEMOPeer(identity: identity, version: version)
+        var tern = try TernDevice(version: version)
         let reply = try peer.command(
             "initiate",
             [
@@ -61,9 +62,9 @@ import XMPPExtensions
 
     /// Each side receives the other's messages shuffled, and messages of an old chain after the
     /// first of a new one (the receiver keeps the old chain's keys from the new header's pn).
-    @Test func outOfOrderDeliveryAcrossChains() throws {
-        let peer = try OMEMOPeer()
-        var tern = try TernDevice()
+    @Test(arguments: SessionVersion.allCases) func outOfOrderDeliveryAcrossChains(version: SessionVersion) throws {
+        let peer = try OMEMOPeer(version: version)
+        var tern = try TernDevice(version: version)
         try peer.command("accept", ["key_exchange": .string(tern.initiate(peerBundle(peer), "opening"))])
         let ternFirstChain = try (1...3).map { try tern.encrypt("tern old \($0)") }
         let peerChain = try (1...5).map {
@@ -79,9 +80,11 @@ import XMPPExtensions
     }
 
     /// Tern as the responder gets the peer's messages shuffled, across one of its own ratchet steps.
-    @Test func outOfOrderDeliveryWhenThePeerInitiated() throws {
-        let peer = try OMEMOPeer()
-        var tern = try TernDevice()
+    @Test(arguments: SessionVersion.allCases) func outOfOrderDeliveryWhenThePeerInitiated(version: SessionVersion)
+        throws
+    {
+        let peer = try OMEMOPeer(version: version)
+        var tern = try TernDevice(version: version)
         let exchange = try #require(
             peer.command(
                 "initiate",
@@ -105,10 +108,10 @@ import XMPPExtensions
     /// the peer, unlike Tern (`RatchetSessionTests.maximumSkipAppliesToThePreviousChain`), still
     /// takes the new chain but keeps none of the old chain's keys (python-doubleratchet only warns
     /// there, to let a session recover from heavy loss), so the late one is refused.
-    @Test(arguments: [1000, 1001])
-    func lostMessagesUpToTheSkipBound(lost: Int) throws {
-        let peer = try OMEMOPeer()
-        var tern = try TernDevice()
+    @Test(arguments: [1000, 1001], SessionVersion.allCases)
+    func lostMessagesUpToTheSkipBound(lost: Int, version: SessionVersion) throws {
+        let peer = try OMEMOPeer(version: version)
+        var tern = try TernDevice(version: version)
         try peer.command("accept", ["key_exchange": .string(tern.initiate(peerBundle(peer), "opening"))])
         let lostMessages = try (1...lost).map { try tern.encrypt("lost \($0)") }
         #expect(try tern.decrypt(#require(peer.command("encrypt", ["plaintext": "turn"])["message"]?.string)) == "turn")
@@ -123,9 +126,9 @@ import XMPPExtensions
     }
 
     /// Tern's session stored and restored between messages (as across restarts) keeps talking.
-    @Test func aRestoredTernSessionKeepsTalking() throws {
-        let peer = try OMEMOPeer()
-        var tern = try TernDevice()
+    @Test(arguments: SessionVersion.allCases) func aRestoredTernSessionKeepsTalking(version: SessionVersion) throws {
+        let peer = try OMEMOPeer(version: version)
+        var tern = try TernDevice(version: version)
         try peer.command("accept", ["key_exchange": .string(tern.initiate(peerBundle(peer), "opening"))])
         let early = try #require(peer.command("encrypt", ["plaintext": "early"])["message"]?.string)
         for round in 1...3 {
@@ -140,9 +143,9 @@ import XMPPExtensions
         #expect(try tern.decrypt(early) == "early")
     }
 
-    @Test func thePeerRefusesAnAlteredTernMessage() throws {
-        let peer = try OMEMOPeer()
-        var tern = try TernDevice()
+    @Test(arguments: SessionVersion.allCases) func thePeerRefusesAnAlteredTernMessage(version: SessionVersion) throws {
+        let peer = try OMEMOPeer(version: version)
+        var tern = try TernDevice(version: version)
         try peer.command("accept", ["key_exchange": .string(tern.initiate(peerBundle(peer), "opening"))])
         var altered = try bytes(.string(tern.encrypt("pay 10")))
         altered[altered.count - 1] ^= 0x01
@@ -153,9 +156,11 @@ import XMPPExtensions
             try peer.command("decrypt", ["message": .string(tern.encrypt("still fine"))])["plaintext"] == "still fine")
     }
 
-    @Test func ternRefusesAnAlteredOrReplayedPeerMessage() throws {
-        let peer = try OMEMOPeer()
-        var tern = try TernDevice()
+    @Test(arguments: SessionVersion.allCases) func ternRefusesAnAlteredOrReplayedPeerMessage(version: SessionVersion)
+        throws
+    {
+        let peer = try OMEMOPeer(version: version)
+        var tern = try TernDevice(version: version)
         try peer.command("accept", ["key_exchange": .string(tern.initiate(peerBundle(peer), "opening"))])
         let message = try #require(peer.command("encrypt", ["plaintext": "pay 10"])["message"]?.string)
         var altered = try bytes(.string(message))
@@ -165,18 +170,22 @@ import XMPPExtensions
         #expect(throws: OMEMOSessionError.duplicateMessage) { try tern.decrypt(message) }
     }
 
-    @Test func ternRefusesABundleWhoseSignatureIsNotOverItsSignedPreKey() throws {
-        var forged = try OMEMOBundle(#require(XMLElement.parse(peerBundle(OMEMOPeer()))))
-        forged.signedPreKeySignature = try OMEMOBundle(#require(XMLElement.parse(peerBundle(OMEMOPeer()))))
-            .signedPreKeySignature
-        var tern = try TernDevice()
+    @Test(arguments: SessionVersion.allCases) func ternRefusesABundleWhoseSignatureIsNotOverItsSignedPreKey(
+        version: SessionVersion
+    ) throws {
+        var forged = try OMEMOBundle(#require(XMLElement.parse(peerBundle(OMEMOPeer(version: version)))))
+        forged.signedPreKeySignature = try OMEMOBundle(
+            #require(XMLElement.parse(peerBundle(OMEMOPeer(version: version))))
+        )
+        .signedPreKeySignature
+        var tern = try TernDevice(version: version)
         #expect(throws: OMEMOSessionError.badSignedPreKeySignature) {
             try tern.initiate(forged.element.serialized(), "x")
         }
         #expect(tern.session == nil)
     }
 
-    /// The peer's `<bundle/>` as twomemo writes it.
+    /// The peer's `<bundle/>` as twomemo or oldmemo writes it.
     private func peerBundle(_ peer: OMEMOPeer) throws -> String {
         try #require(peer.command("bundle")["xml"]?.string)
     }

@@ -28,36 +28,38 @@ struct Device {
         preKey = try .generate()
     }
 
-    /// The bundle the device publishes, with its one prekey picked.
-    func bundle() throws -> X3DH.Bundle {
+    /// The bundle the device publishes for `version`, with its one prekey picked.
+    func bundle(_ version: SessionVersion = .omemo2) throws -> X3DH.Bundle {
         X3DH.Bundle(
-            identityKey: identity.publicKey, signedPreKeyID: 1, signedPreKey: signedPreKey.publicKey,
-            signedPreKeySignature: try identity.signature(forSignedPreKey: signedPreKey.publicKey), preKeyID: 7,
-            preKey: preKey.publicKey)
+            identityKey: identity.identityKey(for: version), signedPreKeyID: 1, signedPreKey: signedPreKey.publicKey,
+            signedPreKeySignature: try identity.signature(forSignedPreKey: signedPreKey.publicKey, version: version),
+            preKeyID: 7, preKey: preKey.publicKey)
     }
 }
 
-/// Alice's and Bob's sessions after X3DH, with Bob's built from Alice's key exchange header, and
-/// Bob's device keys.
+/// Alice's and Bob's sessions of one version after X3DH, with Bob's built from Alice's key exchange
+/// header, and Bob's device keys.
 struct SessionPair {
     var alice: RatchetSession
     var bob: RatchetSession
     let bobDevice: Device
 
-    init() throws {
+    init(_ version: SessionVersion) throws {
         let aliceDevice = try Device()
         bobDevice = try Device()
-        let initiation = try X3DH.initiate(ourIdentity: aliceDevice.identity, theirBundle: bobDevice.bundle())
+        let initiation = try X3DH.initiate(ourIdentity: aliceDevice.identity, theirBundle: bobDevice.bundle(version))
         let ephemeral = try X25519PublicKey(rawRepresentation: initiation.header.ephemeralKey)
         alice = try .initiating(
-            sharedSecret: initiation.sharedSecret, associatedData: initiation.associatedData, ephemeralKey: ephemeral,
+            version: version, sharedSecret: initiation.sharedSecret, associatedData: initiation.associatedData,
+            ephemeralKey: ephemeral,
             theirSignedPreKey: bobDevice.signedPreKey.publicKey)
         let response = try X3DH.respond(
             ourIdentity: bobDevice.identity, signedPreKey: bobDevice.signedPreKey, preKey: bobDevice.preKey,
-            theirIdentityKey: Ed25519PublicKey(rawRepresentation: initiation.header.identityKey),
+            theirIdentityKey: IdentityPublicKey(encoded: initiation.header.identityKey, version: version),
             theirEphemeralKey: ephemeral)
         bob = .responding(
-            sharedSecret: response.sharedSecret, associatedData: response.associatedData, ephemeralKey: ephemeral,
+            version: version, sharedSecret: response.sharedSecret, associatedData: response.associatedData,
+            ephemeralKey: ephemeral,
             ourSignedPreKey: bobDevice.signedPreKey)
     }
 }

@@ -14,7 +14,7 @@ import Testing
         #expect(initiation.header.preKeyID == 7)
         let response = try X3DH.respond(
             ourIdentity: bob.identity, signedPreKey: bob.signedPreKey, preKey: bob.preKey,
-            theirIdentityKey: alice.identity.publicKey,
+            theirIdentityKey: .ed25519(alice.identity.publicKey),
             theirEphemeralKey: X25519PublicKey(rawRepresentation: initiation.header.ephemeralKey))
         #expect(response.sharedSecret.bytes == initiation.sharedSecret.bytes)
         #expect(initiation.sharedSecret.count == 32)
@@ -80,7 +80,7 @@ import Testing
         let initiation = try X3DH.initiate(ourIdentity: alice.identity, theirBundle: bob.bundle())
         let response = try X3DH.respond(
             ourIdentity: bob.identity, signedPreKey: bob.signedPreKey, preKey: X25519PrivateKey.generate(),
-            theirIdentityKey: alice.identity.publicKey,
+            theirIdentityKey: .ed25519(alice.identity.publicKey),
             theirEphemeralKey: X25519PublicKey(rawRepresentation: initiation.header.ephemeralKey))
         #expect(response.sharedSecret.bytes != initiation.sharedSecret.bytes)
     }
@@ -92,7 +92,7 @@ import Testing
         #expect(throws: OMEMOSessionError.crypto(.invalidPublicKey)) {
             try X3DH.respond(
                 ourIdentity: bob.identity, signedPreKey: bob.signedPreKey, preKey: bob.preKey,
-                theirIdentityKey: Ed25519PublicKey(rawRepresentation: [2] + [UInt8](repeating: 0, count: 31)),
+                theirIdentityKey: .ed25519(Ed25519PublicKey(rawRepresentation: [2] + [UInt8](repeating: 0, count: 31))),
                 theirEphemeralKey: alice.preKey.publicKey)
         }
     }

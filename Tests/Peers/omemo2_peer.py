@@ -1,34 +1,42 @@
 #!/usr/bin/env python3
-"""An OMEMO 2 session peer for Tern's interop tests: one device of an independent implementation
-(python-x3dh, python-doubleratchet and python-twomemo, the libraries under slixmpp-omemo) that Swift
-tests drive at the session level, without XMPP (Tests/OMEMOInteropTests/OMEMOPeer.swift).
+"""An OMEMO 2 or OMEMO 0.3 session peer for Tern's interop tests: one device of an independent
+implementation (python-x3dh, python-doubleratchet and python-twomemo or python-oldmemo, the libraries
+under slixmpp-omemo) that Swift tests drive at the session level, without XMPP
+(Tests/OMEMOInteropTests/OMEMOPeer.swift).
 
 It uses twomemo's OMEMO 2 building blocks as its backend does (StateImpl for X3DH with info
 "OMEMO X3DH" and Ed25519 identity keys, DoubleRatchetImpl with RootChainKDFImpl,
 MessageChainKDFImpl, MESSAGE_CHAIN_CONSTANT and AEADImpl) and twomemo's protobuf classes for the
-wire, but none of its storage or XMPP layers. It has one session at a time.
+wire, but none of its storage or XMPP layers. With --oldmemo it uses oldmemo's classes of the same
+names instead (OMEMO 0.3, libsignal's parameters: info "WhisperText", "WhisperRatchet" and
+"WhisperMessageKeys", 0x05-prefixed keys, 8-byte MACs) and oldmemo's wire: a key exchange is a
+version byte 0x33 and a PreKeySignalMessage, a message a version byte, a SignalMessage and its MAC.
+It has one session at a time.
 
 Its identity key is an Ed25519 seed, or with --scalar-identity a Curve25519 private scalar (the
 other way XEP-0384 §4.1 allows, as libsignal-based libraries hold it: the Ed25519 public key is
 derived from the scalar and signatures are made with it, XEdDSA-style).
 
-    omemo2_peer.py [--scalar-identity]
+    omemo2_peer.py [--scalar-identity] [--oldmemo]
 
 It reads commands as JSON lines on stdin and answers each with exactly one JSON line on stdout:
 {"event": "done", "id": ...} with the command's results, or {"event": "error", "id": ..., "text":
 ...}. Bytes are base64; plaintexts are UTF-8 text. Logs go to stderr.
 
     bundle {prekeys?}                 our bundle's <bundle xmlns='urn:xmpp:omemo:2'/> as twomemo
-                                      writes it: {xml} (with a new set of one-time prekeys,
+                                      writes it (or <bundle xmlns='eu.siacs.conversations.axolotl'/>
+                                      as oldmemo does): {xml} (with a new set of one-time prekeys,
                                       default 3)
-    accept {key_exchange}             a serialised OMEMOKeyExchange naming one of our prekeys:
+    accept {key_exchange}             a serialised OMEMOKeyExchange (PreKeySignalMessage) naming one
+                                      of our prekeys:
                                       builds the session passively and decrypts its message:
                                       {plaintext}
     initiate {bundle, pk_id, plaintext}
                                       X3DH against a <bundle/> (XML text, read and checked against
                                       the XEP's schema by twomemo) with its prekey pk_id, and the
                                       first message: {key_exchange}
-    encrypt {plaintext}               {message}: a serialised OMEMOAuthenticatedMessage
+    encrypt {plaintext}               {message}: a serialised OMEMOAuthenticatedMessage (SignalMessage
+                                      and MAC)
     decrypt {message}                 {plaintext}
     quit                              done, then exit (so does EOF on stdin)
 """
@@ -41,19 +49,16 @@ import sys
 import traceback
 import xml.etree.ElementTree as ET
 
+import oldmemo.etree
+import oldmemo.oldmemo
+import oldmemo.oldmemo_pb2
+import twomemo.etree
+import twomemo.twomemo
+import twomemo.twomemo_pb2
 import x3dh
+import xeddsa
 from doubleratchet.recommended import diffie_hellman_ratchet_curve25519
 from doubleratchet.types import EncryptedMessage, Header
-from twomemo import etree
-from twomemo.twomemo import (
-    AEADImpl,
-    BundleImpl,
-    DoubleRatchetImpl,
-    MessageChainKDFImpl,
-    RootChainKDFImpl,
-    StateImpl,
-)
-from twomemo.twomemo_pb2 import OMEMOAuthenticatedMessage, OMEMOKeyExchange, OMEMOMessage
 from x3dh.identity_key_pair import IdentityKeyPairPriv
 
 SIGNED_PRE_KEY_ID = 1
@@ -68,19 +73,6 @@ def unb64(text):
     return base64.b64decode(text, validate=True)
 
 
-def ratchet_arguments():
-    """The Double Ratchet parameters twomemo's backend passes, in the library's order."""
-    return (
-        diffie_hellman_ratchet_curve25519.DiffieHellmanRatchet,
-        RootChainKDFImpl,
-        MessageChainKDFImpl,
-        DoubleRatchetImpl.MESSAGE_CHAIN_CONSTANT,
-        MAX_SKIP,
-        MAX_SKIP,
-        AEADImpl,
-    )
-
-
 def curve25519_private_key():
     """A fresh X25519 private key, clamped as RFC 7748 §5 has it (xeddsa signs only with those)."""
     key = bytearray(secrets.token_bytes(32))
@@ -89,22 +81,88 @@ def curve25519_private_key():
     return bytes(key)
 
 
-def encrypted_message(authenticated):
-    """A doubleratchet EncryptedMessage from a serialised OMEMOAuthenticatedMessage."""
-    message = OMEMOMessage.FromString(OMEMOAuthenticatedMessage.FromString(authenticated).message)
-    return EncryptedMessage(Header(message.dh_pub, message.pn, message.n), authenticated)
+class TwomemoWire:
+    """OMEMO 2: twomemo's classes, OMEMOKeyExchange and OMEMOAuthenticatedMessage protobufs, raw keys."""
+
+    backend, etree = twomemo.twomemo, twomemo.etree
+
+    @staticmethod
+    def encrypted_message(authenticated):
+        """A doubleratchet EncryptedMessage from a serialised OMEMOAuthenticatedMessage."""
+        proto = twomemo.twomemo_pb2
+        message = proto.OMEMOMessage.FromString(proto.OMEMOAuthenticatedMessage.FromString(authenticated).message)
+        return EncryptedMessage(Header(message.dh_pub, message.pn, message.n), authenticated)
+
+    @staticmethod
+    def parse_key_exchange(serialized):
+        """(pk_id, spk_id, identity key in Ed25519 form, ephemeral key, authenticated message)."""
+        exchange = twomemo.twomemo_pb2.OMEMOKeyExchange.FromString(serialized)
+        return exchange.pk_id, exchange.spk_id, exchange.ik, exchange.ek, exchange.message.SerializeToString()
+
+    @staticmethod
+    def key_exchange(pk_id, spk_id, header, authenticated):
+        proto = twomemo.twomemo_pb2
+        return proto.OMEMOKeyExchange(
+            pk_id=pk_id, spk_id=spk_id, ik=header.identity_key, ek=header.ephemeral_key,
+            message=proto.OMEMOAuthenticatedMessage.FromString(authenticated)).SerializeToString()
+
+
+class OldmemoWire:
+    """OMEMO 0.3: oldmemo's classes; 0x33 ‖ PreKeySignalMessage, 0x33 ‖ SignalMessage ‖ 8-byte MAC, and
+    0x05-prefixed Curve25519 keys (the identity key's Ed25519 sign bit does not matter to a session)."""
+
+    backend, etree = oldmemo.oldmemo, oldmemo.etree
+
+    @staticmethod
+    def encrypted_message(authenticated):
+        versioned = oldmemo.oldmemo.OMEMOAuthenticatedMessage.FromString(authenticated).message
+        if versioned[:1] != b"\x33":
+            raise ValueError("not a version 3 SignalMessage")
+        message = oldmemo.oldmemo_pb2.OMEMOMessage.FromString(versioned[1:])
+        ratchet_key = oldmemo.oldmemo.StateImpl.parse_public_key(message.dh_pub)
+        return EncryptedMessage(Header(ratchet_key, message.pn, message.n), authenticated)
+
+    @staticmethod
+    def parse_key_exchange(serialized):
+        if serialized[:1] != b"\x33":
+            raise ValueError("not a version 3 PreKeySignalMessage")
+        exchange = oldmemo.oldmemo_pb2.OMEMOKeyExchange.FromString(serialized[1:])
+        parse = oldmemo.oldmemo.StateImpl.parse_public_key
+        identity = xeddsa.curve25519_pub_to_ed25519_pub(parse(exchange.ik), False)
+        return exchange.pk_id, exchange.spk_id, identity, parse(exchange.ek), exchange.message
+
+    @staticmethod
+    def key_exchange(pk_id, spk_id, header, authenticated):
+        serialize = oldmemo.oldmemo.StateImpl.serialize_public_key
+        return b"\x33" + oldmemo.oldmemo_pb2.OMEMOKeyExchange(
+            pk_id=pk_id, spk_id=spk_id, ik=serialize(xeddsa.ed25519_pub_to_curve25519_pub(header.identity_key)),
+            ek=serialize(header.ephemeral_key), message=authenticated).SerializeToString()
 
 
 class Device:
     """Our identity, signed prekey and one-time prekeys, and the one session."""
 
-    def __init__(self, scalar_identity):
+    def __init__(self, scalar_identity, wire):
         identity = IdentityKeyPairPriv(curve25519_private_key()) if scalar_identity else None
-        self.state = StateImpl.create(
-            x3dh.IdentityKeyFormat.ED_25519, x3dh.HashFunction.SHA_256, StateImpl.INFO, identity)
+        self.wire = wire
+        state = wire.backend.StateImpl
+        self.state = state.create(x3dh.IdentityKeyFormat.ED_25519, x3dh.HashFunction.SHA_256, state.INFO, identity)
         self.pre_key_ids = {}
         self.ratchet = None
         self.associated_data = None
+
+    def ratchet_arguments(self):
+        """The Double Ratchet parameters the backend passes, in the library's order."""
+        backend = self.wire.backend
+        return (
+            diffie_hellman_ratchet_curve25519.DiffieHellmanRatchet,
+            backend.RootChainKDFImpl,
+            backend.MessageChainKDFImpl,
+            backend.DoubleRatchetImpl.MESSAGE_CHAIN_CONSTANT,
+            MAX_SKIP,
+            MAX_SKIP,
+            backend.AEADImpl,
+        )
 
     async def bundle(self, command):
         self.state.generate_pre_keys(int(command.get("prekeys", 3)))
@@ -112,45 +170,44 @@ class Device:
             self.pre_key_ids.setdefault(key, len(self.pre_key_ids) + 1)
         bundle = self.state.bundle
         ids = {key: self.pre_key_ids[key] for key in bundle.pre_keys}
-        element = etree.serialize_bundle(BundleImpl("peer@localhost", 1, bundle, SIGNED_PRE_KEY_ID, ids))
-        return {"xml": ET.tostring(element, encoding="unicode")}
+        bundle = self.wire.backend.BundleImpl("peer@localhost", 1, bundle, SIGNED_PRE_KEY_ID, ids)
+        return {"xml": ET.tostring(self.wire.etree.serialize_bundle(bundle), encoding="unicode")}
 
     async def accept(self, command):
-        exchange = OMEMOKeyExchange.FromString(unb64(command["key_exchange"]))
-        if exchange.spk_id != SIGNED_PRE_KEY_ID:
-            raise ValueError(f"unknown signed prekey {exchange.spk_id}")
-        pre_key = next((key for key, id in self.pre_key_ids.items() if id == exchange.pk_id), None)
+        pk_id, spk_id, identity, ephemeral, message = self.wire.parse_key_exchange(unb64(command["key_exchange"]))
+        if spk_id != SIGNED_PRE_KEY_ID:
+            raise ValueError(f"unknown signed prekey {spk_id}")
+        pre_key = next((key for key, id in self.pre_key_ids.items() if id == pk_id), None)
         if pre_key is None:
-            raise ValueError(f"unknown prekey {exchange.pk_id}")
-        header = x3dh.Header(exchange.ik, exchange.ek, self.state.bundle.signed_pre_key, pre_key)
+            raise ValueError(f"unknown prekey {pk_id}")
+        header = x3dh.Header(identity, ephemeral, self.state.bundle.signed_pre_key, pre_key)
         secret, associated_data, signed_pre_key = await self.state.get_shared_secret_passive(header)
-        self.ratchet, plaintext = await DoubleRatchetImpl.decrypt_initial_message(
-            *ratchet_arguments(), secret, signed_pre_key.priv,
-            encrypted_message(exchange.message.SerializeToString()), associated_data)
+        self.ratchet, plaintext = await self.wire.backend.DoubleRatchetImpl.decrypt_initial_message(
+            *self.ratchet_arguments(), secret, signed_pre_key.priv, self.wire.encrypted_message(message),
+            associated_data)
         self.associated_data = associated_data
         self.state.delete_pre_key(pre_key)
         return {"plaintext": plaintext.decode("utf-8")}
 
     async def initiate(self, command):
-        theirs = etree.parse_bundle(ET.fromstring(command["bundle"]), "tern@localhost", 1)
+        theirs = self.wire.etree.parse_bundle(ET.fromstring(command["bundle"]), "tern@localhost", 1)
         pre_key = next(key for key, id in theirs.pre_key_ids.items() if id == int(command["pk_id"]))
         bundle = theirs.bundle._replace(pre_keys=frozenset([pre_key]))
         secret, associated_data, header = await self.state.get_shared_secret_active(bundle)
-        self.ratchet, message = await DoubleRatchetImpl.encrypt_initial_message(
-            *ratchet_arguments(), secret, bundle.signed_pre_key, command["plaintext"].encode("utf-8"),
+        self.ratchet, message = await self.wire.backend.DoubleRatchetImpl.encrypt_initial_message(
+            *self.ratchet_arguments(), secret, bundle.signed_pre_key, command["plaintext"].encode("utf-8"),
             associated_data)
         self.associated_data = associated_data
-        exchange = OMEMOKeyExchange(
-            pk_id=theirs.pre_key_ids[pre_key], spk_id=theirs.signed_pre_key_id, ik=header.identity_key,
-            ek=header.ephemeral_key, message=OMEMOAuthenticatedMessage.FromString(message.ciphertext))
-        return {"key_exchange": b64(exchange.SerializeToString())}
+        exchange = self.wire.key_exchange(
+            theirs.pre_key_ids[pre_key], theirs.signed_pre_key_id, header, message.ciphertext)
+        return {"key_exchange": b64(exchange)}
 
     async def encrypt(self, command):
         message = await self.session().encrypt_message(command["plaintext"].encode("utf-8"), self.associated_data)
         return {"message": b64(message.ciphertext)}
 
     async def decrypt(self, command):
-        message = encrypted_message(unb64(command["message"]))
+        message = self.wire.encrypted_message(unb64(command["message"]))
         plaintext = await self.session().decrypt_message(message, self.associated_data)
         return {"plaintext": plaintext.decode("utf-8")}
 
@@ -166,7 +223,8 @@ def emit(record):
 
 
 async def main():
-    device = Device("--scalar-identity" in sys.argv[1:])
+    arguments = sys.argv[1:]
+    device = Device("--scalar-identity" in arguments, OldmemoWire if "--oldmemo" in arguments else TwomemoWire)
     commands = {
         "bundle": device.bundle, "accept": device.accept, "initiate": device.initiate,
         "encrypt": device.encrypt, "decrypt": device.decrypt,
