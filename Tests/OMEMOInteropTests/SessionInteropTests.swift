@@ -9,8 +9,9 @@ import XMPPExtensions
 /// independent implementation, python-twomemo's or python-oldmemo's building blocks (`OMEMOPeer`): X3DH
 /// both ways, messages both ways with the exact plaintexts, DH ratchet steps, out-of-order delivery
 /// across chains, and refusals of altered and replayed messages. No XMPP: the bytes go straight
-/// between the two.
-@Suite(.timeLimit(.minutes(1))) struct SessionInteropTests {
+/// between the two. Serialized: each test starts python processes, and a dozen python start-ups
+/// at once on a loaded CI machine took minutes.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct SessionInteropTests {
     /// Texts with multi-byte characters and one that fills several AES blocks.
     static let texts = ["first", "zweite Nachricht – ü", "🔐 three", String(repeating: "long ", count: 40), ""]
 
