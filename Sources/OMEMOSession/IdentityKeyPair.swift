@@ -43,3 +43,14 @@ public struct IdentityKeyPair: Sendable {
         } catch { throw .crypto(error) }
     }
 }
+
+/// Coded as the Ed25519 seed's 32 bytes, from which both forms follow.
+extension IdentityKeyPair: Codable {
+    public init(from decoder: any Decoder) throws {
+        try self.init(signingKey: Ed25519PrivateKey(rawRepresentation: SessionSecret(from: decoder).value))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try SessionSecret(signingKey.secret).encode(to: encoder)
+    }
+}

@@ -8,6 +8,7 @@ extension RatchetSession {
     public mutating func decrypt(_ message: RatchetMessage) throws(OMEMOSessionError) -> [UInt8] {
         var next = self
         let plaintext = try next.advance(decrypting: message)
+        next.pendingKeyExchange = nil
         self = next
         return plaintext
     }
@@ -18,7 +19,7 @@ extension RatchetSession {
         if let index = skippedKeys.firstIndex(where: { $0.ratchetKey == ratchetKey && $0.counter == header.counter }) {
             let plaintext = try MessageKeyCipher.decrypt(
                 message, version: version, messageKey: skippedKeys[index].messageKey,
-                associatedData: associatedData)
+                associatedData: tagAssociatedData(sending: false))
             skippedKeys.remove(at: index)
             return plaintext
         }
@@ -34,7 +35,7 @@ extension RatchetSession {
         let (nextChain, messageKey): (SessionSecret, SessionSecret)
         do { (nextChain, messageKey) = try RatchetKDF.chain(chain) } catch { throw .crypto(error) }
         let plaintext = try MessageKeyCipher.decrypt(
-            message, version: version, messageKey: messageKey, associatedData: associatedData)
+            message, version: version, messageKey: messageKey, associatedData: tagAssociatedData(sending: false))
         receivingChain = nextChain
         receivedCount += 1
         return plaintext

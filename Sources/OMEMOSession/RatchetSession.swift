@@ -19,6 +19,12 @@ public struct RatchetSession: Sendable, Codable {
     public let version: SessionVersion
     /// AD from X3DH: the initiator's then the responder's identity key, in the version's encoding.
     public let associatedData: [UInt8]
+    /// Whether this side started the session (X3DH's Alice).
+    public let isInitiator: Bool
+    /// The key exchange the initiator sends with each message until the first answer arrives
+    /// (XEP-0384: a device keeps sending OMEMOKeyExchanges until the session is confirmed); nil for a
+    /// responder and once a message was decrypted.
+    public internal(set) var pendingKeyExchange: X3DH.KeyExchangeHeader?
     /// The X3DH ephemeral public key the session was built from, kept to recognise a repeated key
     /// exchange (XEP-0384 §4.2).
     public let ephemeralKey: [UInt8]
@@ -37,15 +43,16 @@ public struct RatchetSession: Sendable, Codable {
     /// responder's signed prekey.
     public static func initiating(
         version: SessionVersion, sharedSecret: SecretBytes, associatedData: [UInt8], ephemeralKey: X25519PublicKey,
-        theirSignedPreKey: X25519PublicKey
+        theirSignedPreKey: X25519PublicKey, keyExchange: X3DH.KeyExchangeHeader? = nil
     ) throws(OMEMOSessionError) -> RatchetSession {
         do {
             let ratchetKey = try X25519PrivateKey.generate()
             let (root, chain) = try RatchetKDF.root(
                 version, sharedSecret, ratchetKey.sharedSecret(with: theirSignedPreKey))
             var session = RatchetSession(
-                version: version, associatedData: associatedData, ephemeralKey: ephemeralKey.rawRepresentation,
-                rootKey: root, sendingKey: RatchetKeyPair(ratchetKey))
+                version: version, associatedData: associatedData, isInitiator: true,
+                ephemeralKey: ephemeralKey.rawRepresentation, rootKey: root, sendingKey: RatchetKeyPair(ratchetKey))
+            session.pendingKeyExchange = keyExchange
             session.receivingRatchetKey = theirSignedPreKey.rawRepresentation
             session.sendingChain = chain
             return session
@@ -59,16 +66,18 @@ public struct RatchetSession: Sendable, Codable {
         ourSignedPreKey: X25519PrivateKey
     ) -> RatchetSession {
         RatchetSession(
-            version: version, associatedData: associatedData, ephemeralKey: ephemeralKey.rawRepresentation,
-            rootKey: SessionSecret(sharedSecret), sendingKey: RatchetKeyPair(ourSignedPreKey))
+            version: version, associatedData: associatedData, isInitiator: false,
+            ephemeralKey: ephemeralKey.rawRepresentation, rootKey: SessionSecret(sharedSecret),
+            sendingKey: RatchetKeyPair(ourSignedPreKey))
     }
 
     private init(
-        version: SessionVersion, associatedData: [UInt8], ephemeralKey: [UInt8], rootKey: SessionSecret,
-        sendingKey: RatchetKeyPair
+        version: SessionVersion, associatedData: [UInt8], isInitiator: Bool, ephemeralKey: [UInt8],
+        rootKey: SessionSecret, sendingKey: RatchetKeyPair
     ) {
         self.version = version
         self.associatedData = associatedData
+        self.isInitiator = isInitiator
         self.ephemeralKey = ephemeralKey
         self.rootKey = rootKey
         self.sendingKey = sendingKey
@@ -76,6 +85,21 @@ public struct RatchetSession: Sendable, Codable {
 
     /// The number of message keys kept for skipped messages.
     public var skippedKeyCount: Int { skippedKeys.count }
+
+    /// The peer's identity key in the version's encoding (0.3: with its type byte), from AD.
+    public var peerIdentityKey: [UInt8] {
+        let half = associatedData.count / 2
+        return Array(isInitiator ? associatedData[half...] : associatedData[..<half])
+    }
+
+    /// The AD a message's tag covers. OMEMO 2 uses X3DH's AD both ways; libsignal (0.3) puts the
+    /// sender's identity key first whoever initiated, so a 0.3 responder sends, and a 0.3 initiator
+    /// receives, with the halves swapped (as python-oldmemo does to match it).
+    func tagAssociatedData(sending: Bool) -> [UInt8] {
+        guard version == .omemo03, sending != isInitiator else { return associatedData }
+        let half = associatedData.count / 2
+        return Array(associatedData[half...] + associatedData[..<half])
+    }
 
     /// Encrypts `plaintext` with the next message key of the sending chain (RatchetEncrypt); `encode`
     /// serialises the header and ciphertext into the bytes the tag covers.
@@ -89,7 +113,8 @@ public struct RatchetSession: Sendable, Codable {
                 ratchetKey: sendingKey.privateKey.publicKey, counter: UInt32(sentCount),
                 previousCounter: UInt32(previousSentCount))
             let message = try MessageKeyCipher.encrypt(
-                plaintext, version: version, messageKey: messageKey, associatedData: associatedData, header: header,
+                plaintext, version: version, messageKey: messageKey, associatedData: tagAssociatedData(sending: true),
+                header: header,
                 encode: encode)
             sendingChain = nextChain
             sentCount += 1

@@ -227,3 +227,48 @@ import Testing
         #expect(throws: (any Error).self) { try JSONDecoder().decode(RatchetSession.self, from: corrupt) }
     }
 }
+
+@Suite struct RatchetSessionRoleTests {
+    /// Each side knows its role and the peer's identity key (from AD), and a stored session keeps both.
+    @Test(arguments: SessionVersion.allCases) func rolesAndPeerIdentityKeys(version: SessionVersion) throws {
+        let pair = try SessionPair(version)
+        #expect(pair.alice.isInitiator && !pair.bob.isInitiator)
+        #expect(pair.alice.peerIdentityKey == pair.bobDevice.identity.identityKey(for: version).encoded)
+        #expect(
+            pair.bob.peerIdentityKey == Array(pair.alice.associatedData.prefix(pair.alice.associatedData.count / 2)))
+        let restored = try JSONDecoder().decode(RatchetSession.self, from: pair.alice.stored())
+        #expect(restored.isInitiator && restored.peerIdentityKey == pair.alice.peerIdentityKey)
+    }
+
+    /// The initiator keeps the key exchange it was given until it decrypts a message.
+    @Test(arguments: SessionVersion.allCases) func thePendingKeyExchangeLastsUntilTheFirstAnswer(
+        version: SessionVersion
+    ) throws {
+        let aliceDevice = try Device()
+        let bobDevice = try Device()
+        let initiation = try X3DH.initiate(ourIdentity: aliceDevice.identity, theirBundle: bobDevice.bundle(version))
+        let ephemeral = try X25519PublicKey(rawRepresentation: initiation.header.ephemeralKey)
+        var alice = try RatchetSession.initiating(
+            version: version, sharedSecret: initiation.sharedSecret, associatedData: initiation.associatedData,
+            ephemeralKey: ephemeral, theirSignedPreKey: bobDevice.signedPreKey.publicKey,
+            keyExchange: initiation.header)
+        let response = try X3DH.respond(
+            ourIdentity: bobDevice.identity, signedPreKey: bobDevice.signedPreKey, preKey: bobDevice.preKey,
+            theirIdentityKey: IdentityPublicKey(encoded: initiation.header.identityKey, version: version),
+            theirEphemeralKey: ephemeral)
+        var bob = RatchetSession.responding(
+            version: version, sharedSecret: response.sharedSecret, associatedData: response.associatedData,
+            ephemeralKey: ephemeral, ourSignedPreKey: bobDevice.signedPreKey)
+        #expect(bob.pendingKeyExchange == nil)
+        _ = try bob.open(alice.seal("one"))
+        #expect(alice.pendingKeyExchange == initiation.header)
+        let restored = try JSONDecoder().decode(RatchetSession.self, from: alice.stored())
+        #expect(restored.pendingKeyExchange == initiation.header)
+        var altered = try bob.seal("answer")
+        altered.mac[0] ^= 1
+        #expect(throws: OMEMOSessionError.badMAC) { try alice.open(altered) }
+        #expect(alice.pendingKeyExchange == initiation.header)
+        _ = try alice.open(bob.seal("answer"))
+        #expect(alice.pendingKeyExchange == nil)
+    }
+}

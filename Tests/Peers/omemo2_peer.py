@@ -39,6 +39,10 @@ It reads commands as JSON lines on stdin and answers each with exactly one JSON 
                                       and MAC)
     decrypt {message}                 {plaintext}
     quit                              done, then exit (so does EOF on stdin)
+
+The message tags of 0.3 cover sender ‖ recipient identity keys whoever initiated, as libsignal and
+oldmemo's backend have it: the associated data's halves are swapped for a responder's sending and an
+initiator's receiving.
 """
 
 import asyncio
@@ -85,6 +89,7 @@ class TwomemoWire:
     """OMEMO 2: twomemo's classes, OMEMOKeyExchange and OMEMOAuthenticatedMessage protobufs, raw keys."""
 
     backend, etree = twomemo.twomemo, twomemo.etree
+    swaps_ad = False
 
     @staticmethod
     def encrypted_message(authenticated):
@@ -112,6 +117,7 @@ class OldmemoWire:
     0x05-prefixed Curve25519 keys (the identity key's Ed25519 sign bit does not matter to a session)."""
 
     backend, etree = oldmemo.oldmemo, oldmemo.etree
+    swaps_ad = True
 
     @staticmethod
     def encrypted_message(authenticated):
@@ -150,6 +156,7 @@ class Device:
         self.pre_key_ids = {}
         self.ratchet = None
         self.associated_data = None
+        self.active = False
 
     def ratchet_arguments(self):
         """The Double Ratchet parameters the backend passes, in the library's order."""
@@ -185,7 +192,7 @@ class Device:
         self.ratchet, plaintext = await self.wire.backend.DoubleRatchetImpl.decrypt_initial_message(
             *self.ratchet_arguments(), secret, signed_pre_key.priv, self.wire.encrypted_message(message),
             associated_data)
-        self.associated_data = associated_data
+        self.associated_data, self.active = associated_data, False
         self.state.delete_pre_key(pre_key)
         return {"plaintext": plaintext.decode("utf-8")}
 
@@ -197,18 +204,27 @@ class Device:
         self.ratchet, message = await self.wire.backend.DoubleRatchetImpl.encrypt_initial_message(
             *self.ratchet_arguments(), secret, bundle.signed_pre_key, command["plaintext"].encode("utf-8"),
             associated_data)
-        self.associated_data = associated_data
+        self.associated_data, self.active = associated_data, True
         exchange = self.wire.key_exchange(
             theirs.pre_key_ids[pre_key], theirs.signed_pre_key_id, header, message.ciphertext)
         return {"key_exchange": b64(exchange)}
 
+    def tag_associated_data(self, sending):
+        """The AD a tag covers: X3DH's, with its halves swapped in 0.3 when the sender is the responder."""
+        data = self.associated_data
+        if self.wire.swaps_ad and sending != self.active:
+            half = len(data) // 2
+            data = data[half:] + data[:half]
+        return data
+
     async def encrypt(self, command):
-        message = await self.session().encrypt_message(command["plaintext"].encode("utf-8"), self.associated_data)
+        message = await self.session().encrypt_message(
+            command["plaintext"].encode("utf-8"), self.tag_associated_data(True))
         return {"message": b64(message.ciphertext)}
 
     async def decrypt(self, command):
         message = self.wire.encrypted_message(unb64(command["message"]))
-        plaintext = await self.session().decrypt_message(message, self.associated_data)
+        plaintext = await self.session().decrypt_message(message, self.tag_associated_data(False))
         return {"plaintext": plaintext.decode("utf-8")}
 
     def session(self):
