@@ -38,6 +38,10 @@ let package = Package(
         .target(name: "OMEMOCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         // OMEMO's sessions as pure state machines: X3DH and the Double Ratchet, no XMPP, no store.
         .target(name: "OMEMOSession", dependencies: ["OMEMOCrypto"], swiftSettings: strict),
+        // OMEMO's device engine: own keys and bundles, the wire<->session glue, the payload layer; pure.
+        .target(
+            name: "OMEMO", dependencies: ["OMEMOSession", "OMEMOCrypto", "XMPPExtensions", "XMPPCore"],
+            swiftSettings: strict),
         .target(name: "Networking", dependencies: ["CResolv"], swiftSettings: strict),
         .target(name: "Subprocess", swiftSettings: strict),
         // HTTP for file sharing (libcurl), off the loop thread.
@@ -121,11 +125,16 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "OMEMOCryptoTests", dependencies: ["OMEMOCrypto"], swiftSettings: strict),
         .testTarget(name: "OMEMOSessionTests", dependencies: ["OMEMOSession", "OMEMOCrypto"], swiftSettings: strict),
+        .testTarget(
+            name: "OMEMOTests",
+            dependencies: ["OMEMO", "OMEMOSession", "OMEMOCrypto", "XMPPExtensions", "XMPPCore", "TestSupport"],
+            swiftSettings: strict),
         // OMEMO 2 sessions against an independent implementation (Tests/Peers/omemo2_peer.py), no server.
         .testTarget(
             name: "OMEMOInteropTests",
             dependencies: [
-                "OMEMOSession", "OMEMOCrypto", "XMPPCore", "XMPPExtensions", "TestSupport", "TestServers", "Subprocess",
+                "OMEMO", "OMEMOSession", "OMEMOCrypto", "XMPPCore", "XMPPExtensions", "TestSupport", "TestServers",
+                "Subprocess",
             ],
             swiftSettings: strict),
         .testTarget(name: "NetworkingTests", dependencies: ["Networking", "TestServers"], swiftSettings: strict),

@@ -38,11 +38,23 @@ It reads commands as JSON lines on stdin and answers each with exactly one JSON 
     encrypt {plaintext}               {message}: a serialised OMEMOAuthenticatedMessage (SignalMessage
                                       and MAC)
     decrypt {message}                 {plaintext}
-    quit                              done, then exit (so does EOF on stdin)
+    seal {jid, device, plaintext?, bundle?, pk_id?}
+                                      a whole <encrypted/> element to one device (our device id 1),
+                                      as XML text: the payload by the backend's own encrypt_plaintext
+                                      (base64 plaintext; without one, encrypt_empty: an empty message),
+                                      its key material by our session (with bundle and pk_id, a new one
+                                      as in initiate), wrapped in a key exchange until the session is
+                                      answered: {xml}
+    open {xml, jid}                   an <encrypted/> element (OMEMO 2: checked against twomemo's
+                                      schema) to our device 1 (of account jid): its key (a key exchange
+                                      builds the session as accept does), then the payload by the
+                                      backend's own decrypt_plaintext: {plaintext} in base64, or
+                                      {empty: true}
 
 The message tags of 0.3 cover sender ‖ recipient identity keys whoever initiated, as libsignal and
 oldmemo's backend have it: the associated data's halves are swapped for a responder's sending and an
 initiator's receiving.
+    quit                              done, then exit (so does EOF on stdin)
 """
 
 import asyncio
@@ -88,8 +100,8 @@ def curve25519_private_key():
 class TwomemoWire:
     """OMEMO 2: twomemo's classes, OMEMOKeyExchange and OMEMOAuthenticatedMessage protobufs, raw keys."""
 
-    backend, etree = twomemo.twomemo, twomemo.etree
-    swaps_ad = False
+    backend, etree, impl = twomemo.twomemo, twomemo.etree, twomemo.twomemo.Twomemo
+    namespace, key_length, swaps_ad = "urn:xmpp:omemo:2", 32, False
 
     @staticmethod
     def encrypted_message(authenticated):
@@ -116,8 +128,8 @@ class OldmemoWire:
     """OMEMO 0.3: oldmemo's classes; 0x33 ‖ PreKeySignalMessage, 0x33 ‖ SignalMessage ‖ 8-byte MAC, and
     0x05-prefixed Curve25519 keys (the identity key's Ed25519 sign bit does not matter to a session)."""
 
-    backend, etree = oldmemo.oldmemo, oldmemo.etree
-    swaps_ad = True
+    backend, etree, impl = oldmemo.oldmemo, oldmemo.etree, oldmemo.oldmemo.Oldmemo
+    namespace, key_length, swaps_ad = "eu.siacs.conversations.axolotl", 16, True
 
     @staticmethod
     def encrypted_message(authenticated):
@@ -157,6 +169,7 @@ class Device:
         self.ratchet = None
         self.associated_data = None
         self.active = False
+        self.pending = None
 
     def ratchet_arguments(self):
         """The Double Ratchet parameters the backend passes, in the library's order."""
@@ -181,7 +194,11 @@ class Device:
         return {"xml": ET.tostring(self.wire.etree.serialize_bundle(bundle), encoding="unicode")}
 
     async def accept(self, command):
-        pk_id, spk_id, identity, ephemeral, message = self.wire.parse_key_exchange(unb64(command["key_exchange"]))
+        plaintext = await self.accept_key_exchange(unb64(command["key_exchange"]))
+        return {"plaintext": plaintext.decode("utf-8")}
+
+    async def accept_key_exchange(self, serialized):
+        pk_id, spk_id, identity, ephemeral, message = self.wire.parse_key_exchange(serialized)
         if spk_id != SIGNED_PRE_KEY_ID:
             raise ValueError(f"unknown signed prekey {spk_id}")
         pre_key = next((key for key, id in self.pre_key_ids.items() if id == pk_id), None)
@@ -192,22 +209,25 @@ class Device:
         self.ratchet, plaintext = await self.wire.backend.DoubleRatchetImpl.decrypt_initial_message(
             *self.ratchet_arguments(), secret, signed_pre_key.priv, self.wire.encrypted_message(message),
             associated_data)
-        self.associated_data, self.active = associated_data, False
+        self.associated_data, self.active, self.pending = associated_data, False, None
         self.state.delete_pre_key(pre_key)
-        return {"plaintext": plaintext.decode("utf-8")}
+        return plaintext
 
     async def initiate(self, command):
-        theirs = self.wire.etree.parse_bundle(ET.fromstring(command["bundle"]), "tern@localhost", 1)
-        pre_key = next(key for key, id in theirs.pre_key_ids.items() if id == int(command["pk_id"]))
+        exchange = await self.initiate_session(command["bundle"], command["pk_id"], command["plaintext"].encode("utf-8"))
+        return {"key_exchange": b64(exchange)}
+
+    async def initiate_session(self, bundle_xml, pk_id, plaintext):
+        """X3DH against a bundle and the first message; the serialised key exchange."""
+        theirs = self.wire.etree.parse_bundle(ET.fromstring(bundle_xml), "tern@localhost", 1)
+        pre_key = next(key for key, id in theirs.pre_key_ids.items() if id == int(pk_id))
         bundle = theirs.bundle._replace(pre_keys=frozenset([pre_key]))
         secret, associated_data, header = await self.state.get_shared_secret_active(bundle)
         self.ratchet, message = await self.wire.backend.DoubleRatchetImpl.encrypt_initial_message(
-            *self.ratchet_arguments(), secret, bundle.signed_pre_key, command["plaintext"].encode("utf-8"),
-            associated_data)
+            *self.ratchet_arguments(), secret, bundle.signed_pre_key, plaintext, associated_data)
         self.associated_data, self.active = associated_data, True
-        exchange = self.wire.key_exchange(
-            theirs.pre_key_ids[pre_key], theirs.signed_pre_key_id, header, message.ciphertext)
-        return {"key_exchange": b64(exchange)}
+        self.pending = (theirs.pre_key_ids[pre_key], theirs.signed_pre_key_id, header)
+        return self.wire.key_exchange(*self.pending, message.ciphertext)
 
     def tag_associated_data(self, sending):
         """The AD a tag covers: X3DH's, with its halves swapped in 0.3 when the sender is the responder."""
@@ -218,14 +238,74 @@ class Device:
         return data
 
     async def encrypt(self, command):
-        message = await self.session().encrypt_message(
-            command["plaintext"].encode("utf-8"), self.tag_associated_data(True))
-        return {"message": b64(message.ciphertext)}
+        return {"message": b64(await self.encrypt_bytes(command["plaintext"].encode("utf-8")))}
+
+    async def encrypt_bytes(self, plaintext):
+        message = await self.session().encrypt_message(plaintext, self.tag_associated_data(True))
+        return message.ciphertext
 
     async def decrypt(self, command):
-        message = self.wire.encrypted_message(unb64(command["message"]))
+        return {"plaintext": (await self.decrypt_bytes(unb64(command["message"]))).decode("utf-8")}
+
+    async def decrypt_bytes(self, serialized):
+        message = self.wire.encrypted_message(serialized)
         plaintext = await self.session().decrypt_message(message, self.tag_associated_data(False))
-        return {"plaintext": plaintext.decode("utf-8")}
+        self.pending = None
+        return plaintext
+
+    async def seal(self, command):
+        if "plaintext" in command:
+            content, key = await self.wire.impl.encrypt_plaintext(None, unb64(command["plaintext"]))
+        else:
+            content, key = await self.wire.impl.encrypt_empty(None)
+        material = key.key + key.auth_tag
+        if "bundle" in command:
+            data = await self.initiate_session(command["bundle"], command["pk_id"], material)
+        else:
+            data = await self.encrypt_bytes(material)
+            if self.pending is not None:
+                data = self.wire.key_exchange(*self.pending, data)
+        ns = "{" + self.wire.namespace + "}"
+        encrypted = ET.Element(ns + "encrypted")
+        header = ET.SubElement(encrypted, ns + "header", sid="1")
+        flag = "kex" if self.wire is TwomemoWire else "prekey"
+        parent = header
+        if self.wire is TwomemoWire:
+            parent = ET.SubElement(header, ns + "keys", jid=command["jid"])
+        key_element = ET.SubElement(parent, ns + "key", rid=str(command["device"]))
+        if self.pending is not None:
+            key_element.set(flag, "true")
+        key_element.text = b64(data)
+        if self.wire is OldmemoWire:
+            ET.SubElement(header, ns + "iv").text = b64(content.initialization_vector)
+        if not content.empty:
+            ET.SubElement(encrypted, ns + "payload").text = b64(content.ciphertext)
+        return {"xml": ET.tostring(encrypted, encoding="unicode")}
+
+    async def open(self, command):
+        element = ET.fromstring(command["xml"])
+        self.wire.etree.MESSAGE_SCHEMA.validate(element)
+        ns = "{" + self.wire.namespace + "}"
+        header = element.find(ns + "header")
+        keys = header.findall(f"{ns}keys[@jid='{command['jid']}']/{ns}key" if self.wire is TwomemoWire else ns + "key")
+        key = next((key for key in keys if key.get("rid") == "1"), None)
+        if key is None:
+            raise ValueError("no key for device 1")
+        data = unb64(key.text)
+        if key.get("kex" if self.wire is TwomemoWire else "prekey") in ("true", "1"):
+            material = await self.accept_key_exchange(data)
+        else:
+            material = await self.decrypt_bytes(data)
+        payload = element.find(ns + "payload")
+        if payload is None:
+            return {"empty": True}
+        backend, length = self.wire.backend, self.wire.key_length
+        if self.wire is TwomemoWire:
+            content = backend.ContentImpl(unb64(payload.text))
+        else:
+            content = backend.ContentImpl(unb64(payload.text), unb64(header.find(ns + "iv").text))
+        key = backend.PlainKeyMaterialImpl(material[:length], material[length:])
+        return {"plaintext": b64(await self.wire.impl.decrypt_plaintext(None, content, key))}
 
     def session(self):
         if self.ratchet is None:
@@ -243,7 +323,7 @@ async def main():
     device = Device("--scalar-identity" in arguments, OldmemoWire if "--oldmemo" in arguments else TwomemoWire)
     commands = {
         "bundle": device.bundle, "accept": device.accept, "initiate": device.initiate,
-        "encrypt": device.encrypt, "decrypt": device.decrypt,
+        "encrypt": device.encrypt, "decrypt": device.decrypt, "seal": device.seal, "open": device.open,
     }
     for line in sys.stdin:
         if not line.strip():
