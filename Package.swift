@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "XMPPCoreTests", dependencies: ["XMPPCore", "TestSupport", "OpenSSLSupport"], swiftSettings: strict),
         .testTarget(
-            name: "XMPPExtensionsTests", dependencies: ["XMPPExtensions", "XMPPCore", "TestSupport"],
+            name: "XMPPExtensionsTests", dependencies: ["XMPPExtensions", "XMPPCore", "TestSupport", "TestServers"],
             swiftSettings: strict),
         .testTarget(
             name: "XMLStreamTests", dependencies: ["XMLStream", "XMPPCore", "TestSupport"], swiftSettings: strict),
