@@ -92,4 +92,12 @@ public struct OMEMODecryption: Sendable {
     public var isKeyExchange: Bool
     /// The one-time prekey the key exchange used (already removed from the device).
     public var preKeyID: UInt32?
+    /// Whether to answer the sender's device with an empty message (`OMEMOEngine.encrypt(nil, …)`):
+    /// after a key exchange, to confirm the session (XEP-0384 §Business Rules: SHOULD), and as a
+    /// heartbeat once this message took the receiving chain past `heartbeatThreshold` messages (MUST:
+    /// "the first message for a given ratchet key with a counter of 53 or higher").
+    public var needsEmptyMessage: Bool
+
+    /// A received message numbered this or higher calls for a heartbeat.
+    public static let heartbeatThreshold = 53
 }

@@ -31,6 +31,7 @@ extension OMEMOEngine {
             result = OMEMODecryption(
                 session: current, identityKey: publishedForm(current.peerIdentityKey), isKeyExchange: false)
         }
+        result.needsEmptyMessage = result.isKeyExchange || crossesHeartbeatThreshold(from: session, to: result.session)
         if let payload = encrypted.payload {
             result.plaintext = try OMEMOPayload.open(
                 payload, iv: encrypted.iv, keyMaterial: keyMaterial, version: encrypted.version)
@@ -82,6 +83,17 @@ extension OMEMOEngine {
         )
     }
 
+    /// Whether the receiving chain reached `heartbeatThreshold` + 1 messages with this one: in a chain
+    /// new since `old`, or one that was below it.
+    private static func crossesHeartbeatThreshold(from old: RatchetSession?, to new: RatchetSession) -> Bool {
+        let threshold = OMEMODecryption.heartbeatThreshold
+        guard let length = new.receivingChainLength, length > threshold else { return false }
+        guard let old, old.peerRatchetKey == new.peerRatchetKey, let before = old.receivingChainLength else {
+            return true
+        }
+        return before <= threshold
+    }
+
     /// An identity key in the version's encoding (0.3: with its type byte) as bundles publish it (32 bytes).
     private static func publishedForm(_ encoded: [UInt8]) -> [UInt8] {
         Array(encoded.suffix(OMEMOKey.length))
@@ -92,6 +104,6 @@ extension OMEMODecryption {
     init(session: RatchetSession, identityKey: [UInt8], isKeyExchange: Bool, preKeyID: UInt32? = nil) {
         self.init(
             plaintext: nil, session: session, identityKey: identityKey, isKeyExchange: isKeyExchange,
-            preKeyID: preKeyID)
+            preKeyID: preKeyID, needsEmptyMessage: false)
     }
 }

@@ -86,6 +86,14 @@ public struct RatchetSession: Sendable, Codable {
     /// The number of message keys kept for skipped messages.
     public var skippedKeyCount: Int { skippedKeys.count }
 
+    /// The peer's current ratchet public key (the receiving chain's), nil before its first message
+    /// reached us (for an initiator, its signed prekey until the first answer).
+    public var peerRatchetKey: [UInt8]? { receivingRatchetKey }
+
+    /// How many messages of the current receiving chain were received or skipped (python-omemo's
+    /// `receiving_chain_length`); nil without a receiving chain.
+    public var receivingChainLength: Int? { receivingChain == nil ? nil : receivedCount }
+
     /// The peer's identity key in the version's encoding (0.3: with its type byte), from AD.
     public var peerIdentityKey: [UInt8] {
         let half = associatedData.count / 2

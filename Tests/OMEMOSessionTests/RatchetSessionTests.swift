@@ -240,6 +240,25 @@ import Testing
         #expect(restored.isInitiator && restored.peerIdentityKey == pair.alice.peerIdentityKey)
     }
 
+    /// The receiving chain's key and length: none before the peer's first message, then counted per chain.
+    @Test(arguments: SessionVersion.allCases) func receivingChainsAreCounted(version: SessionVersion) throws {
+        var pair = try SessionPair(version)
+        #expect(pair.alice.receivingChainLength == nil && pair.bob.receivingChainLength == nil)
+        #expect(pair.alice.peerRatchetKey == pair.bobDevice.signedPreKey.publicKey.rawRepresentation)
+        let first = try pair.alice.seal("one")
+        _ = try pair.alice.seal("two (lost)")
+        let third = try pair.alice.seal("three")
+        _ = try pair.bob.open(first)
+        #expect(pair.bob.receivingChainLength == 1)
+        _ = try pair.bob.open(third)
+        #expect(pair.bob.receivingChainLength == 3)
+        #expect(pair.bob.peerRatchetKey == first.header.ratchetKey.rawRepresentation)
+        let answer = try pair.bob.seal("answer")
+        _ = try pair.alice.open(answer)
+        #expect(pair.alice.receivingChainLength == 1)
+        #expect(pair.alice.peerRatchetKey == answer.header.ratchetKey.rawRepresentation)
+    }
+
     /// The initiator keeps the key exchange it was given until it decrypts a message.
     @Test(arguments: SessionVersion.allCases) func thePendingKeyExchangeLastsUntilTheFirstAnswer(
         version: SessionVersion

@@ -264,3 +264,46 @@ import XMPPExtensions
         #expect(result.failed == [.init(address: bob.address, reason: .versionMismatch)])
     }
 }
+
+/// When the engine asks for an empty answer: after a key exchange, and as XEP-0384's heartbeat.
+@Suite struct OMEMOHeartbeatTests {
+    @Test(arguments: OMEMOVersion.allCases) func aKeyExchangeAsksForAnAnswerOnce(version: OMEMOVersion) throws {
+        var alice = try Peer("alice@example.org", version)
+        var bob = try Peer("bob@example.org", version)
+        #expect(try bob.receiveDecryption(alice.send("one", to: [bob]), from: alice).needsEmptyMessage)
+        #expect(try !bob.receiveDecryption(alice.send("two", to: [bob]), from: alice).needsEmptyMessage)
+        #expect(try !alice.receiveDecryption(bob.send(nil, to: [alice]), from: bob).needsEmptyMessage)
+    }
+
+    /// The 54th message of a chain (counter 53) asks for a heartbeat; the ones before and after do not,
+    /// and after the answer the count starts again.
+    @Test(arguments: OMEMOVersion.allCases) func theMessageNumbered53AsksForAHeartbeat(version: OMEMOVersion) throws {
+        var alice = try Peer("alice@example.org", version)
+        var bob = try Peer("bob@example.org", version)
+        try bob.receive(alice.send("hello", to: [bob]), from: alice)
+        try alice.receive(bob.send(nil, to: [alice]), from: bob)
+        var asked: [Int] = []
+        for index in 0..<60
+        where try alice.receiveDecryption(bob.send("\(index)", to: [alice]), from: bob)
+            .needsEmptyMessage
+        {
+            asked.append(index)
+        }
+        // Bob's empty answer was message 0 of his chain, so text number 52 is message 53.
+        #expect(asked == [OMEMODecryption.heartbeatThreshold - 1])
+        try bob.receive(alice.send(nil, to: [bob]), from: alice)
+        #expect(try !alice.receiveDecryption(bob.send("new chain", to: [alice]), from: bob).needsEmptyMessage)
+    }
+
+    /// A message far into a chain that arrives first asks at once; late ones of the same chain do not.
+    @Test func aJumpPastTheThresholdAsksOnce() throws {
+        var alice = try Peer("alice@example.org", .omemo2)
+        var bob = try Peer("bob@example.org", .omemo2)
+        try bob.receive(alice.send("hello", to: [bob]), from: alice)
+        try alice.receive(bob.send(nil, to: [alice]), from: bob)
+        let messages = try (0..<60).map { try bob.send("\($0)", to: [alice]) }
+        #expect(try alice.receiveDecryption(messages[57], from: bob).needsEmptyMessage)
+        #expect(try !alice.receiveDecryption(messages[10], from: bob).needsEmptyMessage)
+        #expect(try !alice.receiveDecryption(messages[58], from: bob).needsEmptyMessage)
+    }
+}
