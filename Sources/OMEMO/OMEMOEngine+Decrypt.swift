@@ -45,11 +45,11 @@ extension OMEMOEngine {
         _ data: [UInt8], _ version: SessionVersion, _ device: inout OwnDevice, _ session: RatchetSession?
     ) throws(OMEMOError) -> (OMEMODecryption, [UInt8]) {
         let exchange = try OMEMOWire.parseKeyExchange(data, version)
-        let identityKey = publishedForm(exchange.identityKey.encoded)
         if var current = session, current.version == version, current.ephemeralKey == exchange.header.ephemeralKey {
             let keyMaterial: [UInt8]
             do { keyMaterial = try current.decrypt(exchange.message) } catch { throw OMEMOError(error) }
-            return (OMEMODecryption(session: current, identityKey: identityKey, isKeyExchange: false), keyMaterial)
+            let known = publishedForm(current.peerIdentityKey)
+            return (OMEMODecryption(session: current, identityKey: known, isKeyExchange: false), keyMaterial)
         }
         guard let preKeyID = exchange.preKeyID else { throw .missingPreKey }
         guard let signedPreKey = device.signedPreKey(id: exchange.header.signedPreKeyID) else {
@@ -77,6 +77,7 @@ extension OMEMOEngine {
             throw OMEMOError(error)
         } catch { throw .malformed("key exchange") }
         device.preKeys.remove(at: preKeyIndex)
+        let identityKey = publishedForm(exchange.identityKey.encoded)
         return (
             OMEMODecryption(session: next, identityKey: identityKey, isKeyExchange: true, preKeyID: preKeyID),
             keyMaterial
