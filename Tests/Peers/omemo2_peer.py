@@ -42,14 +42,14 @@ It reads commands as JSON lines on stdin and answers each with exactly one JSON 
                                       a whole <encrypted/> element to one device (our device id 1),
                                       as XML text: the payload by the backend's own encrypt_plaintext
                                       (base64 plaintext; without one, encrypt_empty: an empty message),
-                                      its key material by our session (with bundle and pk_id, a new one
-                                      as in initiate), wrapped in a key exchange until the session is
-                                      answered: {xml}
+                                      its key material by the backend's encrypt_key_material with our
+                                      session (with bundle and pk_id, a new one as in initiate), wrapped
+                                      in a key exchange until the session is answered: {xml}
     open {xml, jid}                   an <encrypted/> element (OMEMO 2: checked against twomemo's
                                       schema) to our device 1 (of account jid): its key (a key exchange
-                                      builds the session as accept does), then the payload by the
-                                      backend's own decrypt_plaintext: {plaintext} in base64, or
-                                      {empty: true}
+                                      builds the session as accept does, any other goes through the
+                                      backend's decrypt_key_material), then the payload by its own
+                                      decrypt_plaintext: {plaintext} in base64, or {empty: true}
 
 The message tags of 0.3 cover sender ‖ recipient identity keys whoever initiated, as libsignal and
 oldmemo's backend have it: the associated data's halves are swapped for a responder's sending and an
@@ -75,6 +75,7 @@ import x3dh
 import xeddsa
 from doubleratchet.recommended import diffie_hellman_ratchet_curve25519
 from doubleratchet.types import EncryptedMessage, Header
+from omemo.session import Initiation
 from x3dh.identity_key_pair import IdentityKeyPairPriv
 
 SIGNED_PRE_KEY_ID = 1
@@ -238,20 +239,15 @@ class Device:
         return data
 
     async def encrypt(self, command):
-        return {"message": b64(await self.encrypt_bytes(command["plaintext"].encode("utf-8")))}
-
-    async def encrypt_bytes(self, plaintext):
+        plaintext = command["plaintext"].encode("utf-8")
         message = await self.session().encrypt_message(plaintext, self.tag_associated_data(True))
-        return message.ciphertext
+        return {"message": b64(message.ciphertext)}
 
     async def decrypt(self, command):
-        return {"plaintext": (await self.decrypt_bytes(unb64(command["message"]))).decode("utf-8")}
-
-    async def decrypt_bytes(self, serialized):
-        message = self.wire.encrypted_message(serialized)
+        message = self.wire.encrypted_message(unb64(command["message"]))
         plaintext = await self.session().decrypt_message(message, self.tag_associated_data(False))
         self.pending = None
-        return plaintext
+        return {"plaintext": plaintext.decode("utf-8")}
 
     async def seal(self, command):
         if "plaintext" in command:
@@ -262,7 +258,8 @@ class Device:
         if "bundle" in command:
             data = await self.initiate_session(command["bundle"], command["pk_id"], material)
         else:
-            data = await self.encrypt_bytes(material)
+            encrypted = await self.wire.impl.encrypt_key_material(None, self.backend_session(), key)
+            data = encrypted.serialize()
             if self.pending is not None:
                 data = self.wire.key_exchange(*self.pending, data)
         ns = "{" + self.wire.namespace + "}"
@@ -292,20 +289,28 @@ class Device:
         if key is None:
             raise ValueError("no key for device 1")
         data = unb64(key.text)
+        backend, length = self.wire.backend, self.wire.key_length
         if key.get("kex" if self.wire is TwomemoWire else "prekey") in ("true", "1"):
             material = await self.accept_key_exchange(data)
+            key = backend.PlainKeyMaterialImpl(material[:length], material[length:])
         else:
-            material = await self.decrypt_bytes(data)
+            encrypted = backend.EncryptedKeyMaterialImpl.parse(data, command["jid"], 1)
+            key = await self.wire.impl.decrypt_key_material(None, self.backend_session(), encrypted)
+            self.pending = None
         payload = element.find(ns + "payload")
         if payload is None:
             return {"empty": True}
-        backend, length = self.wire.backend, self.wire.key_length
         if self.wire is TwomemoWire:
             content = backend.ContentImpl(unb64(payload.text))
         else:
             content = backend.ContentImpl(unb64(payload.text), unb64(header.find(ns + "iv").text))
-        key = backend.PlainKeyMaterialImpl(material[:length], material[length:])
         return {"plaintext": b64(await self.wire.impl.decrypt_plaintext(None, content, key))}
+
+    def backend_session(self):
+        """Our session as the backend's SessionImpl, for its own encrypt_key_material and
+        decrypt_key_material (which put 0.3's identity keys in libsignal's order themselves)."""
+        initiation = Initiation.ACTIVE if self.active else Initiation.PASSIVE
+        return self.wire.backend.SessionImpl("tern@localhost", 1, initiation, None, self.associated_data, self.session())
 
     def session(self):
         if self.ratchet is None:
