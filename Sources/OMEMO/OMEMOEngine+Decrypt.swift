@@ -11,7 +11,8 @@ extension OMEMOEngine {
     /// `session` before (same ephemeral key, as when a device resends it until answered) is read with
     /// `session`, so a replay is `duplicateMessage`. Throws `sentByThisDevice`, `noKeyForDevice`,
     /// `noSession`, `badMAC`, `duplicateMessage`, `unknownPreKey`, `unknownSignedPreKey`,
-    /// `missingPreKey`, `malformed`, `badPayload` or `session`; then `own` is unchanged.
+    /// `missingPreKey`, `versionMismatch`, `malformed`, `badPayload` or `session`; then `own` is
+    /// unchanged.
     public static func decrypt(
         _ encrypted: OMEMOEncrypted, from sender: JID, ourJID: JID, own: inout OwnDevice, session: RatchetSession?
     ) throws(OMEMOError) -> OMEMODecryption {
