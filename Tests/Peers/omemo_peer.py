@@ -456,11 +456,11 @@ class Peer(ClientXMPP):
             for value in values:
                 ET.SubElement(copy, q(NS_DATA, "value")).text = value
         await self.send_iq(submit)
-        if members:
+        for member in members:
+            # One item per request: Prosody 0.12 reads only the first item of an admin query.
             iq = self.make_iq_set(ito=room)
             query = ET.SubElement(iq.xml, q(NS_MUC_ADMIN, "query"))
-            for member in members:
-                ET.SubElement(query, q(NS_MUC_ADMIN, "item"), jid=JID(member).bare, affiliation="member")
+            ET.SubElement(query, q(NS_MUC_ADMIN, "item"), jid=JID(member).bare, affiliation="member")
             await self.send_iq(iq)
 
     async def cmd_send(self, c):
