@@ -113,7 +113,7 @@ public final class OMEMOXMPPPeer: PeerProcess {
         }
     }
 
-    /// The peer's own device as its session manager knows it (after `trust` of nothing, BTBV).
+    /// The peer's own device as its session manager knows it: id, fingerprint and versions.
     public func ownDevice() throws -> (id: Int, fingerprint: String, versions: Set<OMEMOVersion>) {
         let reply = try command("own_device")
         return (
