@@ -16,8 +16,11 @@ extension ChatStore {
         message.outgoing = true
         message.state = .queued
         return try guarded {
-            try db.execute("PRAGMA synchronous = FULL")
-            defer { try? db.execute("PRAGMA synchronous = NORMAL") }
+            // Inside an open batch (a message sent while a burst of input is stored) the batch's
+            // commit makes it durable; SQLite refuses to change the safety level in a transaction.
+            let syncFully = !db.isInTransaction && !batchOpen
+            if syncFully { try db.execute("PRAGMA synchronous = FULL") }
+            defer { if syncFully { try? db.execute("PRAGMA synchronous = NORMAL") } }
             return try write {
                 // The outbox holds the row that carries this stanza (for a correction: the
                 // correction's own row, not the message it corrects).

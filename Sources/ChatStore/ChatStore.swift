@@ -18,7 +18,7 @@ public final class ChatStore {
     /// Messages were written in the current transaction: index them before it commits.
     var searchIndexPending = false
     /// Between `beginBatch()` and `endBatch()`.
-    private var batchOpen = false
+    private(set) var batchOpen = false
     /// Conversation row ids by account and JID (rows are never renumbered).
     var conversationIDs: [ConversationKey: Int64] = [:]
     /// The newest message time per conversation written in the current transaction.
