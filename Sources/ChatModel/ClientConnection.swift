@@ -11,6 +11,9 @@ public protocol ClientConnection: AnyObject {
     func disconnect()
     @discardableResult func send(_ stanza: XMLElement) -> Bool
     func sendIQ(_ iq: XMLElement, timeout: Duration?, handler: @escaping (Result<XMLElement, IQFailure>) -> Void)
+    /// Reads one element from XML text with the stream's parser and limits (what a message
+    /// carried encrypted); nil when it is not one well-formed element.
+    func parseElement(_ xml: String) -> XMLElement?
 }
 
 /// What a connection reports to its account, in the model's terms.

@@ -1,5 +1,6 @@
 import ChatModel
 import Networking
+import XMLStream
 import XMPPClient
 import XMPPCore
 
@@ -31,6 +32,8 @@ public final class LiveConnection: ClientConnection {
         case .disconnected(let error): .disconnected(error.map(ConnectionFailure.init))
         }
     }
+
+    public func parseElement(_ xml: String) -> XMLElement? { XMLStreamParser.parseElement(xml) }
 
     public var session: XMPPSession { connection.session }
 

@@ -1,4 +1,5 @@
 import ChatModel
+import XMLStream
 import XMPPCore
 
 /// A `ClientConnection` over a `SessionHarness`: the model under test talks to a scripted server.
@@ -28,6 +29,8 @@ public final class HarnessConnection: ClientConnection {
             }
         }
     }
+
+    public func parseElement(_ xml: String) -> XMLElement? { XMLStreamParser.parseElement(xml) }
 
     public var session: XMPPSession { harness.session }
 

@@ -4,15 +4,7 @@ import XMPPCore
 extension XMLElement {
     /// Parses one element written as XML text (inside a `jabber:client` stream), for tests.
     public static func parse(_ xml: String) -> XMLElement? {
-        let parser = XMLStreamParser()
-        let header =
-            "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
-        let output = parser.feed(header + xml)
-        guard output.error == nil else { return nil }
-        for event in output.events {
-            if case .element(let element) = event { return element }
-        }
-        return nil
+        XMLStreamParser.parseElement(xml, maximumSize: 1 << 20)
     }
 
     /// Whether this element matches a pattern: same name and namespace, the same attributes (a

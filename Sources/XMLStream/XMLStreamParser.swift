@@ -113,6 +113,21 @@ public final class XMLStreamParser {
         feed(Array(string.utf8))
     }
 
+    /// Parses one element written as XML text, as if it came inside a `jabber:client` stream, with
+    /// a stream's limits and refusals (no DTD, no entities); nil for anything else. For what arrives
+    /// encrypted and is read after decryption (an OMEMO 2 envelope).
+    public static func parseElement(_ xml: String, maximumSize: Int = 1 << 18) -> XMLElement? {
+        let parser = XMLStreamParser(maximumStanzaSize: maximumSize)
+        let header =
+            "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
+        let output = parser.feed(header + xml)
+        guard output.error == nil else { return nil }
+        for event in output.events {
+            if case .element(let element) = event { return element }
+        }
+        return nil
+    }
+
     /// Forgets all state: the next byte starts a new stream (after STARTTLS and SASL success).
     public func reset() {
         xmlCtxtResetPush(context, nil, 0, nil, nil)
