@@ -50,6 +50,10 @@ public struct ChatMessage: Sendable, Hashable {
     public var reply: MessageReply?
     /// XEP-0066: the URL of a file the message shares, if it has an OOB element.
     public var outOfBandURL: String?
+    /// XEP-0384: the message's `<encrypted/>` element (OMEMO 2's, else 0.3's), unread.
+    public var encryptedElement: XMLElement?
+    /// The end-to-end encryption the body was decrypted from (set by whoever decrypted it).
+    public var encryption: String?
 
     public init(_ element: XMLElement) {
         from = element.from
@@ -84,6 +88,9 @@ public struct ChatMessage: Sendable, Hashable {
         reply = MessageReply(element)
         if retraction != nil { body = nil }
         outOfBandURL = OutOfBandData.url(in: element)
+        encryptedElement =
+            element.child("encrypted", namespace: Namespace.omemo2)
+            ?? element.child("encrypted", namespace: Namespace.omemoLegacy)
     }
 
     /// Every stanza-id that claims to come from `archive` (our own bare JID, or a room). Anyone
@@ -105,7 +112,8 @@ public struct ChatMessage: Sendable, Hashable {
             && lhs.receivedMarkerFor == rhs.receivedMarkerFor && lhs.error == rhs.error && lhs.thread == rhs.thread
             && lhs.subject == rhs.subject && lhs.occupantID == rhs.occupantID && lhs.moderation == rhs.moderation
             && lhs.retraction == rhs.retraction && lhs.reactions == rhs.reactions && lhs.reply == rhs.reply
-            && lhs.outOfBandURL == rhs.outOfBandURL
+            && lhs.outOfBandURL == rhs.outOfBandURL && lhs.encryptedElement == rhs.encryptedElement
+            && lhs.encryption == rhs.encryption
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -136,10 +136,12 @@ public struct OMEMOBundle: Sendable, Hashable {
 
     /// XEP-0384 §Bundles: publishes the bundle of `device` with
     /// `OMEMOVersion.bundlesPublishOptions`.
-    public func publish(device: UInt32, id: String) -> XMLElement {
+    /// `maxItems` false leaves `pubsub#max_items` out, for a server that refuses the field (ejabberd
+    /// 23.01 answers resource-constraint); the node then keeps the server's default number of items.
+    public func publish(device: UInt32, id: String, maxItems: Bool = true) -> XMLElement {
         OMEMOVersion.publish(
             id: id, node: version.bundlesNode(device: device), item: version.bundleItemID(device: device), element,
-            options: version.bundlesPublishOptions)
+            options: maxItems ? version.bundlesPublishOptions : version.devicesPublishOptions)
     }
 
     /// XEP-0384 §Building a session: asks `account` for the bundle of `device`.

@@ -69,7 +69,8 @@ public struct OMEMODeviceList: Sendable, Hashable {
         return Device(id: id, label: label, labelSignature: signature)
     }
 
-    private static func elementName(_ version: OMEMOVersion) -> String {
+    /// The list's element name: `<list/>` in 0.3, `<devices/>` in OMEMO 2.
+    static func elementName(_ version: OMEMOVersion) -> String {
         version == .legacy ? "list" : "devices"
     }
 
