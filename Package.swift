@@ -56,7 +56,9 @@ let package = Package(
             // model uses inside are out of its reach, not just unimported.
             swiftSettings: strict + [.enableUpcomingFeature("MemberImportVisibility")]),
         .target(
-            name: "ChatModel", dependencies: ["XMPPCore", "XMPPExtensions", "ChatStore"], swiftSettings: strict),
+            name: "ChatModel",
+            dependencies: ["XMPPCore", "XMPPExtensions", "ChatStore", "OMEMO", "OMEMOSession", "OMEMOCrypto"],
+            swiftSettings: strict),
 
         // The edge that drives the core over a real socket.
         .target(
@@ -73,7 +75,9 @@ let package = Package(
         // a Scheduler, an account's configuration as connection settings.
         .target(
             name: "ChatRuntime",
-            dependencies: ["ChatModel", "ChatStore", "TernConfig", "XMPPClient", "XMPPCore", "Networking"],
+            dependencies: [
+                "ChatModel", "ChatStore", "TernConfig", "XMPPClient", "XMPPCore", "Networking", "XMLStream",
+            ],
             swiftSettings: strict
         ),
         .executableTarget(

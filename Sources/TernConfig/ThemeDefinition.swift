@@ -96,14 +96,14 @@ public struct ThemeDefinition: Sendable, Hashable {
         "chat.time", "chat.me", "chat.them", "chat.text", "chat.action", "chat.notice", "chat.error", "chat.day",
         "chat.unread", "chat.corrected", "chat.state", "chat.failed", "chat.highlight", "chat.selected",
         "chat.strong", "chat.emphasis", "chat.strike", "chat.code", "chat.quote", "chat.url",
-        "chat.reaction", "chat.reaction.own",
+        "chat.reaction", "chat.reaction.own", "chat.lock", "chat.lock.verified", "chat.lock.untrusted",
         "nick.1", "nick.2", "nick.3", "nick.4", "nick.5", "nick.6", "nick.7", "nick.8",
         "occupants.header", "occupants.moderator", "occupants.participant", "occupants.visitor",
         "form.title", "form.help", "form.heading", "form.selected", "form.problem", "form.keys",
         "log.time", "log.debug", "log.info", "log.warning", "log.error",
         "statusbar.bar", "statusbar.activity", "statusbar.highlight", "statusbar.online", "statusbar.offline",
         "statusbar.connecting",
-        "title.bar", "title.state",
+        "title.bar", "title.state", "title.lock",
         "input.text", "input.prompt", "input.more",
     ]
 

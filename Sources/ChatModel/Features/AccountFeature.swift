@@ -84,6 +84,7 @@ public enum AccountFeatures {
             MarkersFeature.self, ChatStatesFeature.self, CorrectionsFeature.self, ArchiveFeature.self,
             NotificationsFeature.self, RoomsFeature.self, BookmarksFeature.self, RoomAdminFeature.self,
             InvitationsFeature.self, ReadSyncFeature.self, MessageActionsFeature.self, FilesFeature.self,
+            OMEMOFeature.self,
         ]
     }
 

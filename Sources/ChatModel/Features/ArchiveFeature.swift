@@ -238,8 +238,8 @@ public final class ArchiveFeature: AccountFeature {
         var rows: [NewMessage] = []
         var seen: [(ChatMessage, JID, Bool)] = []
         for archived in messages {
-            let message = archived.message
-            guard message.type != "groupchat", message.type != "error" else { continue }
+            guard archived.message.type != "groupchat", archived.message.type != "error" else { continue }
+            let message = messaging?.encryption?.open(archived.message, context: .archive) ?? archived.message
             let outgoing = message.from?.bare == jid
             guard let peer = (outgoing ? message.to : message.from)?.bare else { continue }
             // Observers see when the archive stamped it (what orders reactions, XEP-0444).
@@ -254,6 +254,7 @@ public final class ArchiveFeature: AccountFeature {
                     timestamp: archived.timestamp ?? message.delay ?? now, type: message.type,
                     idAttribute: message.id, originID: message.originID, stanzaID: archived.archiveID,
                     stanzaIDBy: jid.description, corrects: message.replaces, state: outgoing ? .acked : nil,
+                    encryption: message.encryption,
                     highlight: !outgoing && notifications?.highlights(body, ownName: jid.localpart) == true,
                     reply: message.storedReply))
         }
@@ -275,6 +276,7 @@ public final class ArchiveFeature: AccountFeature {
             account.log(.error, "could not store archived messages: \(error)")
             return [:]
         }
+        messaging?.encryption?.commitOpened()
         // Receipts and markers in the page apply to messages it may have just stored.
         for (message, peer, outgoing) in seen {
             for observer in observers { observer.archived(message, peer: peer, outgoing: outgoing) }

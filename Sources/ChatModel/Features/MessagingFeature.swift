@@ -23,6 +23,21 @@ extension MessageObserver {
     func decorate(_ message: inout XMLElement, to peer: JID) {}
 }
 
+/// A feature that seals the chat messages the account sends and opens those it receives
+/// (end-to-end encryption): messaging asks the one installed, if any.
+protocol MessageEncryption: AnyObject {
+    /// What becomes of `stanza` to `contact`: as it is, sealed, held or refused.
+    func seal(_ stanza: XMLElement, to contact: JID) -> SealOutcome
+    /// Keeps a message until the keys it needs are here, then sends it through messaging again.
+    func hold(_ message: WaitingMessage, reason: String)
+    /// The message as its sender wrote it (unchanged when it is not encrypted).
+    func open(_ message: ChatMessage, context: OpenContext) -> ChatMessage
+    /// The messages opened so far are stored: what decrypting them changed is stored too.
+    func commitOpened()
+    /// A line in a chat's window.
+    func notice(_ text: String, in conversation: JID?)
+}
+
 /// One-to-one chat messages: receiving (live and carbons), storing each once, delivery errors,
 /// sending through the outbox, the resource a conversation is locked to (RFC 6121 §5.1), and
 /// what becomes of strangers' messages; `/msg` and `/me`.
@@ -39,6 +54,7 @@ public final class MessagingFeature: AccountFeature {
     private lazy var archive = account.feature(ArchiveFeature.self)
     private lazy var rooms = account.feature(RoomsFeature.self)
     private lazy var notifications = account.feature(NotificationsFeature.self)
+    lazy var encryption = account.features.lazy.compactMap { $0 as? any MessageEncryption }.first
     unowned let account: AccountController
 
     public init(account: AccountController) throws(FeatureError) {
@@ -58,6 +74,8 @@ public final class MessagingFeature: AccountFeature {
 
     /// A message that arrived on this stream (not a carbon, not from the archive).
     func receive(_ message: ChatMessage) {
+        let message = message.type == "error" ? message : encryption?.open(message, context: .live) ?? message
+        defer { encryption?.commitOpened() }
         let from = message.from ?? account.jid.domain
         let peer = from.bare
         if message.type == "error" {
@@ -80,6 +98,8 @@ public final class MessagingFeature: AccountFeature {
     /// A copy of a message one of our other resources sent or received (XEP-0280).
     func receiveCarbon(_ message: ChatMessage, direction: CarbonsManager.Direction) {
         guard message.type != "groupchat", message.type != "error" else { return }
+        let message = encryption?.open(message, context: .live) ?? message
+        defer { encryption?.commitOpened() }
         switch direction {
         case .received:
             guard let from = message.from else { return }
@@ -122,7 +142,7 @@ public final class MessagingFeature: AccountFeature {
             senderKey: (outgoing ? jid : peer).description, recipient: message.to?.description, body: body,
             timestamp: message.delay ?? account.scheduler.now, type: message.type, idAttribute: message.id,
             originID: message.originID, stanzaID: stanzaID, stanzaIDBy: stanzaID == nil ? nil : jid.description,
-            corrects: message.replaces, state: outgoing ? .acked : nil,
+            corrects: message.replaces, state: outgoing ? .acked : nil, encryption: message.encryption,
             highlight: !outgoing && notifications?.highlights(body, ownName: jid.localpart) == true,
             reply: message.storedReply)
         do {
@@ -228,11 +248,27 @@ public final class MessagingFeature: AccountFeature {
         if occupant { stanza.append(XMLElement("x", namespace: Namespace.mucUser)) }
         for element in extra { stanza.append(element) }
         for observer in observers where !occupant { observer.decorate(&stanza, to: contact.bare) }
+        let reply = ChatMessage(stanza).storedReply
+        var encryptionName: String?
+        if let encryption, !occupant {
+            switch encryption.seal(stanza, to: conversation) {
+            case .plaintext: break
+            case .sealed(let sealed, let name): (stanza, encryptionName) = (sealed, name)
+            case .wait(let reason):
+                let waiting = WaitingMessage(
+                    contact: conversation, body: body, extra: extra, corrects: original, since: account.scheduler.now)
+                encryption.hold(waiting, reason: reason)
+                return nil
+            case .refused(let reason):
+                encryption.notice(reason, in: conversation)
+                return nil
+            }
+        }
         let message = NewMessage(
             conversation: conversation, outgoing: true, sender: account.boundJID.description,
             senderKey: account.jid.description, recipient: target.description, body: body,
             timestamp: account.scheduler.now, idAttribute: id, originID: id, corrects: original,
-            reply: ChatMessage(stanza).storedReply)
+            encryption: encryptionName, reply: reply)
         do {
             let stored = try account.store.enqueue(
                 message, stanza: stanza.serialized(parentNamespace: Namespace.client), account: account.accountID)

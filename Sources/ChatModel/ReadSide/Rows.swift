@@ -103,6 +103,8 @@ public struct MessageRow: Sendable, Hashable, Identifiable {
     public var reactions: [ReactionShown]
     /// XEP-0461: the message it answers (`body` is then the reply's own text, without the quote).
     public var replyQuote: ReplyQuote?
+    /// End-to-end encrypted (OMEMO): how it is marked; nil when it came or went in plaintext.
+    public var lock: LockShown?
 
     /// How a message's text went.
     public struct RetractionShown: Sendable, Hashable {
@@ -130,5 +132,6 @@ public struct MessageRow: Sendable, Hashable, Identifiable {
         }
         reactions = message.reactions.map { ReactionShown(emoji: $0.emoji, count: $0.count, ours: $0.ours) }
         replyQuote = ReplyQuote(message)
+        lock = LockShown(message.encryption)
     }
 }

@@ -37,7 +37,8 @@ public struct Theme {
         case "statusbar.highlight": return Style(bold: true, underline: true, reverse: true)
         case "roster.highlight": return Style(bold: true, underline: true)
         case "chat.me", "roster.header", "log.error", "chat.error", "chat.unread", "chat.highlight", "occupants.header",
-            "occupants.moderator", "form.title", "form.heading", "form.problem", "chat.reaction.own":
+            "occupants.moderator", "form.title", "form.heading", "form.problem", "chat.reaction.own",
+            "chat.lock.untrusted", "title.lock":
             return Style(bold: true)
         case "chat.time", "log.time", "chat.state", "chat.corrected", "log.debug", "form.help", "form.keys",
             "chat.strike", "chat.quote":

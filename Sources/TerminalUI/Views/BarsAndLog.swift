@@ -136,8 +136,8 @@ public struct StatusBar {
     }
 }
 
-/// The title line: the current window's peer, presence and status message, chat state; its
-/// account when there are several.
+/// The title line: the current window's peer, presence and status message, whether the chat is
+/// encrypted, chat state; its account when there are several.
 public struct TitleBar {
     public init() {}
 
@@ -145,6 +145,7 @@ public struct TitleBar {
         let style = theme.style("title.bar")
         var text: String
         var state: String?
+        var lock = false
         if let key = model.currentWindow.conversation, let room = model.room(key) {
             text = TerminalSafe.address(key.address)
             if let name = room.name, !name.isEmpty { text += " (\(TerminalSafe.sanitize(name)))" }
@@ -171,10 +172,16 @@ public struct TitleBar {
             case .gone: state = "left the chat"
             case nil: state = nil
             }
+            lock = model.isEncrypted(key)
         } else {
             text = "Tern — console (type /help for commands, /msg JID to chat)"
         }
         var column = canvas.draw(" " + text, row: rect.row, column: rect.column, width: rect.width, style: style)
+        if lock {
+            column += canvas.draw(
+                "  🔒 OMEMO", row: rect.row, column: rect.column + column, width: rect.width - column,
+                style: theme.style("title.lock").on(style))
+        }
         if let state {
             column += canvas.draw(
                 "  " + state, row: rect.row, column: rect.column + column, width: rect.width - column,

@@ -58,6 +58,7 @@ public final class ChatView {
         var body: String
         var state: Int
         var corrected: Bool
+        var lock: LockShown?
         var format: String
         var reactions: [ReactionShown]
         var reply: ReplyQuote?
@@ -356,7 +357,7 @@ public final class ChatView {
         case .message(let message):
             let key = CacheKey(
                 id: message.id, body: message.body, state: message.state?.rawValue ?? -1,
-                corrected: message.isCorrected,
+                corrected: message.isCorrected, lock: message.lock,
                 format: model.settings.timeFormat, reactions: message.reactions, reply: message.replyQuote)
             if let cached = cache[key] { return cached }
             let lines = format(message, model: model, width: width)
@@ -402,6 +403,8 @@ public final class ChatView {
         if message.highlight { textElement = "chat.highlight" }
         var suffix: [(String, String)] = []
         if message.isCorrected { suffix.append((" (edited)", "chat.corrected")) }
+        if let lock = message.lock { prefix.insert(ChatView.lockMark(lock), at: 1) }
+        if message.lock == .untrusted { suffix.append((" (untrusted device)", "chat.lock.untrusted")) }
         if message.outgoing, message.isGroupchat, let state = message.state {
             // In a room, our message is confirmed by the room sending it back.
             switch state {
@@ -426,6 +429,15 @@ public final class ChatView {
             + wrap(
                 prefix: prefix, text: body, textElement: textElement, suffix: suffix, width: width,
                 messageID: message.id, styled: true) + reactionLines(message, indent: TextWidth.of(time), width: width)
+    }
+
+    /// The lock before an encrypted message's sender, styled by the sending device's trust.
+    static func lockMark(_ lock: LockShown) -> (String, String) {
+        switch lock {
+        case .sent, .blindTrust: ("🔒 ", "chat.lock")
+        case .verified: ("🔒 ", "chat.lock.verified")
+        case .untrusted: ("🔒 ", "chat.lock.untrusted")
+        }
     }
 
     /// What shows in place of a message whose text was taken back.

@@ -1,0 +1,91 @@
+import ChatModel
+import ChatRuntime
+import ChatStore
+import Networking
+import TestServers
+import TestSupport
+import Testing
+import XMPPCore
+import XMPPExtensions
+
+/// The accounts of `OMEMOIntegrationTests`: one pair per test and version, since a peer's device
+/// stays in its account's device list after it quits.
+private let omemoUsers = Dictionary(
+    uniqueKeysWithValues: (1...12).flatMap { ["tern\($0)", "peer\($0)"] }.map { ($0, "\($0)-secret") })
+
+/// Tern's OMEMO against an independent client, slixmpp-omemo (`OMEMOXMPPPeer`), on both servers
+/// and in both versions: Tern writes first (fetching the peer's device list and bundle, X3DH), or
+/// the peer does (Tern answers a key exchange it receives); every text arrives as typed, stored
+/// here in plaintext with its encryption recorded, and the fallback body is never what is stored.
+@Suite(.serialized, .servers(users: omemoUsers))
+struct OMEMOIntegrationTests {
+    /// A Tern account and a peer of `version`, both online, each with its own accounts.
+    private func pair(_ server: any XMPPTestServer, _ version: OMEMOVersion, _ index: Int) throws -> (
+        LiveAccount, OMEMOXMPPPeer
+    ) {
+        let loop = try EventLoop()
+        let tern = try LiveAccount(loop: loop, server: server, user: "tern\(index)")
+        #expect(tern.connect())
+        let announced = tern.wait { tern.controller.feature(OMEMOFeature.self)?.announced.count == 2 }
+        #expect(announced, "Tern's device was not published\n\(tern.logText)")
+        let peer = try OMEMOXMPPPeer(server: server, user: "peer\(index)", versions: [version])
+        let published = try peer.devices(of: tern.controller.jid.description)
+        #expect(published.count == 1, "Tern's device as the peer sees it: \(published)\n\(tern.logText)")
+        return (tern, peer)
+    }
+
+    private func omemo(_ tern: LiveAccount) throws -> OMEMOFeature {
+        try #require(tern.controller.feature(OMEMOFeature.self))
+    }
+
+    /// Sends `text` from Tern and waits until the server has it (held messages go once the keys are here).
+    private func send(_ text: String, from tern: LiveAccount, to peer: OMEMOXMPPPeer) throws {
+        let messaging = try #require(tern.controller.feature(MessagingFeature.self))
+        messaging.send(text, to: try JID(peer.jid))
+        let sent = tern.wait(timeout: .seconds(20)) {
+            tern.messages(with: peer.jid).contains { $0.body == text && $0.outgoing && $0.state == .acked }
+        }
+        #expect(sent, "not sent: \(text)\n\(tern.logText)")
+    }
+
+    /// The message from the peer with `text`, once stored.
+    private func received(_ text: String, by tern: LiveAccount, from peer: OMEMOXMPPPeer) -> StoredMessage? {
+        tern.wait(timeout: .seconds(20)) { tern.messages(with: peer.jid).contains { $0.body == text && !$0.outgoing } }
+        return tern.messages(with: peer.jid).first { $0.body == text && !$0.outgoing }
+    }
+
+    @Test(arguments: ServerKind.allCases, OMEMOVersion.allCases)
+    func ternWritesFirstAndThePeerAnswers(_ kind: ServerKind, _ version: OMEMOVersion) throws {
+        let server = try TestServers.server(kind)
+        let (tern, peer) = try pair(server, version, version == .omemo2 ? 1 : 2)
+        defer { peer.stop() }
+        try omemo(tern).set(try JID(peer.jid), on: true)
+        for text in ["hello from tern", "zweite Nachricht – ü 🔐"] {
+            try send(text, from: tern, to: peer)
+            let atPeer = try peer.expectMessage(from: tern.controller.jid.description)
+            #expect(atPeer.body == text, "\(atPeer)")
+            #expect(atPeer.version == version)
+        }
+        try peer.send("hello from python", to: tern.controller.jid.description)
+        let reply = try #require(received("hello from python", by: tern, from: peer), "\(tern.logText)")
+        #expect(reply.encryption?.hasPrefix(version == .omemo2 ? "OMEMO 2" : "OMEMO 0.3") == true)
+        #expect(!tern.messages(with: peer.jid).contains { $0.body.contains("OMEMO encrypted message") })
+    }
+
+    @Test(arguments: ServerKind.allCases, OMEMOVersion.allCases)
+    func thePeerWritesFirstAndTernAnswers(_ kind: ServerKind, _ version: OMEMOVersion) throws {
+        let server = try TestServers.server(kind)
+        let (tern, peer) = try pair(server, version, version == .omemo2 ? 3 : 4)
+        defer { peer.stop() }
+        try peer.send("first contact", to: tern.controller.jid.description)
+        let first = try #require(
+            received("first contact", by: tern, from: peer),
+            "\(tern.messages(with: peer.jid).map(\.body))\n\(tern.logText)")
+        #expect(first.encryption != nil)
+        #expect(try omemo(tern).isOn(for: JID(peer.jid)), "a chat the contact encrypts is encrypted both ways")
+        try send("answer from tern", from: tern, to: peer)
+        #expect(try peer.expectMessage(from: tern.controller.jid.description).body == "answer from tern")
+        for index in 1...3 { try peer.send("burst \(index)", to: tern.controller.jid.description) }
+        for index in 1...3 { #expect(received("burst \(index)", by: tern, from: peer) != nil) }
+    }
+}
