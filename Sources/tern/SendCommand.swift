@@ -33,6 +33,14 @@ struct SendCommand: ParsableCommand {
             """)
     var groupchat = false
 
+    @Flag(
+        help: """
+            Encrypt with OMEMO to every device of the recipient you trust (and your other devices), \
+            with this device's keys from the database: never sent in plaintext; fails with the reason \
+            when it cannot be encrypted. The interactive tern must not be running on the database.
+            """)
+    var omemo = false
+
     @Option(help: "Give up after this many seconds.")
     var timeout: Int = 30
 
@@ -46,6 +54,7 @@ struct SendCommand: ParsableCommand {
         if groupchat && (jid.localpart == nil || jid.resourcepart != nil) {
             throw ValidationError("--groupchat needs a room's address (room@service)")
         }
+        if omemo && groupchat { throw ValidationError("--omemo works for chats, not with --groupchat yet") }
         if stdin && text != nil { throw ValidationError("give the text or --stdin, not both") }
         if !stdin && text?.isEmpty != false { throw ValidationError("the message text is empty") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
@@ -63,6 +72,13 @@ struct SendCommand: ParsableCommand {
         }
         let (account, accountSettings) = loadAccount(accountOptions)
         guard let recipient = JID(parsing: recipient) else { return }
+        if omemo {
+            let failure = OMEMOSend.run(
+                account: account, settings: accountSettings, recipient: recipient, text: body,
+                databasePath: database ?? XDG.databasePath(), timeout: timeout)
+            if let failure { exitWithFailure(failure) }
+            return
+        }
         let history = SendHistory(path: database ?? XDG.databasePath(), account: account)
         var settings = accountSettings
         settings.session.resource = OneShotSend.resource(for: account.resource)

@@ -1,7 +1,9 @@
 import ChatModel
 import ChatRuntime
 import ChatStore
+import Foundation
 import Networking
+import Subprocess
 import TestServers
 import TestSupport
 import Testing
@@ -87,5 +89,52 @@ struct OMEMOIntegrationTests {
         #expect(try peer.expectMessage(from: tern.controller.jid.description).body == "answer from tern")
         for index in 1...3 { try peer.send("burst \(index)", to: tern.controller.jid.description) }
         for index in 1...3 { #expect(received("burst \(index)", by: tern, from: peer) != nil) }
+    }
+
+    /// `tern send --omemo` as a script runs it: the built binary with a config file and a database
+    /// of its own; exit status and standard error.
+    private func ternSend(_ server: any XMPPTestServer, user: String, _ arguments: [String]) throws -> (Int32, String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-omemo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = directory.appendingPathComponent("config.toml").path
+        try """
+        [accounts.test]
+        jid = "\(user)@\(server.domain)"
+        password_command = "echo \(server.users[user] ?? "")"
+        host = "127.0.0.1"
+        port = \(server.c2sPort)
+        tls = "starttls"
+        ca_file = "\(server.certificateFile)"
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let output = try Subprocess.run(
+            SendCommandTests.ternBinary, ["send", "--config", config] + arguments,
+            environment: ["XDG_DATA_HOME": directory.appendingPathComponent("data").path])
+        return (output.status, output.standardErrorText)
+    }
+
+    @Test(arguments: ServerKind.allCases, OMEMOVersion.allCases)
+    func ternSendOMEMOReachesThePeerEncrypted(_ kind: ServerKind, _ version: OMEMOVersion) throws {
+        let server = try TestServers.server(kind)
+        let user = version == .omemo2 ? "tern5" : "tern6"
+        let peer = try OMEMOXMPPPeer(server: server, user: version == .omemo2 ? "peer5" : "peer6", versions: [version])
+        defer { peer.stop() }
+        let (status, errors) = try ternSend(server, user: user, ["--omemo", peer.jid, "from a script 🔐"])
+        #expect(status == 0, "\(errors)")
+        let message = try peer.expectMessage(from: "\(user)@\(server.domain)")
+        #expect(message.body == "from a script 🔐" && message.version == version, "\(message)")
+    }
+
+    /// Nothing goes in plaintext to someone without OMEMO: the script fails and says why.
+    @Test(arguments: ServerKind.allCases) func ternSendOMEMOFailsForAContactWithoutDevices(_ kind: ServerKind) throws {
+        let server = try TestServers.server(kind)
+        let loop = try EventLoop()
+        let plain = try TestClient(loop: loop, server: server, user: "peer7")
+        #expect(plain.connect())
+        plain.sendPresence()
+        let (status, errors) = try ternSend(server, user: "tern7", ["--omemo", "peer7@\(server.domain)", "secret"])
+        #expect(status == 1)
+        #expect(errors.contains("has no OMEMO device you trust"), "\(errors)")
+        #expect(plain.waitForStanza(timeout: .seconds(2)) { $0.childText("body") != nil } == nil)
+        plain.disconnect()
     }
 }

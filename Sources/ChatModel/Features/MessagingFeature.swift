@@ -34,8 +34,8 @@ protocol MessageEncryption: AnyObject {
     func open(_ message: ChatMessage, context: OpenContext) -> ChatMessage
     /// The messages opened so far are stored: what decrypting them changed is stored too.
     func commitOpened()
-    /// A line in a chat's window.
-    func notice(_ text: String, in conversation: JID?)
+    /// A line in a chat's window; `refusal`: it says why a message was not sent.
+    func notice(_ text: String, in conversation: JID?, refusal: Bool)
 }
 
 /// One-to-one chat messages: receiving (live and carbons), storing each once, delivery errors,
@@ -260,7 +260,7 @@ public final class MessagingFeature: AccountFeature {
                 encryption.hold(waiting, reason: reason)
                 return nil
             case .refused(let reason):
-                encryption.notice(reason, in: conversation)
+                encryption.notice(reason, in: conversation, refusal: true)
                 return nil
             }
         }

@@ -260,6 +260,8 @@ extension OMEMOFeature {
     }
 
     private func refuseWaiting(_ message: WaitingMessage, _ reason: String) {
-        notice("\(reason) (“\(message.body.prefix(40))” is in your input history: press Up)", in: message.contact)
+        notice(
+            "\(reason) (“\(message.body.prefix(40))” is in your input history: press Up)", in: message.contact,
+            refusal: true)
     }
 }

@@ -327,18 +327,21 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
 
     // MARK: Events
 
-    /// A line in `conversation`'s window (the console when nil).
-    func notice(_ text: String, in conversation: JID?) {
-        account.emit(OMEMONotice(conversation: conversation, text: text))
+    /// A line in `conversation`'s window (the console when nil); `refusal`: it says why a message
+    /// was not sent.
+    func notice(_ text: String, in conversation: JID?, refusal: Bool = false) {
+        account.emit(OMEMONotice(conversation: conversation, text: text, isRefusal: refusal))
     }
 }
 
 /// A line about encryption for a chat's window (or the console).
-struct OMEMONotice: FeatureEvent {
-    var conversation: JID?
-    var text: String
+public struct OMEMONotice: FeatureEvent {
+    public var conversation: JID?
+    public var text: String
+    /// It tells why a message was not sent (what `tern send --omemo` fails with).
+    public var isRefusal: Bool
 
-    func apply(to model: AppModel, from account: AccountController) {
+    public func apply(to model: AppModel, from account: AccountController) {
         guard let conversation else { return model.addNotice(text, window: model.windows.first) }
         model.addNotice(text, window: model.openChat(model.conversation(conversation, on: account), focus: false))
     }
