@@ -92,11 +92,15 @@ extension OMEMOFeature {
     private static func trustCommand(_ name: String, _ trust: OMEMOTrust, summary: String) -> CommandSpec {
         CommandSpec(
             name,
-            arguments: [ArgumentSpec("device|fingerprint"), ArgumentSpec("jid", optional: true, completion: .contact)],
+            arguments: [ArgumentSpec("device|fingerprint [jid]", rest: true)],
             summary: summary
         ) { context throws(CommandError) in
-            let (jid, omemo) = try target(context)
-            let device = try omemo.device(context.required("device|fingerprint"), of: jid)
+            // A fingerprint is pasted with its spaces; a last word with an @ names the contact.
+            var words = context.required("device|fingerprint [jid]").split(separator: " ").map(String.init)
+            let named = words.count > 1 && words.last?.contains("@") == true ? words.removeLast() : nil
+            let (contact, account) = try context.targetContact(named)
+            let (jid, omemo) = (contact.bare, try account.required(OMEMOFeature.self))
+            let device = try omemo.device(words.joined(separator: " "), of: jid)
             try omemo.setTrust(trust, of: jid, device: device)
             context.model.addNotice(
                 "\(jid)'s OMEMO device \(device) is now \(trust == .verified ? "verified" : "untrusted")")

@@ -34,15 +34,17 @@ extension OMEMOFeature {
         }
         guard !records.isEmpty else { return ["no OMEMO device of \(jid) is known yet (asked its server)"] }
         return ["OMEMO devices of \(jid):"]
-            + records.map { record in
+            + records.flatMap { record in
                 let versions = [
                     record.versions.contains(.omemo2) ? "2" : nil, record.versions.contains(.legacy) ? "0.3" : nil,
                 ]
                 .compactMap { $0 }
                 let listed = versions.isEmpty ? "no longer listed" : "OMEMO " + versions.joined(separator: ", ")
                 let label = record.label.map { " “\($0)”" } ?? ""
-                let fingerprint = record.identityKey?.fingerprint ?? "fingerprint not known until a session"
-                return "  \(record.device)\(label): \(Self.trustWords(record.trust)), \(listed) — \(fingerprint)"
+                let fingerprint = record.identityKey?.fingerprint ?? "(fingerprint not known until a session)"
+                return [
+                    "  \(record.device)\(label): \(Self.trustWords(record.trust)), \(listed)", "    \(fingerprint)",
+                ]
             }
     }
 
