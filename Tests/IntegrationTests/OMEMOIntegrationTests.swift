@@ -137,4 +137,28 @@ struct OMEMOIntegrationTests {
         #expect(plain.waitForStanza(timeout: .seconds(2)) { $0.childText("body") != nil } == nil)
         plain.disconnect()
     }
+
+    /// 1,000 encrypted messages written while Tern was offline (the first a key exchange) come in
+    /// when it is back (Prosody's offline delivery and the archive catch-up, one of each stored),
+    /// all decrypted in order, and the session still works both ways after.
+    @Test func anArchiveCatchUpOfAThousandEncryptedMessagesKeepsTheSession() throws {
+        let server = try TestServers.server(.prosody)
+        let (tern, peer) = try pair(server, .omemo2, 8)
+        defer { peer.stop() }
+        tern.disconnect()
+        let count = 1_000
+        for index in 1...count { try peer.send("archived \(index)", to: tern.controller.jid.description) }
+        #expect(tern.connect(timeout: .seconds(120)))
+        let all = tern.wait(timeout: .seconds(120)) {
+            tern.messages(with: peer.jid).filter { $0.body.hasPrefix("archived ") }.count == count
+        }
+        let bodies = tern.messages(with: peer.jid).map(\.body).filter { $0.hasPrefix("archived ") }
+        #expect(all, "\(bodies.count) of \(count) decrypted\n\(tern.logText.suffix(2000))")
+        #expect(bodies == (1...count).map { "archived \($0)" }, "in order")
+        #expect(!tern.messages(with: peer.jid).contains { $0.body.contains("without a session") })
+        try send("after the catch-up", from: tern, to: peer)
+        #expect(try peer.expectMessage(from: tern.controller.jid.description).body == "after the catch-up")
+        try peer.send("still talking", to: tern.controller.jid.description)
+        #expect(received("still talking", by: tern, from: peer)?.encryption != nil)
+    }
 }
