@@ -25,6 +25,23 @@ import XMPPCore
         #expect(try reader.search("burst", account: account).count == 3, "indexed for search with the commit")
     }
 
+    /// A message sent while a burst is being stored (a held message going out once its keys
+    /// arrived) joins the burst's transaction: SQLite refuses to change the safety level inside one.
+    @Test func aMessageEnqueuedInABatchThatAlreadyWroteIsStoredWithIt() throws {
+        let path = temporaryDirectory() + "/tern.sqlite"
+        let store = try ChatStore(path: path)
+        let account = try store.account(jid: me)
+        let reader = try ChatStore(path: path)
+        store.beginBatch()
+        _ = try store.insert(incoming("a key arrived", at: 1_000), account: account)
+        let queued = try store.enqueue(
+            outgoing("held", at: 1_001, id: "h1"), stanza: "<message id='h1'/>", account: account)
+        #expect(try reader.outbox(account: account).isEmpty, "not committed before the batch is")
+        try store.endBatch()
+        #expect(try reader.outbox(account: account).map(\.messageID) == [queued.row])
+        #expect(try reader.message(id: queued.row)?.body == "held")
+    }
+
     /// In one batch: `kept`, then `undone` in a write that fails, then `after`.
     func batch(
         _ store: ChatStore, account: AccountID, kept: NewMessage, undone: NewMessage, after: [NewMessage] = []
