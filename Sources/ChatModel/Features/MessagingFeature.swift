@@ -74,8 +74,6 @@ public final class MessagingFeature: AccountFeature {
 
     /// A message that arrived on this stream (not a carbon, not from the archive).
     func receive(_ message: ChatMessage) {
-        let message = message.type == "error" ? message : encryption?.open(message, context: .live) ?? message
-        defer { encryption?.commitOpened() }
         let from = message.from ?? account.jid.domain
         let peer = from.bare
         if message.type == "error" {
@@ -88,6 +86,8 @@ public final class MessagingFeature: AccountFeature {
             rooms.receivePrivate(message, outgoing: false)
             return
         }
+        let message = encryption?.open(message, context: .live) ?? message
+        defer { encryption?.commitOpened() }
         // RFC 6121 §5.1: reply to the resource that wrote, until its presence changes.
         if from.resourcepart != nil && message.body != nil { lockedResources[peer] = from }
         for observer in observers { observer.received(message, from: from, peer: peer, carbon: false) }
@@ -98,8 +98,6 @@ public final class MessagingFeature: AccountFeature {
     /// A copy of a message one of our other resources sent or received (XEP-0280).
     func receiveCarbon(_ message: ChatMessage, direction: CarbonsManager.Direction) {
         guard message.type != "groupchat", message.type != "error" else { return }
-        let message = encryption?.open(message, context: .live) ?? message
-        defer { encryption?.commitOpened() }
         switch direction {
         case .received:
             guard let from = message.from else { return }
@@ -109,6 +107,8 @@ public final class MessagingFeature: AccountFeature {
                 rooms.receivePrivate(message, outgoing: false)
                 return
             }
+            let message = encryption?.open(message, context: .live) ?? message
+            defer { encryption?.commitOpened() }
             for observer in observers { observer.received(message, from: from, peer: peer, carbon: true) }
             guard let body = message.body else { return }
             store(body: body, of: message, from: from, outgoing: false, peer: peer)
@@ -118,6 +118,8 @@ public final class MessagingFeature: AccountFeature {
                 rooms.receivePrivate(message, outgoing: true)
                 return
             }
+            let message = encryption?.open(message, context: .live) ?? message
+            defer { encryption?.commitOpened() }
             for observer in observers { observer.sentElsewhere(message, to: peer) }
             guard let body = message.body else { return }
             store(body: body, of: message, from: message.from ?? account.jid, outgoing: true, peer: peer)

@@ -264,6 +264,8 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
                     bundleFailures[address] = "its keys could not be fetched (\(failure))"
                 }
                 retryWaiting()
+                // A session being repaired starts as soon as its device's bundle is here.
+                if pendingRepairs.contains(address) { sendHeartbeats() }
             }
         }
     }
