@@ -161,4 +161,27 @@ struct OMEMOIntegrationTests {
         try peer.send("still talking", to: tern.controller.jid.description)
         #expect(received("still talking", by: tern, from: peer)?.encryption != nil)
     }
+
+    /// Closing Tern and starting it again on the same database: the same device, the same
+    /// sessions and trust, no new key exchange needed, messages both ways.
+    @Test(arguments: OMEMOVersion.allCases) func sessionsSurviveARestart(_ version: OMEMOVersion) throws {
+        let server = try TestServers.server(.prosody)
+        let (first, peer) = try pair(server, version, version == .omemo2 ? 9 : 10)
+        defer { peer.stop() }
+        try omemo(first).set(try JID(peer.jid), on: true)
+        try send("before the restart", from: first, to: peer)
+        #expect(try peer.expectMessage(from: first.controller.jid.description).body == "before the restart")
+        let device = try omemo(first).ownDeviceID
+        first.disconnect()
+        let tern = try LiveAccount(
+            loop: first.loop, server: server, user: first.controller.name, databasePath: first.databasePath)
+        #expect(tern.connect())
+        #expect(try omemo(tern).ownDeviceID == device, "the same device after a restart")
+        #expect(try omemo(tern).isOn(for: JID(peer.jid)), "the chat stays encrypted")
+        try send("after the restart", from: tern, to: peer)
+        #expect(try peer.expectMessage(from: tern.controller.jid.description).body == "after the restart")
+        try peer.send("welcome back", to: tern.controller.jid.description)
+        #expect(received("welcome back", by: tern, from: peer)?.encryption != nil, "\(tern.logText)")
+        #expect(try peer.devices(of: tern.controller.jid.description).count == 1, "no second device published")
+    }
 }

@@ -48,6 +48,10 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
     var pendingRepairs: Set<OMEMODeviceAddress> = []
     /// Our bundles must be published again (a prekey was used, or the signed prekey rotated).
     var bundleChanged = false
+    /// The stored keys could not be read: OMEMO stays unavailable rather than replace them.
+    var keysUnreadable = false
+    /// This device's OMEMO id (nil until its keys exist).
+    public var ownDeviceID: UInt32? { own?.deviceID }
     /// The versions whose device list names this device on this session (contacts can write to it).
     public private(set) var announced: Set<OMEMOVersion> = []
     /// Only manually verified devices receive messages (`/omemo strict on`).
@@ -68,7 +72,12 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
             chats = try table.chatSettings()
             strict = try table.isStrict()
         } catch {
-            account.log(.error, "could not read your OMEMO keys: \(error); encryption is unavailable")
+            // Never new keys over unreadable ones: the user's contacts trust this device's identity.
+            keysUnreadable = true
+            account.log(
+                .error,
+                "could not read your OMEMO keys from the database: \(error); encryption is unavailable and"
+                    + " encrypted chats send nothing until this is fixed")
         }
     }
 
@@ -112,6 +121,7 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
 
     /// Our device, made (keys generated and stored) the first time; the signed prekey rotated when due.
     func ensureOwnDevice() -> OwnDevice? {
+        guard !keysUnreadable else { return nil }
         do {
             if own == nil {
                 own = try OwnDevice.generate(now: account.scheduler.now)
