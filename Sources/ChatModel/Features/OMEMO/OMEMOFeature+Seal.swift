@@ -27,7 +27,7 @@ extension OMEMOFeature {
         "I sent you an OMEMO encrypted message but your client doesn’t seem to support that. Find more information on https://conversations.im/omemo"
 
     /// Whether OMEMO is on for `chat`.
-    public func isOn(for chat: JID) -> Bool { chats[chat.bare] == true }
+    public func isOn(for chat: JID) -> Bool { chatsUnreadable || chats[chat.bare] == true }
 
     /// Seals `stanza` (a chat message with a body) to every trusted device of `contact` and of
     /// our own account, when OMEMO is on for the chat. Sessions advanced here are stored before

@@ -48,8 +48,12 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
     var pendingRepairs: Set<OMEMODeviceAddress> = []
     /// Our bundles must be published again (a prekey was used, or the signed prekey rotated).
     var bundleChanged = false
-    /// The stored keys could not be read: OMEMO stays unavailable rather than replace them.
-    var keysUnreadable = false
+    /// Why the stored keys could not be read (OMEMO stays unavailable rather than replace them),
+    /// told in the log once there is one.
+    var keysUnreadable: String?
+    private var keysProblemLogged = false
+    /// The chats' settings could not be read: every chat is treated as encrypted.
+    var chatsUnreadable = false
     /// This device's OMEMO id (nil until its keys exist).
     public var ownDeviceID: UInt32? { own?.deviceID }
     /// The versions whose device list names this device on this session (contacts can write to it).
@@ -68,16 +72,17 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
             account.log(.debug, "dropped an OMEMO device list from \(stanza[attribute: "from"] ?? "?"): \(error)")
         }
         do {
-            own = try table.ownDevice()
             chats = try table.chatSettings()
             strict = try table.isStrict()
         } catch {
+            // Read again with each message: a chat that cannot be read as off is treated as on.
+            chatsUnreadable = true
+        }
+        do { own = try table.ownDevice() } catch {
             // Never new keys over unreadable ones: the user's contacts trust this device's identity.
-            keysUnreadable = true
-            account.log(
-                .error,
-                "could not read your OMEMO keys from the database: \(error); encryption is unavailable and"
-                    + " encrypted chats send nothing until this is fixed")
+            keysUnreadable =
+                "could not read your OMEMO keys from the database: \(error); encryption is unavailable"
+                + " and encrypted chats send nothing until this is fixed"
         }
     }
 
@@ -100,6 +105,7 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
     // MARK: Session
 
     public func sessionReady(_ session: XMPPSession, _ start: SessionStart) {
+        if chatsUnreadable { account.log(.error, "could not read which chats are encrypted: each one is, until fixed") }
         guard start == .new else {
             publishBundlesIfChanged(in: session)
             return
@@ -121,7 +127,11 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
 
     /// Our device, made (keys generated and stored) the first time; the signed prekey rotated when due.
     func ensureOwnDevice() -> OwnDevice? {
-        guard !keysUnreadable else { return nil }
+        if let keysUnreadable {
+            if !keysProblemLogged { account.log(.error, keysUnreadable) }
+            keysProblemLogged = true
+            return nil
+        }
         do {
             if own == nil {
                 own = try OwnDevice.generate(now: account.scheduler.now)
