@@ -52,6 +52,10 @@ public final class HTTPTransferClient: FileTransferClient {
         return { transfer.cancel() }
     }
 
+    public func process(_ work: @escaping @Sendable () -> String?, completion: @escaping (String?) -> Void) {
+        loop.runInBackground(work) { problem in completion(problem) }
+    }
+
     public func open(_ target: String, completion: @escaping (String?) -> Void) {
         // The target is the shell's $1, never part of the command text.
         let command = opener + " \"$1\""

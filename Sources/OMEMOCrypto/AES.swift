@@ -82,7 +82,7 @@ public enum AESGCM {
 }
 
 /// An owned `EVP_CIPHER_CTX` set up for one encryption or decryption.
-private final class CipherContext {
+final class CipherContext {
     let context: OpaquePointer
 
     init(_ cipher: OpaquePointer?, key: [UInt8], iv: [UInt8], encrypting: Bool) throws(OMEMOCryptoError) {
@@ -91,6 +91,18 @@ private final class CipherContext {
         guard EVP_CipherInit_ex(context, cipher, nil, key, iv, encrypting ? 1 : 0) == 1 else {
             throw .openSSL(operation: "EVP_CipherInit_ex")
         }
+    }
+
+    /// AES-256-GCM with an IV of `iv.count` bytes (GCM's default is 12; OpenSSL takes another
+    /// length only when told before the key and IV are set).
+    init(gcmKey key: [UInt8], iv: [UInt8], encrypting: Bool) throws(OMEMOCryptoError) {
+        guard let context = EVP_CIPHER_CTX_new() else { throw .openSSL(operation: "EVP_CIPHER_CTX_new") }
+        self.context = context
+        let mode: Int32 = encrypting ? 1 : 0
+        guard EVP_CipherInit_ex(context, EVP_aes_256_gcm(), nil, nil, nil, mode) == 1,
+            EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_IVLEN, Int32(iv.count), nil) == 1,
+            EVP_CipherInit_ex(context, nil, nil, key, iv, mode) == 1
+        else { throw .openSSL(operation: "EVP_CipherInit_ex") }
     }
 
     deinit { EVP_CIPHER_CTX_free(context) }

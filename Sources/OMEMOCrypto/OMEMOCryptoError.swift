@@ -10,6 +10,8 @@ public enum OMEMOCryptoError: Error, Equatable, Sendable {
     case badPadding
     /// HKDF was asked for more than 255 × 32 bytes.
     case outputTooLong(Int)
+    /// A file could not be read or written (`AESGCMFile`): which, and why.
+    case file(String)
     /// OpenSSL reported an internal failure in `operation`.
     case openSSL(operation: String)
 }

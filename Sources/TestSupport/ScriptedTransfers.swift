@@ -22,6 +22,11 @@ public final class ScriptedTransfers: FileTransferClient {
         return { completion(.cancelled) }
     }
 
+    /// Runs `work` at once, on the calling thread.
+    public func process(_ work: @escaping @Sendable () -> String?, completion: @escaping (String?) -> Void) {
+        completion(work())
+    }
+
     public func open(_ target: String, completion: @escaping (String?) -> Void) {
         opened.append(target)
         completion(nil)

@@ -10,6 +10,9 @@ public protocol FileTransferClient: AnyObject {
     ) -> () -> Void
     /// Runs the configured opener on a file or URL; `completion` gets what went wrong, if anything.
     func open(_ target: String, completion: @escaping (String?) -> Void)
+    /// Runs `work` (encrypting or decrypting a file) off the loop thread; `completion` gets what
+    /// went wrong, if anything, on the loop thread.
+    func process(_ work: @escaping @Sendable () -> String?, completion: @escaping (String?) -> Void)
     /// Where downloads go (`downloads` in config.toml, else `$XDG_DOWNLOAD_DIR`, else `~/Downloads`).
     var downloadDirectory: String { get }
 }

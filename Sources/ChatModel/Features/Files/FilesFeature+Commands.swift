@@ -65,7 +65,7 @@ extension FilesFeature {
         return try MessageReference.resolve(
             parsed, in: conversation, store: account.store, account: account.accountID,
             what: "message with a file or link"
-        ) { link(in: $0.body) != nil }
+        ) { link(in: $0.body) != nil || AESGCMURL.looksLikeOne($0.body) }
     }
 
     /// The first http(s) URL in a text.

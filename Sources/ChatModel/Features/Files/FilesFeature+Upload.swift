@@ -1,4 +1,5 @@
 import Foundation
+import OMEMOCrypto
 import XMPPCore
 import XMPPExtensions
 
@@ -20,17 +21,21 @@ extension FilesFeature {
                     ? "not connected: uploads need the server's upload service"
                     : "the server has no upload service (XEP-0363)")
         }
-        if let limit = service.maximumFileSize, size > limit {
+        let encrypted = account.feature(OMEMOFeature.self)?.isOn(for: conversation) == true
+        let sent = encrypted ? size + Int64(AESGCMFile.tagSize) : size
+        if let limit = service.maximumFileSize, sent > limit {
             throw .failed(
-                "\(path) is \(Self.format(size)) (\(size) bytes); the server takes files up to \(Self.format(limit))"
-                    + " (\(limit) bytes)")
+                "\(path) is \(Self.format(sent)) (\(sent) bytes\(encrypted ? " encrypted" : "")); the server takes"
+                    + " files up to \(Self.format(limit)) (\(limit) bytes)")
         }
         guard account.fileTransfers != nil else { throw .failed("file transfers are not available here") }
         let record: UploadRecord
         do {
+            // The server sees only ciphertext: no content type of the file's.
+            let type = encrypted ? "application/octet-stream" : SharedFileName.contentType(for: full)
             record = try table.insert(
-                conversation: conversation, path: full, size: size,
-                contentType: SharedFileName.contentType(for: full), now: account.scheduler.now)
+                conversation: conversation, path: full, size: size, contentType: type, encrypted: encrypted,
+                now: account.scheduler.now)
         } catch {
             throw .failed("could not store the upload: \(error)")
         }
@@ -46,7 +51,7 @@ extension FilesFeature {
         }
         busyUploads.insert(record.id)
         let request = HTTPUpload.request(
-            to: service.jid, filename: record.name, size: record.size, contentType: record.contentType,
+            to: service.jid, filename: record.name, size: record.uploadSize, contentType: record.contentType,
             id: session.makeID())
         session.sendIQ(request) { [weak self] result in
             guard let self else { return }
@@ -72,21 +77,41 @@ extension FilesFeature {
         }
     }
 
-    /// PUTs the file to the record's slot. When the server refuses a slot from before (it
-    /// expired, or the file is there already) and `newSlotOnRefusal`, a new slot is asked for.
+    /// PUTs the file to the record's slot (encrypted first when the record says so). When the
+    /// server refuses a slot from before (it expired, or the file is there already) and
+    /// `newSlotOnRefusal`, a new slot is asked for.
     func put(_ record: UploadRecord, newSlotOnRefusal: Bool) {
-        guard let putURL = record.putURL else { return requestSlot(for: record) }
+        guard let getURL = record.getURL, record.putURL != nil else { return requestSlot(for: record) }
         busyUploads.insert(record.id)
+        guard record.encrypted else {
+            return put(record, file: record.path, body: getURL, newSlotOnRefusal: newSlotOnRefusal)
+        }
+        encrypt(record) { [weak self] encrypted, link in
+            guard let self else { return }
+            put(record, file: encrypted, body: link.text, newSlotOnRefusal: newSlotOnRefusal) {
+                try? FileManager.default.removeItem(atPath: encrypted)
+            }
+        }
+    }
+
+    /// PUTs `file` (the upload's bytes) to the record's slot; once it is up, `body` is sent.
+    /// `cleanup` runs when the PUT ends, however it ends.
+    private func put(
+        _ record: UploadRecord, file: String, body: String, newSlotOnRefusal: Bool, cleanup: @escaping () -> Void = {}
+    ) {
+        guard let putURL = record.putURL else { return }
         let request = TransferRequest(
             url: putURL,
-            method: .put(file: record.path, size: record.size, contentType: record.contentType, headers: record.headers)
+            method: .put(file: file, size: record.uploadSize, contentType: record.contentType, headers: record.headers)
         )
-        let row = TransferRow(name: SharedFileName.sanitized(record.name), upload: true, done: 0, total: record.size)
+        let row = TransferRow(
+            name: SharedFileName.sanitized(record.name), upload: true, done: 0, total: record.uploadSize)
         do {
             try start(request, row: row, conversation: record.conversation) { [weak self] outcome in
+                cleanup()
                 guard let self else { return }
                 if outcome.succeeded {
-                    deliver(record)
+                    deliver(record, body: body)
                 } else if newSlotOnRefusal, case .finished = outcome, service != nil, account.session != nil {
                     requestSlot(for: record)
                 } else {
@@ -94,21 +119,33 @@ extension FilesFeature {
                 }
             }
         } catch {
+            cleanup()
             fail(record, "\(error)")
         }
     }
 
     /// The file is up: the GET URL goes into the outbox once, then the upload is marked sent
     /// (see `UploadRecord` for a crash between the two).
-    func deliver(_ record: UploadRecord) {
+    /// An encrypted file's `aesgcm` URL goes without an OOB element (XEP-0454 §3), through the
+    /// same path, which seals it with OMEMO.
+    func deliver(_ record: UploadRecord, body: String) {
         busyUploads.remove(record.id)
         guard let getURL = record.getURL, let messaging else { return }
         if let host = URLParts(getURL)?.host { uploadHosts.insert(host) }
-        guard
-            let message = messaging.send(
-                getURL, to: record.conversation, extra: [OutOfBandData.element(url: getURL)], flush: false)
-        else {
-            fail(record, "the message with its URL could not be stored")
+        let extra = record.encrypted ? [] : [OutOfBandData.element(url: getURL)]
+        guard let message = messaging.send(body, to: record.conversation, extra: extra, flush: false) else {
+            if record.encrypted,
+                account.feature(OMEMOFeature.self)?.waiting.contains(where: { $0.body == body }) == true
+            {
+                // OMEMO holds it until the contact's keys are here. The upload stays `uploading`
+                // and busy for this run: the next run finds the message sent, or sends it then.
+                busyUploads.insert(record.id)
+                return
+            }
+            fail(
+                record,
+                record.encrypted
+                    ? "the message with its key was not sent" : "the message with its URL could not be stored")
             return
         }
         do {
@@ -135,7 +172,7 @@ extension FilesFeature {
             return
         }
         for record in records {
-            if let url = record.getURL, let message = try? table.sentMessage(url, in: record.conversation) {
+            if let message = try? table.sentMessage(of: record) {
                 try? table.sent(record.id, message: message)
                 continue
             }

@@ -142,9 +142,13 @@ public final class FilesFeature: AccountFeature, MessageObserver, RoomMessageObs
         do { try table.addShared(url) } catch { account.log(.warning, "could not store a shared file's URL: \(error)") }
     }
 
-    /// The file a message body shares: a single URL that came with an OOB element, or one on
-    /// our upload service's host.
+    /// The file a message body shares: a single URL that came with an OOB element, one on our
+    /// upload service's host, or an encrypted file's `aesgcm` URL (XEP-0454).
     public func sharedFile(in body: String) -> SharedFileRow? {
+        if body.first(where: { !$0.isWhitespace })?.lowercased() == "a" {
+            guard let link = AESGCMURL(body: body) else { return nil }
+            return SharedFileRow(url: link.text, name: SharedFileName.sanitized(link.fileName ?? ""))
+        }
         // Drawn for every message: most are no URL at all, or there is nothing to match.
         guard body.contains("http"), !sharedURLs.isEmpty || !uploadHosts.isEmpty else { return nil }
         let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
