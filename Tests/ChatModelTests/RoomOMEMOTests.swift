@@ -245,4 +245,50 @@ import XMPPExtensions
         #expect(!harness.takeWrittenElements().contains { $0[attribute: "type"] == "groupchat" })
         #expect(Self.notices(fixture).contains { $0.contains("is not members-only") && $0.contains("not sent") })
     }
+
+    /// A message the room refused because we were not in it goes again only as it was sealed,
+    /// never rebuilt from the stored text: in an encrypted room it fails instead.
+    @Test func aRefusedEncryptedMessageIsNotSentAgainInPlaintext() throws {
+        let fixture = try Self.entered()
+        let crone = try Member("crone1@shakespeare.lit")
+        let harness = fixture.harness("main")
+        fixture.model.submit("/omemo on")
+        fixture.account("main").feature(RoomsFeature.self)?.send("hello coven", to: try JID(Self.room))
+        let sent = try #require(
+            try Self.serve(fixture, members: [crone], listed: []).first { $0[attribute: "type"] == "groupchat" })
+        harness.serverSends(
+            "<message from='\(Self.room)' type='error' id='\(sent.id!)'><error type='cancel'>"
+                + "<not-acceptable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>")
+        // Entered again (the room's disco#info is known): the outbox goes once we are in.
+        #expect(harness.takeWrittenElements().contains { $0.name == "presence" })
+        harness.serverSends(
+            SessionHarness.occupantPresence(
+                room: Self.room, nick: "thirdwitch", affiliation: "member", jid: "hag66@shakespeare.lit/tern",
+                codes: [110]))
+        let again = try Self.serve(fixture, members: [crone], listed: [])
+        #expect(!again.contains { $0[attribute: "type"] == "groupchat" }, "\(again)")
+        #expect(Self.notices(fixture).contains { $0.contains("did not reach") }, "\(Self.notices(fixture))")
+    }
+
+    /// A message from the room's archive whose sender is not in the room now cannot be decrypted:
+    /// its line says so, never the fallback.
+    @Test func anArchivedMessageFromSomeoneGoneSaysItCannotBeDecrypted() throws {
+        let fixture = try Self.entered(features: Self.groupFeatures + ["urn:xmpp:mam:2"])
+        let harness = fixture.harness("main")
+        let query = try #require(
+            harness.takeWrittenElements().first { $0.child("query", namespace: "urn:xmpp:mam:2") != nil })
+        let queryID = try #require(query.child("query", namespace: "urn:xmpp:mam:2")?[attribute: "queryid"])
+        harness.serverSends(
+            "<message from='\(Self.room)'><result xmlns='urn:xmpp:mam:2' queryid='\(queryID)' id='a1'>"
+                + "<forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2025-01-01T00:00:01Z'/>"
+                + "<message from='\(Self.room)/secondwitch' type='groupchat'><encrypted xmlns='urn:xmpp:omemo:2'>"
+                + "<header sid='7'><keys jid='hag66@shakespeare.lit'><key rid='9'>AAAA</key></keys></header>"
+                + "<payload>AAAA</payload></encrypted><body>I sent you an OMEMO encrypted message</body></message>"
+                + "</forwarded></result></message>")
+        harness.serverSends(
+            "<iq type='result' id='\(query.id!)' from='\(Self.room)'><fin xmlns='urn:xmpp:mam:2' complete='true'>"
+                + "<set xmlns='http://jabber.org/protocol/rsm'><first>a1</first><last>a1</last></set></fin></iq>")
+        let line = try #require(Self.stored(fixture).last)
+        #expect(line.sender == "secondwitch" && line.body.contains("cannot be decrypted"), "\(line.body)")
+    }
 }
