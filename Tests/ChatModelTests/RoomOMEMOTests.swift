@@ -126,6 +126,21 @@ import XMPPExtensions
             + "<item id='\(item)'>\(payload.serialized())</item></items></pubsub></iq>"
     }
 
+    /// Turns OMEMO on in the room's window and sends `text` there, with `members` the lists'
+    /// members; the messages written until Tern asked nothing more.
+    static func send(
+        _ text: String, in fixture: ScriptedAccounts, members: [Member], listed: [String] = []
+    ) throws -> [XMLElement] {
+        fixture.model.submit("/omemo on")
+        fixture.account("main").feature(RoomsFeature.self)?.send(text, to: try JID(room))
+        return try serve(fixture, members: members, listed: listed)
+    }
+
+    /// The encrypted groupchat message among `written`.
+    static func sealed(_ written: [XMLElement]) throws -> XMLElement {
+        try #require(written.first { $0[attribute: "type"] == "groupchat" }, "\(written)")
+    }
+
     static func notices(_ fixture: ScriptedAccounts) -> [String] {
         fixture.model.noticesOf(fixture.model.currentWindow).map(\.text)
     }
@@ -175,9 +190,7 @@ import XMPPExtensions
     @Test func aMemberWithoutOMEMOStopsTheMessage() throws {
         let fixture = try Self.entered()
         let crone = try Member("crone1@shakespeare.lit")
-        fixture.model.submit("/omemo on")
-        fixture.account("main").feature(RoomsFeature.self)?.send("secret", to: try JID(Self.room))
-        let written = try Self.serve(fixture, members: [crone], listed: ["wiccarocks@shakespeare.lit"])
+        let written = try Self.send("secret", in: fixture, members: [crone], listed: ["wiccarocks@shakespeare.lit"])
         #expect(!written.contains { $0[attribute: "type"] == "groupchat" }, "\(written)")
         #expect(
             Self.notices(fixture).contains { $0.contains("wiccarocks") && $0.contains("not sent") },
@@ -189,10 +202,7 @@ import XMPPExtensions
         let fixture = try Self.entered()
         var crone = try Member("crone1@shakespeare.lit")
         let harness = fixture.harness("main")
-        fixture.model.submit("/omemo on")
-        fixture.account("main").feature(RoomsFeature.self)?.send("hello coven", to: try JID(Self.room))
-        let written = try Self.serve(fixture, members: [crone], listed: [])
-        let sent = try #require(written.first { $0[attribute: "type"] == "groupchat" })
+        let sent = try Self.sealed(Self.send("hello coven", in: fixture, members: [crone]))
         let tern = try JID("hag66@shakespeare.lit")
         _ = try crone.open(sent, from: tern)
         let ternDevice = try OMEMOEncrypted(#require(sent.child("encrypted", namespace: Namespace.omemo2))).sender
@@ -218,10 +228,7 @@ import XMPPExtensions
     @Test func anEnvelopeWithoutTheRoomIsNotShown() throws {
         let fixture = try Self.entered()
         var crone = try Member("crone1@shakespeare.lit")
-        fixture.model.submit("/omemo on")
-        fixture.account("main").feature(RoomsFeature.self)?.send("hello coven", to: try JID(Self.room))
-        let sent = try #require(
-            try Self.serve(fixture, members: [crone], listed: []).first { $0[attribute: "type"] == "groupchat" })
+        let sent = try Self.sealed(Self.send("hello coven", in: fixture, members: [crone]))
         let tern = try JID("hag66@shakespeare.lit")
         _ = try crone.open(sent, from: tern)
         let ternDevice = try OMEMOEncrypted(#require(sent.child("encrypted", namespace: Namespace.omemo2))).sender
@@ -252,10 +259,7 @@ import XMPPExtensions
         let fixture = try Self.entered()
         let crone = try Member("crone1@shakespeare.lit")
         let harness = fixture.harness("main")
-        fixture.model.submit("/omemo on")
-        fixture.account("main").feature(RoomsFeature.self)?.send("hello coven", to: try JID(Self.room))
-        let sent = try #require(
-            try Self.serve(fixture, members: [crone], listed: []).first { $0[attribute: "type"] == "groupchat" })
+        let sent = try Self.sealed(Self.send("hello coven", in: fixture, members: [crone]))
         harness.serverSends(
             "<message from='\(Self.room)' type='error' id='\(sent.id!)'><error type='cancel'>"
                 + "<not-acceptable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>")
