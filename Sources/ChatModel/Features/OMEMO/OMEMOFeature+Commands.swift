@@ -20,6 +20,7 @@ extension OMEMOFeature {
                     CommandSpec("on", arguments: [contact], summary: "encrypt this chat from now on") {
                         context throws(CommandError) in
                         let (jid, omemo) = try target(context)
+                        try omemo.checkCanTurnOn(jid)
                         omemo.set(jid, on: true)
                         context.model.addNotice("OMEMO is on for \(jid): messages are encrypted from now on")
                     },

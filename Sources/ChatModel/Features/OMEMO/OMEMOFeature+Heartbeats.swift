@@ -55,6 +55,7 @@ extension OMEMOFeature {
         }
         account.emit(OMEMOChanged())
         guard on else { return }
+        if isRoom(chat) { return fetchMembers(of: chat) }
         fetchDeviceLists(of: chat)
         fetchDeviceLists(of: account.jid)
     }

@@ -71,7 +71,9 @@ extension OMEMOFeature {
         }
         let trust = (try? table.devices(of: sender.jid).first { $0.device == sender.device })??.trust
         opened.encryption = Self.encryptionName([encrypted.version], trust: trust)
-        if context == .live, !isOn(for: from.bare), chats[from.bare] == nil, from.bare != account.jid.bare {
+        if context == .live, message.type != "groupchat", !isOn(for: from.bare), chats[from.bare] == nil,
+            from.bare != account.jid.bare
+        {
             turnOn(from.bare, because: "\(account.displayName(from.bare)) writes encrypted")
         }
         return opened
@@ -90,7 +92,8 @@ extension OMEMOFeature {
         }
         guard let element = account.connection?.parseElement(Self.withoutDeclaration(plaintext)),
             let envelope = try? SCEEnvelope(element),
-            (try? envelope.checkOMEMOProfile(sender: from, recipient: message.to ?? account.jid, isGroupChat: false))
+            (try? envelope.checkOMEMOProfile(
+                sender: from, recipient: message.to ?? account.jid, isGroupChat: message.type == "groupchat"))
                 != nil
         else { return nil }
         var rebuilt = XMLElement("message", namespace: Namespace.client, [:])

@@ -50,6 +50,7 @@ extension OMEMOFeature {
     }
 
     func prepare(_ contact: JID) -> Preparation {
+        if isRoom(contact) { return prepare(room: contact.bare) }
         let contact = contact.bare
         guard let own = ensureOwnDevice() else {
             return .refused("OMEMO is unavailable (see the log): not sent. /omemo off sends this chat in plaintext")
@@ -138,6 +139,7 @@ extension OMEMOFeature {
             bundles[address] = nil
         }
         sealed.removeChildren("body", namespace: nil)
+        sealed.removeChildren("body", namespace: Namespace.client)
         sealed.append(XMLElement("body", [:], text: Self.fallbackBody))
         let scheme = byVersion[.legacy] == nil ? Namespace.omemo2 : Namespace.omemoLegacy
         sealed.append(XMLElement("encryption", namespace: Namespace.eme, ["namespace": scheme, "name": "OMEMO"]))
@@ -158,7 +160,8 @@ extension OMEMOFeature {
         }
         var random = SystemRandomNumberGenerator()
         return SCEEnvelope.omemo(
-            content: sensitive, from: account.jid.bare, time: account.scheduler.now, random: &random
+            content: sensitive, from: account.jid.bare, to: stanza[attribute: "type"] == "groupchat" ? stanza.to : nil,
+            time: account.scheduler.now, random: &random
         ).element
     }
 

@@ -9,6 +9,7 @@ extension OMEMOFeature {
         guard isOn(for: chat) else {
             return ["OMEMO is off for \(chat): messages go in plaintext (/omemo on encrypts them)"]
         }
+        if isRoom(chat) { return roomStatus(chat) }
         let devices = addresses(of: chat)
         guard !devices.isEmpty else {
             return ["OMEMO is on for \(chat), but none of its devices is trusted: nothing can be sent (/omemo devices)"]

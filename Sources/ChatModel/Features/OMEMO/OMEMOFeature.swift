@@ -60,6 +60,8 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
     public private(set) var announced: Set<OMEMOVersion> = []
     /// Only manually verified devices receive messages (`/omemo strict on`).
     var strict = false
+    /// The member lists of encrypted rooms (`OMEMOFeature+Rooms`).
+    let roomMembers = OMEMORoomMembers()
 
     static let keyWait: Duration = .seconds(30)
     static let repairInterval: Int64 = 600_000
@@ -116,7 +118,7 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
             publishBundle(own, version: version, in: session)
         }
         bundleChanged = false
-        for (chat, on) in chats where on { fetchDeviceLists(of: chat) }
+        for (chat, on) in chats where on && !isRoom(chat) { fetchDeviceLists(of: chat) }
     }
 
     public func connectionEnded() {

@@ -47,8 +47,9 @@ extension RoomsFeature {
         announce: Bool
     ) -> Int {
         let now = account.scheduler.now
+        defer { encryption?.commitOpened() }
         let rows = page.compactMap { archived -> NewMessage? in
-            let message = archived.message
+            let message = opened(archived.message, in: room, context: .archive)
             // Only the room's own messages: an archive result from the room's JID that claims
             // to come from elsewhere is not the room's to vouch for.
             guard message.type == "groupchat", message.from?.bare == room.jid, message.moderation == nil,

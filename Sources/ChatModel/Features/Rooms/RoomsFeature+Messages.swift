@@ -30,6 +30,8 @@ extension RoomsFeature {
             emit(room.jid)
             return
         }
+        let message = opened(message, in: room, context: .live)
+        defer { encryption?.commitOpened() }
         let timestamp = message.delay ?? account.scheduler.now
         offerToObservers(message, in: room, timestamp: timestamp)
         guard let body = message.body else { return }
@@ -78,7 +80,7 @@ extension RoomsFeature {
             senderKey: senderKey, body: body,
             timestamp: timestamp, type: "groupchat", idAttribute: message.id, originID: message.originID,
             stanzaID: stanzaID, stanzaIDBy: stanzaID == nil ? nil : room.jid.description, corrects: message.replaces,
-            state: ours ? .delivered : nil,
+            state: ours ? .delivered : nil, encryption: message.encryption,
             highlight: !ours && nick != nil && notifications?.highlights(body, ownName: room.nick) == true,
             reply: message.storedReply)
     }
@@ -161,6 +163,7 @@ extension RoomsFeature {
             // A refused subject is no sign of having been dropped from the room.
             return
         } else if message.error?.condition == .notAcceptable, room.state == .joined, from.isBare, let id = message.id,
+            mayResendStored(in: room),
             let again = try? account.store.requeue(
                 account: account.accountID, conversation: room.jid, idAttribute: id,
                 stanza: { Self.stanza(resending: $0, to: room.jid) })
@@ -210,13 +213,16 @@ extension RoomsFeature {
         let id = account.session?.makeID() ?? makeMessageID()
         var stanza = OutgoingMessage.groupchat(to: room.jid, body: body, id: id)
         for element in extra { stanza.append(element) }
+        let reply = ChatMessage(stanza).storedReply
+        guard let outgoing = sealed(stanza, body: body, extra: extra, corrects: original, in: room) else { return nil }
         let message = NewMessage(
             conversation: room.jid, kind: .groupchat, outgoing: true, sender: room.nick, senderKey: room.ownSenderKey,
             body: body, timestamp: account.scheduler.now, type: "groupchat", idAttribute: id, originID: id,
-            corrects: original, reply: ChatMessage(stanza).storedReply)
+            corrects: original, encryption: outgoing.encryption, reply: reply)
         do {
             let stored = try account.store.enqueue(
-                message, stanza: stanza.serialized(parentNamespace: Namespace.client), account: account.accountID)
+                message, stanza: outgoing.stanza.serialized(parentNamespace: Namespace.client),
+                account: account.accountID)
             account.onEvent(
                 .messageStored(
                     conversation: room.jid, messageID: stored.shownAs, isNew: original == nil, outgoing: true,
