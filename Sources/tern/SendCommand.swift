@@ -37,7 +37,8 @@ struct SendCommand: ParsableCommand {
         help: """
             Encrypt with OMEMO to every device of the recipient you trust (and your other devices), \
             with this device's keys from the database: never sent in plaintext; fails with the reason \
-            when it cannot be encrypted. The interactive tern must not be running on the database.
+            when it cannot be encrypted. The interactive tern must not be running on the database. \
+            A chat Tern encrypts (/omemo on) is always sent this way.
             """)
     var omemo = false
 
@@ -72,7 +73,13 @@ struct SendCommand: ParsableCommand {
         }
         let (account, accountSettings) = loadAccount(accountOptions)
         guard let recipient = JID(parsing: recipient) else { return }
-        if omemo {
+        let encrypted = SendHistory.isEncrypted(recipient, path: database ?? XDG.databasePath(), account: account)
+        if encrypted && groupchat {
+            exitWithFailure(
+                "\(recipient) is encrypted (OMEMO) in Tern, and tern send cannot encrypt to a room yet: nothing was sent"
+            )
+        }
+        if omemo || encrypted {
             let failure = OMEMOSend.run(
                 account: account, settings: accountSettings, recipient: recipient, text: body,
                 databasePath: database ?? XDG.databasePath(), timeout: timeout)
@@ -267,6 +274,14 @@ struct SendHistory {
             let store = try ChatStore(path: path)
             return (store, try store.account(jid: account.jid, name: account.name))
         }
+    }
+
+    /// Whether the interactive client encrypts `chat` (OMEMO on in the database): then so does
+    /// `tern send`, whether or not it was given `--omemo`.
+    static func isEncrypted(_ chat: JID, path: String, account: AccountConfiguration) -> Bool {
+        guard let store = try? ChatStore(path: path), let id = try? store.account(jid: account.jid, name: account.name)
+        else { return false }
+        return OMEMOFeature.isStoredOn(chat, account: id, in: store)
     }
 
     var channelBinding: ChannelBindingType? {

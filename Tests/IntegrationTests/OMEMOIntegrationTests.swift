@@ -91,12 +91,10 @@ struct OMEMOIntegrationTests {
         for index in 1...3 { #expect(received("burst \(index)", by: tern, from: peer) != nil) }
     }
 
-    /// `tern send --omemo` as a script runs it: the built binary with a config file and a database
-    /// of its own; exit status and standard error.
-    private func ternSend(_ server: any XMPPTestServer, user: String, _ arguments: [String]) throws -> (Int32, String) {
+    /// A home for `tern send` as a script runs it: a config file for `user` and a data directory.
+    private func ternHome(_ server: any XMPPTestServer, user: String) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-omemo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let config = directory.appendingPathComponent("config.toml").path
         try """
         [accounts.test]
         jid = "\(user)@\(server.domain)"
@@ -105,10 +103,16 @@ struct OMEMOIntegrationTests {
         port = \(server.c2sPort)
         tls = "starttls"
         ca_file = "\(server.certificateFile)"
-        """.write(toFile: config, atomically: true, encoding: .utf8)
+        """.write(to: directory.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    /// Runs the built `tern send` in `home`: exit status and standard error.
+    private func ternSend(_ home: URL, _ arguments: [String]) throws -> (Int32, String) {
         let output = try Subprocess.run(
-            SendCommandTests.ternBinary, ["send", "--config", config] + arguments,
-            environment: ["XDG_DATA_HOME": directory.appendingPathComponent("data").path])
+            SendCommandTests.ternBinary,
+            ["send", "--config", home.appendingPathComponent("config.toml").path] + arguments,
+            environment: ["XDG_DATA_HOME": home.appendingPathComponent("data").path])
         return (output.status, output.standardErrorText)
     }
 
@@ -118,10 +122,16 @@ struct OMEMOIntegrationTests {
         let user = version == .omemo2 ? "tern5" : "tern6"
         let peer = try OMEMOXMPPPeer(server: server, user: version == .omemo2 ? "peer5" : "peer6", versions: [version])
         defer { peer.stop() }
-        let (status, errors) = try ternSend(server, user: user, ["--omemo", peer.jid, "from a script 🔐"])
+        let home = try ternHome(server, user: user)
+        let (status, errors) = try ternSend(home, ["--omemo", peer.jid, "from a script 🔐"])
         #expect(status == 0, "\(errors)")
         let message = try peer.expectMessage(from: "\(user)@\(server.domain)")
         #expect(message.body == "from a script 🔐" && message.version == version, "\(message)")
+        // The chat is encrypted now: a later send without the flag is encrypted too.
+        let (again, againErrors) = try ternSend(home, [peer.jid, "no flag this time"])
+        #expect(again == 0, "\(againErrors)")
+        let second = try peer.expectMessage(from: "\(user)@\(server.domain)")
+        #expect(second.body == "no flag this time" && second.version == version, "\(second)")
     }
 
     /// Nothing goes in plaintext to someone without OMEMO: the script fails and says why.
@@ -131,7 +141,8 @@ struct OMEMOIntegrationTests {
         let plain = try TestClient(loop: loop, server: server, user: "peer7")
         #expect(plain.connect())
         plain.sendPresence()
-        let (status, errors) = try ternSend(server, user: "tern7", ["--omemo", "peer7@\(server.domain)", "secret"])
+        let home = try ternHome(server, user: "tern7")
+        let (status, errors) = try ternSend(home, ["--omemo", "peer7@\(server.domain)", "secret"])
         #expect(status == 1)
         #expect(errors.contains("has no OMEMO device you trust"), "\(errors)")
         #expect(plain.waitForStanza(timeout: .seconds(2)) { $0.childText("body") != nil } == nil)

@@ -83,7 +83,7 @@ public final class MessagingFeature: AccountFeature {
         guard message.type != "groupchat", message.type != "headline" else { return }
         if let rooms, from.resourcepart != nil, rooms.knows(peer) {
             // Through a room we are no longer in: still a private chat, never the room's.
-            rooms.receivePrivate(message, outgoing: false)
+            rooms.receivePrivate(Self.undecryptedPrivate(message), outgoing: false)
             return
         }
         let message = encryption?.open(message, context: .live) ?? message
@@ -104,7 +104,7 @@ public final class MessagingFeature: AccountFeature {
             let peer = from.bare
             // XEP-0280 §6: a private message through a room, copied to us.
             if let rooms, from.resourcepart != nil, rooms.knows(peer) {
-                rooms.receivePrivate(message, outgoing: false)
+                rooms.receivePrivate(Self.undecryptedPrivate(message), outgoing: false)
                 return
             }
             let message = encryption?.open(message, context: .live) ?? message
@@ -115,7 +115,7 @@ public final class MessagingFeature: AccountFeature {
         case .sent:
             guard let peer = message.to?.bare else { return }
             if let rooms, message.to?.resourcepart != nil, rooms.knows(peer) {
-                rooms.receivePrivate(message, outgoing: true)
+                rooms.receivePrivate(Self.undecryptedPrivate(message), outgoing: true)
                 return
             }
             let message = encryption?.open(message, context: .live) ?? message
@@ -124,6 +124,15 @@ public final class MessagingFeature: AccountFeature {
             guard let body = message.body else { return }
             store(body: body, of: message, from: message.from ?? account.jid, outgoing: true, peer: peer)
         }
+    }
+
+    /// A private message through a room that came encrypted: Tern does not decrypt those yet (the
+    /// sender's real JID is the room's to give), so it says so rather than show the fallback.
+    static func undecryptedPrivate(_ message: ChatMessage) -> ChatMessage {
+        guard message.encryptedElement != nil else { return message }
+        var notice = message
+        notice.body = "[an OMEMO-encrypted private message through the room: Tern cannot decrypt those yet]"
+        return notice
     }
 
     private func store(body: String, of message: ChatMessage, from: JID, outgoing: Bool, peer: JID) {

@@ -1,3 +1,4 @@
+import ChatStore
 import OMEMO
 import OMEMOSession
 import XMPPCore
@@ -58,6 +59,14 @@ extension OMEMOFeature {
         if isRoom(chat) { return fetchMembers(of: chat) }
         fetchDeviceLists(of: chat)
         fetchDeviceLists(of: account.jid)
+    }
+}
+
+extension OMEMOFeature {
+    /// Whether the user's database has OMEMO on for `chat` (for `tern send`, which must not send
+    /// in plaintext what the interactive client would encrypt); false when it cannot be read.
+    public static func isStoredOn(_ chat: JID, account: AccountID, in store: ChatStore) -> Bool {
+        (try? OMEMOTable(store: store, account: account).chatSettings())?[chat.bare] == true
     }
 }
 

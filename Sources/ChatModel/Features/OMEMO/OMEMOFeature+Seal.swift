@@ -138,8 +138,9 @@ extension OMEMOFeature {
             sessions[address] = session
             bundles[address] = nil
         }
-        sealed.removeChildren("body", namespace: nil)
-        sealed.removeChildren("body", namespace: Namespace.client)
+        // Nothing the user wrote stays beside the envelope: the body, and a shared file's URL.
+        for namespace in [nil, Namespace.client] { sealed.removeChildren("body", namespace: namespace) }
+        sealed.removeChildren("x", namespace: Namespace.outOfBandData)
         sealed.append(XMLElement("body", [:], text: Self.fallbackBody))
         let scheme = byVersion[.legacy] == nil ? Namespace.omemo2 : Namespace.omemoLegacy
         sealed.append(XMLElement("encryption", namespace: Namespace.eme, ["namespace": scheme, "name": "OMEMO"]))

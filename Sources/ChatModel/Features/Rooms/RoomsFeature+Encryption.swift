@@ -32,7 +32,7 @@ extension RoomsFeature {
                 contact: room.jid, body: body, extra: extra, corrects: corrects, since: account.scheduler.now)
             encryption.hold(waiting, reason: reason)
         case .refused(let reason):
-            encryption.notice(reason, in: room.jid)
+            encryption.notice(reason, in: room.jid, refusal: true)
         }
         return nil
     }
