@@ -148,7 +148,8 @@ let package = Package(
         .testTarget(
             name: "ChatModelTests",
             dependencies: [
-                "ChatModel", "ChatStore", "OMEMO", "OMEMOSession", "TestSupport", "TestServers", "XMPPCore",
+                "ChatModel", "ChatStore", "OMEMO", "OMEMOCrypto", "OMEMOSession", "TestSupport", "TestServers",
+                "XMPPCore",
                 "XMPPExtensions",
             ],
             swiftSettings: strict),
