@@ -122,17 +122,19 @@ enum IMBenchmark {
         }
     }
 
-    /// Fetches the whole archive of `bench` oldest first with a bare connection; returns the
-    /// first archive id.
-    static func fetchAll(server: ProsodyServer, page handle: (ArchivePage) throws -> Void) throws -> String? {
+    /// Fetches the whole archive of `user` (its messages with `with`, or all) oldest first with a
+    /// bare connection; returns the first archive id.
+    static func fetchAll(
+        server: ProsodyServer, user: String = "bench", with: JID? = nil, page handle: (ArchivePage) throws -> Void
+    ) throws -> String? {
         let archive = ArchiveManager(disco: DiscoClient())
-        let (loop, connection) = try connect(server: server, user: "bench", extensions: [archive])
+        let (loop, connection) = try connect(server: server, user: user, extensions: [archive])
         defer { close(loop, connection) }
         var after: String?
         var first: String?
         while true {
             var result: Result<ArchivePage, IQFailure>?
-            archive.query(ArchiveQuery(after: after, max: 100), in: connection.session) { result = $0 }
+            archive.query(ArchiveQuery(with: with, after: after, max: 100), in: connection.session) { result = $0 }
             guard loop.run(for: .seconds(60), until: { result != nil }), case .success(let page)? = result else {
                 throw FixtureError("archive query failed: \(String(describing: result))")
             }

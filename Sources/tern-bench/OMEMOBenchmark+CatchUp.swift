@@ -19,9 +19,9 @@ extension OMEMOBenchmark {
             let reader = try JID("reader@\(server.domain)")
 
             try IMBenchmark.fillArchive(server: server, count: messages, to: "reader")
-            let plain = try timedCatchUp(
-                server: server, store: store, from: JID("peer@\(server.domain)"), expected: messages + 1)
-            report("plaintext", messages: messages, plain)
+            let peer = try JID("peer@\(server.domain)")
+            let plain = try timedCatchUp(server: server, store: store, from: peer, expected: messages + 1)
+            report("plaintext", messages: messages, plain, server: try serverOnly(server, with: peer, messages + 1))
 
             for (user, version) in [("erin", OMEMOVersion.omemo2), ("grace", .legacy)] {
                 let contact = try JID("\(user)@\(server.domain)")
@@ -42,23 +42,27 @@ extension OMEMOBenchmark {
                 let sealed = try timedCatchUp(server: server, store: store, from: contact, expected: messages) {
                     $0.body == "\(text) (\(messages - 1))" && $0.encryption?.hasPrefix(name(version)) == true
                 }
-                report(name(version), messages: messages, sealed)
+                report(
+                    name(version), messages: messages, sealed, server: try serverOnly(server, with: contact, messages))
                 print(
-                    "omemo catch-up \(name(version)) / plaintext: \(format(sealed.seconds / plain.seconds, digits: 2))× the time"
-                )
+                    "omemo catch-up \(name(version)) / plaintext: \(format(sealed.time.seconds / plain.time.seconds, digits: 2))×"
+                        + " the time, \(format(sealed.cpu / plain.cpu, digits: 2))× Tern's CPU")
             }
         }
     }
 
     /// Tern logs in and catches up: the time from connecting until the catch-up ended with
-    /// `expected` messages stored from `contact`, the newest one as `newest` says.
+    /// `expected` messages stored from `contact`, the newest one as `newest` says, and the CPU
+    /// time Tern took (Prosody is another process).
     private static func timedCatchUp(
         server: ProsodyServer, store: ChatStore, from contact: JID, expected: Int,
         newest: (StoredMessage) -> Bool = { _ in true }
-    ) throws -> Duration {
+    ) throws -> (time: Duration, cpu: Double) {
         let start = ContinuousClock.now
+        let cpuStart = cpuTime()
         let (loop, controller) = try login(server: server, user: "reader", store: store, initial: expected + 10)
         let elapsed = ContinuousClock.now - start
+        let cpu = cpuTime() - cpuStart
         defer { logout(loop, controller) }
         let stored = try store.lastMessages(account: controller.accountID, conversation: contact, limit: expected + 10)
         guard stored.count == expected, let last = stored.last, newest(last) else {
@@ -66,7 +70,18 @@ extension OMEMOBenchmark {
                 "catch-up stored \(stored.count) of \(expected) messages; the newest: \(stored.last?.body.prefix(80) ?? "none")"
             )
         }
-        return elapsed
+        return (elapsed, cpu)
+    }
+
+    /// How long Prosody alone takes to serve `reader`'s archive with `contact` (`expected` messages)
+    /// to a client that stores nothing.
+    private static func serverOnly(_ server: ProsodyServer, with contact: JID, _ expected: Int) throws -> Duration {
+        var fetched = 0
+        let time = try ContinuousClock().measure {
+            _ = try IMBenchmark.fetchAll(server: server, user: "reader", with: contact) { fetched += $0.messages.count }
+        }
+        guard fetched == expected else { throw FixtureError("the archive holds \(fetched) of \(expected) messages") }
+        return time
     }
 
     /// The address and bundle of `jid`'s first device in its device list of `version`, as `user` fetches them.
@@ -84,9 +99,13 @@ extension OMEMOBenchmark {
         return (OMEMODeviceAddress(jid: jid, device: device), bundle)
     }
 
-    private static func report(_ label: String, messages: Int, _ time: Duration) {
+    private static func report(
+        _ label: String, messages: Int, _ measured: (time: Duration, cpu: Double), server: Duration
+    ) {
         print(
-            "omemo catch-up of \(messages) archived messages, \(label): \(IMBenchmark.seconds(time)),"
-                + " \(Int((Double(messages) / time.seconds).rounded())) messages/s")
+            "omemo catch-up of \(messages) archived messages, \(label): \(IMBenchmark.seconds(measured.time)),"
+                + " \(Int((Double(messages) / measured.time.seconds).rounded())) messages/s; Tern's CPU"
+                + " \(format(measured.cpu * 1000 / Double(messages), digits: 3)) ms per message (Prosody alone serving"
+                + " the pages: \(IMBenchmark.seconds(server)))")
     }
 }
