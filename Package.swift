@@ -103,7 +103,8 @@ let package = Package(
             name: "tern-bench",
             dependencies: [
                 "XMPPCore", "XMLStream", "XMPPClient", "XMPPExtensions", "Networking", "TestServers", "ChatStore",
-                "ChatModel", "ChatRuntime", "TerminalUI", "Subprocess", "TestSupport", "HTTPTransfer",
+                "ChatModel", "ChatRuntime", "TerminalUI", "Subprocess", "TestSupport", "HTTPTransfer", "OMEMO",
+                "OMEMOSession",
             ],
             swiftSettings: strict
         ),

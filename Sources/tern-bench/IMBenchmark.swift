@@ -81,36 +81,38 @@ enum IMBenchmark {
         report("tern first login (newest first, initial window \(messages))", messages: messages, newest)
     }
 
-    /// `peer` sends `count` numbered messages to `bench`, online on another device (so the
-    /// messages are delivered and archived, not held for offline delivery), in rounds closed by a
-    /// ping so the server keeps up.
-    static func fillArchive(server: ProsodyServer, count: Int) throws {
+    /// `sender` sends `count` numbered messages (`message`, plain ones by default) to `receiver`,
+    /// online on another device (so the messages are delivered and archived, not held for offline
+    /// delivery), in rounds closed by a ping so the server keeps up.
+    static func fillArchive(
+        server: ProsodyServer, count: Int, from sender: String = "peer", to receiver: String = "bench",
+        message: ((_ index: Int, _ to: JID) throws -> XMLElement)? = nil
+    ) throws {
+        let message =
+            message ?? { index, to in
+                XMLElement(
+                    "message", namespace: Namespace.client,
+                    ["to": to.description, "type": "chat", "id": "fill-\(index)"],
+                    elements: [XMLElement("body", [:], text: "numbered message \(index) with some ordinary chat text")])
+            }
         let loop = try EventLoop()
-        let (_, receiver) = try connect(server: server, user: "bench", loop: loop)
+        let (_, receiving) = try connect(server: server, user: receiver, loop: loop)
         var received = 0
-        receiver.onEvent = { if case .stanza(let stanza) = $0, stanza.name == "message" { received += 1 } }
-        _ = receiver.send(XMLElement("presence", namespace: Namespace.client, [:]))
-        let (_, sender) = try connect(server: server, user: "peer", loop: loop)
+        receiving.onEvent = { if case .stanza(let stanza) = $0, stanza.name == "message" { received += 1 } }
+        _ = receiving.send(XMLElement("presence", namespace: Namespace.client, [:]))
+        let (_, sending) = try connect(server: server, user: sender, loop: loop)
         defer {
-            close(loop, sender)
-            close(loop, receiver)
+            close(loop, sending)
+            close(loop, receiving)
         }
-        let bench = try JID("bench@\(server.domain)")
+        let to = try JID("\(receiver)@\(server.domain)")
         var sent = 0
         while sent < count {
             let round = min(250, count - sent)
-            for index in sent..<(sent + round) {
-                let message = XMLElement(
-                    "message", namespace: Namespace.client,
-                    ["to": bench.description, "type": "chat", "id": "fill-\(index)"],
-                    elements: [
-                        XMLElement("body", [:], text: "numbered message \(index) with some ordinary chat text")
-                    ])
-                _ = sender.send(message)
-            }
+            for index in sent..<(sent + round) { _ = sending.send(try message(index, to)) }
             sent += round
             var answered = false
-            sender.sendIQ(.iq(.get, id: "p\(sent)", payload: XMLElement("ping", namespace: Namespace.ping))) { _ in
+            sending.sendIQ(.iq(.get, id: "p\(sent)", payload: XMLElement("ping", namespace: Namespace.ping))) { _ in
                 answered = true
             }
             guard loop.run(for: .seconds(60), until: { answered }) else { throw FixtureError("the server stalled") }
@@ -120,17 +122,19 @@ enum IMBenchmark {
         }
     }
 
-    /// Fetches the whole archive of `bench` oldest first with a bare connection; returns the
-    /// first archive id.
-    static func fetchAll(server: ProsodyServer, page handle: (ArchivePage) throws -> Void) throws -> String? {
+    /// Fetches the whole archive of `user` (its messages with `with`, or all) oldest first with a
+    /// bare connection; returns the first archive id.
+    static func fetchAll(
+        server: ProsodyServer, user: String = "bench", with: JID? = nil, page handle: (ArchivePage) throws -> Void
+    ) throws -> String? {
         let archive = ArchiveManager(disco: DiscoClient())
-        let (loop, connection) = try connect(server: server, user: "bench", extensions: [archive])
+        let (loop, connection) = try connect(server: server, user: user, extensions: [archive])
         defer { close(loop, connection) }
         var after: String?
         var first: String?
         while true {
             var result: Result<ArchivePage, IQFailure>?
-            archive.query(ArchiveQuery(after: after, max: 100), in: connection.session) { result = $0 }
+            archive.query(ArchiveQuery(with: with, after: after, max: 100), in: connection.session) { result = $0 }
             guard loop.run(for: .seconds(60), until: { result != nil }), case .success(let page)? = result else {
                 throw FixtureError("archive query failed: \(String(describing: result))")
             }

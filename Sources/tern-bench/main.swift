@@ -27,6 +27,10 @@ case "rooms":
         launches: Int(arguments.dropFirst().first ?? "") ?? 5,
         messages: Int(arguments.dropFirst(2).first ?? "") ?? 10_000, rate: 1000)
 case "files": FilesBenchmark.run(megabytes: Int(arguments.dropFirst().first ?? "") ?? 100)
+case "omemo":
+    OMEMOBenchmark.run(
+        messages: Int(arguments.dropFirst().first ?? "") ?? 2000,
+        archived: Int(arguments.dropFirst(2).first ?? "") ?? 10_000)
 case "all":
     ParseBenchmark.run()
     LoginBenchmark.run(runs: 20)
@@ -39,8 +43,9 @@ case "all":
     AccountsBenchmark.run(launches: 7, messages: 10_000)
     RoomsBenchmark.run(launches: 5, messages: 10_000, rate: 1000)
     FilesBenchmark.run(megabytes: 100)
+    OMEMOBenchmark.run(messages: 2000, archived: 10_000)
 default:
     print(
-        "usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|sm [MESSAGES]|history [MESSAGES]|client [MESSAGES [LAUNCHES]]|accounts [LAUNCHES [MESSAGES]]|rooms [LAUNCHES [MESSAGES]]|files [MEGABYTES]|all]"
+        "usage: tern-bench [parse|login [RUNS]|store|ui|im [MESSAGES]|sm [MESSAGES]|history [MESSAGES]|client [MESSAGES [LAUNCHES]]|accounts [LAUNCHES [MESSAGES]]|rooms [LAUNCHES [MESSAGES]]|files [MEGABYTES]|omemo [MESSAGES [ARCHIVED]]|all]"
     )
 }

@@ -44,7 +44,8 @@ struct SessionPair {
     var bob: RatchetSession
     let bobDevice: Device
 
-    init(_ version: SessionVersion) throws {
+    /// `keyExchange`: the initiator keeps X3DH's header to send until the first answer.
+    init(_ version: SessionVersion, keyExchange: Bool = false) throws {
         let aliceDevice = try Device()
         bobDevice = try Device()
         let initiation = try X3DH.initiate(ourIdentity: aliceDevice.identity, theirBundle: bobDevice.bundle(version))
@@ -52,7 +53,7 @@ struct SessionPair {
         alice = try .initiating(
             version: version, sharedSecret: initiation.sharedSecret, associatedData: initiation.associatedData,
             ephemeralKey: ephemeral,
-            theirSignedPreKey: bobDevice.signedPreKey.publicKey)
+            theirSignedPreKey: bobDevice.signedPreKey.publicKey, keyExchange: keyExchange ? initiation.header : nil)
         let response = try X3DH.respond(
             ourIdentity: bobDevice.identity, signedPreKey: bobDevice.signedPreKey, preKey: bobDevice.preKey,
             theirIdentityKey: IdentityPublicKey(encoded: initiation.header.identityKey, version: version),

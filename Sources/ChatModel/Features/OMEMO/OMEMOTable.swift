@@ -57,13 +57,14 @@ struct OMEMOIdentityKey: Hashable {
 
     init?(stored: String) {
         let parts = stored.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let bytes = OMEMOKey.base64(parts[1]), bytes.count == 32 else { return nil }
+        // Our own text: Foundation's strict decoder, not the lenient one for keys in XML.
+        guard parts.count == 2, let data = Data(base64Encoded: parts[1]), data.count == 32 else { return nil }
         switch parts[0] {
         case "2": version = .omemo2
         case "0.3": version = .legacy
         default: return nil
         }
-        self.bytes = bytes
+        bytes = Array(data)
     }
 
     /// The fingerprint shown to the user (XEP-0384's, the same for both forms of one key).
@@ -78,7 +79,9 @@ struct OMEMOIdentityKey: Hashable {
 
 /// The OMEMO tables of one account: our device (`omemo_own`), everyone's devices with their
 /// trust (`omemo_device`), sessions (`omemo_session`) and which chats are encrypted
-/// (`omemo_chat`). Secrets are stored as they are: the database is the user's, mode 0600.
+/// (`omemo_chat`). Secrets are stored as they are: the database is the user's, mode 0600. Our
+/// device and the sessions are stored in their compact binary forms (`OwnDevice.stored`,
+/// `RatchetSession.stored`) as base64 text: a session is written for every message sent or read.
 struct OMEMOTable {
     let store: ChatStore
     let account: AccountID
@@ -125,11 +128,11 @@ struct OMEMOTable {
         let rows = try store.featureRows(
             "SELECT device FROM omemo_own WHERE account_id = ?", [account.rawValue.sql], { $0.text(0) })
         guard let text = rows.first else { return nil }
-        return try JSONDecoder().decode(OwnDevice.self, from: Data(text.utf8))
+        return try OwnDevice(stored: Self.bytes(text))
     }
 
     func save(_ own: OwnDevice) throws {
-        let text = String(decoding: try JSONEncoder().encode(own), as: UTF8.self)
+        let text = Data(own.stored).base64EncodedString()
         try store.featureWrite(
             "INSERT INTO omemo_own (account_id, device) VALUES (?, ?) ON CONFLICT DO UPDATE SET device = excluded.device",
             [account.rawValue.sql, text.sql])
@@ -208,11 +211,11 @@ struct OMEMOTable {
             "SELECT state FROM omemo_session WHERE account_id = ? AND jid = ? AND device_id = ?",
             [account.rawValue.sql, jid.bare.description.sql, Int64(device).sql], { $0.text(0) })
         guard let text = rows.first else { return nil }
-        return try JSONDecoder().decode(RatchetSession.self, from: Data(text.utf8))
+        return try RatchetSession(stored: Self.bytes(text))
     }
 
     func save(_ session: RatchetSession, _ jid: JID, device: UInt32) throws {
-        let text = String(decoding: try JSONEncoder().encode(session), as: UTF8.self)
+        let text = Data(session.stored).base64EncodedString()
         try store.featureWrite(
             """
             INSERT INTO omemo_session (account_id, jid, device_id, state) VALUES (?, ?, ?, ?)
@@ -224,6 +227,12 @@ struct OMEMOTable {
         try store.featureWrite(
             "DELETE FROM omemo_session WHERE account_id = ? AND jid = ? AND device_id = ?",
             [account.rawValue.sql, jid.bare.description.sql, Int64(device).sql])
+    }
+
+    /// The bytes of a stored device or session.
+    private static func bytes(_ text: String) throws(StoredState.Error) -> [UInt8] {
+        guard let data = Data(base64Encoded: text) else { throw StoredState.Error("not base64") }
+        return Array(data)
     }
 
     // MARK: Chats
