@@ -51,6 +51,22 @@ import XMPPExtensions
         #expect(OMEMOKey.fromSerialized([0x05] + [UInt8](repeating: 7, count: 31)) == nil)
     }
 
+    /// The one-pass decoder agrees with Foundation's encoder for every length and byte value,
+    /// padded or not, with XML whitespace anywhere.
+    @Test func base64DecodesWhatFoundationEncodes() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<200 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let encoded = Data(bytes).base64EncodedString()
+            #expect(OMEMOKey.base64(encoded) == bytes)
+            #expect(OMEMOKey.base64(String(encoded.prefix { $0 != "=" })) == bytes, "unpadded")
+            let wrapped = encoded.enumerated().map { index, character in
+                index % 7 == 6 ? "\n \(character)" : "\(character)"
+            }
+            #expect(OMEMOKey.base64(wrapped.joined()) == bytes, "wrapped")
+        }
+    }
+
     @Test func labelsAreKeptOnlyWhenSignedShortAndInOMEMO2() throws {
         let signature = OMEMOKey.base64([UInt8](repeating: 1, count: 64))
         func label(_ attributes: String, _ namespace: String = Namespace.omemo2) throws -> String? {

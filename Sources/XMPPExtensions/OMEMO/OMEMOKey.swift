@@ -27,32 +27,45 @@ public enum OMEMOKey {
     /// and keys) is dropped and missing padding is accepted; nil for anything else that is not
     /// base64 (another alphabet, padding anywhere but at the end).
     public static func base64(_ text: String) -> [UInt8]? {
-        var compact = String(
-            String.UnicodeScalarView(text.unicodeScalars.filter { !" \t\r\n".unicodeScalars.contains($0) }))
-        switch compact.utf8.count % 4 {
-        case 2: compact += "=="
-        case 3: compact += "="
-        case 1: return nil
-        default: break
+        // One pass over the bytes: a catch-up reads thousands of these.
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        var letters = 0
+        var padding = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"): continue
+            case UInt8(ascii: "="):
+                padding += 1
+                continue
+            default: break
+            }
+            // A letter after padding, or outside the alphabet, is not base64.
+            guard padding == 0, let value = base64Value(byte) else { return nil }
+            letters += 1
+            accumulator = accumulator << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
         }
-        let letters = compact.utf8.prefix { $0 != UInt8(ascii: "=") }
-        let padding = compact.utf8.dropFirst(letters.count)
-        guard padding.count <= 2, padding.allSatisfy({ $0 == UInt8(ascii: "=") }), letters.allSatisfy(isBase64Letter)
-        else { return nil }
-        return Data(base64Encoded: compact).map(Array.init)
+        guard padding <= 2, letters % 4 != 1 else { return nil }
+        return output
     }
 
-    /// Foundation on Linux decodes some text that is not base64 (padding inside), so the
-    /// alphabet and the padding's place are checked first.
-    private static func isBase64Letter(_ byte: UInt8) -> Bool {
+    private static func base64Value(_ byte: UInt8) -> UInt8? {
         switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "/"):
-            true
-        default: false
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte - UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - UInt8(ascii: "a") + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0") + 52
+        case UInt8(ascii: "+"): 62
+        case UInt8(ascii: "/"): 63
+        default: nil
         }
     }
 
-    /// `bytes` in base64, padded.
     public static func base64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
 }
