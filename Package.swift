@@ -147,7 +147,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "ChatModelTests",
-            dependencies: ["ChatModel", "ChatStore", "TestSupport", "TestServers", "XMPPCore", "XMPPExtensions"],
+            dependencies: [
+                "ChatModel", "ChatStore", "TestSupport", "TestServers", "XMPPCore", "XMPPExtensions", "OMEMO",
+                "OMEMOSession",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "TerminalUITests",

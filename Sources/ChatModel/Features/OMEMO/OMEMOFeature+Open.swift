@@ -71,8 +71,15 @@ extension OMEMOFeature {
         }
         let trust = (try? table.devices(of: sender.jid).first { $0.device == sender.device })??.trust
         opened.encryption = Self.encryptionName([encrypted.version], trust: trust)
-        if context == .live, !isOn(for: from.bare), chats[from.bare] == nil, from.bare != account.jid.bare {
-            turnOn(from.bare, because: "\(account.displayName(from.bare)) writes encrypted")
+        // The chat is the contact's; a copy of what our other device sent encrypted turns it on too.
+        let ours = from.bare == account.jid.bare
+        if context == .live, let peer = ours ? message.to?.bare : from.bare, peer != account.jid.bare,
+            chats[peer] == nil
+        {
+            turnOn(
+                peer,
+                because: ours
+                    ? "you wrote encrypted on another device" : "\(account.displayName(peer)) writes encrypted")
         }
         return opened
     }

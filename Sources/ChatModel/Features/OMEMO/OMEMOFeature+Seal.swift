@@ -137,7 +137,9 @@ extension OMEMOFeature {
             sessions[address] = session
             bundles[address] = nil
         }
-        sealed.removeChildren("body", namespace: nil)
+        // The stanza's own body (and a file's URL, which is its body) leave in the encrypted part only.
+        for namespace in [nil, Namespace.client] { sealed.removeChildren("body", namespace: namespace) }
+        sealed.removeChildren("x", namespace: Namespace.outOfBandData)
         sealed.append(XMLElement("body", [:], text: Self.fallbackBody))
         let scheme = byVersion[.legacy] == nil ? Namespace.omemo2 : Namespace.omemoLegacy
         sealed.append(XMLElement("encryption", namespace: Namespace.eme, ["namespace": scheme, "name": "OMEMO"]))
@@ -175,9 +177,13 @@ extension OMEMOFeature {
         }
     }
 
-    /// The version a device is written to: OMEMO 2 when its owner lists it there, else 0.3.
+    /// The version a device is written to: its session's, else OMEMO 2 when its owner lists it
+    /// there, else 0.3.
     func version(of address: OMEMODeviceAddress) -> OMEMOVersion {
-        deviceLists[address.jid]?[.omemo2]?.contains(address.device) == true ? .omemo2 : .legacy
+        if let session = (try? session(address)) ?? nil {
+            return session.version == OMEMOVersion.omemo2.sessionVersion ? .omemo2 : .legacy
+        }
+        return deviceLists[address.jid]?[.omemo2]?.contains(address.device) == true ? .omemo2 : .legacy
     }
 
     /// "bob's device 1234, your device 99".

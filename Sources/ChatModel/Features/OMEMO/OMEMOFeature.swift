@@ -25,6 +25,8 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
     let notifications = DeviceListNotifications()
     /// Our device; nil when its keys could not be read or made (OMEMO is then unavailable, said once).
     var own: OwnDevice?
+    /// Why our stored keys could not be read: OMEMO stays unavailable, and they are never replaced.
+    var unreadableKeys: String?
     /// Chats the user turned OMEMO on (true) or off (false) for; absent: off, until a contact writes encrypted.
     var chats: [JID: Bool] = [:]
     /// Device lists as the account's PEP service last told them, by bare JID and version.
@@ -68,7 +70,7 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
             chats = try table.chatSettings()
             strict = try table.isStrict()
         } catch {
-            account.log(.error, "could not read your OMEMO keys: \(error); encryption is unavailable")
+            unreadableKeys = "\(error)"
         }
     }
 
@@ -95,6 +97,11 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
             publishBundlesIfChanged(in: session)
             return
         }
+        if let unreadableKeys {
+            // Said here, not when the account is made: the model listens only from now.
+            account.log(.error, "could not read your OMEMO keys: \(unreadableKeys); encryption is unavailable")
+            return
+        }
         guard let own = ensureOwnDevice() else { return }
         for version in OMEMOVersion.allCases {
             announceOwnDevice(own, version: version, in: session)
@@ -112,6 +119,7 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
 
     /// Our device, made (keys generated and stored) the first time; the signed prekey rotated when due.
     func ensureOwnDevice() -> OwnDevice? {
+        guard unreadableKeys == nil else { return nil }
         do {
             if own == nil {
                 own = try OwnDevice.generate(now: account.scheduler.now)
@@ -264,6 +272,8 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
                     bundleFailures[address] = "its keys could not be fetched (\(failure))"
                 }
                 retryWaiting()
+                // A session being repaired starts as soon as the device's bundle is here.
+                if pendingRepairs.contains(address) { sendHeartbeats() }
             }
         }
     }
@@ -277,6 +287,8 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
         do {
             var known = Dictionary(try table.devices(of: jid).map { ($0.device, $0) }) { first, _ in first }
             let verifiedAny = known.values.contains { $0.trust == .verified }
+            // A contact's first list names no new device: only those added later are announced.
+            let hadDevices = !known.isEmpty
             for id in ids where id != own?.deviceID {
                 var record =
                     known[id]
@@ -289,7 +301,7 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
                 record.label = labels.first { $0.id == id }?.label ?? record.label
                 if record != known[id] { try table.save(record) }
                 known[id] = record
-                if isNew && chats[jid] == true {
+                if isNew && hadDevices && chats[jid] == true {
                     let owner = jid == account.jid.bare ? "your account" : account.displayName(jid)
                     notice(
                         "\(owner) has a new OMEMO device \(id)\(record.label.map { " (\($0))" } ?? ""), not verified"
