@@ -121,13 +121,17 @@ import XMPPExtensions
 
     /// Sends romeo's next message with its MAC broken.
     func tamperedMessage(_ fixture: OMEMOFixture, id: String) throws {
+        fixture.harness.serverSends(try tampered(fixture, id: id))
+    }
+
+    /// Romeo's next message with its MAC broken (the stanza's text).
+    func tampered(_ fixture: OMEMOFixture, id: String) throws -> String {
         var encrypted = try OMEMOEncrypted(
             try fixture.romeo.encrypted(
                 "tampered", to: [fixture.ownAddress: try fixture.ownBundle(.omemo2)], now: OMEMOFixture.start))
         encrypted.keys[0].data[encrypted.keys[0].data.count - 1] ^= 0x01
-        fixture.harness.serverSends(
-            "<message from='\(OMEMOFixture.romeo)/orchard' type='chat' id='\(id)'>"
-                + "\(encrypted.element.serialized())<body>\(OMEMOFixture.fallbackBodyXML)</body></message>")
+        return "<message from='\(OMEMOFixture.romeo)/orchard' type='chat' id='\(id)'>"
+            + "\(encrypted.element.serialized())<body>\(OMEMOFixture.fallbackBodyXML)</body></message>"
     }
 
     /// Security: a repair starts a session from the bundle the server gives; a bundle with another
@@ -149,6 +153,32 @@ import XMPPExtensions
         #expect(fixture.send("after the swap").isEmpty)
     }
 
+    /// Security: a key exchange under a known device id with another identity key is not shown,
+    /// and the device is untrusted until the user compares fingerprints.
+    @Test func aKeyExchangeWithAnotherIdentityKeyIsNotShown() throws {
+        let fixture = try OMEMOFixture.connected()
+        try sessionStarted(fixture)
+        var impostor = try ContactDevice(OMEMOFixture.romeo, .omemo2, now: OMEMOFixture.start)
+        let encrypted = try impostor.encrypted(
+            "trust me", to: [fixture.ownAddress: try fixture.ownBundle(.omemo2)], now: OMEMOFixture.start)
+        let forged = encrypted.serialized().replacingOccurrences(
+            of: "sid='\(impostor.id)'", with: "sid='\(fixture.romeo.id)'")
+        fixture.harness.serverSends(
+            "<message from='\(OMEMOFixture.romeo)/orchard' type='chat' id='f1'>\(forged)"
+                + "<body>\(OMEMOFixture.fallbackBodyXML)</body></message>")
+        fixture.pump()
+        let body = try #require(try fixture.stored().last?.body)
+        #expect(
+            body == "[an OMEMO message from romeo@montague.lit's device \(fixture.romeo.id), whose identity key"
+                + " changed: not shown]")
+        #expect(try fixture.record(fixture.romeo.id)?.trust == .untrusted)
+        #expect(
+            fixture.notices.filter {
+                $0.hasPrefix("romeo@montague.lit's device \(fixture.romeo.id) shows another identity key than before")
+            }.count == 1)
+        #expect(fixture.server.takeMessages().isEmpty, "the impostor's key exchange is not answered")
+    }
+
     /// A replay (the same encrypted message again under another id, or live then from the archive)
     /// is stored once.
     @Test func aReplayIsStoredOnce() throws {
@@ -167,9 +197,13 @@ import XMPPExtensions
         let page = try ["one", "two", "three"].enumerated().map { index, text in
             try fixture.romeoMessage(text, id: "a\(index)")
         }
-        let bad = page[2].replacingOccurrences(of: "id='a2'", with: "id='a3'")
-        try answerArchive(fixture, page + [bad])
-        #expect(try fixture.stored().compactMap(\.body).prefix(3) == ["one", "two", "three"])
+        let replayed = page[2].replacingOccurrences(of: "id='a2'", with: "id='a3'")
+        try answerArchive(fixture, page + [replayed, try tampered(fixture, id: "a4")])
+        let bodies = try fixture.stored().compactMap(\.body)
+        #expect(bodies.prefix(3) == ["one", "two", "three"])
+        #expect(bodies.count == 4)
+        #expect(bodies.last?.hasPrefix("[encrypted message from a device without a session") == true)
+        #expect(bodies.last?.hasSuffix("; asked it for a new session]") == false)
         #expect(fixture.server.takeMessages().isEmpty, "no empty answer, no repair for the archive")
         #expect(!fixture.feature.isOn(for: fixture.romeoJID), "old messages do not turn the chat on")
     }
@@ -190,6 +224,11 @@ import XMPPExtensions
         #expect(stored.body == "sent from my phone")
         #expect(stored.outgoing)
         #expect(stored.encryption == "OMEMO 2; blind")
+        #expect(fixture.feature.isOn(for: fixture.romeoJID), "we write to romeo encrypted: so does this device")
+        #expect(
+            fixture.notices.contains {
+                $0.hasPrefix("OMEMO is on for this chat (you wrote encrypted on another device)")
+            })
     }
 
     /// Security (XEP-0420 §Affix Elements): an envelope naming another sender is not shown as his.

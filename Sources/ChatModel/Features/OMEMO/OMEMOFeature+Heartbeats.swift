@@ -27,9 +27,10 @@ extension OMEMOFeature {
                 else { continue }
                 // A session started from a bundle is bound to the identity key the device showed before.
                 if let key = sent.newIdentityKey,
-                    recordIdentityKey(OMEMOIdentityKey(version: version, bytes: key), of: address) != nil
+                    let problem = recordIdentityKey(OMEMOIdentityKey(version: version, bytes: key), of: address)
                 {
                     bundles[address] = nil
+                    notice(problem, in: address.jid == account.jid.bare ? nil : address.jid)
                     continue
                 }
                 let new = sent.session

@@ -48,7 +48,8 @@ extension OMEMOFeature {
             return opened
         }
         let key = OMEMOIdentityKey(version: encrypted.version, bytes: decrypted.identityKey)
-        if recordIdentityKey(key, of: sender) != nil {
+        if let problem = recordIdentityKey(key, of: sender) {
+            notice(problem, in: sender.jid == account.jid.bare ? nil : sender.jid)
             opened.body = "[an OMEMO message from \(describe([sender])), whose identity key changed: not shown]"
             return opened
         }

@@ -194,7 +194,8 @@ extension OMEMOFeature {
         }.joined(separator: ", ")
     }
 
-    /// Records `key` for a device; a description of the problem when it differs from the one recorded.
+    /// Records `key` for a device; a description of the problem when it differs from the one
+    /// recorded (the caller tells the user: sealing through messaging's refusal, others in a notice).
     func recordIdentityKey(_ key: OMEMOIdentityKey, of address: OMEMODeviceAddress) -> String? {
         do {
             var record =
@@ -208,11 +209,8 @@ extension OMEMOFeature {
                     try table.save(record)
                     try table.deleteSession(address.jid, device: address.device)
                     sessions[address] = nil
-                    let problem =
-                        "\(describe([address])) shows another identity key than before (\(key.fingerprint)):"
+                    return "\(describe([address])) shows another identity key than before (\(key.fingerprint)):"
                         + " it is untrusted until you compare fingerprints and /omemo trust it"
-                    notice(problem, in: address.jid == account.jid.bare ? nil : address.jid)
-                    return problem
                 }
                 return nil
             }
