@@ -77,6 +77,35 @@ import XMPPExtensions
         #expect(try fixture.stored().map(\.body) == ["hello", "second", "reply"])
     }
 
+    /// XEP-0384 §Business Rules: past 53 messages of one chain without an answer, a heartbeat
+    /// (an empty message) goes once.
+    @Test func aLongChainGetsOneHeartbeat() throws {
+        let fixture = try OMEMOFixture.connected()
+        try sessionStarted(fixture)
+        var heartbeats: [Int] = []
+        for index in 1...60 {
+            try fixture.romeoWrites("line \(index)", id: "l\(index)")
+            fixture.pump()
+            for message in fixture.server.takeMessages() {
+                #expect(try fixture.romeo.read(message, from: fixture.account.jid) == nil)
+                heartbeats.append(index)
+            }
+        }
+        #expect(heartbeats == [54])
+        #expect(try fixture.stored().last?.body == "line 60")
+    }
+
+    /// A chat the user turned off stays off when the contact writes encrypted (his messages are
+    /// still read).
+    @Test func aChatTurnedOffStaysOff() throws {
+        let fixture = try OMEMOFixture.connected()
+        fixture.model.model.submit("/omemo off \(OMEMOFixture.romeo)")
+        try fixture.romeoWrites("are you there?")
+        #expect(try fixture.stored().map(\.body) == ["are you there?"])
+        #expect(!fixture.feature.isOn(for: fixture.romeoJID))
+        #expect(!fixture.notices.contains { $0.hasPrefix("OMEMO is on for this chat") })
+    }
+
     /// A message for our other devices only: a line saying so, never the fallback.
     @Test func aMessageNotForThisDeviceShowsANotice() throws {
         let fixture = try OMEMOFixture.connected()
