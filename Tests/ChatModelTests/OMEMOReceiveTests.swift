@@ -208,6 +208,27 @@ import XMPPExtensions
         #expect(fixture.server.takeMessages().isEmpty, "the impostor's key exchange is not answered")
     }
 
+    /// Security: once the user verified one of romeo's devices, a device first seen through its
+    /// key exchange (before any list names it) is undecided too, and gets nothing when listed.
+    @Test func aNewDeviceWritingAfterAVerifiedOneIsUndecided() throws {
+        let fixture = try OMEMOFixture.connected()
+        try sessionStarted(fixture)
+        fixture.model.model.submit("/omemo trust \(fixture.romeo.id) \(OMEMOFixture.romeo)")
+        var tablet = try ContactDevice(OMEMOFixture.romeo, .omemo2, now: OMEMOFixture.start)
+        let encrypted = try tablet.encrypted(
+            "from my tablet", to: [fixture.ownAddress: try fixture.ownBundle(.omemo2)], now: OMEMOFixture.start)
+        fixture.harness.serverSends(
+            "<message from='\(OMEMOFixture.romeo)/tablet' type='chat' id='t1'>\(encrypted.serialized())"
+                + "<body>\(OMEMOFixture.fallbackBodyXML)</body></message>")
+        let stored = try #require(try fixture.stored().last)
+        #expect(stored.body == "from my tablet")
+        #expect(stored.encryption == "OMEMO 2; undecided")
+        #expect(try fixture.record(tablet.id)?.trust == .undecided)
+        fixture.harness.serverSends(
+            OMEMOFixture.deviceList(from: OMEMOFixture.romeo, .omemo2, [fixture.romeo.id, tablet.id]))
+        #expect(fixture.feature.addresses(of: fixture.romeoJID).map(\.device) == [fixture.romeo.id])
+    }
+
     /// A replay (the same encrypted message again under another id, or live then from the archive)
     /// is stored once.
     @Test func aReplayIsStoredOnce() throws {

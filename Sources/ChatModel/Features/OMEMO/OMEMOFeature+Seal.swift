@@ -198,11 +198,13 @@ extension OMEMOFeature {
     /// recorded (the caller tells the user: sealing through messaging's refusal, others in a notice).
     func recordIdentityKey(_ key: OMEMOIdentityKey, of address: OMEMODeviceAddress) -> String? {
         do {
+            let known = try table.devices(of: address.jid)
             var record =
-                try table.devices(of: address.jid).first { $0.device == address.device }
+                known.first { $0.device == address.device }
                 ?? OMEMODeviceRecord(
                     jid: address.jid, device: address.device, versions: [], identityKey: nil,
-                    trust: strict ? .undecided : .blind, label: nil, firstSeen: account.scheduler.now)
+                    trust: Self.newDeviceTrust(strict: strict, known: known), label: nil,
+                    firstSeen: account.scheduler.now)
             if let known = record.identityKey {
                 guard known.matches(key) else {
                     record.trust = .untrusted

@@ -286,7 +286,7 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
         for address in bundleFailures.keys where address.jid == jid { bundleFailures[address] = nil }
         do {
             var known = Dictionary(try table.devices(of: jid).map { ($0.device, $0) }) { first, _ in first }
-            let verifiedAny = known.values.contains { $0.trust == .verified }
+            let trust = Self.newDeviceTrust(strict: strict, known: Array(known.values))
             // A contact's first list names no new device: only those added later are announced.
             let hadDevices = !known.isEmpty
             for id in ids where id != own?.deviceID {
@@ -294,7 +294,7 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
                     known[id]
                     ?? OMEMODeviceRecord(
                         jid: jid, device: id, versions: [], identityKey: nil,
-                        trust: strict || verifiedAny ? .undecided : .blind, label: nil, firstSeen: account.scheduler.now
+                        trust: trust, label: nil, firstSeen: account.scheduler.now
                     )
                 let isNew = known[id] == nil
                 record.versions.insert(version)
@@ -318,6 +318,12 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
         } catch {
             account.log(.error, "could not store \(jid)'s OMEMO devices: \(error)")
         }
+    }
+
+    /// The trust of a device seen for the first time, beside `known` devices of its owner:
+    /// undecided in strict mode or once the user verified one of them, else blind.
+    static func newDeviceTrust(strict: Bool, known: [OMEMODeviceRecord]) -> OMEMOTrust {
+        strict || known.contains { $0.trust == .verified } ? .undecided : .blind
     }
 
     /// The devices of `jid` messages are encrypted to: listed now, trusted (verified only in strict mode).
