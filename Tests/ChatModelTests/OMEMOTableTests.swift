@@ -143,6 +143,35 @@ import XMPPExtensions
         #expect(restarted.notices.contains { $0.hasPrefix("OMEMO is unavailable (see the log): not sent") })
     }
 
+    /// Keys that cannot be stored are not used: OMEMO is unavailable, said in the log.
+    @Test func keysThatCannotBeStoredAreNotUsed() throws {
+        let fixture = try OMEMOFixture()
+        try fixture.model.store.featureWrite("DROP TABLE omemo_own")
+        fixture.connect()
+        #expect(fixture.feature.own == nil)
+        #expect(fixture.server.publishes.isEmpty)
+        #expect(
+            fixture.model.model.log.contains {
+                $0.level == .error && $0.text.hasPrefix("could not make or store this device's OMEMO keys")
+            })
+    }
+
+    /// A signed prekey rotated but not stored is not published.
+    @Test func aRotationThatCannotBeStoredKeepsTheStoredKey() throws {
+        let fixture = try OMEMOFixture()
+        fixture.connect()
+        let signed = fixture.own.signedPreKey.id
+        fixture.account.disconnect()
+        fixture.model.scheduler.advance(by: .milliseconds(OwnDevice.signedPreKeyRotation))
+        try fixture.model.store.featureWrite(
+            "CREATE TRIGGER no_keys BEFORE UPDATE ON omemo_own BEGIN SELECT RAISE(ABORT, 'read-only'); END")
+        fixture.connect()
+        #expect(fixture.feature.own?.signedPreKey.id == signed)
+        try fixture.model.store.featureWrite("DROP TRIGGER no_keys")
+        #expect(fixture.feature.ensureOwnDevice()?.signedPreKey.id == signed + 1)
+        #expect(try fixture.feature.table.ownDevice()?.signedPreKey.id == signed + 1)
+    }
+
     /// A damaged session row: the message from that device says so; nothing crashes.
     @Test func aDamagedSessionIsAnErrorNotACrash() throws {
         let fixture = try OMEMOFixture()

@@ -120,16 +120,22 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
     /// Our device, made (keys generated and stored) the first time; the signed prekey rotated when due.
     func ensureOwnDevice() -> OwnDevice? {
         guard unreadableKeys == nil else { return nil }
+        // Keys are used only once stored: a device (or signed prekey) lost at the next start would
+        // leave contacts' sessions with it broken.
         do {
-            if own == nil {
-                own = try OwnDevice.generate(now: account.scheduler.now)
-                try table.save(own!)
-                account.log(.info, "made this device's OMEMO keys (device \(own!.deviceID))")
-            } else if try own!.rotateSignedPreKeyIfDue(now: account.scheduler.now) {
-                try table.save(own!)
+            guard var device = own else {
+                let made = try OwnDevice.generate(now: account.scheduler.now)
+                try table.save(made)
+                own = made
+                account.log(.info, "made this device's OMEMO keys (device \(made.deviceID))")
+                return made
+            }
+            if try device.rotateSignedPreKeyIfDue(now: account.scheduler.now) {
+                try table.save(device)
+                own = device
                 bundleChanged = true
             }
-            return own
+            return device
         } catch {
             account.log(.error, "could not make or store this device's OMEMO keys: \(error)")
             return nil
