@@ -61,6 +61,22 @@ import XMPPExtensions
         #expect(try fixture.romeo.read(stanza, from: fixture.account.jid)?.contains("a secret") == true)
     }
 
+    /// A file's link goes inside the OMEMO 2 envelope, not outside it as well.
+    @Test func aFileLinkIsSealed() throws {
+        let fixture = try OMEMOFixture.connected()
+        fixture.turnOn()
+        let url = "https://upload.example/secret.jpg"
+        let link = XMLElement(
+            "x", namespace: Namespace.outOfBandData, [:],
+            elements: [XMLElement("url", namespace: Namespace.outOfBandData, [:], text: url)])
+        fixture.account.feature(MessagingFeature.self)!.send(url, to: fixture.romeoJID, extra: [link])
+        fixture.pump()
+        let stanza = try #require(fixture.server.takeMessages().first)
+        #expect(!stanza.serialized().contains("secret.jpg"))
+        let envelope = try #require(try fixture.romeo.read(stanza, from: fixture.account.jid))
+        #expect(envelope.contains("<x xmlns='jabber:x:oob'><url>\(url)</url></x>"))
+    }
+
     /// A contact with devices of both versions gets one `<encrypted/>` of each; EME names 0.3,
     /// which every OMEMO client reads.
     @Test func devicesOfBothVersionsGetBothElements() throws {
