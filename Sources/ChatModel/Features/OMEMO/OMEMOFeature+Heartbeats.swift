@@ -24,8 +24,17 @@ extension OMEMOFeature {
                 address: address, session: stored, bundle: stored == nil ? bundles[address] : nil)
             do {
                 let result = try OMEMOEngine.encrypt(nil, version: version, from: own, to: [recipient])
-                guard result.failed.isEmpty, let new = result.sessions.first(where: { $0.address == address })?.session
+                guard result.failed.isEmpty, let sent = result.sessions.first(where: { $0.address == address })
                 else { continue }
+                // A session started from a bundle is bound to the identity key the device showed before.
+                if let key = sent.newIdentityKey,
+                    let problem = recordIdentityKey(OMEMOIdentityKey(version: version, bytes: key), of: address)
+                {
+                    bundles[address] = nil
+                    notice(problem, in: address.jid == account.jid.bare ? nil : address.jid)
+                    continue
+                }
+                let new = sent.session
                 try table.save(new, address.jid, device: address.device)
                 sessions[address] = new
                 bundles[address] = nil

@@ -48,7 +48,8 @@ extension OMEMOFeature {
             return opened
         }
         let key = OMEMOIdentityKey(version: encrypted.version, bytes: decrypted.identityKey)
-        if recordIdentityKey(key, of: sender) != nil {
+        if let problem = recordIdentityKey(key, of: sender) {
+            notice(problem, in: sender.jid == account.jid.bare ? nil : sender.jid)
             opened.body = "[an OMEMO message from \(describe([sender])), whose identity key changed: not shown]"
             return opened
         }
@@ -71,10 +72,16 @@ extension OMEMOFeature {
         }
         let trust = (try? table.devices(of: sender.jid).first { $0.device == sender.device })??.trust
         opened.encryption = Self.encryptionName([encrypted.version], trust: trust)
-        if context == .live, message.type != "groupchat", !isOn(for: from.bare), chats[from.bare] == nil,
-            from.bare != account.jid.bare
+        // The chat is the contact's; a copy of what our other device sent encrypted turns it on too.
+        let ours = from.bare == account.jid.bare
+        if context == .live, message.type != "groupchat", let peer = ours ? message.to?.bare : from.bare,
+            peer != account.jid.bare,
+            chats[peer] == nil
         {
-            turnOn(from.bare, because: "\(account.displayName(from.bare)) writes encrypted")
+            turnOn(
+                peer,
+                because: ours
+                    ? "you wrote encrypted on another device" : "\(account.displayName(peer)) writes encrypted")
         }
         return opened
     }

@@ -138,7 +138,7 @@ extension OMEMOFeature {
             sessions[address] = session
             bundles[address] = nil
         }
-        // Nothing the user wrote stays beside the envelope: the body, and a shared file's URL.
+        // The stanza's own body (and a file's URL, which is its body) leave in the encrypted part only.
         for namespace in [nil, Namespace.client] { sealed.removeChildren("body", namespace: namespace) }
         sealed.removeChildren("x", namespace: Namespace.outOfBandData)
         sealed.append(XMLElement("body", [:], text: Self.fallbackBody))
@@ -179,9 +179,13 @@ extension OMEMOFeature {
         }
     }
 
-    /// The version a device is written to: OMEMO 2 when its owner lists it there, else 0.3.
+    /// The version a device is written to: its session's, else OMEMO 2 when its owner lists it
+    /// there, else 0.3.
     func version(of address: OMEMODeviceAddress) -> OMEMOVersion {
-        deviceLists[address.jid]?[.omemo2]?.contains(address.device) == true ? .omemo2 : .legacy
+        if let session = (try? session(address)) ?? nil {
+            return session.version == OMEMOVersion.omemo2.sessionVersion ? .omemo2 : .legacy
+        }
+        return deviceLists[address.jid]?[.omemo2]?.contains(address.device) == true ? .omemo2 : .legacy
     }
 
     /// "bob's device 1234, your device 99".
@@ -192,25 +196,25 @@ extension OMEMOFeature {
         }.joined(separator: ", ")
     }
 
-    /// Records `key` for a device; a description of the problem when it differs from the one recorded.
+    /// Records `key` for a device; a description of the problem when it differs from the one
+    /// recorded (the caller tells the user: sealing through messaging's refusal, others in a notice).
     func recordIdentityKey(_ key: OMEMOIdentityKey, of address: OMEMODeviceAddress) -> String? {
         do {
+            let known = try table.devices(of: address.jid)
             var record =
-                try table.devices(of: address.jid).first { $0.device == address.device }
+                known.first { $0.device == address.device }
                 ?? OMEMODeviceRecord(
                     jid: address.jid, device: address.device, versions: [], identityKey: nil,
-                    trust: strict ? .undecided : .blind, label: nil, firstSeen: account.scheduler.now)
+                    trust: Self.newDeviceTrust(strict: strict, known: known), label: nil,
+                    firstSeen: account.scheduler.now)
             if let known = record.identityKey {
                 guard known.matches(key) else {
                     record.trust = .untrusted
                     try table.save(record)
                     try table.deleteSession(address.jid, device: address.device)
                     sessions[address] = nil
-                    let problem =
-                        "\(describe([address])) shows another identity key than before (\(key.fingerprint)):"
+                    return "\(describe([address])) shows another identity key than before (\(key.fingerprint)):"
                         + " it is untrusted until you compare fingerprints and /omemo trust it"
-                    notice(problem, in: address.jid == account.jid.bare ? nil : address.jid)
-                    return problem
                 }
                 return nil
             }

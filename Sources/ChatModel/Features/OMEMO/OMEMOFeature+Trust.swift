@@ -82,6 +82,12 @@ extension OMEMOFeature {
             guard var record = try table.devices(of: jid.bare).first(where: { $0.device == device }) else {
                 throw CommandError.failed("\(jid) has no OMEMO device \(device)")
             }
+            // A verification is of a fingerprint: one not known yet (no session) cannot be compared.
+            guard trust != .verified || record.identityKey != nil else {
+                throw CommandError.failed(
+                    "the fingerprint of \(jid)'s OMEMO device \(device) is not known until a session with it:"
+                        + " write to it first, then compare and trust")
+            }
             record.trust = trust
             try table.save(record)
         } catch let error as CommandError {

@@ -25,6 +25,8 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
     let notifications = DeviceListNotifications()
     /// Our device; nil when its keys could not be read or made (OMEMO is then unavailable, said once).
     var own: OwnDevice?
+    /// Why our stored keys could not be read: OMEMO stays unavailable, and they are never replaced.
+    var unreadableKeys: String?
     /// Chats the user turned OMEMO on (true) or off (false) for; absent: off, until a contact writes encrypted.
     var chats: [JID: Bool] = [:]
     /// Device lists as the account's PEP service last told them, by bare JID and version.
@@ -48,10 +50,6 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
     var pendingRepairs: Set<OMEMODeviceAddress> = []
     /// Our bundles must be published again (a prekey was used, or the signed prekey rotated).
     var bundleChanged = false
-    /// Why the stored keys could not be read (OMEMO stays unavailable rather than replace them),
-    /// told in the log once there is one.
-    var keysUnreadable: String?
-    private var keysProblemLogged = false
     /// The chats' settings could not be read: every chat is treated as encrypted.
     var chatsUnreadable = false
     /// This device's OMEMO id (nil until its keys exist).
@@ -77,14 +75,12 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
             chats = try table.chatSettings()
             strict = try table.isStrict()
         } catch {
-            // Read again with each message: a chat that cannot be read as off is treated as on.
+            // Every chat is then treated as encrypted: one whose setting is unknown must not go in plaintext.
             chatsUnreadable = true
         }
         do { own = try table.ownDevice() } catch {
             // Never new keys over unreadable ones: the user's contacts trust this device's identity.
-            keysUnreadable =
-                "could not read your OMEMO keys from the database: \(error); encryption is unavailable"
-                + " and encrypted chats send nothing until this is fixed"
+            unreadableKeys = "\(error)"
         }
     }
 
@@ -112,6 +108,11 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
             publishBundlesIfChanged(in: session)
             return
         }
+        if let unreadableKeys {
+            // Said here, not when the account is made: the model listens only from now.
+            account.log(.error, "could not read your OMEMO keys: \(unreadableKeys); encryption is unavailable")
+            return
+        }
         guard let own = ensureOwnDevice() else { return }
         for version in OMEMOVersion.allCases {
             announceOwnDevice(own, version: version, in: session)
@@ -129,21 +130,23 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
 
     /// Our device, made (keys generated and stored) the first time; the signed prekey rotated when due.
     func ensureOwnDevice() -> OwnDevice? {
-        if let keysUnreadable {
-            if !keysProblemLogged { account.log(.error, keysUnreadable) }
-            keysProblemLogged = true
-            return nil
-        }
+        guard unreadableKeys == nil else { return nil }
+        // Keys are used only once stored: a device (or signed prekey) lost at the next start would
+        // leave contacts' sessions with it broken.
         do {
-            if own == nil {
-                own = try OwnDevice.generate(now: account.scheduler.now)
-                try table.save(own!)
-                account.log(.info, "made this device's OMEMO keys (device \(own!.deviceID))")
-            } else if try own!.rotateSignedPreKeyIfDue(now: account.scheduler.now) {
-                try table.save(own!)
+            guard var device = own else {
+                let made = try OwnDevice.generate(now: account.scheduler.now)
+                try table.save(made)
+                own = made
+                account.log(.info, "made this device's OMEMO keys (device \(made.deviceID))")
+                return made
+            }
+            if try device.rotateSignedPreKeyIfDue(now: account.scheduler.now) {
+                try table.save(device)
+                own = device
                 bundleChanged = true
             }
-            return own
+            return device
         } catch {
             account.log(.error, "could not make or store this device's OMEMO keys: \(error)")
             return nil
@@ -300,20 +303,22 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
         for address in bundleFailures.keys where address.jid == jid { bundleFailures[address] = nil }
         do {
             var known = Dictionary(try table.devices(of: jid).map { ($0.device, $0) }) { first, _ in first }
-            let verifiedAny = known.values.contains { $0.trust == .verified }
+            let trust = Self.newDeviceTrust(strict: strict, known: Array(known.values))
+            // A contact's first list names no new device: only those added later are announced.
+            let hadDevices = !known.isEmpty
             for id in ids where id != own?.deviceID {
                 var record =
                     known[id]
                     ?? OMEMODeviceRecord(
                         jid: jid, device: id, versions: [], identityKey: nil,
-                        trust: strict || verifiedAny ? .undecided : .blind, label: nil, firstSeen: account.scheduler.now
+                        trust: trust, label: nil, firstSeen: account.scheduler.now
                     )
                 let isNew = known[id] == nil
                 record.versions.insert(version)
                 record.label = labels.first { $0.id == id }?.label ?? record.label
                 if record != known[id] { try table.save(record) }
                 known[id] = record
-                if isNew && chats[jid] == true {
+                if isNew && hadDevices && chats[jid] == true {
                     let owner = jid == account.jid.bare ? "your account" : account.displayName(jid)
                     notice(
                         "\(owner) has a new OMEMO device \(id)\(record.label.map { " (\($0))" } ?? ""), not verified"
@@ -330,6 +335,12 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
         } catch {
             account.log(.error, "could not store \(jid)'s OMEMO devices: \(error)")
         }
+    }
+
+    /// The trust of a device seen for the first time, beside `known` devices of its owner:
+    /// undecided in strict mode or once the user verified one of them, else blind.
+    static func newDeviceTrust(strict: Bool, known: [OMEMODeviceRecord]) -> OMEMOTrust {
+        strict || known.contains { $0.trust == .verified } ? .undecided : .blind
     }
 
     /// The devices of `jid` messages are encrypted to: listed now, trusted (verified only in strict mode).
