@@ -123,6 +123,7 @@ public final class OMEMOFeature: AccountFeature, MessageEncryption {
     }
 
     public func connectionEnded() {
+        table.forgetCachedDevices()
         announced.removeAll()
         fetchingLists.removeAll()
         fetchingBundles.removeAll()

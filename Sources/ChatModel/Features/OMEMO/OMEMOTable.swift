@@ -85,6 +85,14 @@ struct OMEMOIdentityKey: Hashable {
 struct OMEMOTable {
     let store: ChatStore
     let account: AccountID
+    /// The device records read so far, by bare JID: every opened or sealed message looks its
+    /// devices up. Writes go through `save`/`forget`, which keep it; `forgetCachedDevices` drops it
+    /// (when a connection ends: a burst of input rolled back takes its writes with it).
+    private let cache = DeviceCache()
+
+    private final class DeviceCache {
+        var devices: [JID: [OMEMODeviceRecord]] = [:]
+    }
 
     static let migrations = [
         StoreMigration(
@@ -154,13 +162,18 @@ struct OMEMOTable {
     // MARK: Devices
 
     func devices(of jid: JID) throws -> [OMEMODeviceRecord] {
-        try store.featureRows(
+        if let cached = cache.devices[jid.bare] { return cached }
+        let records = try store.featureRows(
             """
             SELECT jid, device_id, versions, identity_key, trust, label, first_seen FROM omemo_device
             WHERE account_id = ? AND jid = ? ORDER BY first_seen, device_id
             """, [account.rawValue.sql, jid.bare.description.sql], Self.device
         ).compactMap { $0 }
+        cache.devices[jid.bare] = records
+        return records
     }
+
+    func forgetCachedDevices() { cache.devices.removeAll() }
 
     func save(_ device: OMEMODeviceRecord) throws {
         try store.featureWrite(
@@ -175,6 +188,16 @@ struct OMEMOTable {
                 Self.versionsText(device.versions).sql, device.identityKey?.stored.sql, device.trust.rawValue.sql,
                 device.label?.sql, device.firstSeen.sql,
             ])
+        guard var records = cache.devices[device.jid.bare] else { return }
+        if let index = records.firstIndex(where: { $0.device == device.device }) {
+            // As the upsert does: when it was first seen never changes.
+            let firstSeen = records[index].firstSeen
+            records[index] = device
+            records[index].firstSeen = firstSeen
+        } else {
+            records.append(device)
+        }
+        cache.devices[device.jid.bare] = records
     }
 
     func forget(_ jid: JID, device: UInt32) throws {
@@ -185,6 +208,7 @@ struct OMEMOTable {
                     [account.rawValue.sql, jid.bare.description.sql, Int64(device).sql])
             }
         }
+        cache.devices[jid.bare]?.removeAll { $0.device == device }
     }
 
     private static func device(_ row: Statement) -> OMEMODeviceRecord? {
