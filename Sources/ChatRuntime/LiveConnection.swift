@@ -33,7 +33,10 @@ public final class LiveConnection: ClientConnection {
         }
     }
 
-    public func parseElement(_ xml: String) -> XMLElement? { XMLStreamParser.parseElement(xml) }
+    /// The parser for what arrives encrypted, made once (not the stream's: that one is mid-stream).
+    private lazy var fragmentParser = XMLStreamParser(maximumStanzaSize: 1 << 18)
+
+    public func parseElement(_ xml: String) -> XMLElement? { fragmentParser.parseElement(xml) }
 
     public var session: XMPPSession { connection.session }
 

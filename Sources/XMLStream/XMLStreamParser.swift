@@ -117,10 +117,17 @@ public final class XMLStreamParser {
     /// a stream's limits and refusals (no DTD, no entities); nil for anything else. For what arrives
     /// encrypted and is read after decryption (an OMEMO 2 envelope).
     public static func parseElement(_ xml: String, maximumSize: Int = 1 << 18) -> XMLElement? {
-        let parser = XMLStreamParser(maximumStanzaSize: maximumSize)
+        XMLStreamParser(maximumStanzaSize: maximumSize).parseElement(xml)
+    }
+
+    /// `parseElement` on this parser, reset first and after: one parser serves many fragments (a
+    /// catch-up opens thousands of envelopes).
+    public func parseElement(_ xml: String) -> XMLElement? {
+        reset()
+        defer { reset() }
         let header =
             "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
-        let output = parser.feed(header + xml)
+        let output = feed(header + xml)
         guard output.error == nil else { return nil }
         for event in output.events {
             if case .element(let element) = event { return element }

@@ -203,6 +203,19 @@ private func chunked(_ bytes: [UInt8], size: Int) -> [[UInt8]] {
         #expect(output.events.count == 2)
     }
 
+    /// One parser reads fragment after fragment (decrypted envelopes), a refused one included,
+    /// each on its own: namespaces, limits and refusals as in a stream.
+    @Test func oneParserReadsOneFragmentAfterAnother() {
+        let parser = XMLStreamParser(maximumStanzaSize: 200)
+        let envelope =
+            "<envelope xmlns='urn:xmpp:sce:1'><content><body xmlns='jabber:client'>one</body></content></envelope>"
+        #expect(parser.parseElement(envelope)?.child("content")?.childText("body", namespace: "jabber:client") == "one")
+        #expect(parser.parseElement("<!DOCTYPE x><x/>") == nil, "a DTD is refused")
+        #expect(parser.parseElement("<big>" + String(repeating: "a", count: 300) + "</big>") == nil, "over the limit")
+        #expect(parser.parseElement("<rpad xmlns='urn:xmpp:sce:1'>two</rpad>")?.text == "two")
+        #expect(parser.parseElement("<body>three</body>")?.namespace == "jabber:client")
+    }
+
     @Test func whitespaceBetweenChildrenIsDroppedButTextKept() {
         let output = XMLStreamParser().feed(header + "<message>\n  <body>  two  spaces  </body>\n</message>")
         guard case .element(let message) = output.events.last else {
