@@ -155,6 +155,19 @@ enum FuzzTargets {
             if let encrypted = try? OMEMOEncrypted(candidate) {
                 precondition(try! OMEMOEncrypted(encrypted.element) == encrypted, "an encrypted element changes")
             }
+            if let envelope = try? SCEEnvelope(candidate) {
+                precondition(try! SCEEnvelope(envelope.element) == envelope, "an envelope changes")
+            }
+            if candidate.name == "message" {
+                _ = OMEMOPEP.isDeviceListNotification(candidate)
+                if let notification = try? OMEMOPEP.deviceList(candidate) {
+                    precondition(notification.owner.isBare, "a device list from a full JID")
+                }
+                _ = try? OMEMOPEP.deviceList(result: candidate, .omemo2)
+            }
+            if let url = AESGCMURL(body: candidate.text) {
+                precondition(AESGCMURL(body: url.text)?.key == url.key, "an aesgcm URL's key changes")
+            }
         }
     }
 }
