@@ -172,6 +172,7 @@ let package = Package(
             dependencies: [
                 "XMPPClient", "TestSupport", "TernConfig", "Subprocess", "ChatStore", "ChatModel", "ChatRuntime",
                 "XMPPExtensions", "XMPPCore", "Networking", "OpenSSLSupport", "TestServers", "HTTPTransfer",
+                "OMEMOCrypto",
             ],
             swiftSettings: strict
         ),

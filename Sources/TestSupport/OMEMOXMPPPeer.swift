@@ -43,6 +43,8 @@ public final class OMEMOXMPPPeer: PeerProcess {
         public let failure: String?
         /// The plaintext body an encrypted message carried beside its OMEMO element.
         public let fallbackBody: String?
+        /// The URL of an OOB element (XEP-0066) the message carried in plaintext.
+        public let oobURL: String?
 
         init(_ event: Event) {
             from = event.string("from") ?? ""
@@ -55,6 +57,7 @@ public final class OMEMOXMPPPeer: PeerProcess {
             trust = event.string("trust")
             failure = event.string("failure")
             fallbackBody = event.string("fallback_body")
+            oobURL = event.string("oob_url")
         }
 
         public var description: String {

@@ -37,9 +37,10 @@ with the command's results, or {"event": "error", "id": ..., "text": ...}. Comma
     expect_message {from, nick?}  the oldest message received from `from` (a bare JID, or a room's
                                   JID and optionally an occupant's nick) not yet returned, waiting
                                   for one if none: done {from, type, message_id, body, namespace,
-                                  sender_jid, sender_device_id, trust, failure, fallback_body}:
-                                  body is the decrypted text (or the plain body of an unencrypted
-                                  message, namespace null), failure why it could not be decrypted
+                                  sender_jid, sender_device_id, trust, failure, fallback_body,
+                                  oob_url}: body is the decrypted text (or the plain body of an
+                                  unencrypted message, namespace null), failure why it could not be
+                                  decrypted, oob_url the URL of a plaintext OOB element (XEP-0066)
     quit                          done, then disconnect and exit (so does EOF on stdin)
 
 Events: connected {jid, device_id}; message {the expect_message fields} for each message with a
@@ -78,6 +79,7 @@ from slixmpp_omemo.xep_0384 import _make_session_manager
 NS_TWOMEMO = twomemo.twomemo.NAMESPACE
 NS_OLDMEMO = oldmemo.oldmemo.NAMESPACE
 NS_SCE = "urn:xmpp:sce:1"
+NS_OOB = "jabber:x:oob"
 NS_EME = "urn:xmpp:eme:0"
 NS_MUC = "http://jabber.org/protocol/muc"
 NS_MUC_USER = NS_MUC + "#user"
@@ -330,12 +332,13 @@ class Peer(ClientXMPP):
         sender = message["from"]
         room = self.rooms.get(sender.bare)
         body = message.xml.find(q("jabber:client", "body"))
+        oob = message.xml.find("%s/%s" % (q(NS_OOB, "x"), q(NS_OOB, "url")))
         fields = {
             "from": str(sender), "type": message["type"], "message_id": message["id"],
             "room": sender.bare if room is not None else None, "nick": sender.resource if room is not None else None,
             "fallback_body": body.text or "" if body is not None else None,
             "body": None, "namespace": None, "sender_jid": None, "sender_device_id": None, "trust": None,
-            "failure": None,
+            "failure": None, "oob_url": oob.text or "" if oob is not None else None,
         }
         fields.update(extra)
         return fields
