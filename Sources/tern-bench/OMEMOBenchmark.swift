@@ -35,7 +35,7 @@ enum OMEMOBenchmark {
         }
     }
 
-    static let users = ["bench", "peer", "carol", "dave", "reader", "erin", "grace"]
+    static let users = ["bench", "peer", "carol", "dave", "reader", "erin", "grace", "heidi", "ivan"]
 
     // MARK: Engine
 

@@ -119,7 +119,7 @@ import XMPPExtensions
 
     @Test func theOMEMOSeedsAreElements() throws {
         let seeds = try seeds("omemo")
-        #expect(seeds.count == 6)
+        #expect(seeds.count == 9)
         func element(_ name: String) throws -> XMLElement {
             let bytes = try #require(seeds[name])
             return try #require(XMLElement.parse(String(decoding: bytes, as: UTF8.self)))

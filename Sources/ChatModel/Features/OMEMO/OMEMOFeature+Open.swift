@@ -7,7 +7,8 @@ import XMPPExtensions
 enum OpenContext {
     /// Live, or a carbon: a session that fails is repaired, a key exchange answered.
     case live
-    /// From the archive: nothing is sent about it (the sender may have moved on long ago).
+    /// From the archive: no repair and no heartbeat (the sender may have moved on long ago); only a
+    /// key exchange that built our current session is answered.
     case archive
 }
 
@@ -64,7 +65,11 @@ extension OMEMOFeature {
                 account.log(.error, "could not store this device's OMEMO keys: \(error)")
             }
         }
-        if decrypted.needsEmptyMessage && context == .live { pendingHeartbeats.insert(sender) }
+        // A key exchange is answered even from the archive (a contact who started a session while we
+        // were offline would otherwise repeat it in every message); heartbeats only live.
+        if decrypted.needsEmptyMessage && (context == .live || decrypted.isKeyExchange) {
+            pendingHeartbeats.insert(sender)
+        }
         guard let plaintext = decrypted.plaintext else { return opened }
         opened = reading(plaintext, of: message, version: encrypted.version, from: from) ?? opened
         if opened.body == nil {
