@@ -147,6 +147,32 @@ import XMPPCore
     }
 
     /// XEP-0363 §5: a header with a line break in the slot makes it refused; nothing is PUT.
+    /// `/upload` typed right after login, while the upload service is still being found: it says
+    /// so and starts once the service is known, instead of claiming the server has none.
+    @Test func anUploadAskedForDuringDiscoveryStartsWhenTheServiceIsFound() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fixture = try ScriptedAccounts([(name: "main", jid: "romeo@montague.tld")])
+        fixture.account("main").fileTransfers = ScriptedTransfers(downloadDirectory: directory + "/downloads")
+        fixture.connect("main")
+        let harness = fixture.harness("main")
+        fixture.model.openChat(try fixture.key("main", "juliet@capulet.lit"), focus: true)
+        let files = try #require(fixture.account("main").feature(FilesFeature.self))
+        try files.upload(try makeFile("early.jpg", size: 100), to: JID("juliet@capulet.lit"))
+        #expect(notices(fixture).contains { $0.hasPrefix("finding your server's upload service") })
+        #expect(try uploads(fixture.store).isEmpty, "nothing asked of a service not yet known")
+        let items = try #require(
+            harness.takeWrittenElements().last { $0.child("query", namespace: Self.discoItems) != nil })
+        harness.serverSends(
+            "<iq type='result' id='\(items.id!)' from='montague.tld'><query xmlns='\(Self.discoItems)'>"
+                + "<item jid='upload.montague.tld'/></query></iq>")
+        let query = try #require(harness.takeWrittenElements().first { $0[attribute: "to"] == "upload.montague.tld" })
+        harness.serverSends(
+            "<iq type='result' id='\(query.id!)' from='upload.montague.tld'><query xmlns='\(Self.discoInfo)'>"
+                + Self.serviceInfo + "</query></iq>")
+        #expect(try uploads(fixture.store) == ["requested"], "the upload started once the service was found")
+        _ = try slotRequest(harness)
+    }
+
     @Test func aSlotWithAnInjectedHeaderFailsTheUploadVisibly() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (fixture, transfers, harness) = try romeo()

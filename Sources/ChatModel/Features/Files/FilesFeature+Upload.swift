@@ -16,6 +16,12 @@ extension FilesFeature {
         else { throw .failed("\(path) is not a file you can read") }
         guard size > 0 else { throw .failed("\(path) is empty") }
         guard let service else {
+            // Right after login the service may still be being found: the upload waits for it.
+            if account.session != nil, discovering {
+                waitingForService.append((path, conversation))
+                notice("finding your server's upload service: the upload starts when it answers", in: conversation)
+                return
+            }
             throw .failed(
                 account.session == nil
                     ? "not connected: uploads need the server's upload service"

@@ -20,6 +20,8 @@ public final class FilesFeature: AccountFeature, MessageObserver, RoomMessageObs
     /// The account's upload service, once discovered on this run.
     public internal(set) var service: HTTPUpload.Service?
     var discovering = false
+    /// Uploads asked for while the upload service was still being found: started once it is.
+    var waitingForService: [(path: String, conversation: JID)] = []
     /// Transfers running now, by a number of this run.
     var transfers: [Int: RunningTransfer] = [:]
     var nextTransfer = 0
@@ -58,6 +60,19 @@ public final class FilesFeature: AccountFeature, MessageObserver, RoomMessageObs
 
     // MARK: Discovery (XEP-0363 §2)
 
+    /// Starts the uploads asked for during discovery (or says why each cannot go).
+    func startWaitingUploads() {
+        let waiting = waitingForService
+        waitingForService.removeAll()
+        for (path, conversation) in waiting {
+            do { try upload(path, to: conversation) } catch {
+                switch error {
+                case .failed(let reason), .usage(let reason): notice(reason, in: conversation)
+                }
+            }
+        }
+    }
+
     /// Asks the server's items which is the upload service; unfinished uploads resume once known.
     func discoverService(in session: XMPPSession) {
         guard !discovering else { return }
@@ -66,6 +81,7 @@ public final class FilesFeature: AccountFeature, MessageObserver, RoomMessageObs
             guard let self else { return }
             guard case .success(let response) = result, let page = DiscoItemsPage(response) else {
                 discovering = false
+                startWaitingUploads()
                 return
             }
             let candidates = page.items.filter { $0.node == nil && $0.jid.localpart == nil }
@@ -77,6 +93,7 @@ public final class FilesFeature: AccountFeature, MessageObserver, RoomMessageObs
         guard let candidate = candidates.first, account.session === session else {
             discovering = false
             if service == nil { resumeUnfinished() }
+            startWaitingUploads()
             return
         }
         session.sendIQ(DiscoInfo.request(to: candidate.jid, id: session.makeID())) { [weak self] result in
@@ -87,6 +104,7 @@ public final class FilesFeature: AccountFeature, MessageObserver, RoomMessageObs
                 service = found
                 discovering = false
                 resumeUnfinished()
+                startWaitingUploads()
                 return
             }
             ask(Array(candidates.dropFirst()), in: session)
